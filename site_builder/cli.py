@@ -1,0 +1,120 @@
+"""Command line: parse arguments, call check/build/…, map results to exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from site_builder import __version__, report
+from site_builder.errors import Problem, problem
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _now(text: str | None) -> datetime:
+    """--now, else SOURCE_DATE_EPOCH, else the clock: the only place the clock is read."""
+    if text:
+        moment = datetime.fromisoformat(text)
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--root", type=Path, default=Path("."), help="site folder (with config.yaml); default: ."
+    )
+    common.add_argument(
+        "--lang",
+        choices=("ru", "en"),
+        default=os.environ.get("SITE_BUILDER_LANG", "ru"),
+        help="language of messages (default ru; or SITE_BUILDER_LANG)",
+    )
+    common.add_argument(
+        "--format", choices=("text", "json", "github"), default="text", help="how to print problems"
+    )
+    common.add_argument("--quiet", "-q", action="store_true", help="print errors and warnings only")
+    common.add_argument(
+        "--now", help="the time to build as (ISO 8601); default: SOURCE_DATE_EPOCH or the clock"
+    )
+
+    parser = argparse.ArgumentParser(prog="site-builder", description="Official press-office site generator.")
+    parser.add_argument("--version", action="version", version=f"site-builder {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("check", parents=[common], help="validate content against the approval rules")
+    build = sub.add_parser("build", parents=[common], help="check, then render the site into output/")
+    build.add_argument("--output", type=Path, help="output folder (default: ROOT/output)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0) and EXIT_USAGE
+    try:
+        now = _now(args.now)
+    except ValueError:
+        print(f"--now: not an ISO date-time: {args.now!r}", file=sys.stderr)
+        return EXIT_USAGE
+    root = args.root
+    handler = {"check": _check, "build": _build}[args.command]
+    return handler(args, root, now)
+
+
+def _print(problems: list[Problem], args: argparse.Namespace) -> None:
+    if args.format == "json":
+        print(report.as_json(problems, args.lang))
+    elif args.format == "github":
+        text = report.as_github(problems, args.lang)
+        if text:
+            print(text)
+    else:
+        text = report.as_text(problems, args.lang, show_info=not args.quiet)
+        if text:
+            print(text, file=sys.stderr if any(p.is_error for p in problems) else sys.stdout)
+
+
+def _check(args: argparse.Namespace, root: Path, now: datetime) -> int:
+    from site_builder.build import check
+
+    result = check(root, now)
+    _print(result.problems, args)
+    if args.format == "text" and not args.quiet:
+        print(report.summary(result.problems, args.lang))
+    return EXIT_OK if result.ok else EXIT_PROBLEMS
+
+
+def _build(args: argparse.Namespace, root: Path, now: datetime) -> int:
+    from site_builder.build import build
+
+    started = time.perf_counter()
+    result = build(root, now, args.output)
+    _print(result.problems, args)
+    if not result.ok:
+        if args.format == "text":
+            message = (
+                "build stopped: nothing was written"
+                if args.lang == "en"
+                else "сборка остановлена: ничего не записано"
+            )
+            print(f"{report.summary(result.problems, args.lang)}; {message}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if not args.quiet and args.format == "text":
+        seconds = time.perf_counter() - started
+        if args.lang == "en":
+            print(f"built {result.written} files in {seconds:.2f} s")
+        else:
+            print(f"собрано файлов: {result.written} за {seconds:.2f} с")
+    return EXIT_OK
+
+
+__all__ = ["main", "problem"]

@@ -1,0 +1,210 @@
+"""config.yaml → one frozen, validated settings object."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+
+from site_builder import yamlsafe
+from site_builder.errors import ConfigError, Problem, problem
+from site_builder.fields import Day, Id, Strict, Text, Url, problems_from
+
+TypeName = Literal["press-release", "rebuttal", "announcement", "media-plan"]
+TYPES: tuple[TypeName, ...] = ("press-release", "rebuttal", "announcement", "media-plan")
+LANGUAGES = ("ru", "ky", "en")
+DEFAULT_MARKERS = ("ДСП", "для служебного пользования", "секретно", "совершенно секретно")
+MAX_CONFIG_BYTES = 1_000_000
+
+
+class SiteSettings(Strict):
+    title: Text = Field(min_length=1, max_length=200)
+    base_url: Url
+    language: Literal["ru", "ky", "en"] = "ru"
+    languages: list[Literal["ru", "ky", "en"]] = Field(default_factory=list)
+    timezone: str = "Europe/Moscow"
+    items_per_page: int = Field(10, ge=1, le=200)
+    feed_size: int = Field(50, ge=1, le=1000)
+    description: Text = ""
+    titles: dict[Literal["ru", "ky", "en"], Text] = Field(default_factory=dict)
+    image: str | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            from pydantic_core import PydanticCustomError
+
+            raise PydanticCustomError("bad_timezone", "unknown time zone") from None
+        return value
+
+
+class Division(Strict):
+    id: Id
+    name: Text = Field(min_length=1, max_length=200)
+    names: dict[Literal["ru", "ky", "en"], Text] = Field(default_factory=dict)
+
+
+class Window(Strict):
+    from_: Day | None = Field(None, alias="from")
+    to: Day | None = None
+
+
+class Contact(Strict):
+    phone: Text | None = None
+    email: Text | None = None
+    telegram: Text | None = None
+    public: list[Literal["phone", "email", "telegram"]] = Field(default_factory=list)
+
+
+class Person(Strict):
+    id: Id
+    name: Text = Field(min_length=1, max_length=200)
+    roles: list[Id] = Field(default_factory=list)
+    division: Id | None = None
+    position: Text = ""
+    emails: list[Text] = Field(default_factory=list)
+    active: Window | None = None
+    contact: Contact | None = None
+
+    def active_on(self, day: date) -> bool:
+        if self.active is None:
+            return True
+        return (self.active.from_ is None or self.active.from_ <= day) and (
+            self.active.to is None or day <= self.active.to
+        )
+
+
+class TypeRule(Strict):
+    approver_roles: list[Id] = Field(default_factory=lambda: ["pr_department"])
+    four_eyes: bool = True
+    approval_hash: Literal["required", "optional"] = "required"
+    response_limit_days: int | None = Field(None, ge=0, le=3650)
+
+
+class Rules(Strict):
+    restricted_markers: list[Text] = Field(default_factory=lambda: list(DEFAULT_MARKERS))
+    verify_git: bool = False
+    kyrgyz_first: bool = False
+    types: dict[TypeName, TypeRule] = Field(default_factory=dict)
+
+    def for_type(self, kind: TypeName) -> TypeRule:
+        return self.types.get(kind) or TypeRule(response_limit_days=2 if kind == "rebuttal" else None)
+
+
+class WorkCalendar(Strict):
+    country: Literal["KG", "RU"] = "KG"
+    extra_days_off: list[Day] = Field(default_factory=list)
+    extra_working_days: list[Day] = Field(default_factory=list)
+    media_request_days: int = Field(14, ge=1, le=365)
+    warn_days: int = Field(3, ge=0, le=60)
+
+
+class PressCentre(Strict):
+    accreditation: Text = ""
+    address: Text = ""
+
+
+class Config(Strict):
+    site: SiteSettings
+    divisions: list[Division] = Field(default_factory=list)
+    people: list[Person] = Field(default_factory=list)
+    rules: Rules = Field(default_factory=Rules)
+    calendar: WorkCalendar = Field(default_factory=WorkCalendar)
+    press_centre: PressCentre = Field(default_factory=PressCentre)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.site.timezone)
+
+    @property
+    def languages(self) -> list[str]:
+        langs = list(self.site.languages) or [self.site.language]
+        if self.site.language not in langs:
+            langs.insert(0, self.site.language)
+        return langs
+
+    @property
+    def base_path(self) -> str:
+        """Path part of base_url, always ending in '/': every site URL starts with it."""
+        path = urlsplit(self.site.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self.site.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    def person(self, person_id: str | None) -> Person | None:
+        return next((p for p in self.people if p.id == person_id), None)
+
+    def division(self, division_id: str | None) -> Division | None:
+        return next((d for d in self.divisions if d.id == division_id), None)
+
+
+def parse_config(text: str, path: str = "config.yaml") -> Config:
+    """Validate config text; raise ConfigError with every problem found."""
+    data, lines, problems = yamlsafe.load(text, path)
+    if problems:
+        raise ConfigError(problems)
+    if not isinstance(data, dict):
+        raise ConfigError([problem(path, 1, "error", "YAML_NOT_MAPPING")])
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(problems_from(exc, Config, path, lines, 1)) from None
+    cross = _cross_check(config, path, lines)
+    if cross:
+        raise ConfigError(cross)
+    return config
+
+
+def _cross_check(config: Config, path: str, lines: yamlsafe.LineMap) -> list[Problem]:
+    out: list[Problem] = []
+    division_ids = {d.id for d in config.divisions}
+    for group, entries in (("divisions", config.divisions), ("people", config.people)):
+        seen: set[str] = set()
+        for index, entry in enumerate(entries):
+            if entry.id in seen:
+                out.append(
+                    problem(path, lines.get((group, index, "id"), 1), "error", "DUPLICATE_ID", value=entry.id)
+                )
+            seen.add(entry.id)
+    for index, person in enumerate(config.people):
+        if person.division and person.division not in division_ids:
+            line = lines.get(("people", index, "division"), 1)
+            out.append(
+                problem(
+                    path,
+                    line,
+                    "error",
+                    "UNKNOWN_DIVISION",
+                    key="division",
+                    value=person.division,
+                    known=", ".join(sorted(division_ids)),
+                )
+            )
+    return out
+
+
+def load_config(root: Path) -> Config:
+    """Read root/config.yaml; every failure is a ConfigError, never a traceback."""
+    path = root / "config.yaml"
+    name = "config.yaml"
+    if not path.is_file():
+        raise ConfigError([problem(name, 0, "error", "CONFIG_MISSING", root=str(root))])
+    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+        raise ConfigError([problem(name, 0, "error", "FILE_SYMLINK")])
+    raw = path.read_bytes()
+    from site_builder.frontmatter import decode
+
+    text, problems = decode(raw, name, MAX_CONFIG_BYTES)
+    if text is None:
+        raise ConfigError(problems)
+    return parse_config(text, name)

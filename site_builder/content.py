@@ -1,0 +1,208 @@
+"""Discover content/ and parse each file into the model: the only stage that reads content."""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+from slugify import slugify
+
+from site_builder import frontmatter, markdown, yamlsafe
+from site_builder.approval import content_hash
+from site_builder.config import Config
+from site_builder.errors import Problem, problem
+from site_builder.fields import problems_from
+from site_builder.model import MODELS, SECTION_OF, SECTIONS, Attachment, Item
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
+_LANG_SUFFIX = re.compile(r"^(?P<stem>.+?)\.(?P<lang>ru|ky|en)$")
+IGNORED = {".gitkeep", ".DS_Store", "Thumbs.db"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One content file as found on disk, before parsing."""
+
+    rel: str  # relative to content/, '/'-separated
+    raw: bytes
+    attachments: tuple[Attachment, ...] = ()
+
+
+def discover(content_dir: Path) -> tuple[list[Source], list[Problem]]:
+    """Every Markdown file under content/ with the attachments of its folder; no symlinks followed."""
+    sources: list[Source] = []
+    problems: list[Problem] = []
+    if not content_dir.is_dir():
+        return [], [problem("content/", 0, "error", "CONTENT_MISSING")]
+    for folder, dirs, files in os.walk(content_dir, followlinks=False):
+        here = Path(folder)
+        rel_dir = here.relative_to(content_dir).as_posix()
+        for name in sorted(dirs):
+            if (here / name).is_symlink():
+                problems.append(problem(_rel(rel_dir, name), 0, "error", "FILE_SYMLINK"))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (here / d).is_symlink())
+        names = sorted(f for f in files if f not in IGNORED and not f.startswith("."))
+        is_bundle = any(_is_index(n) for n in names)
+        attachments: list[Attachment] = []
+        for name in names:
+            path = here / name
+            rel = _rel(rel_dir, name)
+            if path.is_symlink():
+                problems.append(problem(rel, 0, "error", "FILE_SYMLINK"))
+            elif not name.endswith(".md"):
+                if is_bundle:
+                    mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+                    attachments.append(Attachment(name, rel, path.stat().st_size, mime))
+                else:
+                    problems.append(problem(rel, 0, "warning", "STRAY_FILE"))
+        for name in names:
+            path = here / name
+            if name.endswith(".md") and not path.is_symlink():
+                rel = _rel(rel_dir, name)
+                if rel_dir == "." or rel_dir.split("/")[0] not in SECTIONS:
+                    problems.append(problem(rel, 0, "error", "UNKNOWN_SECTION", sections=", ".join(SECTIONS)))
+                    continue
+                size = path.stat().st_size
+                if size > frontmatter.MAX_FILE_BYTES:
+                    problems.append(
+                        problem(
+                            rel, 0, "error", "FILE_TOO_LARGE", size=size, limit=frontmatter.MAX_FILE_BYTES
+                        )
+                    )
+                    continue
+                own = tuple(attachments) if _is_index(name) else ()
+                sources.append(Source(rel, path.read_bytes(), own))
+    return sources, problems
+
+
+def _rel(rel_dir: str, name: str) -> str:
+    return name if rel_dir == "." else f"{rel_dir}/{name}"
+
+
+def _is_index(name: str) -> bool:
+    return name == "index.md" or bool(re.fullmatch(r"index\.(ru|ky|en)\.md", name))
+
+
+def item_url(config: Config, lang: str, section: str, slug: str) -> str:
+    prefix = "" if lang == config.site.language else f"{lang}/"
+    return f"{config.base_path}{prefix}{section}/{slug}/"
+
+
+def parse(source: Source, config: Config, md: markdown.MarkdownIt) -> tuple[Item | None, list[Problem]]:
+    """Parse one file's bytes into an Item; pure (reads nothing from disk)."""
+    path = "content/" + source.rel
+    text, problems = frontmatter.decode(source.raw, path)
+    if text is None:
+        return None, problems
+    split, found = frontmatter.split(text, path)
+    problems += found
+    if split is None:
+        return None, problems
+    data, lines, found = yamlsafe.load(split.yaml, path, first_line=2)
+    problems += found
+    if data is None:
+        return None, problems
+    if not isinstance(data, dict):
+        return None, [*problems, problem(path, 2, "error", "YAML_NOT_MAPPING")]
+    section = source.rel.split("/")[0]
+    kind = SECTIONS[section]
+    model = MODELS[kind]
+    try:
+        meta = model.model_validate(data, context={"tz": config.tz})
+    except ValidationError as exc:
+        return None, [*problems, *problems_from(exc, model, path, lines, 1)]
+
+    folder, filename = posixpath_split(source.rel)
+    stem = filename[: -len(".md")]
+    lang_from_name = None
+    match = _LANG_SUFFIX.match(stem)
+    if match:
+        stem, lang_from_name = match.group("stem"), match.group("lang")
+    bundle = stem == "index"
+    if bundle:
+        folder, stem = posixpath_split(folder)
+    lang = meta.lang or lang_from_name or config.site.language
+    if lang_from_name and meta.lang and meta.lang != lang_from_name:
+        problems.append(
+            problem(
+                path,
+                lines.get(("lang",), 1),
+                "error",
+                "LANG_MISMATCH",
+                value=meta.lang,
+                suffix=lang_from_name,
+            )
+        )
+    if lang not in config.languages:
+        problems.append(
+            problem(
+                path,
+                lines.get(("lang",), 1),
+                "error",
+                "LANG_UNKNOWN",
+                value=lang,
+                allowed=", ".join(config.languages),
+            )
+        )
+    if meta.slug is not None:
+        slug = meta.slug
+        if not _SLUG.match(slug):
+            problems.append(problem(path, lines.get(("slug",), 1), "error", "BAD_SLUG", value=slug[:80]))
+            return None, problems
+    else:
+        slug = slugify(stem, max_length=100, word_boundary=True) or "item"
+    key = meta.id or f"{folder}/{stem}"
+    url = item_url(config, lang, section, slug)
+    rendered = markdown.render(
+        md,
+        split.body,
+        path=path,
+        body_line=split.body_line,
+        item_dir=posixpath_split(source.rel)[0],
+        item_url=url,
+        attachments=frozenset(a.name for a in source.attachments),
+    )
+    problems += rendered.problems
+    item = Item(
+        source=source.rel,
+        kind=kind,
+        meta=meta,
+        head=split.yaml,
+        body=split.body,
+        body_line=split.body_line,
+        html=rendered.html,
+        lines=lines,
+        key=key,
+        lang=lang,
+        slug=slug,
+        md_links=rendered.md_links,
+        images=rendered.images,
+        attachments=source.attachments,
+        digest=content_hash(data, split.body),
+    )
+    return item, problems
+
+
+def posixpath_split(rel: str) -> tuple[str, str]:
+    head, _, tail = rel.rpartition("/")
+    return head, tail
+
+
+def load(content_dir: Path, config: Config) -> tuple[list[Item], list[Problem]]:
+    """Discover and parse every item (in file order)."""
+    sources, problems = discover(content_dir)
+    md = markdown.make_parser()
+    items: list[Item] = []
+    for source in sources:
+        item, found = parse(source, config, md)
+        problems += found
+        if item is not None:
+            items.append(item)
+    return items, problems
+
+
+__all__ = ["SECTION_OF", "Source", "discover", "item_url", "load", "parse"]

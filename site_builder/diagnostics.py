@@ -1,0 +1,290 @@
+"""Every diagnostic code with its English message and hint (gettext msgids).
+
+Translations live in locale/<lang>/LC_MESSAGES/site_builder.po; the codes are stable
+and documented in the README.
+"""
+
+from __future__ import annotations
+
+CODES: dict[str, tuple[str, str]] = {
+    "CONFIG_MISSING": (
+        "config.yaml not found in {root}",
+        "Run the command in the site folder or pass --root PATH.",
+    ),
+    "CONTENT_MISSING": (
+        "the content/ folder is missing",
+        "Create content/ with the sections press-releases/, rebuttals/, announcements/, media-plans/.",
+    ),
+    "FILE_TOO_LARGE": (
+        "the file is {size} bytes; the limit is {limit}",
+        "Split the text or move large data to an attachment.",
+    ),
+    "FILE_BINARY": (
+        "the file contains binary data (NUL bytes)",
+        "Content files must be Markdown text; put binary files in an item folder as attachments.",
+    ),
+    "FILE_ENCODING": (
+        "the file is not valid UTF-8 (byte {position})",
+        "Save the file in UTF-8 encoding.",
+    ),
+    "FILE_BOM": (
+        "the file starts with a UTF-8 byte order mark",
+        "Save it as UTF-8 without BOM; the mark was ignored.",
+    ),
+    "FILE_EMPTY": (
+        "the file is empty",
+        "Start with a '---' line, the keys (title, date, …), a closing '---' line, then the text.",
+    ),
+    "FILE_SYMLINK": (
+        "symbolic links are not followed",
+        "Replace the link with a real file or folder inside the repository.",
+    ),
+    "STRAY_FILE": (
+        "this file is not an item and not in an item's folder; it is not published",
+        "Put attachments in a folder with the item's index.md, or remove the file.",
+    ),
+    "UNKNOWN_SECTION": (
+        "the file is not in a known section folder",
+        "Move it under one of: {sections}.",
+    ),
+    "FM_MISSING": (
+        "no front matter: the first line must be '---'",
+        "Did you forget the '---' line at the top, before title: …?",
+    ),
+    "FM_UNCLOSED": (
+        "the front matter is not closed",
+        "Add a line with just '---' after the last key, before the text.",
+    ),
+    "YAML_SYNTAX": (
+        "YAML syntax error: {detail}",
+        "Check indentation (spaces only), the colon after each key, and put text with ': ' or '#' in quotes.",
+    ),
+    "YAML_TAB": (
+        "a tab character is used for indentation",
+        "Indent with spaces only.",
+    ),
+    "YAML_DUPLICATE_KEY": (
+        "the key '{key}' appears twice (first on line {first})",
+        "Keep only one of them.",
+    ),
+    "YAML_ALIAS": (
+        "YAML anchors and aliases (& and *) are not allowed",
+        "Write each value out in full.",
+    ),
+    "YAML_TOO_BIG": (
+        "the YAML has more than {limit} values",
+        "Front matter holds metadata only; move long content to the text.",
+    ),
+    "YAML_NOT_MAPPING": (
+        "the front matter must be keys with values (key: value)",
+        "Write it as 'title: …' lines, one key per line.",
+    ),
+    "KEY_MISSING": (
+        "the required key '{key}' is missing",
+        "Add '{key}: …'.",
+    ),
+    "KEY_UNKNOWN": (
+        "unknown key '{key}'",
+        "Allowed keys here: {allowed}.",
+    ),
+    "WRONG_TYPE": (
+        "'{key}' must be {expected}; found '{value}'",
+        "Correct the value's form.",
+    ),
+    "BAD_VALUE": (
+        "'{key}' has the value '{value}', which is not allowed",
+        "Allowed: {allowed}.",
+    ),
+    "BAD_DATE": (
+        "'{key}' is not a valid date or time: '{value}'",
+        "Write 2026-05-14 or 2026-05-14T10:00 (an offset such as +06:00 is optional); check that the day exists.",
+    ),
+    "BAD_ID": (
+        "'{key}' is not a valid id: '{value}'",
+        "Use lowercase Latin letters, digits, '-' and '_'.",
+    ),
+    "BAD_URL": (
+        "'{key}' is not an http(s) address: '{value}'",
+        "Write the full address starting with https://.",
+    ),
+    "BAD_TEXT": (
+        "'{key}' contains control characters",
+        "Retype the text without invisible characters.",
+    ),
+    "TOO_LONG": (
+        "'{key}' is {length} characters long; the limit is {limit}",
+        "Shorten it; details belong in the text.",
+    ),
+    "EMPTY_VALUE": (
+        "'{key}' is empty",
+        "Fill it in or remove the key.",
+    ),
+    "BAD_SLUG": (
+        "the slug '{value}' is not allowed",
+        "Use lowercase Latin letters, digits and hyphens only (no '/', '..' or spaces), or remove slug: to derive it from the file name.",
+    ),
+    "DUPLICATE_ID": (
+        "the id '{value}' is used twice",
+        "Give each entry its own id.",
+    ),
+    "DUPLICATE_URL": (
+        "the address of this item (slug '{slug}') is also taken by {other}",
+        "Set a different slug: in one of them.",
+    ),
+    "DUPLICATE_TRANSLATION": (
+        "a version in '{lang}' of this item already exists: {other}",
+        "Each item may have one file per language; check lang: and id:.",
+    ),
+    "LANG_MISMATCH": (
+        "lang: '{value}' contradicts the file name suffix '.{suffix}.md'",
+        "Make them agree or remove lang:.",
+    ),
+    "LANG_UNKNOWN": (
+        "the language '{value}' is not one of the site's languages ({allowed})",
+        "Use one of them or add it to site.languages in config.yaml.",
+    ),
+    "UNKNOWN_PERSON": (
+        "unknown person '{value}' in '{key}'",
+        "Use an id from people: in config.yaml: {known}.",
+    ),
+    "UNKNOWN_DIVISION": (
+        "unknown division '{value}' in '{key}'",
+        "Use an id from divisions: in config.yaml: {known}.",
+    ),
+    "BAD_REF": (
+        "ref '{value}' points to no content item",
+        "Give the path under content/, e.g. press-releases/2026/remont-dorog.md.",
+    ),
+    "BROKEN_LINK": (
+        "the link to '{target}' leads nowhere",
+        "Link other items by their .md path relative to this file, attachments by file name in this item's folder.",
+    ),
+    "LINK_UNPUBLISHED": (
+        "the link to '{target}' points to an item that is not published; it is shown as plain text",
+        "Publish that item first or remove the link.",
+    ),
+    "UNSAFE_LINK": (
+        "the link '{url}' uses the forbidden scheme '{scheme}:'",
+        "Only http, https, mailto and tel links are allowed.",
+    ),
+    "RAW_HTML": (
+        "raw HTML ({tag}) is not allowed and is shown as text",
+        "Use Markdown instead of HTML tags.",
+    ),
+    "IMAGE_NO_ALT": (
+        "an image has no alternative text",
+        "Describe the picture: ![what is shown](photo.jpg).",
+    ),
+    "IN_REVIEW": (
+        "not published: under review by the PR department",
+        "After approval, run: site-builder approve PATH --by PERSON.",
+    ),
+    "RESTRICTED_ITEM": (
+        "not published: confidentiality is restricted",
+        "Restricted items never appear on the site.",
+    ),
+    "EMBARGOED": (
+        "approved; goes out at {date}",
+        "A scheduled build after that time publishes it.",
+    ),
+    "APPROVAL_PENDING": (
+        "not published: the approval is dated in the future ({at})",
+        "Check approval.at.",
+    ),
+    "DATE_MISSING": (
+        "an approved item needs a publication date",
+        "Add 'date: 2026-05-14T10:00'.",
+    ),
+    "APPROVAL_MISSING": (
+        "status is '{status}' but there is no approval",
+        "Ask the PR department to approve it: site-builder approve PATH --by PERSON.",
+    ),
+    "APPROVER_ROLE": (
+        "{person} may not approve items of type {kind} (roles: {roles}; needed: {allowed})",
+        "The approval must come from a person with one of the roles: {allowed}.",
+    ),
+    "APPROVER_IS_AUTHOR": (
+        "{person} is both the author and the approver",
+        "This type needs a second person to approve (four-eyes rule).",
+    ),
+    "APPROVER_INACTIVE": (
+        "{person} could approve only from {start} to {end}, but the approval is dated {at}",
+        "Have a currently authorised person approve it.",
+    ),
+    "APPROVAL_HASH_MISSING": (
+        "the approval has no content hash",
+        "Approve with the tool, which records it: site-builder approve {source} --by {by}.",
+    ),
+    "APPROVAL_HASH_MISMATCH": (
+        "not published: the content changed after approval by {by} on {at}",
+        "Ask the PR department to approve the new text: site-builder approve {source} --by PERSON.",
+    ),
+    "APPROVAL_HASH_LIVE": (
+        "this published item changed after approval by {by} on {at}",
+        "Published text cannot change silently: add a corrections entry (at, note) describing the change, then approve again: site-builder approve {source} --by PERSON. Until then the site keeps its previous build.",
+    ),
+    "APPROVAL_AFTER_DATE": (
+        "approved at {at}, after the publication date {date}",
+        "Approve before the date, move the date, or — for a published item — add a corrections entry dated between the two.",
+    ),
+    "WITHDRAWN_MISSING": (
+        "status is 'withdrawn' but there is no withdrawn: block",
+        "Add withdrawn: with at: (when) and reason: (public reason).",
+    ),
+    "WITHDRAWN_STATUS": (
+        "there is a withdrawn: block but the status is '{status}'",
+        "Set status: withdrawn, or remove the block.",
+    ),
+    "CORRECTION_BEFORE_DATE": (
+        "this correction is dated before the publication",
+        "A correction follows publication; check its at:.",
+    ),
+    "RESTRICTED_MARKER": (
+        "restricted-information marker «{marker}» in a public item",
+        "Remove the restricted information, or set confidentiality: restricted so it is never published.",
+    ),
+    "REBUTTAL_ORIGINAL": (
+        "a rebuttal needs original: (outlet, title, url, published)",
+        "Describe the publication being answered.",
+    ),
+    "REBUTTAL_DETECTED": (
+        "a rebuttal needs detected_at: (when monitoring found the publication)",
+        "Add 'detected_at: 2026-05-14T09:30'.",
+    ),
+    "REBUTTAL_FACTS": (
+        "a rebuttal needs at least one fact with both claim: and fact:",
+        "List each disputed statement and the facts that answer it; if the report was accurate, set verdict: accurate.",
+    ),
+    "REBUTTAL_FACT_HALF": (
+        "this fact has only one of claim: and fact:",
+        "Give both the claim and the fact.",
+    ),
+    "REBUTTAL_LATE": (
+        "published {delay} working days after the report was detected; the limit is {limit}",
+        "False reports must be refuted as fast as possible; explain the delay to the PR department.",
+    ),
+    "EVENT_ENDS_BEFORE": (
+        "the event ends before it starts",
+        "Check event.starts and event.ends.",
+    ),
+    "EVENT_NO_PLACE": (
+        "the event has neither location: nor online_url:",
+        "Say where it happens or give the stream address.",
+    ),
+    "EVENT_CANCEL_REASON": (
+        "a cancelled event needs cancel_reason:",
+        "Give the public reason for the cancellation.",
+    ),
+    "PERIOD_REVERSED": (
+        "the period ends before it starts",
+        "Check period.from and period.to.",
+    ),
+    "ENTRY_OUTSIDE_PERIOD": (
+        "the entry date {date} is outside the plan's period",
+        "Move the entry to the right plan or correct its date.",
+    ),
+    "TEMPLATE_ERROR": (
+        "template error: {detail}",
+        "Fix the template at this line; variables a template uses must exist.",
+    ),
+}

@@ -1,0 +1,182 @@
+"""Field types shared by the config and content models, and pydantic errors → Problems."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo
+from pydantic_core import PydanticCustomError
+
+from site_builder.errors import Problem, problem
+from site_builder.yamlsafe import LineMap, line_for
+
+
+class Strict(BaseModel):
+    """Frozen model that rejects unknown keys (a typo must never be ignored)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _aware(value: Any, info: ValidationInfo) -> datetime:
+    tz = (info.context or {}).get("tz", UTC)
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise PydanticCustomError("bad_date", "not a valid date-time") from None
+    else:
+        raise PydanticCustomError("bad_date", "not a valid date-time")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return moment
+
+
+def _day(value: Any) -> date:
+    if isinstance(value, datetime):
+        raise PydanticCustomError("bad_date", "a date without time is expected")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise PydanticCustomError("bad_date", "not a valid date") from None
+    raise PydanticCustomError("bad_date", "not a valid date")
+
+
+AwareDateTime = Annotated[datetime, BeforeValidator(_aware)]
+Day = Annotated[date, BeforeValidator(_day)]
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
+
+
+def _check_id(value: str) -> str:
+    if not _ID.match(value):
+        raise PydanticCustomError("bad_id", "bad id")
+    return value
+
+
+def _check_url(value: str) -> str:
+    if not _URL.match(value.strip()):
+        raise PydanticCustomError("bad_url", "bad url")
+    return value.strip()
+
+
+def _no_controls(value: str) -> str:
+    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value) or "\x7f" in value:
+        raise PydanticCustomError("bad_text", "control characters")
+    return value
+
+
+Id = Annotated[str, AfterValidator(_check_id)]
+Url = Annotated[str, AfterValidator(_check_url)]
+Text = Annotated[str, AfterValidator(_no_controls)]
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The model classes an annotation may hold (through Optional, list, dict, Annotated)."""
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (list, tuple, set, typing.Union, types.UnionType, dict):
+        found = []
+        for arg in typing.get_args(annotation):
+            found += _unwrap(arg)
+        return found
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return []
+
+
+def allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Field names (as editors write them) of the model found at `loc` inside `model`."""
+    current = [model]
+    for part in loc:
+        if isinstance(part, int) or not current:
+            continue
+        nxt = []
+        for cls in current:
+            for name, info in cls.model_fields.items():
+                if part in (name, info.alias):
+                    nxt += _unwrap(info.annotation)
+        current = nxt or current
+    keys: list[str] = []
+    for cls in current:
+        keys += [info.alias or name for name, info in cls.model_fields.items()]
+    return sorted(set(keys))
+
+
+_EXPECTED = {
+    "string": "text",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "list": "a list",
+    "dict": "a mapping (key: value)",
+    "model": "a mapping (key: value)",
+    "tuple": "a list",
+    "set": "a list",
+}
+
+
+def problems_from(
+    exc: ValidationError, model: type[BaseModel], path: str, lines: LineMap, default_line: int
+) -> list[Problem]:
+    """Turn pydantic's errors into editors' problems with file lines."""
+    out: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        key = ".".join(str(p) for p in loc) or "(front matter)"
+        kind = err["type"]
+        line = line_for(lines, loc, default_line)
+        value = err.get("input")
+        shown = _show(value)
+        if kind == "missing":
+            parent = line_for(lines, loc[:-1], default_line) if len(loc) > 1 else default_line
+            out.append(problem(path, parent, "error", "KEY_MISSING", key=key))
+        elif kind == "extra_forbidden":
+            allowed = allowed_keys(model, loc[:-1])
+            close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+            args = {"key": key, "allowed": ", ".join(allowed)}
+            if close:
+                args["suggestion"] = close[0]
+            out.append(problem(path, line, "error", "KEY_UNKNOWN", **args))
+        elif kind == "bad_date" or kind.startswith(("date_", "datetime_", "time_")):
+            out.append(problem(path, line, "error", "BAD_DATE", key=key, value=shown))
+        elif kind in ("literal_error", "enum"):
+            expected = err.get("ctx", {}).get("expected", "")
+            out.append(problem(path, line, "error", "BAD_VALUE", key=key, value=shown, allowed=expected))
+        elif kind in ("string_too_long", "too_long"):
+            limit = err.get("ctx", {}).get("max_length", "?")
+            length = len(value) if hasattr(value, "__len__") else "?"
+            out.append(problem(path, line, "error", "TOO_LONG", key=key, length=length, limit=limit))
+        elif kind in ("string_too_short", "too_short"):
+            out.append(problem(path, line, "error", "EMPTY_VALUE", key=key))
+        elif kind == "bad_id":
+            out.append(problem(path, line, "error", "BAD_ID", key=key, value=shown))
+        elif kind == "bad_url":
+            out.append(problem(path, line, "error", "BAD_URL", key=key, value=shown))
+        elif kind == "bad_text":
+            out.append(problem(path, line, "error", "BAD_TEXT", key=key))
+        elif kind.endswith(("_type", "_parsing")) or kind in ("model_attributes_type",):
+            base = kind.split("_")[0]
+            expected = _EXPECTED.get(base, base)
+            out.append(problem(path, line, "error", "WRONG_TYPE", key=key, expected=expected, value=shown))
+        else:
+            out.append(problem(path, line, "error", "BAD_VALUE", key=key, value=shown, allowed=err["msg"]))
+    return out
+
+
+def _show(value: Any) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"

@@ -1,0 +1,51 @@
+"""Bytes → text → (YAML front matter, Markdown body), keeping file line numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from site_builder.errors import Problem, problem
+
+MAX_FILE_BYTES = 2_000_000
+
+
+def decode(raw: bytes, path: str, limit: int = MAX_FILE_BYTES) -> tuple[str | None, list[Problem]]:
+    """Decode an editor's file: size limit, no binary, UTF-8 only; BOM and CRLF tolerated."""
+    if len(raw) > limit:
+        return None, [problem(path, 0, "error", "FILE_TOO_LARGE", size=len(raw), limit=limit)]
+    if b"\x00" in raw:
+        return None, [problem(path, raw[: raw.index(b"\x00")].count(b"\n") + 1, "error", "FILE_BINARY")]
+    problems: list[Problem] = []
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+        problems.append(problem(path, 1, "warning", "FILE_BOM"))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [problem(path, line, "error", "FILE_ENCODING", position=exc.start)]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, problems
+
+
+@dataclass(frozen=True)
+class Split:
+    yaml: str
+    body: str
+    body_line: int  # file line of the body's first line
+
+
+def split(text: str, path: str) -> tuple[Split | None, list[Problem]]:
+    """Cut the front matter between the first two '---' lines."""
+    if not text.strip():
+        return None, [problem(path, 1, "error", "FILE_EMPTY")]
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        return None, [problem(path, 1, "error", "FM_MISSING")]
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() == "---":
+            return Split("\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2), []
+        if lines[index].rstrip() == "..." and index > 0:
+            return Split("\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2), []
+    return None, [problem(path, 1, "error", "FM_UNCLOSED")]

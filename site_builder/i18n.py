@@ -1,0 +1,57 @@
+"""gettext catalogs (read with Babel): editors' messages and the site's interface strings."""
+
+from __future__ import annotations
+
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from site_builder.diagnostics import CODES
+from site_builder.errors import Problem
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+
+@cache
+def translations(lang: str, domain: str) -> NullTranslations:
+    """The catalog of one language and domain; msgids (English) when there is none.
+
+    The .po files are the source of truth and are compiled in memory, so a fresh clone
+    needs no compile step.  Cached per process: catalogs are read-only package data.
+    """
+    po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
+    if not po.is_file():
+        return NullTranslations()
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=lang, domain=domain)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer, domain=domain)
+
+
+def describe(item: Problem, lang: str) -> tuple[str, str]:
+    """The message and hint of a problem in `lang` ('ru' or 'en')."""
+    gettext = translations(lang, "site_builder").gettext
+    message, hint = CODES.get(item.code, (item.code, ""))
+    args = dict(item.args)
+    text = _fill(gettext(message), args)
+    advice = _fill(gettext(hint), args) if hint else ""
+    if "suggestion" in args:
+        advice = _fill(gettext("Did you mean '{suggestion}'?"), args) + " " + advice
+    return text, advice
+
+
+def word(text: str, lang: str) -> str:
+    return translations(lang, "site_builder").gettext(text)
+
+
+def _fill(template: str, args: dict[str, str]) -> str:
+    try:
+        return template.format(**args)
+    except (KeyError, IndexError, ValueError):
+        return template

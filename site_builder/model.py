@@ -1,0 +1,199 @@
+"""The typed content: front matter of each kind, and the Item the pipeline carries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BeforeValidator, Field
+
+from site_builder.config import TypeName
+from site_builder.fields import AwareDateTime, Day, Id, Strict, Text, Url
+
+Lang = Literal["ru", "ky", "en"]
+Status = Literal["draft", "review", "approved", "withdrawn"]
+SECTIONS: dict[str, TypeName] = {
+    "press-releases": "press-release",
+    "rebuttals": "rebuttal",
+    "announcements": "announcement",
+    "media-plans": "media-plan",
+}
+SECTION_OF: dict[TypeName, str] = {kind: section for section, kind in SECTIONS.items()}
+
+
+class Approval(Strict):
+    by: Id
+    at: AwareDateTime
+    hash: str | None = Field(None, pattern=r"^sha256:[0-9a-f]{64}$")
+
+
+class Withdrawal(Strict):
+    at: AwareDateTime
+    reason: Text = Field(min_length=1, max_length=2000)
+
+
+class Correction(Strict):
+    at: AwareDateTime
+    note: Text = Field(min_length=1, max_length=2000)
+
+
+class Common(Strict):
+    title: Text = Field(min_length=1, max_length=300)
+    date: AwareDateTime | None = None
+    summary: Text = Field("", max_length=1000)
+    division: Id | None = None
+    author: Id | None = None
+    tags: list[Text] = Field(default_factory=list, max_length=30)
+    lang: Lang | None = None
+    slug: str | None = Field(None, max_length=120)
+    id: str | None = Field(None, max_length=200)
+    status: Status = "draft"
+    approval: Approval | None = None
+    confidentiality: Literal["public", "restricted"] = "public"
+    withdrawn: Withdrawal | None = None
+    corrections: list[Correction] = Field(default_factory=list)
+    image: str | None = Field(None, max_length=300)
+    image_alt: Text | None = Field(None, max_length=300)
+
+
+class PressRelease(Common):
+    pass
+
+
+class Original(Strict):
+    outlet: Text = Field(min_length=1, max_length=300)
+    title: Text = Field(min_length=1, max_length=500)
+    url: Url | None = None
+    published: AwareDateTime | None = None
+
+
+class Fact(Strict):
+    claim: Text = Field("", max_length=3000)
+    fact: Text = Field("", max_length=5000)
+    evidence: list[Url] = Field(default_factory=list)
+
+
+class Rebuttal(Common):
+    original: Original | None = None
+    detected_at: AwareDateTime | None = None
+    # `verdict: false` unquoted is a YAML boolean; editors mean the word.
+    verdict: Annotated[
+        Literal["false", "distorted", "accurate"], BeforeValidator(lambda v: "false" if v is False else v)
+    ] = "false"
+    facts: list[Fact] = Field(default_factory=list)
+
+
+class Accreditation(Strict):
+    how: Text = Field(min_length=1, max_length=2000)
+    deadline: AwareDateTime | None = None
+    url: Url | None = None
+
+
+class Speaker(Strict):
+    name: Text = Field(min_length=1, max_length=200)
+    position: Text = ""
+
+
+class EventChange(Strict):
+    at: AwareDateTime
+    note: Text = Field(min_length=1, max_length=2000)
+
+
+class Event(Strict):
+    kind: Literal["press_conference", "briefing", "round_table", "live_stream", "interview"]
+    starts: AwareDateTime
+    ends: AwareDateTime | None = None
+    location: Text | None = Field(None, max_length=500)
+    online_url: Url | None = None
+    accreditation: Accreditation | Text | None = None
+    speakers: list[Speaker | Text] = Field(default_factory=list)
+    status: Literal["scheduled", "cancelled"] = "scheduled"
+    cancel_reason: Text | None = Field(None, max_length=2000)
+    changes: list[EventChange] = Field(default_factory=list)
+
+
+class Announcement(Common):
+    event: Event
+
+
+class Period(Strict):
+    from_: Day = Field(alias="from")
+    to: Day
+
+
+class PlanEntry(Strict):
+    date: Day
+    channel: Literal["site", "media", "social"]
+    outlet: Text = Field(min_length=1, max_length=300)
+    topic: Text = Field(min_length=1, max_length=500)
+    format: Text = Field("", max_length=200)
+    responsible: Id
+    status: Literal["planned", "done", "cancelled"] = "planned"
+    ref: str | None = Field(None, max_length=300)
+
+
+class MediaPlan(Common):
+    period: Period
+    entries: list[PlanEntry] = Field(default_factory=list)
+
+
+MODELS: dict[TypeName, type[Common]] = {
+    "press-release": PressRelease,
+    "rebuttal": Rebuttal,
+    "announcement": Announcement,
+    "media-plan": MediaPlan,
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link found in a body: where it points and on which file line."""
+
+    target: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Item:
+    """One parsed content file, ready for the rules and the renderers."""
+
+    source: str  # path relative to content/, with '/' separators
+    kind: TypeName
+    meta: Common
+    head: str  # the front matter's YAML text (lines 2 … body_line - 2 of the file)
+    body: str
+    body_line: int
+    html: str  # rendered body; internal links are still `sb-ref:` placeholders
+    lines: dict[tuple, int] = field(repr=False)
+    key: str  # translation group: items with the same key are one item in several languages
+    lang: str
+    slug: str
+    md_links: tuple[Link, ...] = ()
+    images: tuple[Link, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    digest: str = ""  # approval hash of the current content
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    @property
+    def date(self) -> datetime | None:
+        return self.meta.date
+
+    def line(self, *loc: str | int) -> int:
+        for end in range(len(loc), 0, -1):
+            if loc[:end] in self.lines:
+                return self.lines[loc[:end]]
+        return 1
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file kept in an item's folder, published next to its page."""
+
+    name: str
+    source: str  # path relative to content/
+    size: int
+    mime: str

@@ -1,0 +1,29 @@
+"""Static files: the theme's, the site's own static/ (which wins), and item attachments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from site_builder.outputs import Context, CopyFrom, Files
+from site_builder.render import THEME
+from site_builder.site import Site
+
+
+def _tree(folder: Path, prefix: str) -> Files:
+    out: Files = {}
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.is_symlink() and not path.name.startswith("."):
+                out[prefix + path.relative_to(folder).as_posix()] = CopyFrom(path)
+    return out
+
+
+def render(site: Site, ctx: Context) -> Files:
+    out = _tree(THEME / "static", "static/") | _tree(ctx.root / "static", "static/")
+    base = len(site.config.base_path)
+    for entry in site.entries:
+        if entry.withdrawn:
+            continue  # a withdrawn item's files are withdrawn with it
+        for attachment in entry.item.attachments:
+            out[entry.url[base:] + attachment.name] = CopyFrom(ctx.root / "content" / attachment.source)
+    return out

@@ -1,0 +1,140 @@
+"""RSS 2.0 and Atom feeds (feedgen): all, per type, per division, per tag, per language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from feedgen.feed import FeedGenerator
+from markupsafe import escape
+
+from site_builder.i18n import translations
+from site_builder.outputs import Context, Files, lang_prefix
+from site_builder.render import absolutize
+from site_builder.site import Entry, Site
+
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+KINDS = {
+    "press-release": ("press-releases", "Press releases"),
+    "rebuttal": ("rebuttals", "Rebuttals"),
+    "announcement": ("announcements", "Announcements"),
+    "media-plan": ("media-plans", "Media plans"),
+}
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """One subscribable feed: its file stem under feeds/, its title and its entries."""
+
+    stem: str  # e.g. 'all', 'press-releases', 'divisions/transport', 'tags/remont'
+    title: str
+    entries: list[Entry]
+    lang: str
+    group: str  # 'all' | 'type' | 'division' | 'tag' — how the subscribe page groups it
+
+
+def feed_specs(site: Site, lang: str) -> list[FeedSpec]:
+    """Every feed of a language, in a stable order."""
+    gettext = translations(lang, "ui").gettext
+    entries = site.of_lang(lang)
+    specs = [FeedSpec("all", gettext("All publications"), entries, lang, "all")]
+    for kind, (section, title) in KINDS.items():
+        specs.append(FeedSpec(section, gettext(title), [e for e in entries if e.kind == kind], lang, "type"))
+    groups = site.by_division(lang)
+    for division in site.config.divisions:
+        if division.id in groups:
+            name = division.names.get(lang, division.name)  # type: ignore[call-overload]
+            specs.append(FeedSpec(f"divisions/{division.id}", name, groups[division.id], lang, "division"))
+    for slug, tagged in site.by_tag(lang).items():
+        specs.append(FeedSpec(f"tags/{slug}", "#" + site.tags[slug].name, tagged, lang, "tag"))
+    return specs
+
+
+def feed_url(site: Site, spec: FeedSpec, fmt: str) -> str:
+    return f"{site.config.base_path}{lang_prefix(site, spec.lang)}feeds/{spec.stem}.{fmt}.xml"
+
+
+def feed_links(site: Site, lang: str) -> list[dict]:
+    """Feeds for <link rel="alternate"> and the subscribe page."""
+    links = []
+    for spec in feed_specs(site, lang):
+        links.append(
+            {
+                "title": spec.title,
+                "group": spec.group,
+                "stem": spec.stem,
+                "count": len(spec.entries),
+                "rss": feed_url(site, spec, "rss"),
+                "atom": feed_url(site, spec, "atom"),
+            }
+        )
+    return links
+
+
+def render(site: Site, ctx: Context) -> Files:
+    out: Files = {}
+    for lang in site.config.languages:
+        for spec in feed_specs(site, lang):
+            rss, atom = build_feed(site, spec)
+            base = f"{lang_prefix(site, lang)}feeds/{spec.stem}"
+            out[f"{base}.rss.xml"] = rss
+            out[f"{base}.atom.xml"] = atom
+    return out
+
+
+def entry_html(site: Site, entry: Entry, lang: str) -> str:
+    """Full HTML of an entry as a feed carries it, with absolute links."""
+    gettext = translations(lang, "ui").gettext
+    if entry.withdrawn:
+        withdrawal = entry.meta.withdrawn
+        reason = withdrawal.reason if withdrawal else ""
+        return f"<p><strong>{escape(gettext('Withdrawn'))}.</strong> {escape(reason)}</p>"
+    html = entry.html
+    if entry.meta.corrections:
+        notes = "".join(
+            f"<li>{escape(c.at.astimezone(site.config.tz).strftime('%Y-%m-%d %H:%M'))}: {escape(c.note)}</li>"
+            for c in entry.meta.corrections
+        )
+        html += f"<h2>{escape(gettext('Corrections'))}</h2><ul>{notes}</ul>"
+    return absolutize(html, site.config.origin)
+
+
+def build_feed(site: Site, spec: FeedSpec) -> tuple[bytes, bytes]:
+    """RSS and Atom bytes of one feed; times come from content, never from the clock."""
+    config = site.config
+    entries = spec.entries[: config.site.feed_size]
+    title = config.site.titles.get(spec.lang, config.site.title)  # type: ignore[call-overload]
+    page = config.origin + config.base_path + lang_prefix(site, spec.lang)
+    fg = FeedGenerator()
+    atom_self = config.origin + feed_url(site, spec, "atom")
+    fg.id(atom_self)
+    fg.title(f"{title} — {spec.title}")
+    fg.subtitle(config.site.description or title)
+    fg.link(href=page, rel="alternate")
+    fg.link(href=atom_self, rel="self")
+    fg.language(spec.lang)
+    fg.generator("site_builder")
+    newest = max((e.updated for e in entries), default=EPOCH)
+    fg.updated(newest)
+    fg.lastBuildDate(newest)
+    fg.author({"name": title})
+    for entry in reversed(entries):  # feedgen prepends: add oldest first, newest ends on top
+        absolute = config.origin + entry.url
+        fe = fg.add_entry()
+        fe.id(absolute)
+        fe.guid(absolute, permalink=True)
+        prefix = "[" + translations(spec.lang, "ui").gettext("Withdrawn") + "] " if entry.withdrawn else ""
+        fe.title(prefix + entry.title)
+        fe.link(href=absolute, rel="alternate")
+        fe.published(entry.date)
+        fe.updated(entry.updated)
+        if entry.summary:
+            fe.summary(entry.summary)
+        fe.content(entry_html(site, entry, spec.lang), type="html")
+        author = entry.division.name if entry.division else title
+        fe.author({"name": author})
+        for tag in entry.tags:
+            fe.category(term=tag.name, label=tag.name)
+        for attachment in entry.item.attachments[:1]:  # RSS allows one enclosure per item
+            fe.enclosure(config.origin + entry.url + attachment.name, str(attachment.size), attachment.mime)
+    return fg.rss_str(pretty=True), fg.atom_str(pretty=True)

@@ -1,0 +1,108 @@
+"""The jinja2 environment: site templates over the default theme, strict and escaped."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+import jinja2
+from babel.dates import format_date, format_datetime, format_time
+from markupsafe import Markup
+
+from site_builder.config import Config
+from site_builder.errors import TemplateError, problem
+from site_builder.i18n import translations
+
+THEME = Path(__file__).parent / "theme"
+_ROOT_LINK = re.compile(r'(href|src)="/(?!/)')
+
+
+def absolutize(html: str, origin: str) -> str:
+    """Make root-relative links absolute, for feeds and anything read off the site."""
+    return _ROOT_LINK.sub(lambda m: f'{m.group(1)}="{origin}/', html)
+
+
+def json_script(value: object) -> Markup:
+    """JSON safe inside <script>: '<', '>' and '&' escaped so no '</script>' can break out."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def environment(config: Config, site_dir: Path, lang: str) -> jinja2.Environment:
+    """One environment per language: the site's templates/ first, then the theme's."""
+    loaders = [jinja2.FileSystemLoader(str(THEME / "templates"))]
+    if (site_dir / "templates").is_dir():
+        loaders.insert(0, jinja2.FileSystemLoader(str(site_dir / "templates")))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    ui = translations(lang, "ui")
+    env.install_gettext_translations(ui, newstyle=True)  # type: ignore[attr-defined]
+    tz = config.tz
+    locale = {"ky": "ky_KG", "ru": "ru_RU", "en": "en_GB"}.get(lang, lang)
+
+    def when(value: datetime, style: str = "long") -> str:
+        if style == "date":
+            return format_date(value.astimezone(tz).date(), "d MMMM y", locale=locale)
+        if style == "time":
+            return format_time(value.astimezone(tz), "HH:mm", locale=locale)
+        if style == "short":
+            return format_datetime(value.astimezone(tz), "dd.MM.y HH:mm", locale=locale)
+        return format_datetime(value.astimezone(tz), "d MMMM y, HH:mm", locale=locale)
+
+    def day(value: date) -> str:
+        return format_date(value, "d MMMM y", locale=locale)
+
+    env.filters.update(
+        when=when,
+        day=day,
+        iso=lambda v: v.isoformat(),
+        absolute=lambda path: config.origin + path,
+        json_script=json_script,
+        filesize=_filesize,
+    )
+    env.globals.update(config=config, site=config.site, lang=lang, url=lambda p="": config.base_path + p)
+    return env
+
+
+def _filesize(size: int) -> str:
+    for unit in ("Б", "КБ", "МБ"):
+        if size < 1024 or unit == "МБ":
+            return f"{size:.0f} {unit}" if unit == "Б" else f"{size:.1f} {unit}".replace(".", ",")
+        size /= 1024  # type: ignore[assignment]
+    return str(size)
+
+
+def render(env: jinja2.Environment, name: str, **context: object) -> bytes:
+    """Render a template; a template bug becomes a TemplateError naming file and line."""
+    try:
+        return env.get_template(name).render(**context).encode("utf-8")
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(
+            [
+                problem(
+                    f"templates/{exc.name or name}", exc.lineno, "error", "TEMPLATE_ERROR", detail=exc.message
+                )
+            ]
+        ) from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(
+            [problem(f"templates/{name}", 0, "error", "TEMPLATE_ERROR", detail=f"not found: {exc}")]
+        ) from None
+    except (jinja2.UndefinedError, TypeError, AttributeError, ValueError, KeyError) as exc:
+        tb = exc.__traceback__
+        where, line = f"templates/{name}", 0
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if filename.endswith(".html") or filename.endswith(".xml"):
+                where, line = "templates/" + Path(filename).name, tb.tb_lineno
+            tb = tb.tb_next
+        raise TemplateError([problem(where, line, "error", "TEMPLATE_ERROR", detail=str(exc))]) from None

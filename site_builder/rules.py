@@ -1,0 +1,378 @@
+"""Approval and publication rules: pure functions from items, config and now to problems.
+
+Every item gets a State; only PUBLISHED and WITHDRAWN items (the latter as a notice)
+reach any output.  An item whose status claims an approval that does not hold is an
+error, not a silent omission: the PR department must know.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from site_builder.config import Config
+from site_builder.errors import Problem, problem
+from site_builder.model import Announcement, Item, MediaPlan, Rebuttal
+from site_builder.workdays import WorkingDays
+
+
+class State(StrEnum):
+    DRAFT = "draft"
+    REVIEW = "review"
+    RESTRICTED = "restricted"
+    INVALID = "invalid"  # claims approval, but the approval does not hold
+    SCHEDULED = "scheduled"  # approved, embargoed until its date
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"  # was published; now shows only the withdrawal notice
+    UNPUBLISHED = "unpublished"  # withdrawn before it ever went out
+
+
+VISIBLE = (State.PUBLISHED, State.WITHDRAWN)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    state: State
+    goes_out: datetime | None = None
+
+
+def fmt(moment: datetime | None, config: Config) -> str:
+    return moment.astimezone(config.tz).strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+def judge(item: Item, config: Config, now: datetime) -> tuple[Verdict, list[Problem]]:
+    """Decide whether one item is out, and say why not."""
+    meta, path = item.meta, "content/" + item.source
+    out: list[Problem] = []
+    if meta.status == "draft":
+        return Verdict(State.DRAFT), out
+    if meta.status == "review":
+        out.append(problem(path, item.line("status"), "info", "IN_REVIEW"))
+        return Verdict(State.REVIEW), out
+    if meta.confidentiality == "restricted":
+        out.append(problem(path, item.line("confidentiality"), "info", "RESTRICTED_ITEM"))
+        return Verdict(State.RESTRICTED), out
+    if meta.status == "withdrawn" and meta.withdrawn is None:
+        out.append(problem(path, item.line("status"), "error", "WITHDRAWN_MISSING"))
+        return Verdict(State.INVALID), out
+    before = len(out)
+    out += _approval_problems(item, config, now)
+    if any(p.is_error for p in out[before:]):
+        return Verdict(State.INVALID), out
+    approval = meta.approval
+    assert approval is not None and meta.date is not None  # guaranteed by _approval_problems
+    if approval.at > now:
+        out.append(
+            problem(
+                path, item.line("approval", "at"), "info", "APPROVAL_PENDING", at=fmt(approval.at, config)
+            )
+        )
+        return Verdict(State.SCHEDULED, meta.date), out
+    if _hash_mismatch(item, config):
+        live = meta.date <= now
+        out.append(
+            problem(
+                path,
+                item.line("approval"),
+                "error" if live else "warning",
+                "APPROVAL_HASH_LIVE" if live else "APPROVAL_HASH_MISMATCH",
+                by=approval.by,
+                at=fmt(approval.at, config),
+                source=item.source,
+            )
+        )
+        return Verdict(State.INVALID), out
+    if meta.date > now:
+        out.append(problem(path, item.line("date"), "info", "EMBARGOED", date=fmt(meta.date, config)))
+        return Verdict(State.SCHEDULED, meta.date), out
+    if meta.status == "withdrawn" and meta.withdrawn is not None and meta.withdrawn.at <= now:
+        return Verdict(State.WITHDRAWN), out
+    return Verdict(State.PUBLISHED), out
+
+
+def _hash_mismatch(item: Item, config: Config) -> bool:
+    approval = item.meta.approval
+    return approval is not None and approval.hash is not None and approval.hash != item.digest
+
+
+def _approval_problems(item: Item, config: Config, now: datetime) -> list[Problem]:
+    meta, path = item.meta, "content/" + item.source
+    rule = config.rules.for_type(item.kind)
+    out: list[Problem] = []
+    if meta.date is None:
+        out.append(problem(path, item.line("status"), "error", "DATE_MISSING"))
+    approval = meta.approval
+    if approval is None:
+        out.append(problem(path, item.line("status"), "error", "APPROVAL_MISSING", status=meta.status))
+        return out
+    person = config.person(approval.by)
+    line = item.line("approval", "by")
+    if person is None:
+        out.append(
+            problem(
+                path,
+                line,
+                "error",
+                "UNKNOWN_PERSON",
+                key="approval.by",
+                value=approval.by,
+                known=", ".join(p.id for p in config.people),
+            )
+        )
+        return out
+    if not set(person.roles) & set(rule.approver_roles):
+        out.append(
+            problem(
+                path,
+                line,
+                "error",
+                "APPROVER_ROLE",
+                person=person.id,
+                kind=item.kind,
+                roles=", ".join(person.roles) or "—",
+                allowed=", ".join(rule.approver_roles),
+            )
+        )
+    if rule.four_eyes and meta.author == approval.by:
+        out.append(problem(path, line, "error", "APPROVER_IS_AUTHOR", person=person.id))
+    if not person.active_on(approval.at.astimezone(config.tz).date()):
+        window = person.active
+        out.append(
+            problem(
+                path,
+                item.line("approval", "at"),
+                "error",
+                "APPROVER_INACTIVE",
+                person=person.id,
+                at=fmt(approval.at, config),
+                start=str(window.from_ or "…") if window else "…",
+                end=str(window.to or "…") if window else "…",
+            )
+        )
+    if rule.approval_hash == "required" and approval.hash is None:
+        out.append(
+            problem(
+                path,
+                item.line("approval"),
+                "error",
+                "APPROVAL_HASH_MISSING",
+                source=item.source,
+                by=approval.by,
+            )
+        )
+    if meta.date is not None and approval.at > meta.date:
+        notes = [c.at for c in meta.corrections]
+        if meta.withdrawn:
+            notes.append(meta.withdrawn.at)
+        if isinstance(meta, Announcement):
+            notes += [c.at for c in meta.event.changes]
+        if not any(meta.date < at <= approval.at for at in notes):
+            out.append(
+                problem(
+                    path,
+                    item.line("approval", "at"),
+                    "error",
+                    "APPROVAL_AFTER_DATE",
+                    at=fmt(approval.at, config),
+                    date=fmt(meta.date, config),
+                )
+            )
+    return out
+
+
+def _structure(item: Item, config: Config, days: WorkingDays) -> list[Problem]:
+    """Rules on the shape of each kind, for every item past draft."""
+    meta, path = item.meta, "content/" + item.source
+    out: list[Problem] = []
+    if meta.withdrawn is not None and meta.status != "withdrawn":
+        out.append(problem(path, item.line("withdrawn"), "error", "WITHDRAWN_STATUS", status=meta.status))
+    for index, correction in enumerate(meta.corrections):
+        if meta.date is not None and correction.at < meta.date:
+            out.append(problem(path, item.line("corrections", index), "error", "CORRECTION_BEFORE_DATE"))
+    if isinstance(meta, Rebuttal):
+        if meta.original is None:
+            out.append(problem(path, 1, "error", "REBUTTAL_ORIGINAL"))
+        if meta.detected_at is None:
+            out.append(problem(path, 1, "error", "REBUTTAL_DETECTED"))
+        complete = [f for f in meta.facts if f.claim.strip() and f.fact.strip()]
+        if meta.verdict != "accurate" and not complete:
+            out.append(problem(path, item.line("facts"), "error", "REBUTTAL_FACTS"))
+        for index, fact in enumerate(meta.facts):
+            if bool(fact.claim.strip()) != bool(fact.fact.strip()):
+                out.append(problem(path, item.line("facts", index), "error", "REBUTTAL_FACT_HALF"))
+        limit = config.rules.for_type("rebuttal").response_limit_days
+        if meta.detected_at and meta.date and limit is not None:
+            delay = days.between(
+                meta.detected_at.astimezone(config.tz).date(), meta.date.astimezone(config.tz).date()
+            )
+            if delay > limit:
+                out.append(
+                    problem(path, item.line("date"), "warning", "REBUTTAL_LATE", delay=delay, limit=limit)
+                )
+    elif isinstance(meta, Announcement):
+        event = meta.event
+        if event.ends is not None and event.ends < event.starts:
+            out.append(problem(path, item.line("event", "ends"), "error", "EVENT_ENDS_BEFORE"))
+        if not event.location and not event.online_url:
+            out.append(problem(path, item.line("event"), "error", "EVENT_NO_PLACE"))
+        if event.status == "cancelled" and not event.cancel_reason:
+            out.append(problem(path, item.line("event", "status"), "error", "EVENT_CANCEL_REASON"))
+    elif isinstance(meta, MediaPlan):
+        if meta.period.from_ > meta.period.to:
+            out.append(problem(path, item.line("period"), "error", "PERIOD_REVERSED"))
+        for index, entry in enumerate(meta.entries):
+            if not meta.period.from_ <= entry.date <= meta.period.to:
+                out.append(
+                    problem(
+                        path,
+                        item.line("entries", index, "date"),
+                        "warning",
+                        "ENTRY_OUTSIDE_PERIOD",
+                        date=entry.date.isoformat(),
+                    )
+                )
+    return out
+
+
+def _markers(item: Item, markers: list[str]) -> list[Problem]:
+    if not markers or item.meta.confidentiality == "restricted":
+        return []
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(m) for m in markers) + r")(?!\w)", re.IGNORECASE)
+    out = []
+    path = "content/" + item.source
+    for offset, text in ((2, item.head), (item.body_line, item.body)):
+        for number, line in enumerate(text.split("\n")):
+            found = pattern.search(line)
+            if found:
+                out.append(
+                    problem(path, offset + number, "error", "RESTRICTED_MARKER", marker=found.group(1))
+                )
+    return out
+
+
+def _references(
+    item: Item, config: Config, by_source: dict[str, Item], verdicts: dict[str, Verdict]
+) -> list[Problem]:
+    meta, path = item.meta, "content/" + item.source
+    out: list[Problem] = []
+    people = {p.id for p in config.people}
+    divisions = {d.id for d in config.divisions}
+    if meta.division is not None and meta.division not in divisions:
+        out.append(
+            problem(
+                path,
+                item.line("division"),
+                "error",
+                "UNKNOWN_DIVISION",
+                key="division",
+                value=meta.division,
+                known=", ".join(sorted(divisions)),
+            )
+        )
+    if meta.author is not None and meta.author not in people:
+        out.append(
+            problem(
+                path,
+                item.line("author"),
+                "error",
+                "UNKNOWN_PERSON",
+                key="author",
+                value=meta.author,
+                known=", ".join(sorted(people)),
+            )
+        )
+    for link in item.md_links:
+        target = by_source.get(link.target)
+        if target is None:
+            out.append(problem(path, link.line, "error", "BROKEN_LINK", target=link.target))
+        elif verdicts[target.source].state not in VISIBLE and verdicts[item.source].state in VISIBLE:
+            out.append(problem(path, link.line, "warning", "LINK_UNPUBLISHED", target=link.target))
+    if isinstance(meta, MediaPlan):
+        for index, entry in enumerate(meta.entries):
+            if entry.responsible not in people and entry.responsible not in divisions:
+                out.append(
+                    problem(
+                        path,
+                        item.line("entries", index, "responsible"),
+                        "error",
+                        "UNKNOWN_PERSON",
+                        key="responsible",
+                        value=entry.responsible,
+                        known=", ".join(sorted(people | divisions)),
+                    )
+                )
+            if entry.ref is not None:
+                ref = entry.ref.removeprefix("content/")
+                if ref not in by_source:
+                    out.append(
+                        problem(
+                            path,
+                            item.line("entries", index, "ref"),
+                            "error",
+                            "BAD_REF",
+                            value=entry.ref[:120],
+                        )
+                    )
+    return out
+
+
+@dataclass(frozen=True)
+class Judgement:
+    verdicts: dict[str, Verdict]  # by item source
+    problems: list[Problem]
+
+
+def check(items: list[Item], config: Config, now: datetime) -> Judgement:
+    """Judge every item and the site as a whole."""
+    days = WorkingDays(config.calendar)
+    verdicts: dict[str, Verdict] = {}
+    problems: list[Problem] = []
+    by_source = {item.source: item for item in items}
+    for item in items:
+        verdict, found = judge(item, config, now)
+        verdicts[item.source] = verdict
+        problems += found
+        if item.meta.status != "draft":
+            problems += _structure(item, config, days)
+        problems += _markers(item, config.rules.restricted_markers)
+    for item in items:
+        problems += _references(item, config, by_source, verdicts)
+    problems += _collisions(items)
+    return Judgement(verdicts, problems)
+
+
+def _collisions(items: list[Item]) -> list[Problem]:
+    out: list[Problem] = []
+    urls: dict[tuple[str, str, str], list[Item]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[Item]] = defaultdict(list)
+    for item in items:
+        urls[(item.lang, item.kind, item.slug)].append(item)
+        groups[(item.key, item.lang)].append(item)
+    for same in urls.values():
+        for item in same[1:]:
+            out.append(
+                problem(
+                    "content/" + item.source,
+                    item.line("slug"),
+                    "error",
+                    "DUPLICATE_URL",
+                    slug=item.slug,
+                    other="content/" + same[0].source,
+                )
+            )
+    for same in groups.values():
+        for item in same[1:]:
+            out.append(
+                problem(
+                    "content/" + item.source,
+                    item.line("lang"),
+                    "error",
+                    "DUPLICATE_TRANSLATION",
+                    lang=item.lang,
+                    other="content/" + same[0].source,
+                )
+            )
+    return out

@@ -1,0 +1,215 @@
+"""The published site as views: what templates and feeds may see, and nothing else.
+
+Only items judged PUBLISHED or WITHDRAWN become entries; every listing, feed, page and
+index is built from these entries, so an unpublished item cannot leak by construction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from slugify import slugify
+
+from site_builder.config import Config, Division
+from site_builder.content import item_url
+from site_builder.markdown import REF_PREFIX
+from site_builder.model import SECTION_OF, Announcement, Item, MediaPlan, Rebuttal
+from site_builder.rules import VISIBLE, Judgement, State
+
+_REF_LINK = re.compile(
+    r'<a href="' + re.escape(REF_PREFIX) + r'([^"#]*)(#[^"]*)?"([^>]*)>(.*?)</a>', re.DOTALL
+)
+
+
+@dataclass(frozen=True)
+class Tag:
+    slug: str
+    name: str
+
+
+@dataclass
+class Entry:
+    """A published item as templates see it."""
+
+    item: Item
+    url: str
+    withdrawn: bool
+    html: str
+    updated: datetime
+    tags: list[Tag]
+    division: Division | None
+    translations: list[Entry] = field(default_factory=list)
+
+    @property
+    def meta(self):
+        return self.item.meta
+
+    @property
+    def kind(self) -> str:
+        return self.item.kind
+
+    @property
+    def section(self) -> str:
+        return SECTION_OF[self.item.kind]
+
+    @property
+    def title(self) -> str:
+        return self.item.meta.title
+
+    @property
+    def date(self) -> datetime:
+        assert self.item.meta.date is not None
+        return self.item.meta.date
+
+    @property
+    def lang(self) -> str:
+        return self.item.lang
+
+    @property
+    def summary(self) -> str:
+        return self.item.meta.summary
+
+    @property
+    def sort_key(self) -> tuple:
+        return (-self.date.timestamp(), self.url)
+
+
+@dataclass
+class Site:
+    config: Config
+    now: datetime
+    entries: list[Entry]  # every visible entry, newest first
+    by_source: dict[str, Entry]
+    tags: dict[str, Tag]
+
+    def of_lang(self, lang: str) -> list[Entry]:
+        return [e for e in self.entries if e.lang == lang]
+
+    def of_kind(self, kind: str, lang: str) -> list[Entry]:
+        return [e for e in self.entries if e.kind == kind and e.lang == lang]
+
+    def by_division(self, lang: str) -> dict[str, list[Entry]]:
+        groups: dict[str, list[Entry]] = defaultdict(list)
+        for entry in self.of_lang(lang):
+            if entry.division:
+                groups[entry.division.id].append(entry)
+        return groups
+
+    def by_tag(self, lang: str) -> dict[str, list[Entry]]:
+        groups: dict[str, list[Entry]] = defaultdict(list)
+        for entry in self.of_lang(lang):
+            for tag in entry.tags:
+                groups[tag.slug].append(entry)
+        return dict(sorted(groups.items()))
+
+    def by_year(self, lang: str) -> dict[int, list[Entry]]:
+        groups: dict[int, list[Entry]] = defaultdict(list)
+        for entry in self.of_lang(lang):
+            groups[entry.date.astimezone(self.config.tz).year].append(entry)
+        return dict(sorted(groups.items(), reverse=True))
+
+    def upcoming_events(self, lang: str) -> list[Entry]:
+        events = [
+            e
+            for e in self.of_kind("announcement", lang)
+            if not e.withdrawn
+            and isinstance(e.meta, Announcement)
+            and (e.meta.event.ends or e.meta.event.starts) >= self.now
+        ]
+        return sorted(events, key=lambda e: (e.meta.event.starts, e.url))
+
+    def current_plan(self, lang: str) -> Entry | None:
+        today = self.now.astimezone(self.config.tz).date()
+        plans = [
+            e for e in self.of_kind("media-plan", lang) if not e.withdrawn and isinstance(e.meta, MediaPlan)
+        ]
+        current = [e for e in plans if e.meta.period.from_ <= today <= e.meta.period.to]
+        return (current or plans or [None])[0]
+
+
+def updated_at(item: Item) -> datetime:
+    """When the content last really changed: publication, a correction, a change, a withdrawal."""
+    meta = item.meta
+    assert meta.date is not None
+    moments = [meta.date, *(c.at for c in meta.corrections)]
+    if meta.withdrawn:
+        moments.append(meta.withdrawn.at)
+    if isinstance(meta, Announcement):
+        moments += [c.at for c in meta.event.changes]
+    return max(moments)
+
+
+def build_site(items: list[Item], judgement: Judgement, config: Config, now: datetime) -> Site:
+    """Keep the visible items and link them together."""
+    visible = [i for i in items if judgement.verdicts[i.source].state in VISIBLE]
+    tags: dict[str, Tag] = {}
+    for item in sorted(visible, key=lambda i: i.source):
+        for name in item.meta.tags:
+            slug = slugify(name, max_length=60) or "tag"
+            tags.setdefault(slug, Tag(slug, name))
+    urls = {i.source: item_url(config, i.lang, SECTION_OF[i.kind], i.slug) for i in visible}
+    entries: dict[str, Entry] = {}
+    for item in visible:
+        withdrawn = judgement.verdicts[item.source].state == State.WITHDRAWN
+        entries[item.source] = Entry(
+            item=item,
+            url=urls[item.source],
+            withdrawn=withdrawn,
+            html="" if withdrawn else _resolve_refs(item.html, urls),
+            updated=updated_at(item),
+            tags=[tags[slugify(n, max_length=60) or "tag"] for n in dict.fromkeys(item.meta.tags)],
+            division=config.division(item.meta.division),
+        )
+    groups: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries.values():
+        groups[entry.item.key].append(entry)
+    order = {lang: n for n, lang in enumerate(config.languages)}
+    for group in groups.values():
+        group.sort(key=lambda e: order.get(e.lang, 99))
+        for entry in group:
+            entry.translations = [e for e in group if e is not entry]
+    ordered = sorted(entries.values(), key=lambda e: e.sort_key)
+    return Site(config, now, ordered, entries, tags)
+
+
+def _resolve_refs(html: str, urls: dict[str, str]) -> str:
+    """Turn links to other items' .md files into their URLs; unpublished targets become text."""
+    if REF_PREFIX not in html:
+        return html
+
+    def swap(match: re.Match[str]) -> str:
+        target, fragment, rest, text = match.groups()
+        url = urls.get(target)
+        if url is None:
+            return text
+        return f'<a href="{url}{fragment or ""}"{rest}>{text}</a>'
+
+    return _REF_LINK.sub(swap, html)
+
+
+def plan_rows(entry: Entry, site: Site) -> list[dict]:
+    """A media plan's entries with the published item each one points to, and its state."""
+    assert isinstance(entry.meta, MediaPlan)
+    today = site.now.astimezone(site.config.tz).date()
+    rows = []
+    for row in entry.meta.entries:
+        target = site.by_source.get((row.ref or "").removeprefix("content/"))
+        if target is not None and target.lang != entry.lang:
+            target = next((t for t in target.translations if t.lang == entry.lang), target)
+        if row.status == "cancelled":
+            state = "cancelled"
+        elif row.status == "done" or target is not None:
+            state = "done"
+        elif row.date < today:
+            state = "overdue"
+        else:
+            state = "planned"
+        rows.append({"entry": row, "target": target, "state": state})
+    return rows
+
+
+def is_rebuttal(entry: Entry) -> bool:
+    return isinstance(entry.meta, Rebuttal)
