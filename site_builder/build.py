@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from site_builder import content, rules, writer
+from site_builder import content, gitverify, rules, writer
 from site_builder.config import Config, load_config
 from site_builder.errors import Problem, SiteError
 from site_builder.model import Item
@@ -38,7 +38,10 @@ def check(root: Path, now: datetime) -> Result:
         return Result(exc.problems)
     items, problems = content.load(root / "content", config)
     judgement = rules.check(items, config, now)
-    return Result(sorted(problems + judgement.problems, key=_order), config, judgement, items)
+    problems += judgement.problems
+    if config.rules.verify_git:
+        problems += gitverify.verify(root, items, config)
+    return Result(sorted(problems, key=_order), config, judgement, items)
 
 
 def render_site(site: Site, root: Path) -> Files:

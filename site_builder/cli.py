@@ -51,6 +51,13 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("check", parents=[common], help="validate content against the approval rules")
     build = sub.add_parser("build", parents=[common], help="check, then render the site into output/")
     build.add_argument("--output", type=Path, help="output folder (default: ROOT/output)")
+    approve = sub.add_parser(
+        "approve", parents=[common], help="record the PR department's approval of an item"
+    )
+    approve.add_argument("path", type=Path, help="the item's .md file")
+    approve.add_argument("--by", required=True, help="id of the approving person (people: in config.yaml)")
+    approve.add_argument("--at", help="approval time (ISO 8601; default: now)")
+    approve.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     return parser
 
 
@@ -66,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"--now: not an ISO date-time: {args.now!r}", file=sys.stderr)
         return EXIT_USAGE
     root = args.root
-    handler = {"check": _check, "build": _build}[args.command]
+    handler = {"check": _check, "build": _build, "approve": _approve}[args.command]
     return handler(args, root, now)
 
 
@@ -117,4 +124,72 @@ def _build(args: argparse.Namespace, root: Path, now: datetime) -> int:
     return EXIT_OK
 
 
-__all__ = ["main", "problem"]
+def _approve(args: argparse.Namespace, root: Path, now: datetime) -> int:
+    from site_builder.approve import approve
+    from site_builder.config import load_config
+    from site_builder.content import Source
+    from site_builder.errors import SiteError
+
+    en = args.lang == "en"
+    try:
+        config = load_config(root)
+    except SiteError as exc:
+        _print(exc.problems, args)
+        return EXIT_PROBLEMS
+    target = args.path if args.path.is_absolute() else Path.cwd() / args.path
+    content_dir = (root / "content").resolve()
+    try:
+        rel = target.resolve().relative_to(content_dir).as_posix()
+    except ValueError:
+        rel = ""
+    if not rel.endswith(".md") or not target.is_file() or target.is_symlink():
+        _print([problem(str(args.path), 0, "error", "FILE_NOT_FOUND")], args)
+        return EXIT_PROBLEMS
+    try:
+        at = datetime.fromisoformat(args.at) if args.at else now
+    except ValueError:
+        print(f"--at: not an ISO date-time: {args.at!r}", file=sys.stderr)
+        return EXIT_USAGE
+    if at.tzinfo is None:  # like every date an editor writes: the site's time zone
+        at = at.replace(tzinfo=config.tz)
+    done, problems = approve(Source(rel, target.read_bytes()), config, args.by, at, now)
+    if done is None:
+        _print(problems, args)
+        return EXIT_PROBLEMS
+    item = done.item
+    person = config.person(args.by)
+    labels = (
+        ("Item", "Type", "Title", "Author", "Date", "Approver", "Content hash")
+        if en
+        else ("Материал", "Тип", "Заголовок", "Автор", "Дата публикации", "Согласует", "Хеш содержимого")
+    )
+    values = (
+        rel,
+        item.kind,
+        item.title,
+        item.meta.author or "—",
+        item.meta.date.astimezone(config.tz).strftime("%Y-%m-%d %H:%M") if item.meta.date else "—",
+        f"{person.name if person else args.by} ({args.by}), {at.astimezone(config.tz):%Y-%m-%d %H:%M}",
+        done.digest,
+    )
+    for label, value in zip(labels, values, strict=True):
+        print(f"{label:>16}: {value}")
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print(
+                "not confirmed: pass --yes to approve without a terminal"
+                if en
+                else "не подтверждено: без терминала укажите --yes",
+                file=sys.stderr,
+            )
+            return EXIT_PROBLEMS
+        answer = input("Approve? [y/N] " if en else "Согласовать? [д/Н] ").strip().lower()
+        if answer not in ("y", "yes", "д", "да"):
+            print("cancelled" if en else "отменено")
+            return EXIT_PROBLEMS
+    target.write_text(done.text, encoding="utf-8")
+    print("approved" if en else "согласовано")
+    return EXIT_OK
+
+
+__all__ = ["main"]

@@ -287,4 +287,32 @@ CODES: dict[str, tuple[str, str]] = {
         "template error: {detail}",
         "Fix the template at this line; variables a template uses must exist.",
     ),
+    "APPROVE_RESTRICTED": (
+        "a restricted item cannot be approved for publication",
+        "Set confidentiality: public first, if the information may be published.",
+    ),
+    "CORRECTION_REQUIRED": (
+        "this item is already published and its text changed since the approval of {at}",
+        "Add a corrections entry (at, note) that tells readers what changed, then approve again.",
+    ),
+    "FILE_NOT_FOUND": (
+        "no such content file",
+        "Give the path of a .md file under content/.",
+    ),
+    "GIT_SHALLOW": (
+        "the git history is shallow: approvals cannot be verified",
+        "Fetch the full history, e.g. 'git fetch --unshallow' (in GitHub Actions: actions/checkout with fetch-depth: 0).",
+    ),
+    "GIT_UNAVAILABLE": (
+        "rules.verify_git is on but {detail}",
+        "Run the build inside the site's git repository with git installed.",
+    ),
+    "GIT_APPROVER_MISMATCH": (
+        "the approval by {by} was committed by {email}, which is not an e-mail of {by}",
+        "The approver must commit their approval themselves; add the address to people[].emails if it is theirs.",
+    ),
+    "GIT_APPROVAL_UNCOMMITTED": (
+        "the approval of this item is not committed",
+        "Commit the approval before publishing.",
+    ),
 }

@@ -108,21 +108,46 @@ def _approval_problems(item: Item, config: Config, now: datetime) -> list[Proble
     if approval is None:
         out.append(problem(path, item.line("status"), "error", "APPROVAL_MISSING", status=meta.status))
         return out
-    person = config.person(approval.by)
-    line = item.line("approval", "by")
-    if person is None:
+    out += approver_problems(item, config, approval.by, approval.at, item.line("approval", "by"))
+    if config.person(approval.by) is None:
+        return out
+    if rule.approval_hash == "required" and approval.hash is None:
         out.append(
             problem(
                 path,
-                line,
+                item.line("approval"),
                 "error",
-                "UNKNOWN_PERSON",
-                key="approval.by",
-                value=approval.by,
-                known=", ".join(p.id for p in config.people),
+                "APPROVAL_HASH_MISSING",
+                source=item.source,
+                by=approval.by,
             )
         )
-        return out
+    if meta.date is not None and approval.at > meta.date:
+        if not any(meta.date < at <= approval.at for at in change_notes(item)):
+            out.append(
+                problem(
+                    path,
+                    item.line("approval", "at"),
+                    "error",
+                    "APPROVAL_AFTER_DATE",
+                    at=fmt(approval.at, config),
+                    date=fmt(meta.date, config),
+                )
+            )
+    return out
+
+
+def approver_problems(item: Item, config: Config, person_id: str, at: datetime, line: int) -> list[Problem]:
+    """May this person approve this item at this moment?  (role, four-eyes, validity window)"""
+    path = "content/" + item.source
+    rule = config.rules.for_type(item.kind)
+    person = config.person(person_id)
+    if person is None:
+        known = ", ".join(p.id for p in config.people)
+        return [
+            problem(path, line, "error", "UNKNOWN_PERSON", key="approval.by", value=person_id, known=known)
+        ]
+    out: list[Problem] = []
     if not set(person.roles) & set(rule.approver_roles):
         out.append(
             problem(
@@ -136,51 +161,34 @@ def _approval_problems(item: Item, config: Config, now: datetime) -> list[Proble
                 allowed=", ".join(rule.approver_roles),
             )
         )
-    if rule.four_eyes and meta.author == approval.by:
+    if rule.four_eyes and item.meta.author == person.id:
         out.append(problem(path, line, "error", "APPROVER_IS_AUTHOR", person=person.id))
-    if not person.active_on(approval.at.astimezone(config.tz).date()):
+    if not person.active_on(at.astimezone(config.tz).date()):
         window = person.active
         out.append(
             problem(
                 path,
-                item.line("approval", "at"),
+                line,
                 "error",
                 "APPROVER_INACTIVE",
                 person=person.id,
-                at=fmt(approval.at, config),
+                at=fmt(at, config),
                 start=str(window.from_ or "…") if window else "…",
                 end=str(window.to or "…") if window else "…",
             )
         )
-    if rule.approval_hash == "required" and approval.hash is None:
-        out.append(
-            problem(
-                path,
-                item.line("approval"),
-                "error",
-                "APPROVAL_HASH_MISSING",
-                source=item.source,
-                by=approval.by,
-            )
-        )
-    if meta.date is not None and approval.at > meta.date:
-        notes = [c.at for c in meta.corrections]
-        if meta.withdrawn:
-            notes.append(meta.withdrawn.at)
-        if isinstance(meta, Announcement):
-            notes += [c.at for c in meta.event.changes]
-        if not any(meta.date < at <= approval.at for at in notes):
-            out.append(
-                problem(
-                    path,
-                    item.line("approval", "at"),
-                    "error",
-                    "APPROVAL_AFTER_DATE",
-                    at=fmt(approval.at, config),
-                    date=fmt(meta.date, config),
-                )
-            )
     return out
+
+
+def change_notes(item: Item) -> list[datetime]:
+    """Moments of the public notes that explain a change after publication."""
+    meta = item.meta
+    notes = [c.at for c in meta.corrections]
+    if meta.withdrawn:
+        notes.append(meta.withdrawn.at)
+    if isinstance(meta, Announcement):
+        notes += [c.at for c in meta.event.changes]
+    return notes
 
 
 def _structure(item: Item, config: Config, days: WorkingDays) -> list[Problem]:
