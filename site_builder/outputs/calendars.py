@@ -1,0 +1,172 @@
+"""iCalendar (RFC 5545) files: all events, one per event kind, and one per event.
+
+A subscribed calendar client recognises an event by its UID and takes a copy with a
+higher SEQUENCE as the newer one, so the UID is derived from the item's stable key and
+SEQUENCE counts the public changes; a cancelled event stays in the file with
+STATUS:CANCELLED so the cancellation reaches every subscriber.  Every time written
+comes from content (the entry's updated time), never from the clock.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+from urllib.parse import urlsplit
+
+from icalendar import Calendar, Event
+
+from site_builder.i18n import translations
+from site_builder.model import Announcement
+from site_builder.outputs import Context, Files, lang_prefix
+from site_builder.site import Entry, Site
+
+KINDS = {
+    "press_conference": "Press conferences",
+    "briefing": "Briefings",
+    "round_table": "Round tables",
+    "live_stream": "Live streams",
+    "interview": "Interviews",
+}
+
+
+def kind_slug(kind: str) -> str:
+    return kind.replace("_", "-")
+
+
+def events(site: Site, lang: str) -> list[Entry]:
+    """Announcements of a language, earliest event first."""
+    found = [e for e in site.of_kind("announcement", lang) if isinstance(e.meta, Announcement)]
+    return sorted(found, key=lambda e: (e.meta.event.starts, e.url))
+
+
+def is_cancelled(entry: Entry) -> bool:
+    return entry.withdrawn or entry.meta.event.status == "cancelled"
+
+
+def sequence(entry: Entry) -> int:
+    """Number of public changes: each event change note, plus one for a cancellation."""
+    return len(entry.meta.event.changes) + (1 if is_cancelled(entry) else 0)
+
+
+def uid(site: Site, entry: Entry) -> str:
+    host = urlsplit(site.config.site.base_url).hostname or "localhost"
+    return f"{entry.lang}/{entry.item.key}@{host}"
+
+
+def event_ics_path(site: Site, entry: Entry) -> str:
+    """Output path of an event's own .ics, next to its page."""
+    return entry.url[len(site.config.base_path) :] + "event.ics"
+
+
+def calendar_links(site: Site, lang: str) -> list[dict]:
+    """Every calendar of a language, for the subscribe and open-data pages."""
+    gettext = translations(lang, "ui").gettext
+    base = site.config.base_path + lang_prefix(site, lang) + "calendar/"
+    found = events(site, lang)
+    links = [
+        {
+            "title": gettext("All events"),
+            "url": base + "events.ics",
+            "count": len(found),
+            "webcal": webcal(site, base + "events.ics"),
+        }
+    ]
+    for kind, title in KINDS.items():
+        count = sum(1 for e in found if e.meta.event.kind == kind)
+        if count:
+            path = f"{base}{kind_slug(kind)}.ics"
+            links.append({"title": gettext(title), "url": path, "count": count, "webcal": webcal(site, path)})
+    return links
+
+
+def webcal(site: Site, path: str) -> str:
+    """The webcal:// address of a calendar path, which calendar apps open as a subscription."""
+    return "webcal://" + urlsplit(site.config.site.base_url).netloc + path
+
+
+def render(site: Site, ctx: Context) -> Files:
+    out: Files = {}
+    for lang in site.config.languages:
+        found = events(site, lang)
+        gettext = translations(lang, "ui").gettext
+        prefix = lang_prefix(site, lang) + "calendar/"
+        out[prefix + "events.ics"] = build_calendar(site, found, gettext("All events"), lang)
+        for kind, title in KINDS.items():
+            of_kind = [e for e in found if e.meta.event.kind == kind]
+            if of_kind:
+                out[f"{prefix}{kind_slug(kind)}.ics"] = build_calendar(site, of_kind, gettext(title), lang)
+        for entry in found:
+            out[event_ics_path(site, entry)] = build_calendar(site, [entry], entry.title, lang)
+    return out
+
+
+def build_calendar(site: Site, entries: list[Entry], title: str, lang: str) -> bytes:
+    """One VCALENDAR with a VEVENT per entry; times in UTC, lines ending in CRLF."""
+    config = site.config
+    site_title = config.site.titles.get(lang, config.site.title)  # type: ignore[call-overload]
+    cal = Calendar()
+    cal.add("prodid", f"-//{site_title}//site_builder//{lang.upper()}")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", f"{site_title} — {title}")
+    cal.add("x-wr-timezone", config.site.timezone)
+    for entry in entries:
+        cal.add_component(vevent(site, entry, lang))
+    return cal.to_ical()
+
+
+def vevent(site: Site, entry: Entry, lang: str) -> Event:
+    gettext = translations(lang, "ui").gettext
+    config = site.config
+    event = entry.meta.event
+    ev = Event()
+    ev.add("uid", uid(site, entry))
+    ev.add("dtstamp", entry.updated.astimezone(UTC))
+    ev.add("last-modified", entry.updated.astimezone(UTC))
+    ev.add("created", entry.date.astimezone(UTC))
+    ev.add("sequence", sequence(entry))
+    ev.add("dtstart", event.starts.astimezone(UTC))
+    if event.ends is not None:
+        ev.add("dtend", event.ends.astimezone(UTC))
+    cancelled = is_cancelled(entry)
+    ev.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    ev.add("summary", (f"[{gettext('Cancelled')}] " if cancelled else "") + entry.title)
+    if event.location:
+        ev.add("location", event.location)
+    ev.add("url", config.origin + entry.url)
+    ev.add("description", "\n\n".join(description(site, entry, lang)))
+    return ev
+
+
+def description(site: Site, entry: Entry, lang: str) -> list[str]:
+    """Paragraphs of an event's DESCRIPTION: summary, cancellation, accreditation, changes."""
+    gettext = translations(lang, "ui").gettext
+    config = site.config
+    event = entry.meta.event
+    tz = config.tz
+    parts: list[str] = []
+    if entry.withdrawn and entry.meta.withdrawn:
+        parts.append(f"{gettext('Withdrawn')}: {entry.meta.withdrawn.reason}")
+    if event.status == "cancelled":
+        parts.append(f"{gettext('The event is cancelled.')} {event.cancel_reason or ''}".strip())
+    if entry.summary:
+        parts.append(entry.summary)
+    if event.online_url:
+        parts.append(f"{gettext('Online')}: {event.online_url}")
+    accreditation = event.accreditation
+    if isinstance(accreditation, str):
+        parts.append(f"{gettext('Accreditation')}: {accreditation}")
+    elif accreditation is not None:
+        text = f"{gettext('Accreditation')}: {accreditation.how}"
+        if accreditation.deadline:
+            deadline = accreditation.deadline.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+            text += f" {gettext('Deadline')}: {deadline} ({config.site.timezone})."
+        if accreditation.url:
+            text += f" {accreditation.url}"
+        parts.append(text)
+    for change in event.changes:
+        parts.append(
+            f"{gettext('Changes')} {change.at.astimezone(tz).strftime('%Y-%m-%d %H:%M')}: {change.note}"
+        )
+    parts.append(config.origin + entry.url)
+    return parts
