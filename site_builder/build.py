@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from site_builder import content, gitverify, rules, writer
+from site_builder import content, gitverify, rules, search, writer
 from site_builder.config import Config, load_config
 from site_builder.errors import Problem, SiteError
 from site_builder.model import Item
@@ -54,6 +54,8 @@ def render_site(site: Site, root: Path) -> Files:
         if clash:
             raise RuntimeError(f"two outputs write {sorted(clash)[:3]}")
         files |= produced
+    # Search indexes the pages just rendered, so it runs last and sees only what is published.
+    files |= search.render(site, ctx, files)
     return files
 
 
