@@ -283,6 +283,10 @@ CODES: dict[str, tuple[str, str]] = {
         "the entry date {date} is outside the plan's period",
         "Move the entry to the right plan or correct its date.",
     ),
+    "KY_TRANSLATION_MISSING": (
+        "this item is published without a Kyrgyz version (id '{key}')",
+        "Add a translation with the same id and 'lang: ky', or state why there is none: translation_exception: \"reason\".",
+    ),
     "TEMPLATE_ERROR": (
         "template error: {detail}",
         "Fix the template at this line; variables a template uses must exist.",

@@ -55,6 +55,8 @@ class Common(Strict):
     corrections: list[Correction] = Field(default_factory=list)
     image: str | None = Field(None, max_length=300)
     image_alt: Text | None = Field(None, max_length=300)
+    # Why there is no Kyrgyz version (rules.kyrgyz_first); shown on the item page.
+    translation_exception: Text | None = Field(None, min_length=1, max_length=500)
 
 
 class PressRelease(Common):

@@ -349,7 +349,23 @@ def check(items: list[Item], config: Config, now: datetime) -> Judgement:
     for item in items:
         problems += _references(item, config, by_source, verdicts)
     problems += _collisions(items)
+    if config.rules.kyrgyz_first:
+        problems += kyrgyz_first(items, verdicts)
     return Judgement(verdicts, problems)
+
+
+def kyrgyz_first(items: list[Item], verdicts: dict[str, Verdict]) -> list[Problem]:
+    """Every published item needs a published Kyrgyz version or a stated exception."""
+    shown = (State.PUBLISHED, State.WITHDRAWN)
+    kyrgyz = {i.key for i in items if i.lang == "ky" and verdicts[i.source].state in shown}
+    return [
+        problem("content/" + item.source, item.line("id") or 1, "error", "KY_TRANSLATION_MISSING", key=item.key)
+        for item in items
+        if item.lang != "ky"
+        and verdicts[item.source].state == State.PUBLISHED
+        and item.key not in kyrgyz
+        and not item.meta.translation_exception
+    ]
 
 
 def _collisions(items: list[Item]) -> list[Problem]:
