@@ -121,6 +121,18 @@ class Site:
         ]
         return sorted(events, key=lambda e: (e.meta.event.starts, e.url))
 
+    def structured_data(self, entry: Entry | None, lang: str) -> dict:
+        """The page's schema.org JSON-LD (built in structured.py, which imports this module)."""
+        from site_builder import structured
+
+        return structured.page_graph(self, entry, lang)
+
+    def sharing(self, entry: Entry | None, lang: str, page_url: str) -> dict:
+        """The page's Open Graph and Twitter card values."""
+        from site_builder import structured
+
+        return structured.sharing(self, entry, lang, page_url)
+
     def current_plan(self, lang: str) -> Entry | None:
         today = self.now.astimezone(self.config.tz).date()
         plans = [

@@ -1,0 +1,231 @@
+"""schema.org JSON-LD and Open Graph data of a page, built from published entries only.
+
+Templates render the dicts with the `json_script` filter, which escapes '<' so no
+text from content can close the <script> element.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from site_builder.model import Announcement, Rebuttal
+from site_builder.site import Entry, Site
+
+# reviewRating of a ClaimReview: schema.org's 1 (worst) … 5 (best) scale, with the public wording.
+VERDICTS = {
+    "false": (1, "Ложь"),
+    "distorted": (2, "Искажение"),
+    "accurate": (5, "Достоверно"),
+}
+EVENT_MODES = {
+    (True, False): "https://schema.org/OfflineEventAttendanceMode",
+    (False, True): "https://schema.org/OnlineEventAttendanceMode",
+    (True, True): "https://schema.org/MixedEventAttendanceMode",
+}
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def site_title(site: Site, lang: str) -> str:
+    return site.config.site.titles.get(lang, site.config.site.title)  # type: ignore[call-overload]
+
+
+def organization(site: Site, lang: str) -> dict:
+    """The publisher: the press office itself."""
+    config = site.config
+    data: dict = {
+        "@type": "Organization",
+        "@id": config.origin + config.base_path + "#organization",
+        "name": site_title(site, lang),
+        "url": config.origin + config.base_path,
+    }
+    if config.site.image:
+        data["logo"] = absolute_image(site, config.site.image, config.base_path)
+    return data
+
+
+def absolute_image(site: Site, image: str, page: str) -> str:
+    """An image reference as an absolute URL: full URLs stay, others resolve against the page."""
+    if image.startswith(("http://", "https://")):
+        return image
+    if image.startswith("/"):
+        return site.config.origin + image
+    return site.config.origin + page + image
+
+
+def image_of(site: Site, entry: Entry | None) -> str | None:
+    if entry is not None and entry.meta.image:
+        return absolute_image(site, entry.meta.image, entry.url)
+    if site.config.site.image:
+        return absolute_image(site, site.config.site.image, site.config.base_path)
+    return None
+
+
+def corrections(entry: Entry) -> list[dict]:
+    return [
+        {"@type": "CorrectionComment", "text": c.note, "datePublished": iso(c.at)}
+        for c in entry.meta.corrections
+    ]
+
+
+def article(site: Site, entry: Entry, kind: str = "NewsArticle") -> dict:
+    """NewsArticle (or another CreativeWork type) of an item page."""
+    url = site.config.origin + entry.url
+    data: dict = {
+        "@type": kind,
+        "@id": url + "#article",
+        "url": url,
+        "mainEntityOfPage": url,
+        "headline": entry.title[:110],
+        "name": entry.title,
+        "inLanguage": entry.lang,
+        "datePublished": iso(entry.date),
+        "dateModified": iso(entry.updated),
+        "publisher": {"@id": organization(site, entry.lang)["@id"]},
+        "author": {"@id": organization(site, entry.lang)["@id"]},
+    }
+    if entry.summary:
+        data["description"] = entry.summary
+    image = image_of(site, entry)
+    if image:
+        data["image"] = image
+    if entry.tags:
+        data["keywords"] = ", ".join(t.name for t in entry.tags)
+    if entry.meta.corrections:
+        data["correction"] = corrections(entry)
+    if entry.withdrawn and entry.meta.withdrawn:
+        data["creativeWorkStatus"] = "Withdrawn"
+    return data
+
+
+def event(site: Site, entry: Entry) -> dict:
+    """Event of an announcement; cancellations and reschedules in eventStatus."""
+    assert isinstance(entry.meta, Announcement)
+    ev = entry.meta.event
+    url = site.config.origin + entry.url
+    if entry.withdrawn or ev.status == "cancelled":
+        status = "https://schema.org/EventCancelled"
+    elif ev.changes:
+        status = "https://schema.org/EventRescheduled"
+    else:
+        status = "https://schema.org/EventScheduled"
+    data: dict = {
+        "@type": "Event",
+        "@id": url + "#event",
+        "name": entry.title,
+        "url": url,
+        "startDate": iso(ev.starts),
+        "eventStatus": status,
+        "eventAttendanceMode": EVENT_MODES[(bool(ev.location), bool(ev.online_url))]
+        if ev.location or ev.online_url
+        else EVENT_MODES[(True, False)],
+        "organizer": {"@id": organization(site, entry.lang)["@id"]},
+        "inLanguage": entry.lang,
+    }
+    if ev.ends:
+        data["endDate"] = iso(ev.ends)
+    places: list[dict] = []
+    if ev.location:
+        places.append({"@type": "Place", "name": ev.location, "address": ev.location})
+    if ev.online_url:
+        places.append({"@type": "VirtualLocation", "url": ev.online_url})
+    if places:
+        data["location"] = places if len(places) > 1 else places[0]
+    if entry.summary:
+        data["description"] = entry.summary
+    image = image_of(site, entry)
+    if image:
+        data["image"] = image
+    if ev.speakers:
+        data["performer"] = [
+            {"@type": "Person", "name": s if isinstance(s, str) else s.name} for s in ev.speakers
+        ]
+    return data
+
+
+def claim_reviews(site: Site, entry: Entry) -> list[dict]:
+    """One ClaimReview per disputed claim; the reviewed item is the original publication."""
+    meta = entry.meta
+    assert isinstance(meta, Rebuttal)
+    url = site.config.origin + entry.url
+    rating, label = VERDICTS[meta.verdict]
+    reviewed: dict = {"@type": "CreativeWork"}
+    if meta.original is not None:
+        reviewed["name"] = meta.original.title
+        reviewed["author"] = {"@type": "Organization", "name": meta.original.outlet}
+        if meta.original.url:
+            reviewed["url"] = meta.original.url
+        if meta.original.published:
+            reviewed["datePublished"] = iso(meta.original.published)
+    out = []
+    for number, fact in enumerate((f for f in meta.facts if f.claim.strip()), start=1):
+        out.append(
+            {
+                "@type": "ClaimReview",
+                "@id": f"{url}#claim-{number}",
+                "url": url,
+                "claimReviewed": fact.claim,
+                "reviewBody": fact.fact,
+                "datePublished": iso(entry.date),
+                "inLanguage": entry.lang,
+                "author": {"@id": organization(site, entry.lang)["@id"]},
+                "itemReviewed": reviewed,
+                "reviewRating": {
+                    "@type": "Rating",
+                    "ratingValue": rating,
+                    "bestRating": 5,
+                    "worstRating": 1,
+                    "alternateName": label,
+                },
+            }
+        )
+    return out
+
+
+def page_graph(site: Site, entry: Entry | None, lang: str) -> dict:
+    """The JSON-LD document of a page: the publisher, plus what the page is about."""
+    graph: list[dict] = [organization(site, lang)]
+    if entry is not None:
+        if entry.kind == "press-release":
+            graph.append(article(site, entry))
+        elif entry.kind == "announcement":
+            graph.append(article(site, entry, "Article"))
+            graph.append(event(site, entry))
+        elif entry.kind == "rebuttal":
+            graph.append(article(site, entry, "Article"))
+            if not entry.withdrawn:
+                graph += claim_reviews(site, entry)
+        else:
+            graph.append(article(site, entry, "Article"))
+    else:
+        graph.append(
+            {
+                "@type": "WebSite",
+                "name": site_title(site, lang),
+                "url": site.config.origin + site.config.base_path,
+            }
+        )
+    return {"@context": "https://schema.org", "@graph": graph}
+
+
+def sharing(site: Site, entry: Entry | None, lang: str, page_url: str, title: str | None = None) -> dict:
+    """Open Graph / Twitter card values of a page."""
+    config = site.config
+    name = site_title(site, lang)
+    if entry is not None:
+        heading, description = entry.title, entry.summary or entry.title
+    else:
+        heading, description = title or name, config.site.description or name
+    return {
+        "title": heading,
+        "description": description,
+        "url": config.origin + page_url,
+        "image": image_of(site, entry),
+        "type": "article" if entry is not None else "website",
+        "site_name": name,
+        "locale": {"ru": "ru_RU", "ky": "ky_KG", "en": "en_GB"}.get(lang, lang),
+        "published": iso(entry.date) if entry is not None else None,
+        "modified": iso(entry.updated) if entry is not None else None,
+    }
