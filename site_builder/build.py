@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +14,7 @@ from site_builder.errors import Problem, SiteError
 from site_builder.model import Item
 from site_builder.outputs import Context, Files, all_outputs
 from site_builder.render import environment
-from site_builder.rules import Judgement
+from site_builder.rules import Judgement, State, Verdict
 from site_builder.site import Site, build_site
 
 
@@ -44,11 +46,21 @@ def check(root: Path, now: datetime) -> Result:
     return Result(sorted(problems, key=_order), config, judgement, items)
 
 
-def render_site(site: Site, root: Path) -> Files:
+# progress(done, total, label): told before each stage, e.g. to draw a progress bar.
+Progress = Callable[[int, int, str], None]
+
+
+def _silent(done: int, total: int, label: str) -> None:
+    pass
+
+
+def render_site(site: Site, root: Path, progress: Progress = _silent) -> Files:
     """Every output file of a site, from every output kind."""
     ctx = Context(root, {lang: environment(site.config, root, lang) for lang in site.config.languages})
     files: Files = {}
-    for kind in all_outputs():
+    kinds = all_outputs()
+    for number, kind in enumerate(kinds):
+        progress(1 + number, len(kinds) + 2, kind.__name__.rsplit(".", 1)[-1])
         produced = kind.render(site, ctx)
         clash = files.keys() & produced.keys()
         if clash:
@@ -59,19 +71,54 @@ def render_site(site: Site, root: Path) -> Files:
     return files
 
 
-def build(root: Path, now: datetime, output: Path | None = None) -> Result:
-    """Check, then render into output/ atomically; on any error write nothing."""
+def build(
+    root: Path,
+    now: datetime,
+    output: Path | None = None,
+    *,
+    preview: bool = False,
+    progress: Progress = _silent,
+) -> Result:
+    """Check, then render into output/ atomically; on any error write nothing.
+
+    `preview` (only `serve --drafts`, into a temporary folder) also renders drafts and
+    items under review, each marked so its page carries the "not published" banner.
+    """
+    total = len(all_outputs()) + 2
+    progress(0, total, "check")
     result = check(root, now)
     if not result.ok or result.config is None or result.judgement is None:
         return result
-    site = build_site(result.items, result.judgement, result.config, now)
+    items, judgement, drafts = result.items, result.judgement, set[str]()
+    if preview:
+        items, judgement, drafts = _with_drafts(items, judgement, now)
+    site = build_site(items, judgement, result.config, now)
+    for source in drafts:
+        site.by_source[source].preview = True
     try:
-        result.files = render_site(site, root)
+        result.files = render_site(site, root, progress)
     except SiteError as exc:
         result.problems += exc.problems
         return result
+    progress(total - 1, total, "write")
     result.written = writer.write(output or root / "output", result.files)
+    progress(total, total, "done")
     return result
+
+
+def _with_drafts(items: list[Item], judgement: Judgement, now: datetime):
+    """Drafts and items under review as if published (undated ones dated now), for preview only."""
+    verdicts = dict(judgement.verdicts)
+    shown: list[Item] = []
+    drafts: set[str] = set()
+    for item in items:
+        if verdicts[item.source].state in (State.DRAFT, State.REVIEW):
+            drafts.add(item.source)
+            verdicts[item.source] = Verdict(State.PUBLISHED)
+            if item.meta.date is None:
+                item = dataclasses.replace(item, meta=item.meta.model_copy(update={"date": now}))
+        shown.append(item)
+    return shown, Judgement(verdicts, judgement.problems), drafts
 
 
 def _order(p: Problem) -> tuple:

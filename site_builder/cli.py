@@ -27,22 +27,23 @@ def _now(text: str | None) -> datetime:
 
 
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
+    base = argparse.ArgumentParser(add_help=False)
+    base.add_argument(
         "--root", type=Path, default=Path("."), help="site folder (with config.yaml); default: ."
     )
-    common.add_argument(
+    base.add_argument(
         "--lang",
         choices=("ru", "en"),
         default=os.environ.get("SITE_BUILDER_LANG", "ru"),
         help="language of messages (default ru; or SITE_BUILDER_LANG)",
     )
+    base.add_argument("--quiet", "-q", action="store_true", help="print errors and warnings only")
+    base.add_argument(
+        "--now", help="the time to build as (ISO 8601); default: SOURCE_DATE_EPOCH or the clock"
+    )
+    common = argparse.ArgumentParser(add_help=False, parents=[base])
     common.add_argument(
         "--format", choices=("text", "json", "github"), default="text", help="how to print problems"
-    )
-    common.add_argument("--quiet", "-q", action="store_true", help="print errors and warnings only")
-    common.add_argument(
-        "--now", help="the time to build as (ISO 8601); default: SOURCE_DATE_EPOCH or the clock"
     )
 
     parser = argparse.ArgumentParser(prog="site-builder", description="Official press-office site generator.")
@@ -58,6 +59,25 @@ def _parser() -> argparse.ArgumentParser:
     approve.add_argument("--by", required=True, help="id of the approving person (people: in config.yaml)")
     approve.add_argument("--at", help="approval time (ISO 8601; default: now)")
     approve.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+    serve = sub.add_parser("serve", parents=[common], help="live preview with automatic reload")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    serve.add_argument(
+        "--drafts", action="store_true", help="also show drafts and items under review, with a banner"
+    )
+    new = sub.add_parser("new", parents=[common], help="create a new item from a skeleton")
+    new.add_argument("kind", choices=("press-release", "rebuttal", "announcement", "media-plan"))
+    new.add_argument("title", help="the title, in quotes")
+    new.add_argument("--author", help="author id (default: the person whose emails has your git e-mail)")
+    new.add_argument("--division", help="division id (default: the author's)")
+    new.add_argument("--date", help="publication date-time, ISO 8601 (default: now, site time zone)")
+    new.add_argument("--slug", help="Latin file name without .md (default: from the title)")
+    status = sub.add_parser("status", parents=[base], help="list items by state and what blocks them")
+    status.add_argument(
+        "--format", choices=("text", "csv"), default="text", help="text, or a CSV audit export"
+    )
+    schema = sub.add_parser("schema", parents=[base], help="write JSON Schemas for editors")
+    schema.add_argument("--out", type=Path, help="folder to write into (default: ROOT/schemas)")
     return parser
 
 
@@ -73,7 +93,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"--now: not an ISO date-time: {args.now!r}", file=sys.stderr)
         return EXIT_USAGE
     root = args.root
-    handler = {"check": _check, "build": _build, "approve": _approve}[args.command]
+    handler = {
+        "check": _check,
+        "build": _build,
+        "approve": _approve,
+        "serve": _serve,
+        "new": _new,
+        "status": _status,
+        "schema": _schema,
+    }[args.command]
     return handler(args, root, now)
 
 
@@ -101,10 +129,12 @@ def _check(args: argparse.Namespace, root: Path, now: datetime) -> int:
 
 
 def _build(args: argparse.Namespace, root: Path, now: datetime) -> int:
+    from site_builder import progress
     from site_builder.build import build
 
     started = time.perf_counter()
-    result = build(root, now, args.output)
+    with progress.bar(progress.wanted(args.quiet or args.format != "text"), args.lang) as update:
+        result = build(root, now, args.output, progress=update)
     _print(result.problems, args)
     if not result.ok:
         if args.format == "text":
@@ -189,6 +219,73 @@ def _approve(args: argparse.Namespace, root: Path, now: datetime) -> int:
             return EXIT_PROBLEMS
     target.write_text(done.text, encoding="utf-8")
     print("approved" if en else "согласовано")
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace, root: Path, now: datetime) -> int:
+    from site_builder.serve import serve
+
+    fixed = args.now is not None
+
+    def clock() -> datetime:  # a preview runs for hours: every rebuild asks the time anew
+        return now if fixed else _now(None)
+
+    return serve(root, args.host, args.port, args.drafts, args.lang, clock)
+
+
+def _new(args: argparse.Namespace, root: Path, now: datetime) -> int:
+    from site_builder.config import load_config
+    from site_builder.errors import SiteError
+    from site_builder.scaffold import create
+
+    try:
+        config = load_config(root)
+    except SiteError as exc:
+        _print(exc.problems, args)
+        return EXIT_PROBLEMS
+    path, problems = create(
+        root,
+        config,
+        args.kind,
+        args.title,
+        now,
+        author=args.author,
+        division=args.division,
+        date=args.date,
+        slug=args.slug,
+    )
+    if problems:
+        _print(problems, args)
+    if path is None:
+        return EXIT_PROBLEMS
+    print(path.relative_to(root).as_posix())
+    return EXIT_OK
+
+
+def _status(args: argparse.Namespace, root: Path, now: datetime) -> int:
+    from site_builder import status
+    from site_builder.build import check
+
+    result = check(root, now)
+    if result.config is None or result.judgement is None:
+        args.format = "text"
+        _print(result.problems, args)
+        return EXIT_PROBLEMS
+    rows = status.rows(result)
+    if args.format == "csv":
+        sys.stdout.write(status.as_csv(rows, result.config))
+    else:
+        print(status.as_text(rows, result.config, args.lang))
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace, root: Path, now: datetime) -> int:
+    from site_builder import schema
+
+    folder = args.out or root / "schemas"
+    for path in schema.write(folder):
+        if not args.quiet:
+            print(path.as_posix())
     return EXIT_OK
 
 

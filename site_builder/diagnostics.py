@@ -319,4 +319,24 @@ CODES: dict[str, tuple[str, str]] = {
         "the approval of this item is not committed",
         "Commit the approval before publishing.",
     ),
+    "NEW_EXISTS": (
+        "this file already exists; it was not overwritten",
+        "Open and edit it, or give another title or --slug NAME.",
+    ),
+    "NEW_BAD_TITLE": (
+        "the title must be 1 to 300 characters (it has {length})",
+        "Pass the title in quotes: site-builder new press-release \"Заголовок\".",
+    ),
+    "NEW_BAD_DATE": (
+        "--date is not an ISO date-time: '{value}'",
+        "Write it like 2026-11-25T10:00 (site time zone) or 2026-11-25.",
+    ),
+    "NEW_NO_SLUG": (
+        "cannot make a Latin file name from the title '{title}'",
+        "Pass one with --slug, e.g. --slug city-budget-2027.",
+    ),
+    "NEW_NO_AUTHOR": (
+        "the author is not filled in: the git e-mail '{email}' is not in anyone's emails in config.yaml",
+        "Pass --author ID, or add your e-mail to people[].emails in config.yaml.",
+    ),
 }

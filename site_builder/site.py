@@ -42,6 +42,7 @@ class Entry:
     tags: list[Tag]
     division: Division | None
     translations: list[Entry] = field(default_factory=list)
+    preview: bool = False  # a draft or item under review: rendered only by `serve --drafts`
 
     @property
     def meta(self):

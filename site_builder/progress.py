@@ -1,0 +1,60 @@
+"""A progress bar for builds on a terminal; silent in CI, with --quiet, or when piped."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from site_builder.build import Progress
+
+LABELS = {
+    "ru": {
+        "check": "проверка материалов",
+        "pages": "страницы",
+        "feeds": "ленты RSS и Atom",
+        "sitemap": "карта сайта",
+        "assets": "файлы оформления",
+        "write": "запись output/",
+        "done": "готово",
+    },
+    "en": {},
+}
+
+
+def wanted(quiet: bool, stream=None) -> bool:
+    """Draw only for a person at a terminal: not in CI, not with --quiet, not into a pipe."""
+    stream = stream or sys.stderr
+    ci = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+    return not quiet and not ci and stream.isatty()
+
+
+def _silent(done: int, total: int, label: str) -> None:
+    pass
+
+
+@contextmanager
+def bar(enabled: bool, lang: str) -> Iterator[Progress]:
+    """Yield a `progress(done, total, label)` callback for build(); a no-op when not enabled."""
+    if not enabled:
+        yield _silent
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    names = LABELS.get(lang, {})
+    with Progress(
+        TextColumn("{task.description:<24}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as drawing:
+        task = drawing.add_task(names.get("check", "check"), total=1)
+
+        def update(done: int, total: int, label: str) -> None:
+            drawing.update(task, completed=done, total=total, description=names.get(label, label))
+
+        yield update

@@ -1,0 +1,161 @@
+"""`site-builder new`: write the skeleton of a new item, ready to fill in and to pass `check`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from slugify import slugify
+
+from site_builder.config import Config, TypeName
+from site_builder.errors import Problem, problem
+from site_builder.model import SECTION_OF
+
+BODY = {
+    "press-release": "Первый абзац — главное: кто, что, когда и где.\n\nДалее — подробности и цитаты.\n",
+    "rebuttal": "Кратко: что утверждается в публикации и почему это не соответствует действительности.\n",
+    "announcement": "О чём мероприятие, кто участвует и как получить аккредитацию.\n",
+    "media-plan": "Медиаплан на период. Строки плана — в ключе entries выше.\n",
+}
+
+
+def _stamp(moment: datetime, config: Config) -> str:
+    return moment.astimezone(config.tz).isoformat(timespec="seconds")
+
+
+def _quote(text: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def git_email(root: Path) -> str | None:
+    """`git config user.email` of the site repository, if git and the setting exist."""
+    try:
+        done = subprocess.run(
+            ["git", "config", "user.email"], cwd=root, capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None
+
+
+def skeleton(
+    kind: TypeName, title: str, when: datetime, author: str | None, division: str | None, config: Config
+) -> str:
+    """The text of a new draft of this kind: every key the kind needs, with short hints."""
+    lines = [
+        "---",
+        f"title: {_quote(title)}",
+        f"date: {_stamp(when, config)}  # дата и время публикации ({config.site.timezone})",
+        'summary: ""  # одно-два предложения для списков и лент',
+        f"division: {division or ''}" + ("" if division else "  # id из divisions: в config.yaml"),
+        f"author: {author or ''}" + ("" if author else "  # id из people: в config.yaml"),
+        "tags: []",
+    ]
+    if kind == "rebuttal":
+        lines += [
+            "original:",
+            '  outlet: "Название издания"',
+            '  title: "Заголовок опровергаемой публикации"',
+            "  url:  # https://…",
+            "  published:  # когда вышла публикация, например 2026-11-21T09:00",
+            f"detected_at: {_stamp(when, config)}  # когда публикацию обнаружили",
+            "verdict: false  # false — ложь; distorted — искажение; accurate — верно",
+            "facts:",
+            '  - claim: ""  # что утверждается в публикации',
+            '    fact: ""  # как на самом деле',
+            "    evidence: []  # ссылки на документы: [https://…]",
+        ]
+    elif kind == "announcement":
+        starts = (when + timedelta(days=1)).astimezone(config.tz).replace(hour=10, minute=0, second=0)
+        lines += [
+            "event:",
+            "  kind: press_conference  # briefing, round_table, live_stream, interview",
+            f"  starts: {_stamp(starts, config)}",
+            "  ends:  # например " + _stamp(starts + timedelta(hours=1), config),
+            "  location:  # адрес; или online_url: https://…",
+            "  accreditation:  # как аккредитоваться",
+            "  speakers: []  # - name: …, position: …",
+        ]
+    elif kind == "media-plan":
+        day = when.astimezone(config.tz).date()
+        monday = day - timedelta(days=day.weekday())
+        lines += [
+            "period:",
+            f"  from: {monday.isoformat()}",
+            f"  to: {(monday + timedelta(days=6)).isoformat()}",
+            "entries: []",
+            "# entries:",
+            f"#   - date: {monday.isoformat()}",
+            "#     channel: site  # site, media, social",
+            '#     outlet: "Официальный сайт"',
+            '#     topic: "Тема публикации"',
+            f"#     responsible: {author or 'id'}",
+        ]
+    lines += ["status: draft  # draft → review → approve (site-builder approve)", "---", "", BODY[kind]]
+    return "\n".join(lines)
+
+
+def create(
+    root: Path,
+    config: Config,
+    kind: TypeName,
+    title: str,
+    now: datetime,
+    *,
+    author: str | None = None,
+    division: str | None = None,
+    date: str | None = None,
+    slug: str | None = None,
+) -> tuple[Path | None, list[Problem]]:
+    """Write content/<section>/<year>/<slug>.md; never overwrite. Return its path and any notices."""
+    notices: list[Problem] = []
+    title = " ".join(title.split())
+    if not title or len(title) > 300:
+        return None, [problem("content/", 0, "error", "NEW_BAD_TITLE", length=len(title))]
+    when = now
+    if date:
+        try:
+            when = datetime.fromisoformat(date.strip())
+        except ValueError:
+            return None, [problem("content/", 0, "error", "NEW_BAD_DATE", value=date)]
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=config.tz)
+    when = when.replace(microsecond=0)
+    if author is None:
+        email = git_email(root)
+        person = next(
+            (p for p in config.people if email and email.lower() in (e.lower() for e in p.emails)), None
+        )
+        if person is not None:
+            author = person.id
+        else:
+            notices.append(problem("content/", 0, "warning", "NEW_NO_AUTHOR", email=email or "—"))
+    elif config.person(author) is None:
+        known = ", ".join(p.id for p in config.people)
+        return None, [
+            problem("content/", 0, "error", "UNKNOWN_PERSON", key="--author", value=author, known=known)
+        ]
+    if division is None and author is not None:
+        person = config.person(author)
+        division = person.division if person else None
+    elif division is not None and config.division(division) is None:
+        known = ", ".join(d.id for d in config.divisions)
+        return None, [
+            problem("content/", 0, "error", "UNKNOWN_DIVISION", key="--division", value=division, known=known)
+        ]
+    name = slug or slugify(title, max_length=80, word_boundary=True)
+    if not name or slugify(name, max_length=120) != name:
+        return None, [problem("content/", 0, "error", "NEW_NO_SLUG", title=title)]
+    year = when.astimezone(config.tz).year
+    rel = f"content/{SECTION_OF[kind]}/{year}/{name}.md"
+    target = root / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with target.open("x", encoding="utf-8", newline="\n") as handle:
+            handle.write(skeleton(kind, title, when, author, division, config))
+    except FileExistsError:
+        return None, [problem(rel, 0, "error", "NEW_EXISTS")]
+    return target, notices

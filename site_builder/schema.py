@@ -1,0 +1,54 @@
+"""`site-builder schema`: JSON Schema of each content type's front matter and of config.yaml.
+
+Generated from the same pydantic models the checks use, so an editor that validates
+against them and `site-builder check` can never disagree about which keys exist.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from site_builder.config import Config
+from site_builder.model import MODELS
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+TITLES = {
+    "press-release": "Press release (front matter)",
+    "rebuttal": "Rebuttal (front matter)",
+    "announcement": "Announcement (front matter)",
+    "media-plan": "Media plan (front matter)",
+}
+
+
+def _with_yaml_booleans(schema: dict) -> dict:
+    """`verdict: false` unquoted is a YAML boolean, which the model accepts; so must the schema."""
+    verdict = schema.get("properties", {}).get("verdict")
+    if verdict is not None and "enum" in verdict:
+        verdict["enum"] = [*verdict["enum"], False]
+        verdict.pop("type", None)
+    return schema
+
+
+def schemas() -> dict[str, dict]:
+    """File name → JSON Schema, one per content type plus config.yaml."""
+    out: dict[str, dict] = {}
+    for kind, model in MODELS.items():
+        body = _with_yaml_booleans(model.model_json_schema(by_alias=True, mode="validation"))
+        out[f"{kind}.schema.json"] = {"$schema": DIALECT, **body, "title": TITLES[kind]}
+    body = Config.model_json_schema(by_alias=True, mode="validation")
+    out["config.schema.json"] = {"$schema": DIALECT, **body, "title": "site-builder config.yaml"}
+    return out
+
+
+def write(folder: Path) -> list[Path]:
+    """Write every schema into folder; return the paths written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, schema in schemas().items():
+        path = folder / name
+        path.write_text(
+            json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
+        written.append(path)
+    return written

@@ -1,0 +1,164 @@
+"""`site-builder status`: every item by state and what blocks it; CSV audit export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from site_builder.build import Result
+from site_builder.config import Config
+from site_builder.errors import Problem
+from site_builder.i18n import describe, word
+from site_builder.model import SECTIONS
+from site_builder.rules import State
+
+ORDER = ("draft", "review", "restricted", "scheduled", "published", "withdrawn", "unpublished", "invalid")
+HEADINGS = {
+    "ru": {
+        "draft": "Черновики",
+        "review": "На согласовании",
+        "restricted": "Ограниченного доступа (не публикуются)",
+        "scheduled": "Согласованы, ждут публикации",
+        "published": "Опубликованы",
+        "withdrawn": "Отозваны",
+        "unpublished": "Отозваны до публикации",
+        "invalid": "С ошибками — не будут опубликованы",
+        "goes_out": "выйдет",
+        "author": "автор",
+        "none": "материалов нет",
+    },
+    "en": {
+        "draft": "Drafts",
+        "review": "Under review",
+        "restricted": "Restricted (never published)",
+        "scheduled": "Approved, waiting for publication",
+        "published": "Published",
+        "withdrawn": "Withdrawn",
+        "unpublished": "Withdrawn before publication",
+        "invalid": "With errors — will not be published",
+        "goes_out": "goes out",
+        "author": "author",
+        "none": "no items",
+    },
+}
+CSV_COLUMNS = (
+    "item",
+    "type",
+    "title",
+    "author",
+    "approver",
+    "approval_time",
+    "publication_time",
+    "state",
+    "legacy_approval",
+)
+
+
+@dataclass
+class Row:
+    """One content file as the status report shows it."""
+
+    path: str  # content/…
+    kind: str
+    title: str = ""
+    author: str = ""
+    approver: str = ""
+    approval_time: datetime | None = None
+    publication_time: datetime | None = None
+    state: str = "invalid"
+    goes_out: datetime | None = None
+    legacy_approval: bool = False
+    blockers: list[Problem] = field(default_factory=list)
+
+
+def rows(result: Result) -> list[Row]:
+    """Every content file found, with its state; files that did not even parse are invalid."""
+    assert result.config is not None and result.judgement is not None
+    errors: dict[str, list[Problem]] = {}
+    for p in result.problems:
+        if p.is_error and p.path.startswith("content/"):
+            errors.setdefault(p.path, []).append(p)
+    out: dict[str, Row] = {}
+    for item in result.items:
+        path = "content/" + item.source
+        meta, verdict = item.meta, result.judgement.verdicts[item.source]
+        approval = meta.approval
+        row = Row(
+            path=path,
+            kind=item.kind,
+            title=meta.title,
+            author=meta.author or "",
+            approver=approval.by if approval else "",
+            approval_time=approval.at if approval else None,
+            publication_time=meta.date,
+            state=verdict.state.value,
+            goes_out=verdict.goes_out,
+            legacy_approval=approval is not None and approval.hash is None,
+            blockers=errors.get(path, []),
+        )
+        if row.blockers:
+            row.state = State.INVALID.value
+        out[path] = row
+    for path, found in errors.items():
+        if path not in out and path.endswith(".md"):
+            section = path.split("/")[1] if path.count("/") > 1 else ""
+            out[path] = Row(path=path, kind=SECTIONS.get(section, ""), blockers=found)
+    return sorted(out.values(), key=lambda r: (ORDER.index(r.state), r.path))
+
+
+def _time(moment: datetime | None, config: Config) -> str:
+    return moment.astimezone(config.tz).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def as_text(found: list[Row], config: Config, lang: str) -> str:
+    words = HEADINGS.get(lang, HEADINGS["en"])
+    lines: list[str] = []
+    for state in ORDER:
+        group = [r for r in found if r.state == state]
+        if not group:
+            continue
+        lines.append(f"{words[state]} ({len(group)})")
+        for row in group:
+            text = f"  {row.path}"
+            if row.title:
+                text += f" — «{row.title}»"
+            if row.author:
+                text += f" ({words['author']}: {row.author})"
+            if state == "scheduled" and row.goes_out:
+                text += f" — {words['goes_out']} {_time(row.goes_out, config)}"
+            lines.append(text)
+            for p in row.blockers:
+                message, hint = describe(p, lang)
+                where = f":{p.line}" if p.line else ""
+                lines.append(f"      {p.code}{where} {message}")
+                if hint:
+                    lines.append(f"        {word('hint', lang)}: {hint}")
+        lines.append("")
+    return "\n".join(lines).rstrip() or words["none"]
+
+
+def as_csv(found: list[Row], config: Config) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+
+    def stamp(moment: datetime | None) -> str:
+        return moment.astimezone(config.tz).isoformat(timespec="seconds") if moment else ""
+
+    for row in sorted(found, key=lambda r: r.path):
+        writer.writerow(
+            [
+                row.path,
+                row.kind,
+                row.title,
+                row.author,
+                row.approver,
+                stamp(row.approval_time),
+                stamp(row.publication_time),
+                row.state,
+                "yes" if row.legacy_approval else "no",
+            ]
+        )
+    return buffer.getvalue()
