@@ -1,0 +1,65 @@
+"""JSON Feed 1.1 (https://jsonfeed.org/version/1.1) next to every RSS/Atom feed."""
+
+from __future__ import annotations
+
+import json
+
+from site_builder.outputs import Context, Files, lang_prefix
+from site_builder.outputs.feeds import FeedSpec, entry_html, feed_specs
+from site_builder.site import Site
+
+VERSION = "https://jsonfeed.org/version/1.1"
+
+
+def json_feed_url(site: Site, spec: FeedSpec) -> str:
+    return f"{site.config.base_path}{lang_prefix(site, spec.lang)}feeds/{spec.stem}.json"
+
+
+def render(site: Site, ctx: Context) -> Files:
+    out: Files = {}
+    for lang in site.config.languages:
+        for spec in feed_specs(site, lang):
+            out[f"{lang_prefix(site, lang)}feeds/{spec.stem}.json"] = build_json_feed(site, spec)
+    return out
+
+
+def build_json_feed(site: Site, spec: FeedSpec) -> bytes:
+    """One JSON Feed; item times are the content's own, so the bytes change only with content."""
+    config = site.config
+    title = config.site.titles.get(spec.lang, config.site.title)  # type: ignore[call-overload]
+    home = config.origin + config.base_path + lang_prefix(site, spec.lang)
+    items = []
+    for entry in spec.entries[: config.site.feed_size]:
+        url = config.origin + entry.url
+        item: dict = {
+            "id": url,
+            "url": url,
+            "title": entry.title,
+            "content_html": entry_html(site, entry, spec.lang),
+            "date_published": entry.date.isoformat(),
+            "date_modified": entry.updated.isoformat(),
+            "language": entry.lang,
+        }
+        if entry.summary:
+            item["summary"] = entry.summary
+        if entry.tags:
+            item["tags"] = [t.name for t in entry.tags]
+        if entry.division:
+            item["authors"] = [{"name": entry.division.names.get(spec.lang, entry.division.name)}]  # type: ignore[call-overload]
+        if entry.item.attachments and not entry.withdrawn:
+            item["attachments"] = [
+                {"url": url + a.name, "mime_type": a.mime, "size_in_bytes": a.size, "title": a.name}
+                for a in entry.item.attachments
+            ]
+        items.append(item)
+    feed = {
+        "version": VERSION,
+        "title": f"{title} — {spec.title}",
+        "home_page_url": home,
+        "feed_url": config.origin + json_feed_url(site, spec),
+        "description": config.site.description or title,
+        "language": spec.lang,
+        "authors": [{"name": title, "url": home}],
+        "items": items,
+    }
+    return (json.dumps(feed, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
