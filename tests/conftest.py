@@ -1,0 +1,205 @@
+"""Scratch sites for tests: `make_site(tmp_path, files, config)`, `item(...)`, `run_cli(...)`."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+NOW = "2026-11-22T12:00:00+06:00"
+
+BASE_CONFIG: dict[str, Any] = {
+    "site": {
+        "title": "Пресс-служба мэрии",
+        "base_url": "https://press.example.kg/",
+        "language": "ru",
+        "timezone": "Asia/Bishkek",
+        "items_per_page": 5,
+    },
+    "divisions": [
+        {"id": "pr", "name": "Отдел по связям с общественностью"},
+        {"id": "transport", "name": "Управление транспорта"},
+        {"id": "education", "name": "Управление образования"},
+    ],
+    "people": [
+        {
+            "id": "aliev",
+            "name": "Алиев Марат",
+            "roles": ["pr_department"],
+            "division": "pr",
+            "emails": ["aliev@example.kg"],
+        },
+        {
+            "id": "sydykova",
+            "name": "Сыдыкова Айгуль",
+            "roles": ["pr_department"],
+            "division": "pr",
+            "emails": ["sydykova@example.kg"],
+        },
+        {
+            "id": "petrov",
+            "name": "Петров Иван",
+            "roles": ["press_secretary"],
+            "division": "transport",
+            "emails": ["petrov@example.kg"],
+        },
+        {
+            "id": "old",
+            "name": "Бывший Сотрудник",
+            "roles": ["pr_department"],
+            "division": "pr",
+            "active": {"from": "2020-01-01", "to": "2024-12-31"},
+        },
+    ],
+    "rules": {
+        "types": {
+            kind: {"approval_hash": "optional", "approver_roles": ["pr_department"], "four_eyes": True}
+            for kind in ("press-release", "rebuttal", "announcement", "media-plan")
+        }
+        | {
+            "rebuttal": {
+                "approval_hash": "optional",
+                "approver_roles": ["pr_department"],
+                "four_eyes": True,
+                "response_limit_days": 2,
+            }
+        },
+    },
+}
+
+
+def config_dict(**overrides: Any) -> dict[str, Any]:
+    """A copy of the default scratch config with top-level sections replaced."""
+    data = copy.deepcopy(BASE_CONFIG)
+    data.update(overrides)
+    return data
+
+
+def config_text(config: dict[str, Any] | None = None) -> str:
+    return yaml.safe_dump(config or BASE_CONFIG, allow_unicode=True, sort_keys=False)
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, str):
+        return yaml.safe_dump(value, allow_unicode=True, width=10**9).removesuffix("\n...\n").strip()
+    return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10**9).strip()
+
+
+def item(
+    title: str,
+    date: str | None = "2026-11-20T10:00:00+06:00",
+    status: str = "approved",
+    *,
+    body: str = "Текст материала.\n",
+    approval: dict[str, Any] | bool | None = True,
+    **extra: Any,
+) -> str:
+    """Valid front matter + body; `approval=True` means approved by aliev an hour before `date`."""
+    lines = ["---", f"title: {_scalar(title)}"]
+    if date is not None:
+        lines.append(f"date: {date}")
+    extra.setdefault("division", "transport")
+    extra.setdefault("author", "petrov")
+    for key, value in extra.items():
+        if value is None:
+            continue
+        if isinstance(value, (dict, list)) and value:
+            dumped = yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False, width=10**9)
+            lines.extend(dumped.rstrip("\n").split("\n"))
+        else:
+            lines.append(f"{key}: {_scalar(value)}")
+    lines.append(f"status: {status}")
+    if approval is True and status in ("approved", "withdrawn") and date is not None:
+        approval = {"by": "aliev", "at": date.replace("T10:", "T09:") if "T10:" in date else date}
+    if isinstance(approval, dict):
+        lines.append("approval:")
+        for key, value in approval.items():
+            lines.append(f"  {key}: {_scalar(value) if key != 'at' else value}")
+    lines.append("---")
+    return "\n".join(lines) + "\n" + body
+
+
+def rebuttal_fields() -> dict[str, Any]:
+    return {
+        "original": {
+            "outlet": "Газета «Вести»",
+            "title": "Мэрия закрывает школы",
+            "url": "https://vesti.example.com/a",
+            "published": "2026-11-19T08:00:00+06:00",
+        },
+        "detected_at": "2026-11-19T09:00:00+06:00",
+        "verdict": "false",
+        "facts": [{"claim": "Школы закрывают", "fact": "Школы работают"}],
+    }
+
+
+def announcement_fields() -> dict[str, Any]:
+    return {
+        "event": {
+            "kind": "press_conference",
+            "starts": "2026-11-25T11:00:00+06:00",
+            "ends": "2026-11-25T12:00:00+06:00",
+            "location": "Мэрия, зал 1",
+        }
+    }
+
+
+def make_site(
+    tmp_path: Path, files: dict[str, str | bytes] | None = None, config: dict[str, Any] | str | None = None
+) -> Path:
+    """Write a scratch site into tmp_path/site and return its root."""
+    root = tmp_path / "site"
+    root.mkdir(parents=True, exist_ok=True)
+    if isinstance(config, str):
+        (root / "config.yaml").write_text(config, encoding="utf-8")
+    else:
+        (root / "config.yaml").write_text(config_text(config), encoding="utf-8")
+    (root / "content").mkdir(exist_ok=True)
+    for rel, data in (files or {}).items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+    return root
+
+
+def run_cli(*args: str, cwd: Path, timeout: float = 120, preexec_fn=None) -> tuple[int, str, str]:
+    """Run `python -m site_builder ARGS` in `cwd`; return (exit code, stdout, stderr)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SOURCE_DATE_EPOCH", "SITE_BUILDER_LANG")}
+    env["PYTHONIOENCODING"] = "utf-8"
+    done = subprocess.run(
+        [sys.executable, "-m", "site_builder", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=timeout,
+        env=env,
+        preexec_fn=preexec_fn,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+def tree(root: Path) -> dict[str, str]:
+    """Every file under root (symlinks as their target text) → SHA-256 of its bytes."""
+    out: dict[str, str] = {}
+    if not root.exists():
+        return out
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            out[rel] = "link:" + os.readlink(path)
+        elif path.is_file():
+            out[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+        elif path.is_dir():
+            out[rel + "/"] = "dir"
+    return out
