@@ -1,0 +1,230 @@
+"""Drive the real preview server: a subprocess on a free port, its pages and its event stream."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+WAIT = 60.0  # upper bound for anything to happen; never a timing assertion
+NOW = "2026-11-22T12:00:00+06:00"
+CONFIG = {
+    "site": {"title": "Пресс-служба", "base_url": "https://press.example.kg/", "timezone": "Asia/Bishkek"},
+    "divisions": [{"id": "pr", "name": "Отдел по связям с общественностью"}],
+    "people": [
+        {"id": "editor", "name": "Айгуль Редактор", "roles": ["editor"], "division": "pr"},
+        {"id": "chief", "name": "Бакыт Начальник", "roles": ["pr_department"], "division": "pr"},
+    ],
+    "rules": {"types": {"press-release": {"approval_hash": "optional"}}},
+}
+PUBLISHED = """---
+title: "Первый выпуск"
+date: 2026-11-01T10:00:00+06:00
+author: editor
+status: approved
+approval:
+  by: chief
+  at: 2026-11-01T09:00:00+06:00
+---
+
+{body}
+"""
+DRAFT = """---
+title: "Черновик бюджета"
+author: editor
+status: draft
+---
+
+Ещё не согласовано.
+"""
+
+
+def make_site(root: Path) -> Path:
+    (root / "content" / "press-releases").mkdir(parents=True)
+    (root / "config.yaml").write_text(yaml.safe_dump(CONFIG, allow_unicode=True), encoding="utf-8")
+    (root / "content/press-releases/first.md").write_text(PUBLISHED.format(body="Текст первого выпуска."))
+    (root / "content/press-releases/budget.md").write_text(DRAFT, encoding="utf-8")
+    return root
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """`site-builder serve` as a user starts it, with its terminal output collected."""
+
+    def __init__(self, site: Path, tmp: Path, *extra: str) -> None:
+        self.port = free_port()
+        self.tmp = tmp
+        tmp.mkdir(exist_ok=True)
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(tmp), "CI": "true"}
+        command = [sys.executable, "-m", "site_builder", "serve", "--port", str(self.port)]
+        self.process = subprocess.Popen(
+            [*command, "--root", str(site), "--now", NOW, *extra],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=env,
+            text=True,
+        )
+        self.lines: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        self.wait_output(f"http://127.0.0.1:{self.port}/")
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def wait_output(self, text: str) -> None:
+        deadline = time.monotonic() + WAIT
+        while text not in self.output:
+            assert self.process.poll() is None or text in self.output, f"server exited:\n{self.output}"
+            assert time.monotonic() < deadline, f"no {text!r} in:\n{self.output}"
+            time.sleep(0.05)
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=WAIT) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode("utf-8")
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        try:
+            return self.process.wait(timeout=WAIT)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+            self.reader.join(timeout=5)
+
+
+class Events:
+    """A client of the server-sent event stream, collecting (event, data) pairs."""
+
+    def __init__(self, port: int) -> None:
+        self.received: queue.Queue[tuple[str, str]] = queue.Queue()
+        self.connected = threading.Event()
+        self.response = urllib.request.urlopen(f"http://127.0.0.1:{port}/__sb/events", timeout=WAIT)
+        threading.Thread(target=self._read, daemon=True).start()
+        assert self.connected.wait(WAIT)
+
+    def _read(self) -> None:
+        name, data = "message", ""
+        try:
+            for raw in self.response:
+                line = raw.decode("utf-8").rstrip("\n")
+                if line.startswith("retry:"):
+                    self.connected.set()
+                elif line.startswith("event:"):
+                    name = line[6:].strip()
+                elif line.startswith("data:"):
+                    data += line[5:].strip()
+                elif not line:
+                    if data:
+                        self.received.put((name, data))
+                    name, data = "message", ""
+        except OSError:
+            pass  # the server stopped: the stream ends
+
+    def next(self, wanted: str) -> dict:
+        deadline = time.monotonic() + WAIT
+        while True:
+            name, data = self.received.get(timeout=max(0.1, deadline - time.monotonic()))
+            if name == wanted:
+                return json.loads(data)
+
+    def close(self) -> None:
+        self.response.close()
+
+
+def test_serve_rebuilds_reloads_survives_errors_and_stops_cleanly(tmp_path):
+    site = make_site(tmp_path / "site")
+    page = site / "content/press-releases/first.md"
+    server = Server(site, tmp_path / "tmp")
+    try:
+        status, html = server.get("/press-releases/first/")
+        assert status == 200
+        assert "Текст первого выпуска." in html
+        assert '<script src="/__sb/live-reload.js"></script></body>' in html.replace("\n", "")
+        status, script = server.get("/__sb/live-reload.js")
+        assert status == 200 and "EventSource" in script
+        assert server.get("/press-releases/cherno/")[0] == 404
+        # a draft is not part of a normal preview
+        assert server.get("/press-releases/budget/")[0] == 404
+
+        events = Events(server.port)
+        page.write_text(PUBLISHED.format(body="Текст после правки."), encoding="utf-8")
+        assert events.next("reload")["files"] > 0
+        status, html = server.get("/press-releases/first/")
+        assert status == 200 and "Текст после правки." in html
+
+        broken = PUBLISHED.format(body="Сломано.").replace('title: "Первый выпуск"', "title: [не закрыто")
+        page.write_text(broken, encoding="utf-8")
+        problems = events.next("error")["problems"]
+        assert problems[0]["path"] == "content/press-releases/first.md"
+        assert problems[0]["line"] in (2, 3) and problems[0]["code"] == "YAML_SYNTAX"
+        assert problems[0]["message"] and problems[0]["hint"]
+        server.wait_output("YAML_SYNTAX")
+        assert f"content/press-releases/first.md:{problems[0]['line']}" in server.output
+        status, html = server.get("/press-releases/first/")
+        assert status == 200 and "Текст после правки." in html  # the last good build stays served
+        # a tab opened while the site is broken learns the problems at once
+        late = Events(server.port)
+        assert late.next("error")["problems"][0]["code"] == "YAML_SYNTAX"
+        late.close()
+
+        page.write_text(PUBLISHED.format(body="Исправлено."), encoding="utf-8")
+        events.next("reload")
+        assert "Исправлено." in server.get("/press-releases/first/")[1]
+        events.close()
+    finally:
+        code = server.stop()
+    assert code == 0, server.output
+    assert not (site / "output").exists()  # the preview never writes output/
+    assert list((tmp_path / "tmp").iterdir()) == []  # the temporary build folder is removed
+
+
+def test_serve_drafts_shows_banner_only_in_preview(tmp_path):
+    site = make_site(tmp_path / "site")
+    server = Server(site, tmp_path / "tmp", "--drafts")
+    try:
+        status, html = server.get("/press-releases/budget/")
+        assert status == 200
+        assert "ЧЕРНОВИК / НЕ ОПУБЛИКОВАНО" in html
+        assert "Ещё не согласовано." in html
+        status, html = server.get("/press-releases/first/")
+        assert status == 200 and "ЧЕРНОВИК" not in html
+    finally:
+        assert server.stop() == 0, server.output
+    built = subprocess.run(
+        [sys.executable, "-m", "site_builder", "build", "--root", str(site), "--now", NOW],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CI": "true"},
+        timeout=WAIT * 2,
+    )
+    assert built.returncode == 0, built.stderr
+    pages = [p.read_text(encoding="utf-8") for p in (site / "output").rglob("*.html")]
+    assert pages and not any("ЧЕРНОВИК" in p or "__sb" in p for p in pages)
+    assert not (site / "output/press-releases/budget").exists()
