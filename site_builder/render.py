@@ -49,7 +49,15 @@ def environment(config: Config, site_dir: Path, lang: str) -> jinja2.Environment
     tz = config.tz
     locale = {"ky": "ky_KG", "ru": "ru_RU", "en": "en_GB"}.get(lang, lang)
 
+    memo: dict[tuple[datetime, str], str] = {}  # Babel formatting is slow; listings repeat dates
+
     def when(value: datetime, style: str = "long") -> str:
+        key = (value, style)
+        if key not in memo:
+            memo[key] = _when(value, style)
+        return memo[key]
+
+    def _when(value: datetime, style: str) -> str:
         if style == "date":
             return format_date(value.astimezone(tz).date(), "d MMMM y", locale=locale)
         if style == "time":
