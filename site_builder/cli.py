@@ -254,10 +254,13 @@ def _new(args: argparse.Namespace, root: Path, now: datetime) -> int:
         date=args.date,
         slug=args.slug,
     )
-    if problems:
-        _print(problems, args)
     if path is None:
+        _print(problems, args)
         return EXIT_PROBLEMS
+    if problems and args.format == "text":  # stdout carries only the new file's path
+        print(report.as_text(problems, args.lang), file=sys.stderr)
+    elif problems:
+        _print(problems, args)
     print(path.relative_to(root).as_posix())
     return EXIT_OK
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 from datetime import datetime, timedelta
@@ -132,7 +133,7 @@ def create(
         if person is not None:
             author = person.id
         else:
-            notices.append(problem("content/", 0, "warning", "NEW_NO_AUTHOR", email=email or "—"))
+            notices.append(problem("", 0, "warning", "NEW_NO_AUTHOR", email=email or "—"))
     elif config.person(author) is None:
         known = ", ".join(p.id for p in config.people)
         return None, [
@@ -158,4 +159,4 @@ def create(
             handle.write(skeleton(kind, title, when, author, division, config))
     except FileExistsError:
         return None, [problem(rel, 0, "error", "NEW_EXISTS")]
-    return target, notices
+    return target, [dataclasses.replace(n, path=rel) for n in notices]
