@@ -146,10 +146,10 @@ def problems_from(
             out.append(problem(path, parent, "error", "KEY_MISSING", key=key))
         elif kind == "extra_forbidden":
             allowed = allowed_keys(model, loc[:-1])
-            close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
             args = {"key": key, "allowed": ", ".join(allowed)}
-            if close:
-                args["suggestion"] = close[0]
+            suggestion = _suggest(model, loc, allowed)
+            if suggestion:
+                args["suggestion"] = suggestion
             out.append(problem(path, line, "error", "KEY_UNKNOWN", **args))
         elif kind == "bad_date" or kind.startswith(("date_", "datetime_", "time_")):
             out.append(problem(path, line, "error", "BAD_DATE", key=key, value=shown))
@@ -175,6 +175,17 @@ def problems_from(
         else:
             out.append(problem(path, line, "error", "BAD_VALUE", key=key, value=shown, allowed=err["msg"]))
     return out
+
+
+def _suggest(model: type[BaseModel], loc: tuple[Any, ...], allowed: list[str]) -> str | None:
+    """The key the editor probably meant, also across one level (`aproved_by` → `approval.by`)."""
+    nested: dict[str, str] = {}
+    for key in allowed:
+        inner = allowed_keys(model, (*loc[:-1], key))
+        if inner != allowed:
+            nested |= {f"{key}_{sub}": f"{key}.{sub}" for sub in inner}
+    close = difflib.get_close_matches(str(loc[-1]), [*allowed, *nested], n=1, cutoff=0.6)
+    return nested.get(close[0], close[0]) if close else None
 
 
 def _show(value: Any) -> str:
