@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from site_builder.errors import SiteError, problem
@@ -61,10 +62,16 @@ def index(pages: Files, base_path: str) -> Files:
     with tempfile.TemporaryDirectory(prefix="site-builder-search-") as tmp:
         folder = Path(tmp) / "bundle"
         try:
-            asyncio.run(run(folder))
+            # In its own thread: the caller (a test, a server) may already run an event loop.
+            with ThreadPoolExecutor(1) as worker:
+                worker.submit(asyncio.run, run(folder)).result()
         except (OSError, RuntimeError, AssertionError) as exc:
             raise SiteError(
-                [problem("output/pagefind", 0, "error", "SEARCH_FAILED", detail=str(exc) or type(exc).__name__)]
+                [
+                    problem(
+                        "output/pagefind", 0, "error", "SEARCH_FAILED", detail=str(exc) or type(exc).__name__
+                    )
+                ]
             ) from None
         return {
             BUNDLE + path.relative_to(folder).as_posix(): path.read_bytes()

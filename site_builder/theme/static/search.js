@@ -13,6 +13,10 @@
       resetStyles: false,
       translations: JSON.parse(box.getAttribute("data-strings") || "{}")
     });
+    // Pagefind labels its field with a title only; give it a real accessible name.
+    var strings = JSON.parse(box.getAttribute("data-strings") || "{}");
+    var input = box.querySelector(".pagefind-ui__search-input");
+    if (input) { input.setAttribute("aria-label", strings.search_label || "Search"); }
     var q = new URLSearchParams(window.location.search).get("q");
     if (q) { ui.triggerSearch(q); }
   });

@@ -1,0 +1,239 @@
+"""The example site in a real browser (Debian's Chromium via Playwright): what a resident meets.
+
+Builds the example site at the repository root, serves it on 127.0.0.1 and opens the home
+page, every listing, an item of each type, a tag page, the subscribe and search pages.
+Each page: no console errors, no failed requests, every internal link answers 200,
+axe-core finds nothing critical or serious.  The Nu Html Checker validates every page of
+the site in one JVM call.  Screenshots (phone, desktop, high contrast, 200% zoom) go to
+artifacts/screenshots/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import re
+import shutil
+import subprocess
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlparse
+
+import pytest
+
+from site_builder.build import build
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).parent
+NOW = datetime.fromisoformat("2026-11-22T12:00:00+06:00")
+SHOTS = ROOT / "artifacts" / "screenshots"
+AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
+VNU = HERE / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LISTINGS = [
+    "press-releases/",
+    "rebuttals/",
+    "announcements/",
+    "media-plans/",
+    "divisions/",
+    "archive/",
+    "tags/",
+]
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is installed by .ci/run")
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    prebuilt = os.environ.get("SITE_BUILDER_BROWSER_OUTPUT")  # check an already built output instead
+    if prebuilt:
+        return Path(prebuilt)
+    out = tmp_path_factory.mktemp("example") / "output"
+    result = build(ROOT, NOW, out)
+    assert result.ok, [(p.path, p.line, p.code, p.args) for p in result.problems if p.is_error]
+    return out
+
+
+@pytest.fixture(scope="module")
+def origin(site: Path) -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield browser
+        browser.close()
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def _first_link(site: Path, page: str, pattern: str) -> str:
+    """The first link matching `pattern` on a built page (e.g. an item on its listing)."""
+    html = (site / page / "index.html").read_text(encoding="utf-8")
+    found = re.search(pattern, html)
+    assert found, f"no link like {pattern} on /{page}: is anything published?"
+    return found.group(1)
+
+
+@pytest.fixture(scope="module")
+def pages(site: Path) -> list[str]:
+    found = ["/", *(f"/{listing}" for listing in LISTINGS), "/subscribe/", "/search/", "/ky/"]
+    for section in ("press-releases/", "rebuttals/", "announcements/", "media-plans/"):
+        found.append(_first_link(site, section, r'class="card-title"><a href="([^"]+)"'))
+    found.append(_first_link(site, "tags", r'<li><a href="(/tags/[^"]+/)"'))
+    return found
+
+
+def _visit(chromium, origin: str, path: str) -> tuple[list[str], list[str], list[str], list[dict]]:
+    """Open a page: its console errors, failed requests, links and serious axe violations."""
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    failed: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.goto(origin + path, wait_until="networkidle")
+    links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in ("critical", "serious")
+    ]
+    page.close()
+    return errors, failed, links, serious
+
+
+def test_pages_work_in_the_browser(chromium, origin, pages):
+    problems: dict[str, object] = {}
+    checked: dict[str, int] = {}
+    for path in pages:
+        errors, failed, links, serious = _visit(chromium, origin, path)
+        broken = []
+        for link in links:
+            url = urldefrag(urljoin(origin + path, link)).url
+            if urlparse(url).netloc != urlparse(origin).netloc:
+                continue  # external links are not fetched
+            if url not in checked:
+                checked[url] = _status(url)
+            if checked[url] != 200:
+                broken.append(f"{checked[url]} {url}")
+        if errors or failed or broken or serious:
+            problems[path] = {"console": errors, "failed": failed, "broken links": broken, "axe": serious}
+    assert len(checked) > 20
+    assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+def test_search_finds_a_published_item(chromium, origin):
+    page = chromium.new_page()
+    page.goto(origin + "/search/", wait_until="networkidle")
+    field = page.locator(".pagefind-ui__search-input")
+    field.focus()
+    page.keyboard.type("Каракол")
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    assert page.locator(".pagefind-ui__result-link").count() >= 1
+    page.close()
+
+
+def test_visually_impaired_settings_work_by_keyboard_and_are_remembered(chromium, origin):
+    page = chromium.new_page()
+    page.goto(origin + "/")
+    page.keyboard.press("Tab")  # skip link
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Tab")  # the panel's summary
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Белым по чёрному").focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Очень крупный шрифт").focus()
+    page.keyboard.press("Space")
+    page.goto(origin + "/press-releases/")
+    classes = page.evaluate("document.documentElement.className")
+    assert "a11y-scheme-wb" in classes and "a11y-size-2" in classes
+    assert page.locator("[data-a11y=scheme][data-value=wb]").get_attribute("aria-pressed") == "true"
+    page.close()
+
+
+def test_html_is_valid_on_every_page(site):
+    java = shutil.which("java")
+    if java is None or not VNU.exists():
+        pytest.fail("the Nu Html Checker needs java and tests/browser/node_modules/vnu-jar (.ci/run)")
+    files = sorted(str(p) for p in site.rglob("*.html") if "pagefind" not in p.parts)
+    run = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    messages = json.loads(run.stderr or run.stdout or '{"messages": []}')["messages"]
+    errors = [f"{m.get('url', '')}:{m.get('lastLine', '')}: {m['message']}" for m in messages]
+    assert len(files) > 30
+    assert not errors, "\n".join(errors[:40])
+
+
+def test_screenshots_and_no_horizontal_scrolling(chromium, origin, pages):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    item = pages[-2]
+    views = {
+        "phone": {"viewport": {"width": 375, "height": 812}},
+        "desktop": {"viewport": {"width": 1280, "height": 900}},
+        # 200% zoom of a 1280 px window: half the CSS pixels, each drawn twice as large.
+        "zoom200": {"viewport": {"width": 640, "height": 450}, "device_scale_factor": 2},
+    }
+    wide: list[str] = []
+    for view, options in views.items():
+        context = chromium.new_context(**options)
+        page = context.new_page()
+        for name, path in (("home", "/"), ("item", item), ("ky-home", "/ky/"), ("search", "/search/")):
+            page.goto(origin + path, wait_until="networkidle")
+            if page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth"):
+                wide.append(f"{view} {path}")
+            page.screenshot(path=str(SHOTS / f"{name}-{view}.png"), full_page=True)
+        context.close()
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(origin + "/")
+    for scheme in ("bw", "wb", "blue"):
+        page.evaluate(
+            "s => localStorage.setItem('site-a11y', JSON.stringify({size: '1', scheme: s, images: 'hide'}))",
+            scheme,
+        )
+        page.goto(origin + item, wait_until="networkidle")
+        page.screenshot(path=str(SHOTS / f"item-contrast-{scheme}.png"), full_page=True)
+    context.close()
+    assert not wide, f"horizontal scrolling: {wide}"
