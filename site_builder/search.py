@@ -49,7 +49,9 @@ def index(pages: Files, base_path: str) -> Files:
     try:
         from pagefind.index import PagefindIndex
     except ImportError:
-        raise SiteError([problem("output/pagefind", 0, "error", "SEARCH_FAILED", detail="pagefind missing")])
+        raise SiteError(
+            [problem("output/pagefind", 0, "error", "SEARCH_FAILED", detail="pagefind missing")]
+        ) from None
 
     async def run(folder: Path) -> None:
         async with PagefindIndex(config={"output_path": str(folder)}) as search:
