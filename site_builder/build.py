@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from site_builder import content, gitverify, rules, search, writer
+from site_builder import content, gitverify, mediarequests, rules, search, writer
 from site_builder.config import Config, load_config
 from site_builder.errors import Problem, SiteError
 from site_builder.model import Item
@@ -26,6 +26,7 @@ class Result:
     items: list[Item] = field(default_factory=list)
     files: Files = field(default_factory=dict)
     written: int = 0
+    requests: list[mediarequests.Request] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -41,9 +42,11 @@ def check(root: Path, now: datetime) -> Result:
     items, problems = content.load(root / "content", config)
     judgement = rules.check(items, config, now)
     problems += judgement.problems
+    requests, found = mediarequests.load(root / "content")
+    problems += found + mediarequests.check(requests, config, now)
     if config.rules.verify_git:
         problems += gitverify.verify(root, items, config)
-    return Result(sorted(problems, key=_order), config, judgement, items)
+    return Result(sorted(problems, key=_order), config, judgement, items, requests=requests)
 
 
 # progress(done, total, label): told before each stage, e.g. to draw a progress bar.
@@ -92,7 +95,7 @@ def build(
     items, judgement, drafts = result.items, result.judgement, set[str]()
     if preview:
         items, judgement, drafts = _with_drafts(items, judgement, now)
-    site = build_site(items, judgement, result.config, now)
+    site = build_site(items, judgement, result.config, now, result.requests)
     for source in drafts:
         site.by_source[source].preview = True
     try:

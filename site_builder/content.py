@@ -16,7 +16,7 @@ from site_builder.approval import content_hash
 from site_builder.config import Config
 from site_builder.errors import Problem, problem
 from site_builder.fields import problems_from
-from site_builder.model import MODELS, SECTION_OF, SECTIONS, Attachment, Item
+from site_builder.model import MODELS, REQUESTS_SECTION, SECTION_OF, SECTIONS, Attachment, Item
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
 _LANG_SUFFIX = re.compile(r"^(?P<stem>.+?)\.(?P<lang>ru|ky|en)$")
@@ -45,6 +45,8 @@ def discover(content_dir: Path) -> tuple[list[Source], list[Problem]]:
             if (here / name).is_symlink():
                 problems.append(problem(_rel(rel_dir, name), 0, "error", "FILE_SYMLINK"))
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (here / d).is_symlink())
+        if rel_dir == ".":  # media requests are records, loaded by mediarequests.py
+            dirs[:] = [d for d in dirs if d != REQUESTS_SECTION]
         names = sorted(f for f in files if f not in IGNORED and not f.startswith("."))
         is_bundle = any(_is_index(n) for n in names)
         attachments: list[Attachment] = []

@@ -140,6 +140,21 @@ class MediaPlan(Common):
     entries: list[PlanEntry] = Field(default_factory=list)
 
 
+class MediaRequest(Strict):
+    """A journalist's request to the press office: a record, not an item needing approval."""
+
+    title: Text | None = Field(None, max_length=300)  # defaults to the topic
+    received: Day
+    outlet: Text = Field(min_length=1, max_length=300)
+    topic: Text = Field(min_length=1, max_length=500)
+    answered: Day | None = None
+    answer_summary: Text = Field("", max_length=3000)
+    public: bool = False
+
+
+REQUESTS_SECTION = "media-requests"  # records, parsed by mediarequests.py, not by content.parse
+
+
 MODELS: dict[TypeName, type[Common]] = {
     "press-release": PressRelease,
     "rebuttal": Rebuttal,

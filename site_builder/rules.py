@@ -124,12 +124,14 @@ def _approval_problems(item: Item, config: Config, now: datetime) -> list[Proble
         )
     if meta.date is not None and approval.at > meta.date:
         if not any(meta.date < at <= approval.at for at in change_notes(item)):
+            # For an event, a re-approval after publication means its time or place changed.
+            code = "EVENT_CHANGE_NOTE" if isinstance(meta, Announcement) else "APPROVAL_AFTER_DATE"
             out.append(
                 problem(
                     path,
                     item.line("approval", "at"),
                     "error",
-                    "APPROVAL_AFTER_DATE",
+                    code,
                     at=fmt(approval.at, config),
                     date=fmt(meta.date, config),
                 )
@@ -245,6 +247,24 @@ def _structure(item: Item, config: Config, days: WorkingDays) -> list[Problem]:
     return out
 
 
+def plan_overdue(item: Item, config: Config, now: datetime) -> list[Problem]:
+    """Published plan entries whose date has passed with nothing done or linked."""
+    assert isinstance(item.meta, MediaPlan)
+    today = now.astimezone(config.tz).date()
+    return [
+        problem(
+            "content/" + item.source,
+            item.line("entries", index, "date"),
+            "warning",
+            "PLAN_ENTRY_OVERDUE",
+            date=entry.date.isoformat(),
+            topic=entry.topic[:80],
+        )
+        for index, entry in enumerate(item.meta.entries)
+        if entry.status == "planned" and entry.ref is None and entry.date < today
+    ]
+
+
 def _markers(item: Item, markers: list[str]) -> list[Problem]:
     if not markers or item.meta.confidentiality == "restricted":
         return []
@@ -345,6 +365,8 @@ def check(items: list[Item], config: Config, now: datetime) -> Judgement:
         problems += found
         if item.meta.status != "draft":
             problems += _structure(item, config, days)
+        if verdict.state in VISIBLE and isinstance(item.meta, MediaPlan):
+            problems += plan_overdue(item, config, now)
         problems += _markers(item, config.rules.restricted_markers)
     for item in items:
         problems += _references(item, config, by_source, verdicts)

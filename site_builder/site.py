@@ -16,6 +16,7 @@ from slugify import slugify
 from site_builder.config import Config, Division
 from site_builder.content import item_url
 from site_builder.markdown import REF_PREFIX
+from site_builder.mediarequests import Register, Request, Tally, register
 from site_builder.model import SECTION_OF, Announcement, Item, MediaPlan, Rebuttal
 from site_builder.rules import VISIBLE, Judgement, State
 
@@ -85,6 +86,7 @@ class Site:
     entries: list[Entry]  # every visible entry, newest first
     by_source: dict[str, Entry]
     tags: dict[str, Tag]
+    media_requests: Register = field(default_factory=lambda: Register([], Tally("total"), []))
 
     def of_lang(self, lang: str) -> list[Entry]:
         return [e for e in self.entries if e.lang == lang]
@@ -134,6 +136,16 @@ class Site:
 
         return structured.sharing(self, entry, lang, page_url)
 
+    def subscriptions(self, lang: str) -> dict:
+        """Every feed, calendar and data file of a language (outputs/newsroom.py) for the subscribe page."""
+        from site_builder.outputs import newsroom
+
+        return newsroom.subscriptions(self, lang)
+
+    def plan_completion(self, rows: list[dict]) -> list[dict]:
+        """Completion of a plan's due entries per division, for the plan page."""
+        return plan_completion(rows, self.config)
+
     def current_plan(self, lang: str) -> Entry | None:
         today = self.now.astimezone(self.config.tz).date()
         plans = [
@@ -155,7 +167,13 @@ def updated_at(item: Item) -> datetime:
     return max(moments)
 
 
-def build_site(items: list[Item], judgement: Judgement, config: Config, now: datetime) -> Site:
+def build_site(
+    items: list[Item],
+    judgement: Judgement,
+    config: Config,
+    now: datetime,
+    requests: list[Request] | None = None,
+) -> Site:
     """Keep the visible items and link them together."""
     visible = [i for i in items if judgement.verdicts[i.source].state in VISIBLE]
     tags: dict[str, Tag] = {}
@@ -185,7 +203,8 @@ def build_site(items: list[Item], judgement: Judgement, config: Config, now: dat
         for entry in group:
             entry.translations = [e for e in group if e is not entry]
     ordered = sorted(entries.values(), key=lambda e: e.sort_key)
-    return Site(config, now, ordered, entries, tags)
+    today = now.astimezone(config.tz).date()
+    return Site(config, now, ordered, entries, tags, register(requests or [], config, today))
 
 
 def _resolve_refs(html: str, urls: dict[str, str]) -> str:
@@ -222,6 +241,28 @@ def plan_rows(entry: Entry, site: Site) -> list[dict]:
             state = "planned"
         rows.append({"entry": row, "target": target, "state": state})
     return rows
+
+
+def plan_completion(rows: list[dict], config: Config) -> list[dict]:
+    """Done / due per division of a plan's rows (a person counts for their division).
+
+    Entries not yet due (planned, date ahead) and cancelled ones are left out of the
+    percentage: a division is judged on what it should have delivered by now.
+    """
+    counts: dict[str, list[int]] = {}
+    for row in rows:
+        owner = row["entry"].responsible
+        person = config.person(owner)
+        division = config.division(person.division if person else owner)
+        name = division.name if division else owner
+        done_due = counts.setdefault(name, [0, 0])
+        if row["state"] in ("done", "overdue"):
+            done_due[1] += 1
+            done_due[0] += row["state"] == "done"
+    return [
+        {"name": name, "done": done, "due": due, "percent": round(100 * done / due) if due else None}
+        for name, (done, due) in sorted(counts.items())
+    ]
 
 
 def is_rebuttal(entry: Entry) -> bool:

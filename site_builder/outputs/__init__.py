@@ -38,6 +38,16 @@ def lang_prefix(site: Site, lang: str) -> str:
 
 def all_outputs() -> list:
     """The output kinds, in the order their files are produced (later ones may not overwrite)."""
-    from site_builder.outputs import assets, calendars, changes, feeds, jsonfeed, pages, sitemap
+    from site_builder.outputs import (
+        assets,
+        calendars,
+        changes,
+        feeds,
+        jsonfeed,
+        newsroom,
+        opendata,
+        pages,
+        sitemap,
+    )
 
-    return [pages, feeds, jsonfeed, changes, calendars, sitemap, assets]
+    return [pages, feeds, jsonfeed, changes, calendars, opendata, newsroom, sitemap, assets]

@@ -1,0 +1,215 @@
+"""The media requests register: parse the records, count deadlines, summarise by month.
+
+Requests are records of the press office's duty (an answer within N working days of
+receipt), not publications: they need no approval.  Only requests marked `public: true`
+are ever listed one by one; the others reach the site only as counts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from site_builder import frontmatter, yamlsafe
+from site_builder.config import Config
+from site_builder.errors import Problem, problem
+from site_builder.fields import problems_from
+from site_builder.model import REQUESTS_SECTION, MediaRequest
+from site_builder.workdays import WorkingDays
+
+
+@dataclass(frozen=True)
+class Request:
+    """One parsed request file."""
+
+    source: str  # relative to content/
+    meta: MediaRequest
+    lines: dict
+
+    @property
+    def title(self) -> str:
+        return self.meta.title or self.meta.topic
+
+    def line(self, key: str) -> int:
+        return self.lines.get((key,), 1)
+
+
+def parse(rel: str, raw: bytes) -> tuple[Request | None, list[Problem]]:
+    """One request file's bytes → a Request; pure."""
+    path = "content/" + rel
+    text, problems = frontmatter.decode(raw, path)
+    if text is None:
+        return None, problems
+    split, found = frontmatter.split(text, path)
+    problems += found
+    if split is None:
+        return None, problems
+    data, lines, found = yamlsafe.load(split.yaml, path, first_line=2)
+    problems += found
+    if data is None:
+        return None, problems
+    if not isinstance(data, dict):
+        return None, [*problems, problem(path, 2, "error", "YAML_NOT_MAPPING")]
+    try:
+        meta = MediaRequest.model_validate(data)
+    except ValidationError as exc:
+        return None, [*problems, *problems_from(exc, MediaRequest, path, lines, 1)]
+    return Request(rel, meta, lines), problems
+
+
+def load(content_dir: Path) -> tuple[list[Request], list[Problem]]:
+    """Every content/media-requests/**/*.md, in file order."""
+    folder = content_dir / REQUESTS_SECTION
+    requests: list[Request] = []
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return [], []
+    for path in sorted(folder.rglob("*.md")):
+        rel = path.relative_to(content_dir).as_posix()
+        if path.is_symlink():
+            problems.append(problem(rel, 0, "error", "FILE_SYMLINK"))
+            continue
+        if path.stat().st_size > frontmatter.MAX_FILE_BYTES:
+            size = path.stat().st_size
+            problems.append(
+                problem(rel, 0, "error", "FILE_TOO_LARGE", size=size, limit=frontmatter.MAX_FILE_BYTES)
+            )
+            continue
+        request, found = parse(rel, path.read_bytes())
+        problems += found
+        if request is not None:
+            requests.append(request)
+    return requests, problems
+
+
+def deadline(request: Request, days: WorkingDays, config: Config) -> date:
+    """The last day to answer: received + N working days (the day of receipt not counted)."""
+    return days.add(request.meta.received, config.calendar.media_request_days)
+
+
+def check(requests: list[Request], config: Config, now: datetime) -> list[Problem]:
+    """Warnings for open requests near or past their deadline; errors for impossible dates."""
+    days = WorkingDays(config.calendar)
+    today = now.astimezone(config.tz).date()
+    out: list[Problem] = []
+    for request in requests:
+        path, meta = "content/" + request.source, request.meta
+        due = deadline(request, days, config)
+        if meta.answered is not None:
+            if meta.answered < meta.received:
+                out.append(problem(path, request.line("answered"), "error", "REQUEST_ANSWER_BEFORE"))
+            continue
+        if today > due:
+            late = days.between(due, today)
+            out.append(
+                problem(
+                    path,
+                    request.line("received"),
+                    "warning",
+                    "REQUEST_OVERDUE",
+                    deadline=due.isoformat(),
+                    days=late,
+                )
+            )
+        elif days.between(today, due) <= config.calendar.warn_days:
+            left = days.between(today, due)
+            out.append(
+                problem(
+                    path,
+                    request.line("received"),
+                    "warning",
+                    "REQUEST_DUE",
+                    deadline=due.isoformat(),
+                    days=left,
+                )
+            )
+    return out
+
+
+@dataclass
+class Tally:
+    """Counts of one month (or of all time)."""
+
+    label: str
+    received: int = 0
+    on_time: int = 0
+    late: int = 0
+    open: int = 0
+    overdue: int = 0  # open and past the deadline (also counted in `open`)
+
+
+@dataclass(frozen=True)
+class PublicRequest:
+    """What the site shows of a request its record marks public."""
+
+    title: str
+    outlet: str
+    topic: str
+    received: date
+    deadline: date
+    answered: date | None
+    answer_summary: str
+    state: str  # on_time | late | open | overdue
+
+
+@dataclass(frozen=True)
+class Register:
+    """The public face of the register: counts of every request, details of public ones."""
+
+    months: list[Tally]  # newest month first
+    total: Tally
+    public: list[PublicRequest]  # newest first
+
+
+def state_of(request: Request, due: date, today: date) -> str:
+    answered = request.meta.answered
+    if answered is None:
+        return "overdue" if today > due else "open"
+    return "on_time" if answered <= due else "late"
+
+
+def register(requests: list[Request], config: Config, today: date) -> Register:
+    """Summarise requests received up to today; only public ones keep their details."""
+    days = WorkingDays(config.calendar)
+    months: dict[str, Tally] = defaultdict(lambda: Tally(""))
+    total = Tally("total")
+    public: list[PublicRequest] = []
+    for request in requests:
+        meta = request.meta
+        if meta.received > today:
+            continue
+        due = deadline(request, days, config)
+        state = state_of(request, due, today)
+        label = meta.received.strftime("%Y-%m")
+        tally = months[label]
+        tally.label = label
+        for counts in (tally, total):
+            counts.received += 1
+            if state == "on_time":
+                counts.on_time += 1
+            elif state == "late":
+                counts.late += 1
+            else:
+                counts.open += 1
+                if state == "overdue":
+                    counts.overdue += 1
+        if meta.public:
+            public.append(
+                PublicRequest(
+                    request.title,
+                    meta.outlet,
+                    meta.topic,
+                    meta.received,
+                    due,
+                    meta.answered,
+                    meta.answer_summary,
+                    state,
+                )
+            )
+    public.sort(key=lambda r: (r.received, r.title), reverse=True)
+    ordered = [months[k] for k in sorted(months, reverse=True)]
+    return Register(ordered, total, public)

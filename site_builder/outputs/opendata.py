@@ -1,0 +1,282 @@
+"""Open data under data/: JSON and CSV of everything published, each with a JSON Schema.
+
+Every table has a fixed column list (the order of the CSV header and of each JSON
+record), built from Site alone — so only published items appear, and media requests
+only as counts plus the ones marked public.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+
+from site_builder.model import Announcement, MediaPlan
+from site_builder.outputs import Context, Files
+from site_builder.site import Site, plan_rows
+
+STR = {"type": "string"}
+OPT_STR = {"type": ["string", "null"]}
+INT = {"type": "integer", "minimum": 0}
+DATE = {"type": "string", "format": "date"}
+OPT_DATE = {"type": ["string", "null"], "format": "date"}
+TIME = {"type": "string", "format": "date-time"}
+OPT_TIME = {"type": ["string", "null"], "format": "date-time"}
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str
+    description: str
+    columns: dict[str, tuple[dict, str]]  # column → (JSON Schema type, description); order is the CSV order
+
+
+TABLES = [
+    Table(
+        "items",
+        "Publications",
+        "Every published item in every language: metadata, address, approval date, corrections.",
+        {
+            "id": (STR, "stable key of the item (shared by its translations)"),
+            "lang": (STR, "language code"),
+            "type": (STR, "press-release, rebuttal, announcement or media-plan"),
+            "title": (STR, "title"),
+            "summary": (STR, "summary, may be empty"),
+            "url": (STR, "absolute address of the page"),
+            "published": (TIME, "publication time"),
+            "updated": (TIME, "time of the latest public change"),
+            "approved": (TIME, "approval time"),
+            "division": (OPT_STR, "id of the division, if any"),
+            "tags": (STR, "tags separated by '; '"),
+            "corrections": (INT, "number of published corrections"),
+            "withdrawn": ({"type": "boolean"}, "true when the item was withdrawn"),
+            "withdrawn_at": (OPT_TIME, "time of the withdrawal"),
+        },
+    ),
+    Table(
+        "events",
+        "Events",
+        "Every announced event: time, place, status and accreditation deadline.",
+        {
+            "id": (STR, "stable key of the announcement"),
+            "lang": (STR, "language code"),
+            "title": (STR, "title"),
+            "url": (STR, "absolute address of the announcement"),
+            "kind": (STR, "press_conference, briefing, round_table, live_stream or interview"),
+            "starts": (TIME, "start time"),
+            "ends": (OPT_TIME, "end time"),
+            "location": (OPT_STR, "place"),
+            "online_url": (OPT_STR, "stream address"),
+            "status": (STR, "scheduled or cancelled"),
+            "cancel_reason": (OPT_STR, "public reason of a cancellation"),
+            "changes": (INT, "number of public changes of time or place"),
+            "accreditation_deadline": (OPT_TIME, "last moment to apply for accreditation"),
+            "calendar": (STR, "absolute address of the event's .ics file"),
+        },
+    ),
+    Table(
+        "media-plan",
+        "Media plan",
+        "Every entry of the published media plans with its state: done, planned, overdue, cancelled.",
+        {
+            "plan": (STR, "absolute address of the plan"),
+            "lang": (STR, "language code"),
+            "date": (DATE, "planned date"),
+            "channel": (STR, "site, media or social"),
+            "outlet": (STR, "outlet or channel"),
+            "topic": (STR, "topic"),
+            "format": (STR, "format, may be empty"),
+            "responsible": (STR, "id of the responsible person or division"),
+            "state": (STR, "done, planned, overdue or cancelled"),
+            "result_url": (OPT_STR, "absolute address of what was published"),
+        },
+    ),
+    Table(
+        "media-requests",
+        "Media requests",
+        "Requests from the media by month of receipt (all requests, counted), then the public ones "
+        "(row_type 'request').",
+        {
+            "row_type": (STR, "'month', 'total' or 'request'"),
+            "month": (STR, "YYYY-MM of receipt ('total' for the total row)"),
+            "received": (INT, "requests received (1 for a request row)"),
+            "on_time": (INT, "answered within the deadline"),
+            "late": (INT, "answered after the deadline"),
+            "open": (INT, "not answered yet"),
+            "overdue": (INT, "not answered and past the deadline"),
+            "received_on": (OPT_DATE, "request rows: date of receipt"),
+            "deadline": (OPT_DATE, "request rows: last day to answer"),
+            "answered_on": (OPT_DATE, "request rows: date of the answer"),
+            "outlet": (OPT_STR, "request rows: outlet"),
+            "topic": (OPT_STR, "request rows: topic"),
+            "answer_summary": (OPT_STR, "request rows: public summary of the answer"),
+        },
+    ),
+]
+
+
+def data_links(site: Site) -> list[dict]:
+    """Every data file with its title, for the open-data and subscribe pages."""
+    base = site.config.base_path + "data/"
+    return [
+        {
+            "name": t.name,
+            "title": t.title,
+            "description": t.description,
+            "json": f"{base}{t.name}.json",
+            "csv": f"{base}{t.name}.csv",
+            "schema": f"{base}schema/{t.name}.schema.json",
+        }
+        for t in TABLES
+    ]
+
+
+def rows(site: Site, name: str) -> list[dict]:
+    origin = site.config.origin
+    if name == "items":
+        return [
+            {
+                "id": e.item.key,
+                "lang": e.lang,
+                "type": e.kind,
+                "title": e.title,
+                "summary": e.summary,
+                "url": origin + e.url,
+                "published": e.date.isoformat(),
+                "updated": e.updated.isoformat(),
+                "approved": e.meta.approval.at.isoformat() if e.meta.approval else None,
+                "division": e.division.id if e.division else None,
+                "tags": "; ".join(t.name for t in e.tags),
+                "corrections": len(e.meta.corrections),
+                "withdrawn": e.withdrawn,
+                "withdrawn_at": e.meta.withdrawn.at.isoformat() if e.withdrawn and e.meta.withdrawn else None,
+            }
+            for e in site.entries
+        ]
+    if name == "events":
+        out = []
+        for e in site.entries:
+            if not isinstance(e.meta, Announcement):
+                continue
+            ev = e.meta.event
+            acc = ev.accreditation
+            deadline = None if acc is None or isinstance(acc, str) or acc.deadline is None else acc.deadline
+            out.append(
+                {
+                    "id": e.item.key,
+                    "lang": e.lang,
+                    "title": e.title,
+                    "url": origin + e.url,
+                    "kind": ev.kind,
+                    "starts": ev.starts.isoformat(),
+                    "ends": ev.ends.isoformat() if ev.ends else None,
+                    "location": ev.location,
+                    "online_url": ev.online_url,
+                    "status": "cancelled" if e.withdrawn else ev.status,
+                    "cancel_reason": ev.cancel_reason,
+                    "changes": len(ev.changes),
+                    "accreditation_deadline": deadline.isoformat() if deadline else None,
+                    "calendar": origin + e.url + "event.ics",
+                }
+            )
+        return sorted(out, key=lambda r: (r["starts"], r["url"]))
+    if name == "media-plan":
+        out = []
+        for e in site.entries:
+            if not isinstance(e.meta, MediaPlan) or e.withdrawn:
+                continue
+            for row in plan_rows(e, site):
+                entry, target = row["entry"], row["target"]
+                out.append(
+                    {
+                        "plan": origin + e.url,
+                        "lang": e.lang,
+                        "date": entry.date.isoformat(),
+                        "channel": entry.channel,
+                        "outlet": entry.outlet,
+                        "topic": entry.topic,
+                        "format": entry.format,
+                        "responsible": entry.responsible,
+                        "state": row["state"],
+                        "result_url": origin + target.url if target is not None else None,
+                    }
+                )
+        return out
+    register = site.media_requests
+    empty = {k: None for k in ("received_on", "deadline", "answered_on", "outlet", "topic", "answer_summary")}
+    out = [
+        {
+            "row_type": kind,
+            "month": t.label,
+            "received": t.received,
+            "on_time": t.on_time,
+            "late": t.late,
+            "open": t.open,
+            "overdue": t.overdue,
+            **empty,
+        }
+        for kind, t in [*(("month", m) for m in register.months), ("total", register.total)]
+    ]
+    for r in register.public:
+        out.append(
+            {
+                "row_type": "request",
+                "month": r.received.strftime("%Y-%m"),
+                "received": 1,
+                "on_time": int(r.state == "on_time"),
+                "late": int(r.state == "late"),
+                "open": int(r.state in ("open", "overdue")),
+                "overdue": int(r.state == "overdue"),
+                "received_on": r.received.isoformat(),
+                "deadline": r.deadline.isoformat(),
+                "answered_on": r.answered.isoformat() if r.answered else None,
+                "outlet": r.outlet,
+                "topic": r.topic,
+                "answer_summary": r.answer_summary,
+            }
+        )
+    return out
+
+
+def schema(site: Site, table: Table) -> dict:
+    base = site.config.origin + site.config.base_path + "data/"
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{base}schema/{table.name}.schema.json",
+        "title": table.title,
+        "description": table.description + " The CSV file has the same columns in the same order.",
+        "type": "array",
+        "items": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": list(table.columns),
+            "properties": {
+                name: {**kind, "description": text} for name, (kind, text) in table.columns.items()
+            },
+        },
+    }
+
+
+def to_csv(columns: list[str], records: list[dict]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for record in records:
+        writer.writerow(["" if record[c] is None else record[c] for c in columns])
+    return buffer.getvalue().encode("utf-8")
+
+
+def render(site: Site, ctx: Context) -> Files:
+    out: Files = {}
+    for table in TABLES:
+        columns = list(table.columns)
+        records = [{c: r[c] for c in columns} for r in rows(site, table.name)]
+        out[f"data/{table.name}.json"] = (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode(
+            "utf-8"
+        )
+        out[f"data/{table.name}.csv"] = to_csv(columns, records)
+        text = json.dumps(schema(site, table), ensure_ascii=False, indent=1) + "\n"
+        out[f"data/schema/{table.name}.schema.json"] = text.encode("utf-8")
+    return out
