@@ -43,7 +43,7 @@ def discover(content_dir: Path) -> tuple[list[Source], list[Problem]]:
         rel_dir = here.relative_to(content_dir).as_posix()
         for name in sorted(dirs):
             if (here / name).is_symlink():
-                problems.append(problem(_rel(rel_dir, name), 0, "error", "FILE_SYMLINK"))
+                problems.append(problem("content/" + _rel(rel_dir, name), 0, "error", "FILE_SYMLINK"))
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (here / d).is_symlink())
         if rel_dir == ".":  # media requests are records, loaded by mediarequests.py
             dirs[:] = [d for d in dirs if d != REQUESTS_SECTION]
@@ -54,25 +54,33 @@ def discover(content_dir: Path) -> tuple[list[Source], list[Problem]]:
             path = here / name
             rel = _rel(rel_dir, name)
             if path.is_symlink():
-                problems.append(problem(rel, 0, "error", "FILE_SYMLINK"))
+                problems.append(problem("content/" + rel, 0, "error", "FILE_SYMLINK"))
             elif not name.endswith(".md"):
                 if is_bundle:
                     mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
                     attachments.append(Attachment(name, rel, path.stat().st_size, mime))
                 else:
-                    problems.append(problem(rel, 0, "warning", "STRAY_FILE"))
+                    problems.append(problem("content/" + rel, 0, "warning", "STRAY_FILE"))
         for name in names:
             path = here / name
             if name.endswith(".md") and not path.is_symlink():
                 rel = _rel(rel_dir, name)
                 if rel_dir == "." or rel_dir.split("/")[0] not in SECTIONS:
-                    problems.append(problem(rel, 0, "error", "UNKNOWN_SECTION", sections=", ".join(SECTIONS)))
+                    where = "content/" + rel
+                    problems.append(
+                        problem(where, 0, "error", "UNKNOWN_SECTION", sections=", ".join(SECTIONS))
+                    )
                     continue
                 size = path.stat().st_size
                 if size > frontmatter.MAX_FILE_BYTES:
                     problems.append(
                         problem(
-                            rel, 0, "error", "FILE_TOO_LARGE", size=size, limit=frontmatter.MAX_FILE_BYTES
+                            "content/" + rel,
+                            0,
+                            "error",
+                            "FILE_TOO_LARGE",
+                            size=size,
+                            limit=frontmatter.MAX_FILE_BYTES,
                         )
                     )
                     continue

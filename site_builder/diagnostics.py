@@ -75,6 +75,10 @@ CODES: dict[str, tuple[str, str]] = {
         "the YAML has more than {limit} values",
         "Front matter holds metadata only; move long content to the text.",
     ),
+    "YAML_TOO_DEEP": (
+        "the YAML is nested more than {limit} levels deep",
+        "Front matter holds flat metadata: keys with values, lists and one level of sub-keys.",
+    ),
     "YAML_NOT_MAPPING": (
         "the front matter must be keys with values (key: value)",
         "Write it as 'title: …' lines, one key per line.",

@@ -34,6 +34,7 @@ _Loader.add_constructor(
 Path = tuple[str | int, ...]
 LineMap = dict[Path, int]
 MAX_NODES = 20_000
+MAX_DEPTH = 32
 
 
 def _walk(
@@ -45,6 +46,9 @@ def _walk(
     seen.add(id(node))
     if len(seen) > MAX_NODES:
         out.append(("YAML_TOO_BIG", node.start_mark.line, {"limit": MAX_NODES}))
+        raise _Stop
+    if len(path) > MAX_DEPTH:  # and the walk stays far from Python's recursion limit
+        out.append(("YAML_TOO_DEEP", node.start_mark.line, {"limit": MAX_DEPTH}))
         raise _Stop
     if isinstance(node, yaml.MappingNode):
         first: dict[str, int] = {}
@@ -79,6 +83,8 @@ def load(text: str, path: str, first_line: int = 1) -> tuple[Any, LineMap, list[
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
+            if exc.context_mark and "end of stream" in (exc.problem or ""):
+                mark = exc.context_mark  # an unclosed quote or bracket: point at where it opens
             line = (mark.line if mark else 0) + 1 + offset
             detail = (exc.problem or str(exc)).strip()
             bad_line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""

@@ -1,0 +1,509 @@
+"""The bad-input corpus: every broken file gets one clear message, exit 1, no traceback, output/ untouched."""
+
+from __future__ import annotations
+
+import os
+import re
+import resource
+from pathlib import Path
+
+import pytest
+from conftest import NOW, config_text, item, make_site, run_cli, tree
+
+GOOD = item("Хороший материал", tags=["город"])
+HEAD = "---\ntitle: Заголовок\ndate: 2026-11-20T10:00:00+06:00\ndivision: transport\nauthor: petrov\n"
+APPROVED = "status: approved\napproval:\n  by: aliev\n  at: 2026-11-20T09:00:00+06:00\n"
+END = "---\nТекст.\n"
+PR = "content/press-releases/bad.md"
+BOMB = (
+    "---\ntitle: Бомба\n"
+    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8))
+    + "status: draft\n---\nТекст\n"
+)
+PLAN = (
+    "---\ntitle: План\ndate: 2026-11-01T10:00:00+06:00\ndivision: pr\nauthor: petrov\n"
+    "period:\n  from: 2026-11-01\n  to: 2026-11-30\nentries:\n  - date: 2026-11-10\n    channel: {channel}\n"
+    "    outlet: Сайт\n    topic: Тема\n    responsible: pr\n    ref: {ref}\n"
+    "status: approved\napproval:\n  by: aliev\n  at: 2026-10-30T09:00:00+06:00\n---\nПлан.\n"
+)
+CONFIG = config_text()
+CONFIG_LINES = CONFIG.split("\n")
+TZ_LINE = CONFIG_LINES.index("  timezone: Asia/Bishkek") + 1
+
+
+def config_with(old: str, new: str) -> str:
+    assert old in CONFIG
+    return CONFIG.replace(old, new, 1)
+
+
+def body_bomb() -> str:
+    return HEAD + "status: draft\n" + END + "".join(f"[x{i}]: https://e.example/{i}\n" for i in range(3))
+
+
+# (id, files to add or replace, expected code (None: the build succeeds), path, line)
+CASES: list[tuple[str, dict[str, str | bytes], str | None, str, int]] = [
+    # YAML syntax
+    (
+        "yaml-unclosed-bracket",
+        {PR: "---\ntitle: [Заголовок\nstatus: draft\n---\nТекст\n"},
+        "YAML_SYNTAX",
+        PR,
+        3,
+    ),
+    (
+        "yaml-unclosed-quote",
+        {PR: '---\ntitle: "Заголовок\nstatus: draft\n---\nТекст\n'},
+        "YAML_SYNTAX",
+        PR,
+        2,
+    ),
+    ("yaml-bad-indent", {PR: "---\ntitle: Заголовок\n  status: draft\n---\nТекст\n"}, "YAML_SYNTAX", PR, 3),
+    (
+        "yaml-colon-in-value",
+        {PR: "---\ntitle: Итоги: год\nstatus: draft\n---\nТекст\n"},
+        "YAML_SYNTAX",
+        PR,
+        2,
+    ),
+    (
+        "yaml-python-tag",
+        {PR: "---\ntitle: !!python/object:os.system x\nstatus: draft\n---\n"},
+        "YAML_SYNTAX",
+        PR,
+        2,
+    ),
+    ("yaml-unknown-tag", {PR: "---\ntitle: !secret x\nstatus: draft\n---\nТекст\n"}, "YAML_SYNTAX", PR, 2),
+    (
+        "yaml-tab-indent",
+        {PR: "---\ntitle: Заголовок\napproval:\n\tby: aliev\n---\nТекст\n"},
+        "YAML_TAB",
+        PR,
+        4,
+    ),
+    (
+        "yaml-duplicate-key",
+        {PR: "---\ntitle: А\nstatus: draft\ntitle: Б\n---\nТекст\n"},
+        "YAML_DUPLICATE_KEY",
+        PR,
+        4,
+    ),
+    (
+        "yaml-duplicate-nested-key",
+        {
+            PR: HEAD
+            + "status: approved\napproval:\n  by: aliev\n  by: sydykova\n  at: 2026-11-20T09:00\n"
+            + END
+        },
+        "YAML_DUPLICATE_KEY",
+        PR,
+        9,
+    ),
+    (
+        "yaml-alias",
+        {PR: "---\ntitle: &t Заголовок\nsummary: *t\nstatus: draft\n---\nТекст\n"},
+        "YAML_ALIAS",
+        PR,
+        2,
+    ),
+    ("yaml-billion-laughs", {PR: BOMB}, "YAML_ALIAS", PR, 3),
+    (
+        "yaml-too-many-values",
+        {PR: "---\ntitle: Т\nstatus: draft\ntags:\n" + "  - x\n" * 30_000 + "---\nТекст\n"},
+        "YAML_TOO_BIG",
+        PR,
+        None,
+    ),
+    (
+        "yaml-deep-nesting",
+        {PR: "---\ntitle: " + "[" * 5000 + "]" * 5000 + "\n---\nТекст\n"},
+        "YAML_TOO_DEEP",
+        PR,
+        2,
+    ),
+    ("yaml-list-not-mapping", {PR: "---\n- title\n- date\n---\nТекст\n"}, "YAML_NOT_MAPPING", PR, 2),
+    ("yaml-scalar-not-mapping", {PR: "---\nпросто текст\n---\nТекст\n"}, "YAML_NOT_MAPPING", PR, 2),
+    # keys and types
+    ("unknown-key", {PR: HEAD + "status: draft\nsubtitle: x\n" + END}, "KEY_UNKNOWN", PR, 7),
+    ("unknown-key-typo", {PR: HEAD + "status: draft\naproved_by: aliev\n" + END}, "KEY_UNKNOWN", PR, 7),
+    ("unknown-nested-key", {PR: HEAD + APPROVED + "  when: 2026-11-20\n" + END}, "KEY_UNKNOWN", PR, 10),
+    ("missing-title", {PR: "---\nstatus: draft\n---\nТекст\n"}, "KEY_MISSING", PR, 1),
+    ("empty-front-matter", {PR: "---\n---\nТекст\n"}, "KEY_MISSING", PR, 1),
+    ("title-list", {PR: "---\ntitle: [a, b]\nstatus: draft\n---\nТекст\n"}, "WRONG_TYPE", PR, 2),
+    ("title-mapping", {PR: "---\ntitle: {a: b}\nstatus: draft\n---\nТекст\n"}, "WRONG_TYPE", PR, 2),
+    ("tags-string", {PR: HEAD + "tags: дороги\nstatus: draft\n" + END}, "WRONG_TYPE", PR, 6),
+    (
+        "tags-too-many",
+        {PR: HEAD + f"tags: [{', '.join(f't{i}' for i in range(100))}]\nstatus: draft\n" + END},
+        "TOO_LONG",
+        PR,
+        6,
+    ),
+    ("approval-string", {PR: HEAD + "status: approved\napproval: aliev\n" + END}, "WRONG_TYPE", PR, 7),
+    ("status-bool", {PR: HEAD + "status: yes\n" + END}, "BAD_VALUE", PR, 6),
+    ("status-unknown", {PR: HEAD + "status: published\n" + END}, "BAD_VALUE", PR, 6),
+    (
+        "confidentiality-unknown",
+        {PR: HEAD + "confidentiality: secret\nstatus: draft\n" + END},
+        "BAD_VALUE",
+        PR,
+        6,
+    ),
+    ("lang-unknown", {PR: HEAD + "lang: fr\nstatus: draft\n" + END}, "BAD_VALUE", PR, 6),
+    (
+        "division-bad-id",
+        {PR: "---\ntitle: Т\ndivision: ../etc\nstatus: draft\n---\nТекст\n"},
+        "BAD_ID",
+        PR,
+        3,
+    ),
+    # dates
+    ("date-feb-30", {PR: "---\ntitle: Т\ndate: 2026-02-30\nstatus: draft\n---\nТекст\n"}, "BAD_DATE", PR, 3),
+    (
+        "date-month-13",
+        {PR: "---\ntitle: Т\ndate: 2026-13-01T10:00\nstatus: draft\n---\nТекст\n"},
+        "BAD_DATE",
+        PR,
+        3,
+    ),
+    (
+        "date-hour-25",
+        {PR: "---\ntitle: Т\ndate: 2026-11-01T25:00\nstatus: draft\n---\nТекст\n"},
+        "BAD_DATE",
+        PR,
+        3,
+    ),
+    ("date-words", {PR: "---\ntitle: Т\ndate: вчера\nstatus: draft\n---\nТекст\n"}, "BAD_DATE", PR, 3),
+    ("date-number", {PR: "---\ntitle: Т\ndate: 20261101\nstatus: draft\n---\nТекст\n"}, "BAD_DATE", PR, 3),
+    (
+        "approval-at-feb-30",
+        {PR: HEAD + "status: approved\napproval:\n  by: aliev\n  at: 2026-02-30T09:00\n" + END},
+        "BAD_DATE",
+        PR,
+        9,
+    ),
+    # files
+    (
+        "file-20mb",
+        {PR: HEAD + "status: draft\n---\n" + "Очень длинный текст. " * 550_000},
+        "FILE_TOO_LARGE",
+        PR,
+        0,
+    ),
+    ("file-binary", {PR: bytes(range(256)) * 4}, "FILE_BINARY", PR, None),
+    ("file-png", {PR: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 50}, "FILE_BINARY", PR, None),
+    (
+        "file-nul-in-body",
+        {PR: (HEAD + "status: draft\n---\nТекст\nещё\x00\n").encode()},
+        "FILE_BINARY",
+        PR,
+        9,
+    ),
+    ("file-cp1251", {PR: (HEAD + "status: draft\n" + END).encode("cp1251")}, "FILE_ENCODING", PR, 2),
+    (
+        "file-latin1-later",
+        {PR: HEAD.encode() + b"summary: caf\xe9\nstatus: draft\n" + END.encode()},
+        "FILE_ENCODING",
+        PR,
+        6,
+    ),
+    ("file-empty", {PR: b""}, "FILE_EMPTY", PR, 1),
+    ("file-blank", {PR: "\n\n   \n"}, "FILE_EMPTY", PR, 1),
+    ("file-no-front-matter", {PR: "# Заголовок\n\nТекст\n"}, "FM_MISSING", PR, 1),
+    (
+        "file-unclosed-front-matter",
+        {PR: "---\ntitle: Заголовок\nstatus: draft\n\nТекст\n"},
+        "FM_UNCLOSED",
+        PR,
+        1,
+    ),
+    ("file-unknown-section", {"content/news/a.md": GOOD}, "UNKNOWN_SECTION", "content/news/a.md", 0),
+    ("file-at-content-root", {"content/a.md": GOOD}, "UNKNOWN_SECTION", "content/a.md", 0),
+    ("file-bom", {PR: b"\xef\xbb\xbf" + item("С BOM").encode()}, None, PR, 1),
+    ("file-crlf", {PR: item("С CRLF").replace("\n", "\r\n").encode()}, None, PR, None),
+    ("file-cr-only", {PR: item("Старый Mac").replace("\n", "\r").encode()}, None, PR, None),
+    # paths: slug, ref, links
+    ("slug-dotdot", {PR: HEAD + "slug: ../../etc\n" + APPROVED + END}, "BAD_SLUG", PR, 6),
+    ("slug-absolute", {PR: HEAD + "slug: /etc/passwd\n" + APPROVED + END}, "BAD_SLUG", PR, 6),
+    ("slug-nul", {PR: HEAD + 'slug: "a\\0b"\n' + APPROVED + END}, "BAD_SLUG", PR, 6),
+    ("slug-spaces-cyrillic", {PR: HEAD + "slug: Мой адрес\n" + APPROVED + END}, "BAD_SLUG", PR, 6),
+    ("slug-backslash", {PR: HEAD + "slug: a\\b\n" + APPROVED + END}, "BAD_SLUG", PR, 6),
+    (
+        "ref-dotdot",
+        {"content/media-plans/p.md": PLAN.format(channel="site", ref="../../../etc/passwd")},
+        "BAD_REF",
+        "content/media-plans/p.md",
+        15,
+    ),
+    (
+        "ref-absolute",
+        {"content/media-plans/p.md": PLAN.format(channel="site", ref="/etc/passwd")},
+        "BAD_REF",
+        "content/media-plans/p.md",
+        15,
+    ),
+    (
+        "ref-nul",
+        {"content/media-plans/p.md": PLAN.format(channel="site", ref='"a\\0.md"')},
+        "BAD_REF",
+        "content/media-plans/p.md",
+        15,
+    ),
+    (
+        "plan-bad-channel",
+        {"content/media-plans/p.md": PLAN.format(channel="tv", ref="press-releases/good.md")},
+        "BAD_VALUE",
+        "content/media-plans/p.md",
+        11,
+    ),
+    ("link-dotdot", {PR: HEAD + APPROVED + "---\n[конфиг](../../config.yaml)\n"}, "BROKEN_LINK", PR, 11),
+    (
+        "link-file-scheme",
+        {PR: HEAD + APPROVED + "---\n![пароль](file:///etc/passwd)\n"},
+        "UNSAFE_LINK",
+        PR,
+        11,
+    ),
+    ("image-dotdot", {PR: HEAD + APPROVED + "---\n![x](../../../../etc/hosts.png)\n"}, "BROKEN_LINK", PR, 11),
+    # text
+    ("title-nul-escape", {PR: '---\ntitle: "a\\0b"\nstatus: draft\n---\nТекст\n'}, "BAD_TEXT", PR, 2),
+    ("title-control-char", {PR: '---\ntitle: "a\\x1bb"\nstatus: draft\n---\nТекст\n'}, "BAD_TEXT", PR, 2),
+    ("title-10000", {PR: "---\ntitle: " + "Д" * 10_000 + "\nstatus: draft\n---\nТекст\n"}, "TOO_LONG", PR, 2),
+    ("summary-10000", {PR: HEAD + "summary: " + "С" * 10_000 + "\nstatus: draft\n" + END}, "TOO_LONG", PR, 6),
+    ("title-empty", {PR: '---\ntitle: ""\nstatus: draft\n---\nТекст\n'}, "EMPTY_VALUE", PR, 2),
+    # config.yaml
+    (
+        "config-syntax",
+        {"config.yaml": config_with("  timezone: Asia/Bishkek", "  timezone: [Asia")},
+        "YAML_SYNTAX",
+        "config.yaml",
+        None,
+    ),
+    (
+        "config-tab",
+        {"config.yaml": config_with("  timezone: Asia/Bishkek", "\ttimezone: Asia/Bishkek")},
+        "YAML_TAB",
+        "config.yaml",
+        TZ_LINE,
+    ),
+    (
+        "config-duplicate-key",
+        {"config.yaml": config_with("  timezone: Asia/Bishkek", "  timezone: Asia/Bishkek\n  timezone: UTC")},
+        "YAML_DUPLICATE_KEY",
+        "config.yaml",
+        TZ_LINE + 1,
+    ),
+    (
+        "config-alias-bomb",
+        {
+            "config.yaml": BOMB.split("---\n")[1].replace("title: Бомба\n", "").replace("status: draft\n", "")
+            + CONFIG
+        },
+        "YAML_ALIAS",
+        "config.yaml",
+        1,
+    ),
+    (
+        "config-unknown-key",
+        {"config.yaml": config_with("  timezone: Asia/Bishkek", "  timezone: Asia/Bishkek\n  theme: dark")},
+        "KEY_UNKNOWN",
+        "config.yaml",
+        TZ_LINE + 1,
+    ),
+    (
+        "config-wrong-type",
+        {"config.yaml": config_with("  items_per_page: 5", "  items_per_page: много")},
+        "WRONG_TYPE",
+        "config.yaml",
+        None,
+    ),
+    (
+        "config-bad-timezone",
+        {"config.yaml": config_with("  timezone: Asia/Bishkek", "  timezone: Mars/Olympus")},
+        "BAD_VALUE",
+        "config.yaml",
+        TZ_LINE,
+    ),
+    (
+        "config-timezone-dotdot",
+        {"config.yaml": config_with("  timezone: Asia/Bishkek", "  timezone: ../../etc/passwd")},
+        "BAD_VALUE",
+        "config.yaml",
+        TZ_LINE,
+    ),
+    (
+        "config-base-url-js",
+        {"config.yaml": config_with("https://press.example.kg/", "javascript:alert(1)")},
+        "BAD_URL",
+        "config.yaml",
+        None,
+    ),
+    (
+        "config-title-10000",
+        {"config.yaml": config_with("Пресс-служба мэрии", "Д" * 10_000)},
+        "TOO_LONG",
+        "config.yaml",
+        2,
+    ),
+    (
+        "config-title-nul",
+        {"config.yaml": config_with("Пресс-служба мэрии", '"a\\0b"')},
+        "BAD_TEXT",
+        "config.yaml",
+        2,
+    ),
+    ("config-empty", {"config.yaml": b""}, "KEY_MISSING", "config.yaml", 1),
+    ("config-list", {"config.yaml": "- site\n- people\n"}, "YAML_NOT_MAPPING", "config.yaml", 1),
+    ("config-binary", {"config.yaml": b"\x00\x01\x02" * 100}, "FILE_BINARY", "config.yaml", None),
+    ("config-cp1251", {"config.yaml": CONFIG.encode("cp1251")}, "FILE_ENCODING", "config.yaml", None),
+    ("config-20mb", {"config.yaml": CONFIG + "#" * 20_000_000 + "\n"}, "FILE_TOO_LARGE", "config.yaml", 0),
+    (
+        "config-missing-site",
+        {"config.yaml": CONFIG.split("divisions:")[0].replace("site:", "sight:") + "divisions: []\n"},
+        None,
+        "config.yaml",
+        None,
+    ),
+    ("config-bom", {"config.yaml": b"\xef\xbb\xbf" + CONFIG.encode()}, None, "config.yaml", None),
+    ("config-crlf", {"config.yaml": CONFIG.replace("\n", "\r\n").encode()}, None, "config.yaml", None),
+    (
+        "config-duplicate-person",
+        {"config.yaml": config_with("id: sydykova", "id: aliev")},
+        "DUPLICATE_ID",
+        "config.yaml",
+        None,
+    ),
+    (
+        "config-unknown-division",
+        {"config.yaml": config_with("division: transport", "division: mars")},
+        "UNKNOWN_DIVISION",
+        "config.yaml",
+        None,
+    ),
+]
+# sight: → KEY_MISSING site and KEY_UNKNOWN sight: two problems; checked on its own below.
+CASES = [c for c in CASES if c[0] != "config-missing-site"]
+
+LINE = re.compile(r"^(?P<path>\S+?)(?::(?P<line>\d+))?: (?P<severity>error|warning|info) (?P<code>[A-Z_]+) ")
+GIB = 1 << 30
+
+
+def bounded_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (GIB, GIB))
+
+
+def problems(text: str) -> list[tuple[str, int, str, str]]:
+    out = []
+    for raw in text.splitlines():
+        m = LINE.match(raw)
+        if m:
+            out.append((m["path"], int(m["line"] or 0), m["severity"], m["code"]))
+    return out
+
+
+def scratch(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
+    root = make_site(tmp_path, {"content/press-releases/good.md": GOOD})
+    for rel, data in files.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    old = root / "output"
+    (old / "press-releases/old").mkdir(parents=True)
+    (old / "index.html").write_bytes(b"<!doctype html><title>previous build</title>")
+    (old / "press-releases/old/index.html").write_bytes(b"previous item")
+    return root
+
+
+def test_corpus_is_big_enough():
+    assert len(CASES) >= 60
+    assert len({c[0] for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize(("files", "code", "path", "line"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_input(tmp_path: Path, files, code, path, line):
+    root = scratch(tmp_path, files)
+    before = tree(root / "output")
+    exit_code, out, err = run_cli("build", "--now", NOW, cwd=root, timeout=60, preexec_fn=bounded_memory)
+    output = out + err
+    assert "Traceback" not in output
+    assert "MemoryError" not in output
+    found = problems(output)
+    if code is None:
+        assert exit_code == 0, output
+        assert not [p for p in found if p[2] == "error"]
+        if line is not None:  # a BOM: accepted, with a warning on line 1
+            assert (path, line, "warning", "FILE_BOM") in found, output
+        assert (root / "output/press-releases/good/index.html").is_file()
+        return
+    assert exit_code == 1, output
+    errors = [p for p in found if p[2] == "error"]
+    assert {p[3] for p in errors} == {code}, output
+    assert all(p[0] == path for p in errors), output
+    if line is not None:
+        assert errors[0][1] == line, output
+    assert tree(root / "output") == before
+    assert not [p.name for p in root.iterdir() if p.name.startswith(".output")]
+
+
+def test_missing_site_section_in_config(tmp_path: Path):
+    text = CONFIG.replace("site:", "sight:", 1)
+    root = scratch(tmp_path, {"config.yaml": text})
+    before = tree(root / "output")
+    code, out, err = run_cli("check", "--now", NOW, cwd=root)
+    assert code == 1
+    assert "Traceback" not in out + err
+    codes = {p[3] for p in problems(out + err)}
+    assert codes == {"KEY_MISSING", "KEY_UNKNOWN"}
+    assert tree(root / "output") == before
+
+
+def test_missing_config(tmp_path: Path):
+    root = scratch(tmp_path, {})
+    (root / "config.yaml").unlink()
+    code, out, err = run_cli("build", "--now", NOW, cwd=root)
+    assert code == 1
+    assert [p[3] for p in problems(out + err)] == ["CONFIG_MISSING"]
+
+
+def test_symlinked_file_pointing_outside_is_not_followed(tmp_path: Path):
+    secret = tmp_path / "secret.md"
+    secret.write_text(item("Секретный материал снаружи"), encoding="utf-8")
+    root = scratch(tmp_path, {})
+    (root / "content/press-releases/link.md").symlink_to(secret)
+    before = tree(root / "output")
+    code, out, err = run_cli("build", "--now", NOW, cwd=root)
+    assert code == 1
+    assert ("content/press-releases/link.md", 0, "error", "FILE_SYMLINK") in problems(out + err)
+    assert tree(root / "output") == before
+
+
+def test_symlinked_folder_pointing_outside_is_not_followed(tmp_path: Path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "a.md").write_text(item("Секретный материал из папки"), encoding="utf-8")
+    root = scratch(tmp_path, {})
+    (root / "content/press-releases/2026").symlink_to(outside, target_is_directory=True)
+    code, out, err = run_cli("build", "--now", NOW, cwd=root)
+    assert code == 1
+    assert "Traceback" not in out + err
+    assert ("content/press-releases/2026", 0, "error", "FILE_SYMLINK") in problems(out + err)
+
+
+def test_symlinked_config_pointing_outside_is_refused(tmp_path: Path):
+    root = scratch(tmp_path, {})
+    real = tmp_path / "elsewhere.yaml"
+    real.write_text(CONFIG, encoding="utf-8")
+    (root / "config.yaml").unlink()
+    (root / "config.yaml").symlink_to(real)
+    code, out, err = run_cli("check", "--now", NOW, cwd=root)
+    assert code == 1
+    assert [p[3] for p in problems(out + err)] == ["FILE_SYMLINK"]
+
+
+def test_dangling_symlink(tmp_path: Path):
+    root = scratch(tmp_path, {})
+    os.symlink("/nonexistent/file.md", root / "content/press-releases/dangling.md")
+    code, out, err = run_cli("check", "--now", NOW, cwd=root)
+    assert code == 1
+    assert "Traceback" not in out + err
+    assert [p[3] for p in problems(out + err) if p[2] == "error"] == ["FILE_SYMLINK"]
