@@ -33,13 +33,13 @@ class Result:
         return not any(p.is_error for p in self.problems)
 
 
-def check(root: Path, now: datetime) -> Result:
+def check(root: Path, now: datetime, jobs: int | None = None) -> Result:
     """Load and judge everything; write nothing."""
     try:
         config = load_config(root)
     except SiteError as exc:
         return Result(exc.problems)
-    items, problems = content.load(root / "content", config)
+    items, problems = content.load(root / "content", config, jobs)
     judgement = rules.check(items, config, now)
     problems += judgement.problems
     requests, found = mediarequests.load(root / "content")
@@ -81,6 +81,7 @@ def build(
     *,
     preview: bool = False,
     progress: Progress = _silent,
+    jobs: int | None = None,
 ) -> Result:
     """Check, then render into output/ atomically; on any error write nothing.
 
@@ -89,7 +90,7 @@ def build(
     """
     total = len(all_outputs()) + 2
     progress(0, total, "check")
-    result = check(root, now)
+    result = check(root, now, jobs)
     if not result.ok or result.config is None or result.judgement is None:
         return result
     items, judgement, drafts = result.items, result.judgement, set[str]()

@@ -124,7 +124,8 @@ def _check(args: argparse.Namespace, root: Path, now: datetime) -> int:
     result = check(root, now)
     _print(result.problems, args)
     if args.format == "text" and not args.quiet:
-        print(report.summary(result.problems, args.lang))
+        stream = sys.stdout if result.ok else sys.stderr  # after the problems, on the same stream
+        print(report.summary(result.problems, args.lang), file=stream)
     return EXIT_OK if result.ok else EXIT_PROBLEMS
 
 
@@ -157,7 +158,7 @@ def _build(args: argparse.Namespace, root: Path, now: datetime) -> int:
 def _approve(args: argparse.Namespace, root: Path, now: datetime) -> int:
     from site_builder.approve import approve
     from site_builder.config import load_config
-    from site_builder.content import Source
+    from site_builder.content import read_source
     from site_builder.errors import SiteError
 
     en = args.lang == "en"
@@ -182,7 +183,7 @@ def _approve(args: argparse.Namespace, root: Path, now: datetime) -> int:
         return EXIT_USAGE
     if at.tzinfo is None:  # like every date an editor writes: the site's time zone
         at = at.replace(tzinfo=config.tz)
-    done, problems = approve(Source(rel, target.read_bytes()), config, args.by, at, now)
+    done, problems = approve(read_source(content_dir, rel), config, args.by, at, now)
     if done is None:
         _print(problems, args)
         return EXIT_PROBLEMS

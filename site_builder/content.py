@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import mimetypes
+import multiprocessing
 import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
-from slugify import slugify
 
 from site_builder import frontmatter, markdown, yamlsafe
 from site_builder.approval import content_hash
@@ -17,6 +18,7 @@ from site_builder.config import Config
 from site_builder.errors import Problem, problem
 from site_builder.fields import problems_from
 from site_builder.model import MODELS, REQUESTS_SECTION, SECTION_OF, SECTIONS, Attachment, Item
+from site_builder.slugs import slug as slug_of
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
 _LANG_SUFFIX = re.compile(r"^(?P<stem>.+?)\.(?P<lang>ru|ky|en)$")
@@ -93,6 +95,13 @@ def _rel(rel_dir: str, name: str) -> str:
     return name if rel_dir == "." else f"{rel_dir}/{name}"
 
 
+def read_source(content_dir: Path, rel: str) -> Source:
+    """One item as discover() would find it, with its folder's attachments (for `approve`)."""
+    sources, _ = discover(content_dir)
+    found = next((s for s in sources if s.rel == rel), None)
+    return found or Source(rel, (content_dir / rel).read_bytes())
+
+
 def _is_index(name: str) -> bool:
     return name == "index.md" or bool(re.fullmatch(r"index\.(ru|ky|en)\.md", name))
 
@@ -164,7 +173,7 @@ def parse(source: Source, config: Config, md: markdown.MarkdownIt) -> tuple[Item
             problems.append(problem(path, lines.get(("slug",), 1), "error", "BAD_SLUG", value=slug[:80]))
             return None, problems
     else:
-        slug = slugify(stem, max_length=100, word_boundary=True) or "item"
+        slug = slug_of(stem, 100) or "item"
     key = meta.id or f"{folder}/{stem}"
     url = item_url(config, lang, section, slug)
     rendered = markdown.render(
@@ -202,13 +211,28 @@ def posixpath_split(rel: str) -> tuple[str, str]:
     return head, tail
 
 
-def load(content_dir: Path, config: Config) -> tuple[list[Item], list[Problem]]:
-    """Discover and parse every item (in file order)."""
-    sources, problems = discover(content_dir)
+PARALLEL_FROM = 400  # below this many files a process pool costs more than it saves
+
+
+def _parse_chunk(chunk: list[Source], config: Config) -> list[tuple[Item | None, list[Problem]]]:
     md = markdown.make_parser()
+    return [parse(source, config, md) for source in chunk]
+
+
+def load(content_dir: Path, config: Config, jobs: int | None = None) -> tuple[list[Item], list[Problem]]:
+    """Discover and parse every item, in file order; parsing spreads over `jobs` processes."""
+    sources, problems = discover(content_dir)
+    jobs = jobs or os.cpu_count() or 1
+    if jobs > 1 and len(sources) >= PARALLEL_FROM:
+        size = max(50, len(sources) // (jobs * 4))
+        chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            results = [r for part in pool.map(_parse_chunk, chunks, [config] * len(chunks)) for r in part]
+    else:
+        results = _parse_chunk(sources, config)
     items: list[Item] = []
-    for source in sources:
-        item, found = parse(source, config, md)
+    for item, found in results:
         problems += found
         if item is not None:
             items.append(item)

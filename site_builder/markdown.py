@@ -15,10 +15,10 @@ from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from slugify import slugify
 
 from site_builder.errors import Problem, problem
 from site_builder.model import Link
+from site_builder.slugs import slug
 
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 REF_PREFIX = "sb-ref:"
@@ -76,7 +76,7 @@ def render(
             line = body_line + token.map[0]
         if token.type == "heading_open":
             text = tokens[index + 1].content if index + 1 < len(tokens) else ""
-            anchor = _unique(slugify(text, max_length=60) or "section", used_ids)
+            anchor = _unique(slug(text) or "section", used_ids)
             token.attrSet("id", anchor)
             headings.append((int(token.tag[1]), anchor, text))
         if token.type != "inline" or not token.children:

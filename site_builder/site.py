@@ -11,14 +11,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from slugify import slugify
-
 from site_builder.config import Config, Division
 from site_builder.content import item_url
 from site_builder.markdown import REF_PREFIX
 from site_builder.mediarequests import Register, Request, Tally, register
 from site_builder.model import SECTION_OF, Announcement, Item, MediaPlan, Rebuttal
 from site_builder.rules import VISIBLE, Judgement, State
+from site_builder.slugs import slug
 
 _REF_LINK = re.compile(
     r'<a href="' + re.escape(REF_PREFIX) + r'([^"#]*)(#[^"]*)?"([^>]*)>(.*?)</a>', re.DOTALL
@@ -179,8 +178,8 @@ def build_site(
     tags: dict[str, Tag] = {}
     for item in sorted(visible, key=lambda i: i.source):
         for name in item.meta.tags:
-            slug = slugify(name, max_length=60) or "tag"
-            tags.setdefault(slug, Tag(slug, name))
+            tag_slug = slug(name) or "tag"
+            tags.setdefault(tag_slug, Tag(tag_slug, name))
     urls = {i.source: item_url(config, i.lang, SECTION_OF[i.kind], i.slug) for i in visible}
     entries: dict[str, Entry] = {}
     for item in visible:
@@ -191,7 +190,7 @@ def build_site(
             withdrawn=withdrawn,
             html="" if withdrawn else _resolve_refs(item.html, urls),
             updated=updated_at(item),
-            tags=[tags[slugify(n, max_length=60) or "tag"] for n in dict.fromkeys(item.meta.tags)],
+            tags=[tags[slug(n) or "tag"] for n in dict.fromkeys(item.meta.tags)],
             division=config.division(item.meta.division),
         )
     groups: dict[str, list[Entry]] = defaultdict(list)
