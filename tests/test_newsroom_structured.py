@@ -99,3 +99,24 @@ def test_every_page_has_parseable_json_ld_and_sharing_tags(tmp_path: Path) -> No
     page = (out / "press-releases/p/index.html").read_text(encoding="utf-8")
     assert '<meta property="og:url" content="https://press.example.kg/press-releases/p/">' in page
     assert '<meta property="og:description" content="Кратко о главном">' in page
+
+
+def test_cancelled_and_rescheduled_events_say_so(tmp_path: Path) -> None:
+    cancelled = announcement(
+        "Отменённое",
+        "2026-12-06T10:00:00+06:00",
+        approved="2026-11-11T09:00:00+06:00",
+        extra_event="  status: cancelled\n  cancel_reason: Болезнь спикера\n",
+        changes='  changes:\n    - {at: "2026-11-11T08:00:00+06:00", note: "Отменено"}\n',
+    )
+    moved = announcement(
+        "Перенесённое",
+        "2026-12-07T15:00:00+06:00",
+        approved="2026-11-11T09:00:00+06:00",
+        changes='  changes:\n    - {at: "2026-11-11T08:00:00+06:00", note: "Перенесено"}\n',
+    )
+    site = make_site(tmp_path, {"content/announcements/c.md": cancelled, "content/announcements/m.md": moved})
+    out = built(site)
+    for slug, status in (("c", "EventCancelled"), ("m", "EventRescheduled")):
+        event = next(n for n in graphs(out / f"announcements/{slug}/index.html") if n["@type"] == "Event")
+        assert event["eventStatus"] == f"https://schema.org/{status}"
