@@ -81,7 +81,7 @@ def judge(item: Item, config: Config, now: datetime) -> tuple[Verdict, list[Prob
                 "APPROVAL_HASH_LIVE" if live else "APPROVAL_HASH_MISMATCH",
                 by=approval.by,
                 at=fmt(approval.at, config),
-                source=item.source,
+                source=path,
             )
         )
         return Verdict(State.INVALID), out
@@ -118,7 +118,7 @@ def _approval_problems(item: Item, config: Config, now: datetime) -> list[Proble
                 item.line("approval"),
                 "error",
                 "APPROVAL_HASH_MISSING",
-                source=item.source,
+                source=path,
                 by=approval.by,
             )
         )

@@ -1,0 +1,251 @@
+"""`site-builder approve`: approvals bound to the content, refused when they may not be given."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import NOW, config_dict, item, make_site, run_cli, tree
+
+REL = "content/press-releases/remont.md"
+FUTURE = "2026-11-25T10:00:00+06:00"  # after NOW: embargoed until then
+LATER = "2026-11-26T12:00:00+06:00"  # a scheduled build after FUTURE
+HASH = re.compile(r'^  hash: "sha256:[0-9a-f]{64}"$', re.MULTILINE)
+
+
+def required_hash_config() -> dict:
+    config = config_dict()
+    for rule in config["rules"]["types"].values():
+        rule["approval_hash"] = "required"
+    return config
+
+
+def review_item(title: str = "Ремонт дорог", date: str = FUTURE, **extra) -> str:
+    return item(title, date=date, status="review", approval=None, **extra)
+
+
+def site(tmp_path: Path, text: str | None = None, config: dict | None = None) -> Path:
+    return make_site(tmp_path, {REL: text or review_item()}, config or required_hash_config())
+
+
+def approve(root: Path, *args: str) -> tuple[int, str]:
+    code, out, err = run_cli("approve", REL, *args, "--yes", "--now", NOW, cwd=root)
+    assert "Traceback" not in out + err
+    return code, out + err
+
+
+def codes(output: str) -> list[str]:
+    return re.findall(r"^\S+: (?:error|warning|info) ([A-Z_]+) ", output, re.MULTILINE)
+
+
+def test_approve_records_by_at_and_hash(tmp_path: Path):
+    root = site(tmp_path)
+    code, output = approve(root, "--by", "aliev")
+    assert code == 0, output
+    text = (root / REL).read_text(encoding="utf-8")
+    assert "status: approved" in text and "status: review" not in text
+    assert "  by: aliev" in text
+    assert "  at: 2026-11-22T12:00:00+06:00" in text
+    assert HASH.search(text)
+    assert text.startswith("---\ntitle: Ремонт дорог\n")
+    assert text.endswith("---\nТекст материала.\n")
+    code, out, err = run_cli("check", "--now", NOW, cwd=root)
+    assert code == 0, out + err
+    assert "EMBARGOED" in out
+    code, out, err = run_cli("build", "--now", LATER, cwd=root)
+    assert code == 0, out + err
+    assert (root / "output/press-releases/remont/index.html").is_file()
+
+
+@pytest.mark.parametrize(
+    ("by", "text", "expected"),
+    [
+        ("petrov", review_item(author="sydykova"), "APPROVER_ROLE"),
+        ("aliev", review_item(author="aliev", division="pr"), "APPROVER_IS_AUTHOR"),
+        ("old", review_item(), "APPROVER_INACTIVE"),
+        ("aliev", review_item(confidentiality="restricted"), "APPROVE_RESTRICTED"),
+        ("nobody", review_item(), "UNKNOWN_PERSON"),
+    ],
+    ids=["wrong-role", "four-eyes", "inactive", "restricted", "unknown"],
+)
+def test_approve_refuses(tmp_path: Path, by: str, text: str, expected: str):
+    root = site(tmp_path, text)
+    before = (root / REL).read_bytes()
+    code, output = approve(root, "--by", by)
+    assert code == 1
+    assert codes(output) == [expected], output
+    assert f"{REL}:" in output
+    assert (root / REL).read_bytes() == before
+
+
+def test_approve_refuses_a_file_outside_content(tmp_path: Path):
+    root = site(tmp_path)
+    (root / "notes.md").write_text(review_item(), encoding="utf-8")
+    code, out, err = run_cli("approve", "notes.md", "--by", "aliev", "--yes", "--now", NOW, cwd=root)
+    assert code == 1
+    assert codes(out + err) == ["FILE_NOT_FOUND"]
+
+
+def test_edit_after_approval_of_a_future_item_drops_it(tmp_path: Path):
+    root = site(tmp_path)
+    assert approve(root, "--by", "aliev")[0] == 0
+    path = root / REL
+    path.write_text(path.read_text(encoding="utf-8") + "Дописано после согласования.\n", encoding="utf-8")
+    code, out, err = run_cli("check", "--now", NOW, cwd=root)
+    assert code == 0, out + err  # a warning: it was not out yet
+    assert f"{REL}:" in out and "warning APPROVAL_HASH_MISMATCH" in out
+    assert "содержимое изменено после согласования" in out or "после согласования" in out
+    code, out, err = run_cli("build", "--now", LATER, cwd=root)  # even once its date has passed
+    assert code == 1
+    assert "APPROVAL_HASH_LIVE" in err
+
+
+def test_edit_of_a_future_item_is_absent_from_output(tmp_path: Path):
+    root = make_site(
+        tmp_path,
+        {REL: review_item(), "content/press-releases/other.md": item("Другая новость")},
+        required_hash_config(),
+    )
+    assert approve(root, "--by", "aliev")[0] == 0
+    other = "content/press-releases/other.md"
+    assert run_cli("approve", other, "--by", "aliev", "--at", "2026-11-20T09:00", "--yes", cwd=root)[0] == 0
+    text = (root / REL).read_text(encoding="utf-8")
+    (root / REL).write_text(text.replace("Ремонт дорог", "Ремонт дорог и мостов"), encoding="utf-8")
+    code, out, err = run_cli("build", "--now", NOW, cwd=root)
+    assert code == 0, out + err
+    assert f"{REL}:7: warning APPROVAL_HASH_MISMATCH" in out
+    assert f"site-builder approve {REL} --by" in out  # the hint is a command that works from the site root
+    assert (root / "output/press-releases/other/index.html").is_file()
+    for path in (root / "output").rglob("*"):
+        assert "remont" not in path.name
+        if path.is_file():
+            assert "Ремонт дорог".encode() not in path.read_bytes(), path
+
+
+def test_required_hash_missing(tmp_path: Path):
+    root = site(tmp_path, item("Без хеша"))
+    code, _out, err = run_cli("check", "--now", NOW, cwd=root)
+    assert code == 1
+    assert f"{REL}:7: error APPROVAL_HASH_MISSING" in err
+    assert f"site-builder approve {REL} --by aliev" in err
+
+
+def published_site(tmp_path: Path) -> Path:
+    """An item approved before its date, built and published at NOW."""
+    root = site(tmp_path, review_item(date="2026-11-20T10:00:00+06:00"))
+    code, output = approve(root, "--by", "aliev", "--at", "2026-11-20T09:00:00+06:00")
+    assert code == 0, output
+    code, out, err = run_cli("build", "--now", NOW, cwd=root)
+    assert code == 0, out + err
+    assert (root / "output/press-releases/remont/index.html").is_file()
+    return root
+
+
+def test_edit_of_a_published_item_is_an_error_and_keeps_the_old_output(tmp_path: Path):
+    root = published_site(tmp_path)
+    before = tree(root / "output")
+    path = root / REL
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Текст материала.", "Новый текст."), encoding="utf-8"
+    )
+    code, _out, err = run_cli("build", "--now", NOW, cwd=root)
+    assert code == 1
+    assert re.search(rf"^{REL}:\d+: error APPROVAL_HASH_LIVE ", err, re.MULTILINE), err
+    assert "corrections" in err
+    assert tree(root / "output") == before
+
+
+def test_reapproval_of_a_published_item_needs_a_correction(tmp_path: Path):
+    root = published_site(tmp_path)
+    path = root / REL
+    changed = path.read_text(encoding="utf-8").replace("Текст материала.", "Исправленный текст.")
+    path.write_text(changed, encoding="utf-8")
+    code, output = approve(root, "--by", "sydykova", "--at", NOW)
+    assert code == 1
+    assert "CORRECTION_REQUIRED" in codes(output), output
+    assert path.read_text(encoding="utf-8") == changed
+    correction = "corrections:\n- at: 2026-11-22T11:00:00+06:00\n  note: Уточнена сумма ремонта\nstatus:"
+    path.write_text(changed.replace("status:", correction, 1), encoding="utf-8")
+    code, output = approve(root, "--by", "sydykova", "--at", NOW)
+    assert code == 0, output
+    code, out, err = run_cli("build", "--now", NOW, cwd=root)
+    assert code == 0, out + err
+    page = (root / "output/press-releases/remont/index.html").read_text(encoding="utf-8")
+    assert "Исправленный текст." in page
+    assert "Уточнена сумма ремонта" in page
+
+
+# --- rules.verify_git ----------------------------------------------------------------------------
+
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def git(root: Path, *args: str, email: str = "petrov@example.kg") -> str:
+    env = {
+        "GIT_AUTHOR_NAME": email.split("@")[0],
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_COMMITTER_NAME": email.split("@")[0],
+        "GIT_COMMITTER_EMAIL": email,
+        "GIT_CONFIG_GLOBAL": "/dev/null",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "PATH": "/usr/bin:/bin:/usr/local/bin",
+        "HOME": str(root),
+    }
+    done = subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def git_site(tmp_path: Path, approver_email: str) -> Path:
+    config = required_hash_config()
+    config["rules"]["verify_git"] = True
+    root = site(tmp_path, config=config)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "draft by the press secretary")
+    assert approve(root, "--by", "aliev")[0] == 0
+    git(root, "commit", "-q", "-am", "approval", email=approver_email)
+    return root
+
+
+@needs_git
+def test_git_approval_committed_by_the_approver_passes(tmp_path: Path):
+    root = git_site(tmp_path, "aliev@example.kg")
+    code, out, err = run_cli("check", "--now", NOW, cwd=root)
+    assert code == 0, out + err
+
+
+@needs_git
+def test_git_approval_committed_by_someone_else_fails(tmp_path: Path):
+    root = git_site(tmp_path, "petrov@example.kg")
+    code, _out, err = run_cli("check", "--now", NOW, cwd=root)
+    assert code == 1
+    assert re.search(rf"^{REL}:\d+: error GIT_APPROVER_MISMATCH ", err, re.MULTILINE), err
+    assert "petrov@example.kg" in err
+
+
+@needs_git
+def test_git_uncommitted_approval_fails(tmp_path: Path):
+    config = required_hash_config()
+    config["rules"]["verify_git"] = True
+    root = site(tmp_path, config=config)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "draft")
+    assert approve(root, "--by", "aliev")[0] == 0
+    code, _out, err = run_cli("check", "--now", NOW, cwd=root)
+    assert code == 1
+    assert "GIT_APPROVAL_UNCOMMITTED" in err
+
+
+@needs_git
+def test_git_shallow_clone_is_told_to_fetch_history(tmp_path: Path):
+    root = git_site(tmp_path / "origin", "aliev@example.kg")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{root}", str(clone))
+    code, _out, err = run_cli("check", "--now", NOW, cwd=clone)
+    assert code == 1
+    assert "GIT_SHALLOW" in err
+    assert "git fetch --unshallow" in err

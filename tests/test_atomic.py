@@ -1,0 +1,116 @@
+"""Builds that cannot half-fail: SIGKILL a real build at random moments; output/ stays whole."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import NOW, item, make_site, run_cli, tree
+
+COUNT = 1500
+
+
+def many(count: int, title: str) -> dict[str, str]:
+    return {
+        f"content/press-releases/{n // 100:02d}/item-{n:04d}.md": item(
+            f"{title} {n}",
+            date=f"2026-{1 + n % 11:02d}-{1 + n % 28:02d}T10:00:00+06:00",
+            tags=[f"тема {n % 40}"],
+            division=("transport", "education", "pr")[n % 3],
+            body=f"Текст {n}.\n\n" + "Абзац текста о работе мэрии. " * 20 + "\n",
+        )
+        for n in range(count)
+    }
+
+
+def start_build(root: Path) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "site_builder", "build", "--quiet", "--now", NOW],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        start_new_session=True,  # its own process group: the kill takes its workers with it
+    )
+
+
+def kill(process: subprocess.Popen) -> None:
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def big_site(tmp_path_factory) -> tuple[Path, dict, dict, float]:
+    """A site built once (tree `old`), then edited; `new` is the tree the edited content builds to."""
+    root = make_site(tmp_path_factory.mktemp("atomic"), many(COUNT, "Новость"))
+    code, out, err = run_cli("build", "--now", NOW, cwd=root, timeout=300)
+    assert code == 0, out + err
+    old = tree(root / "output")
+    for rel, text in many(COUNT - 100, "Обновлённая новость").items():
+        (root / rel).write_text(text, encoding="utf-8")
+    for n in range(COUNT - 100, COUNT):
+        (root / f"content/press-releases/{n // 100:02d}/item-{n:04d}.md").unlink()
+    started = time.monotonic()
+    code, out, err = run_cli("build", "--now", NOW, "--output", str(root.parent / "expected"), cwd=root)
+    duration = time.monotonic() - started
+    assert code == 0, out + err
+    new = tree(root.parent / "expected")
+    assert old != new
+    return root, old, new, duration
+
+
+def test_sigkill_never_leaves_a_partial_output(big_site):
+    root, old, new, duration = big_site
+    rng = random.Random(20261122)
+    delays = sorted(rng.uniform(0.05, duration * 1.1) for _ in range(6))
+    outcomes = []
+    for delay in delays:
+        process = start_build(root)
+        time.sleep(delay)
+        finished = process.poll() is not None
+        if not finished:
+            kill(process)
+        state = tree(root / "output")
+        assert state in (old, new), f"killed after {delay:.2f} s: output/ is neither build"
+        outcomes.append((round(delay, 2), finished, "new" if state == new else "old"))
+        if state == new:  # put the old build back, so the next kill can catch the swap again
+            break
+    assert any(not finished for _d, finished, _s in outcomes), outcomes
+    code, out, err = run_cli("build", "--now", NOW, cwd=root, timeout=300)
+    assert code == 0, out + err
+    assert tree(root / "output") == new
+    leftovers = [p.name for p in root.iterdir() if p.name.startswith(".output")]
+    assert not leftovers
+
+
+def test_kill_right_after_start_and_late(big_site):
+    root, _old, new, duration = big_site
+    code, _out, err = run_cli("build", "--now", NOW, cwd=root, timeout=300)
+    assert code == 0, err
+    for delay in (0.01, duration * 0.9):
+        process = start_build(root)
+        time.sleep(delay)
+        if process.poll() is None:
+            kill(process)
+        assert tree(root / "output") == new
+    assert run_cli("build", "--now", NOW, cwd=root, timeout=300)[0] == 0
+    assert not [p.name for p in root.iterdir() if p.name.startswith(".output")]
+
+
+def test_failing_build_leaves_output_untouched(tmp_path: Path):
+    root = make_site(tmp_path, {"content/press-releases/a.md": item("Хорошая новость")})
+    assert run_cli("build", "--now", NOW, cwd=root)[0] == 0
+    before = tree(root / "output")
+    (root / "content/press-releases/b.md").write_text(item("Плохая", approval={"by": "nobody", "at": "x"}))
+    code, _out, err = run_cli("build", "--now", NOW, cwd=root)
+    assert code == 1
+    assert "ничего не записано" in err
+    assert tree(root / "output") == before
+    assert not [p.name for p in root.iterdir() if p.name.startswith(".output")]
