@@ -6,9 +6,11 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
-from site_builder import content, gitverify, mediarequests, rules, search, writer
+from site_builder import content, gitverify, mediarequests, parallel, rules, search, writer
+from site_builder.cache import Cache
 from site_builder.config import Config, load_config
 from site_builder.errors import Problem, SiteError
 from site_builder.model import Item
@@ -33,13 +35,20 @@ class Result:
         return not any(p.is_error for p in self.problems)
 
 
-def check(root: Path, now: datetime, jobs: int | None = None) -> Result:
-    """Load and judge everything; write nothing."""
+CACHE_DIR = ".site-cache"
+
+
+def check(root: Path, now: datetime, jobs: int | None = None, use_cache: bool = True) -> Result:
+    """Load and judge everything; write nothing.
+
+    Parsed items are cached in ROOT/.site-cache by content hash (safe to delete).
+    """
     try:
         config = load_config(root)
     except SiteError as exc:
         return Result(exc.problems)
-    items, problems = content.load(root / "content", config, jobs)
+    store = Cache(root / CACHE_DIR if use_cache else None)
+    items, problems = content.load(root / "content", config, jobs, store)
     judgement = rules.check(items, config, now)
     problems += judgement.problems
     requests, found = mediarequests.load(root / "content")
@@ -51,26 +60,32 @@ def check(root: Path, now: datetime, jobs: int | None = None) -> Result:
 
 # progress(done, total, label): told before each stage, e.g. to draw a progress bar.
 Progress = Callable[[int, int, str], None]
+STAGES = 4  # check, render, search, write
 
 
 def _silent(done: int, total: int, label: str) -> None:
     pass
 
 
-def render_site(site: Site, root: Path, progress: Progress = _silent) -> Files:
-    """Every output file of a site, from every output kind."""
+def render_site(
+    site: Site, root: Path, progress: Progress = _silent, jobs: int | None = None, store: Cache | None = None
+) -> Files:
+    """Every output file of a site, from every output kind, rendered over `jobs` processes."""
     ctx = Context(root, {lang: environment(site.config, root, lang) for lang in site.config.languages})
+    tasks: list[Callable[[], Files]] = []
+    for kind in all_outputs():
+        split = getattr(kind, "tasks", None)
+        tasks += split(site, ctx) if split else [partial(kind.render, site, ctx)]
+    progress(1, STAGES, "render")
     files: Files = {}
-    kinds = all_outputs()
-    for number, kind in enumerate(kinds):
-        progress(1 + number, len(kinds) + 2, kind.__name__.rsplit(".", 1)[-1])
-        produced = kind.render(site, ctx)
+    for produced in parallel.run(tasks, jobs):
         clash = files.keys() & produced.keys()
         if clash:
             raise RuntimeError(f"two outputs write {sorted(clash)[:3]}")
         files |= produced
     # Search indexes the pages just rendered, so it runs last and sees only what is published.
-    files |= search.render(site, ctx, files)
+    progress(2, STAGES, "search")
+    files |= search.render(site, ctx, files, store)
     return files
 
 
@@ -82,15 +97,15 @@ def build(
     preview: bool = False,
     progress: Progress = _silent,
     jobs: int | None = None,
+    use_cache: bool = True,
 ) -> Result:
     """Check, then render into output/ atomically; on any error write nothing.
 
     `preview` (only `serve --drafts`, into a temporary folder) also renders drafts and
     items under review, each marked so its page carries the "not published" banner.
     """
-    total = len(all_outputs()) + 2
-    progress(0, total, "check")
-    result = check(root, now, jobs)
+    progress(0, STAGES, "check")
+    result = check(root, now, jobs, use_cache)
     if not result.ok or result.config is None or result.judgement is None:
         return result
     items, judgement, drafts = result.items, result.judgement, set[str]()
@@ -100,13 +115,14 @@ def build(
     for source in drafts:
         site.by_source[source].preview = True
     try:
-        result.files = render_site(site, root, progress)
+        store = Cache(root / CACHE_DIR if use_cache else None)
+        result.files = render_site(site, root, progress, jobs, store)
     except SiteError as exc:
         result.problems += exc.problems
         return result
-    progress(total - 1, total, "write")
+    progress(3, STAGES, "write")
     result.written = writer.write(output or root / "output", result.files)
-    progress(total, total, "done")
+    progress(STAGES, STAGES, "done")
     return result
 
 

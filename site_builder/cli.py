@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--format", choices=("text", "json", "github"), default="text", help="how to print problems"
     )
+    common.add_argument("--jobs", "-j", type=int, help="processes to use (default: all cores)")
+    common.add_argument("--no-cache", action="store_true", help="neither read nor write ROOT/.site-cache")
 
     parser = argparse.ArgumentParser(prog="site-builder", description="Official press-office site generator.")
     parser.add_argument("--version", action="version", version=f"site-builder {__version__}")
@@ -121,7 +123,7 @@ def _print(problems: list[Problem], args: argparse.Namespace) -> None:
 def _check(args: argparse.Namespace, root: Path, now: datetime) -> int:
     from site_builder.build import check
 
-    result = check(root, now)
+    result = check(root, now, args.jobs, not args.no_cache)
     _print(result.problems, args)
     if args.format == "text" and not args.quiet:
         stream = sys.stdout if result.ok else sys.stderr  # after the problems, on the same stream
@@ -135,7 +137,7 @@ def _build(args: argparse.Namespace, root: Path, now: datetime) -> int:
 
     started = time.perf_counter()
     with progress.bar(progress.wanted(args.quiet or args.format != "text"), args.lang) as update:
-        result = build(root, now, args.output, progress=update)
+        result = build(root, now, args.output, progress=update, jobs=args.jobs, use_cache=not args.no_cache)
     _print(result.problems, args)
     if not result.ok:
         if args.format == "text":

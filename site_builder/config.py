@@ -28,7 +28,7 @@ class SiteSettings(Strict):
     languages: list[Literal["ru", "ky", "en"]] = Field(default_factory=list)
     timezone: str = "Europe/Moscow"
     items_per_page: int = Field(10, ge=1, le=200)
-    feed_size: int = Field(50, ge=1, le=1000)
+    feed_size: int = Field(20, ge=1, le=1000)
     description: Text = ""
     titles: dict[Literal["ru", "ky", "en"], Text] = Field(default_factory=dict)
     image: str | None = None

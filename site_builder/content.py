@@ -8,12 +8,14 @@ import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from site_builder import frontmatter, markdown, yamlsafe
+from site_builder import cache, frontmatter, markdown, yamlsafe
 from site_builder.approval import content_hash
+from site_builder.cache import Cache
 from site_builder.config import Config
 from site_builder.errors import Problem, problem
 from site_builder.fields import problems_from
@@ -214,25 +216,56 @@ def posixpath_split(rel: str) -> tuple[str, str]:
 PARALLEL_FROM = 400  # below this many files a process pool costs more than it saves
 
 
-def _parse_chunk(chunk: list[Source], config: Config) -> list[tuple[Item | None, list[Problem]]]:
+def _parse_chunk(
+    chunk: list[tuple[Source, str]], config: Config, store: Cache
+) -> list[tuple[Item | None, list[Problem]]]:
     md = markdown.make_parser()
-    return [parse(source, config, md) for source in chunk]
+    results = []
+    for source, name in chunk:
+        result = parse(source, config, md)
+        store.put("items", name, result)
+        results.append(result)
+    return results
 
 
-def load(content_dir: Path, config: Config, jobs: int | None = None) -> tuple[list[Item], list[Problem]]:
-    """Discover and parse every item, in file order; parsing spreads over `jobs` processes."""
+def _cache_name(source: Source, settings: str) -> str:
+    attachments = "|".join(f"{a.name}:{a.size}" for a in source.attachments)
+    return cache.key(settings, source.rel, attachments, source.raw)
+
+
+def load(
+    content_dir: Path, config: Config, jobs: int | None = None, store: Cache | None = None
+) -> tuple[list[Item], list[Problem]]:
+    """Discover and parse every item, in file order.
+
+    Parsed items come from the cache when the file, its attachments and the settings are
+    unchanged; the rest are parsed over `jobs` processes.
+    """
+    store = store or Cache(None)
     sources, problems = discover(content_dir)
+    # What parsing depends on besides the file: time zone, languages, URL prefix.
+    site = config.site
+    settings = f"{site.timezone}|{site.language}|{','.join(config.languages)}|{config.base_path}"
+    names = [_cache_name(source, settings) for source in sources]
+    results: list[tuple[Item | None, list[Problem]] | None] = [store.get("items", name) for name in names]
+    todo = [(i, (sources[i], names[i])) for i, found in enumerate(results) if found is None]
     jobs = jobs or os.cpu_count() or 1
-    if jobs > 1 and len(sources) >= PARALLEL_FROM:
-        size = max(50, len(sources) // (jobs * 4))
-        chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
+    if jobs > 1 and len(todo) >= PARALLEL_FROM:
+        size = max(50, len(todo) // (jobs * 4))
+        chunks = [[job for _, job in todo[i : i + size]] for i in range(0, len(todo), size)]
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            results = [r for part in pool.map(_parse_chunk, chunks, [config] * len(chunks)) for r in part]
+            parsed = [
+                r for part in pool.map(_parse_chunk, chunks, repeat(config), repeat(store)) for r in part
+            ]
     else:
-        results = _parse_chunk(sources, config)
+        parsed = _parse_chunk([job for _, job in todo], config, store)
+    for (index, _), result in zip(todo, parsed, strict=True):
+        results[index] = result
     items: list[Item] = []
-    for item, found in results:
+    for result in results:
+        assert result is not None
+        item, found = result
         problems += found
         if item is not None:
             items.append(item)

@@ -39,6 +39,9 @@ class SiteError(Exception):
         super().__init__(f"{len(problems)} problem(s)")
         self.problems = problems
 
+    def __reduce__(self):  # rebuilt with its problems when raised in a worker process
+        return (type(self), (self.problems,))
+
 
 class ConfigError(SiteError):
     """config.yaml is missing or wrong."""

@@ -12,6 +12,8 @@ from site_builder.build import Progress
 LABELS = {
     "ru": {
         "check": "проверка материалов",
+        "render": "страницы, ленты, календари",
+        "search": "поисковый индекс",
         "pages": "страницы",
         "feeds": "ленты RSS и Atom",
         "sitemap": "карта сайта",

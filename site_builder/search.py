@@ -16,16 +16,23 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from site_builder import cache
+from site_builder.cache import Cache
 from site_builder.errors import SiteError, problem
 from site_builder.outputs import Context, CopyFrom, Files, lang_prefix
 from site_builder.render import render as template
 from site_builder.site import Site
 
 BUNDLE = "pagefind/"
+MARK = b"data-pagefind-body"
 
 
-def render(site: Site, ctx: Context, files: Files) -> Files:
-    """The search pages and the index over every HTML page in `files` (and the search pages)."""
+def render(site: Site, ctx: Context, files: Files, store: Cache | None = None) -> Files:
+    """The search pages and the index over the item pages in `files`.
+
+    The bundle is cached under the hash of the pages it indexes: a build that changed no
+    item page reuses it without running Pagefind.
+    """
     out: Files = {}
     for lang in site.config.languages:
         prefix = lang_prefix(site, lang)
@@ -40,8 +47,20 @@ def render(site: Site, ctx: Context, files: Files) -> Files:
             site_data=site,
             bundle=site.config.base_path + BUNDLE,
         )
-    pages = {rel: data for rel, data in (files | out).items() if rel.endswith(".html")}
-    return out | index(pages, site.config.base_path)
+    # Only pages marked data-pagefind-body are indexed; handing Pagefind the others
+    # (listings, tags, archive) would only make it parse and skip them.
+    pages = {
+        rel: data
+        for rel, data in files.items()
+        if rel.endswith(".html") and isinstance(data, bytes) and MARK in data
+    }
+    store = store or Cache(None)
+    name = cache.key(site.config.base_path, *(part for rel in sorted(pages) for part in (rel, pages[rel])))
+    bundle = store.get("search", name)
+    if bundle is None:
+        bundle = index(pages, site.config.base_path)
+        store.put("search", name, bundle)
+    return out | bundle
 
 
 def index(pages: Files, base_path: str) -> Files:

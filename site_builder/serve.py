@@ -306,7 +306,8 @@ class Preview:
     def rebuild(self) -> bool:
         started = time.perf_counter()
         try:
-            result = build(self.root, self.clock(), self.site_dir, preview=self.drafts)
+            # jobs=1: never fork from this multi-threaded server process
+            result = build(self.root, self.clock(), self.site_dir, preview=self.drafts, jobs=1)
         except Exception as exc:  # a bug must not stop the preview: it is shown, not hidden
             print(traceback.format_exc(), file=sys.stderr, flush=True)
             detail = f"{self.texts['crash']}: {type(exc).__name__}: {exc}"

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
+import json
 import os
 import shutil
 from pathlib import Path
@@ -49,11 +51,30 @@ def recover(output: Path) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
+def _manifest_path(output: Path) -> Path:
+    return output.with_name(f".{output.name}.manifest.json")
+
+
+def _previous(output: Path) -> dict[str, list]:
+    """What the last build wrote: {path: [sha1, size, mtime_ns]}; {} when unknown."""
+    try:
+        data = json.loads(_manifest_path(output).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def write(output: Path, files: dict[str, bytes | CopyFrom]) -> int:
-    """Replace output/ with exactly these files; return how many were written."""
+    """Replace output/ with exactly these files; return how many were written.
+
+    A file whose bytes equal what the previous build wrote (and that nobody touched since:
+    same size and mtime) is hard-linked from the previous output instead of rewritten.
+    """
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
     recover(output)
+    previous = _previous(output)
+    manifest: dict[str, list] = {}
     staging = output.with_name(f".{output.name}.tmp-{os.getpid()}")
     staging.mkdir()
     made: set[Path] = {staging}
@@ -67,20 +88,49 @@ def write(output: Path, files: dict[str, bytes | CopyFrom]) -> int:
         data = files[rel]
         if isinstance(data, CopyFrom):
             shutil.copyfile(data.path, target)
-        else:
+            continue
+        digest = hashlib.sha1(data).hexdigest()
+        if not _reuse(output / rel, previous.get(rel), digest, target):
             target.write_bytes(data)
+        stat = target.stat()
+        manifest[rel] = [digest, stat.st_size, stat.st_mtime_ns]
     _fsync_tree(staging)
+    _manifest_path(output).unlink(missing_ok=True)  # describes the output about to be replaced
     if output.exists():
-        if not _exchange(staging, output):
+        if _exchange(staging, output):
+            shutil.rmtree(staging, ignore_errors=True)  # now holds the previous output
+        else:
             old = output.with_name(f".{output.name}.old")
             output.rename(old)
             staging.rename(output)
             shutil.rmtree(old, ignore_errors=True)
-            return len(files)
-        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous output
     else:
         staging.rename(output)
+    _save_manifest(output, manifest)
     return len(files)
+
+
+def _reuse(old: Path, seen: list | None, digest: str, target: Path) -> bool:
+    if not seen or seen[0] != digest:
+        return False
+    try:
+        stat = old.stat()
+        if [stat.st_size, stat.st_mtime_ns] != seen[1:]:
+            return False
+        os.link(old, target)
+    except OSError:
+        return False
+    return True
+
+
+def _save_manifest(output: Path, manifest: dict[str, list]) -> None:
+    path = _manifest_path(output)
+    temporary = path.with_name(path.name + f".{os.getpid()}")
+    try:
+        temporary.write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass  # without a manifest the next build rewrites every file: slower, same result
 
 
 def _fsync_tree(root: Path) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from math import ceil
 
 from site_builder.outputs import Context, Files, lang_prefix
@@ -61,20 +63,51 @@ def paginate(
     return out
 
 
-def render(site: Site, ctx: Context) -> Files:
-    out: Files = {}
+ITEM_CHUNK = 250  # item pages per task: small enough to spread over the cores evenly
+
+
+def tasks(site: Site, ctx: Context) -> list[Callable[[], Files]]:
+    """Independent pieces of work, so the orchestrator can spread them over processes."""
+    out: list[Callable[[], Files]] = []
     for lang in site.config.languages:
-        out |= _language(site, ctx, lang)
+        out.append(partial(_listings, site, ctx, lang))
+        entries = site.of_lang(lang)
+        for start in range(0, len(entries), ITEM_CHUNK):
+            out.append(partial(_item_pages, site, ctx, lang, entries[start : start + ITEM_CHUNK]))
     return out
 
 
-def _language(site: Site, ctx: Context, lang: str) -> Files:
-    env = ctx.env(lang)
+def render(site: Site, ctx: Context) -> Files:
+    out: Files = {}
+    for task in tasks(site, ctx):
+        out |= task()
+    return out
+
+
+def _common(site: Site, lang: str) -> dict:
     prefix = lang_prefix(site, lang)
     base = site.config.base_path + prefix
+    return {"feeds": feed_links(site, lang), "base": base, "prefix": prefix, "site_data": site}
+
+
+def _item_pages(site: Site, ctx: Context, lang: str, entries: list[Entry]) -> Files:
+    env = ctx.env(lang)
+    common = _common(site, lang)
     out: Files = {}
-    entries = site.of_lang(lang)
-    common = {"feeds": feed_links(site, lang), "base": base, "prefix": prefix, "site_data": site}
+    for entry in entries:
+        rel = entry.url[len(site.config.base_path) :]
+        extra = {"plan_rows": plan_rows(entry, site)} if entry.kind == "media-plan" else {}
+        out[rel + "index.html"] = template(
+            env, f"{entry.kind}.html", entry=entry, page_url=entry.url, **extra, **common
+        )
+    return out
+
+
+def _listings(site: Site, ctx: Context, lang: str) -> Files:
+    env = ctx.env(lang)
+    common = _common(site, lang)
+    prefix, base = common["prefix"], common["base"]
+    out: Files = {}
     latest = {kind: site.of_kind(kind, lang)[:5] for kind in SECTIONS}
     plan = site.current_plan(lang)
     out[prefix + "index.html"] = template(
@@ -99,12 +132,6 @@ def _language(site: Site, ctx: Context, lang: str) -> Files:
             kind=kind,
             **common,
         )
-    for entry in entries:
-        rel = entry.url[len(site.config.base_path) :]
-        extra = {"plan_rows": plan_rows(entry, site)} if entry.kind == "media-plan" else {}
-        out[rel + "index.html"] = template(
-            env, f"{entry.kind}.html", entry=entry, page_url=entry.url, **extra, **common
-        )
     divisions = site.by_division(lang)
     listed = [d for d in site.config.divisions if d.id in divisions]
     out[f"{prefix}divisions/index.html"] = template(
@@ -123,7 +150,7 @@ def _language(site: Site, ctx: Context, lang: str) -> Files:
             f"{prefix}divisions/{division.id}/",
             divisions[division.id],
             "list.html",
-            heading=division.name,
+            heading=division.names.get(lang, division.name),
             kind="division",
             division=division,
             **common,

@@ -1,0 +1,70 @@
+"""The persistent build cache (`.site-cache/`): parsed items and search bundles by content hash.
+
+Every entry is keyed by a hash of everything that could change it — the file's bytes and
+attachments, the settings, and the generator's own code — so a stale entry is never
+used; deleting the folder only costs time.  Entries are written to a temporary name and
+renamed, so a killed build never leaves a torn entry; an unreadable entry is a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+PACKAGE = Path(__file__).parent
+
+
+@cache
+def code_fingerprint() -> str:
+    """Hash of the generator's own source: a new version never reads an old entry."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def key(*parts: bytes | str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+class Cache:
+    """A folder of pickled values in buckets ('items', 'search', …); `None` folder = off."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+
+    def _path(self, bucket: str, name: str) -> Path:
+        assert self.folder is not None
+        return self.folder / code_fingerprint() / bucket / name[:2] / name
+
+    def get(self, bucket: str, name: str) -> Any | None:
+        if self.folder is None:
+            return None
+        try:
+            with open(self._path(bucket, name), "rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError):
+            return None
+
+    def put(self, bucket: str, name: str, value: Any) -> None:
+        if self.folder is None:
+            return
+        path = self._path(bucket, name)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            with open(temporary, "wb") as handle:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        except OSError:
+            pass  # a cache that cannot be written is only a slower build
