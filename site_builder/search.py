@@ -54,6 +54,8 @@ def render(site: Site, ctx: Context, files: Files, store: Cache | None = None) -
         for rel, data in files.items()
         if rel.endswith(".html") and isinstance(data, bytes) and MARK in data
     }
+    if not pages:  # Pagefind refuses an empty site: index the search pages themselves
+        pages = {rel: data for rel, data in out.items() if isinstance(data, bytes)}
     store = store or Cache(None)
     name = cache.key(site.config.base_path, *(part for rel in sorted(pages) for part in (rel, pages[rel])))
     bundle = store.get("search", name)
