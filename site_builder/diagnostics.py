@@ -333,7 +333,7 @@ CODES: dict[str, tuple[str, str]] = {
     ),
     "NEW_BAD_TITLE": (
         "the title must be 1 to 300 characters (it has {length})",
-        "Pass the title in quotes: site-builder new press-release \"Заголовок\".",
+        'Pass the title in quotes: site-builder new press-release "Заголовок".',
     ),
     "NEW_BAD_DATE": (
         "--date is not an ISO date-time: '{value}'",

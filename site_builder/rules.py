@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from site_builder.config import Config
@@ -247,8 +247,15 @@ def _structure(item: Item, config: Config, days: WorkingDays) -> list[Problem]:
     return out
 
 
+OVERDUE_WINDOW = timedelta(days=31)
+
+
 def plan_overdue(item: Item, config: Config, now: datetime) -> list[Problem]:
-    """Published plan entries whose date has passed with nothing done or linked."""
+    """Published plan entries of the last month whose date passed with nothing done or linked.
+
+    Older misses stay marked "overdue" on the plan page; warning about them on every
+    build of a ten-year archive would bury the warnings that can still be acted on.
+    """
     assert isinstance(item.meta, MediaPlan)
     today = now.astimezone(config.tz).date()
     return [
@@ -261,7 +268,7 @@ def plan_overdue(item: Item, config: Config, now: datetime) -> list[Problem]:
             topic=entry.topic[:80],
         )
         for index, entry in enumerate(item.meta.entries)
-        if entry.status == "planned" and entry.ref is None and entry.date < today
+        if entry.status == "planned" and entry.ref is None and today - OVERDUE_WINDOW <= entry.date < today
     ]
 
 
@@ -381,7 +388,9 @@ def kyrgyz_first(items: list[Item], verdicts: dict[str, Verdict]) -> list[Proble
     shown = (State.PUBLISHED, State.WITHDRAWN)
     kyrgyz = {i.key for i in items if i.lang == "ky" and verdicts[i.source].state in shown}
     return [
-        problem("content/" + item.source, item.line("id") or 1, "error", "KY_TRANSLATION_MISSING", key=item.key)
+        problem(
+            "content/" + item.source, item.line("id") or 1, "error", "KY_TRANSLATION_MISSING", key=item.key
+        )
         for item in items
         if item.lang != "ky"
         and verdicts[item.source].state == State.PUBLISHED
