@@ -99,7 +99,7 @@ def build_changes_feed(site: Site, lang: str) -> tuple[bytes, bytes]:
         fe.link(href=url, rel="alternate")
         fe.published(change.at)
         fe.updated(change.at)
-        fe.summary(change.note or gettext(LABELS[change.kind]))
+        fe.summary(str(escape(change.note or gettext(LABELS[change.kind]))), type="html")
         fe.content(
             f'<p>{escape(change.note)}</p><p><a href="{escape(url)}">{escape(url)}</a></p>', type="html"
         )

@@ -129,7 +129,8 @@ def build_feed(site: Site, spec: FeedSpec) -> tuple[bytes, bytes]:
         fe.published(entry.date)
         fe.updated(entry.updated)
         if entry.summary:
-            fe.summary(entry.summary)
+            # RSS readers render <description> as HTML: send the plain text as escaped HTML.
+            fe.summary(str(escape(entry.summary)), type="html")
         fe.content(entry_html(site, entry, spec.lang), type="html")
         author = entry.division.name if entry.division else title
         fe.author({"name": author})
