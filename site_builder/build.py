@@ -9,13 +9,14 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from site_builder import content, gitverify, mediarequests, parallel, rules, search, writer
+from site_builder import cache, content, gitverify, mediarequests, parallel, rules, search, writer
 from site_builder.cache import Cache
 from site_builder.config import Config, load_config
+from site_builder.content import PARALLEL_FROM
 from site_builder.errors import Problem, SiteError
 from site_builder.model import Item
 from site_builder.outputs import Context, Files, all_outputs
-from site_builder.render import environment
+from site_builder.render import THEME, environment
 from site_builder.rules import Judgement, State, Verdict
 from site_builder.site import Site, build_site
 
@@ -71,7 +72,13 @@ def render_site(
     site: Site, root: Path, progress: Progress = _silent, jobs: int | None = None, store: Cache | None = None
 ) -> Files:
     """Every output file of a site, from every output kind, rendered over `jobs` processes."""
-    ctx = Context(root, {lang: environment(site.config, root, lang) for lang in site.config.languages})
+    store = store or Cache(None)
+    bytecode = store.folder / "templates" if store.folder else None
+    ctx = Context(
+        root, {lang: environment(site.config, root, lang, bytecode) for lang in site.config.languages}
+    )
+    if len(site.entries) < PARALLEL_FROM:
+        jobs = 1  # a small site renders faster than worker processes start
     tasks: list[Callable[[], Files]] = []
     for kind in all_outputs():
         split = getattr(kind, "tasks", None)
@@ -114,6 +121,11 @@ def build(
     site = build_site(items, judgement, result.config, now, result.requests)
     for source in drafts:
         site.by_source[source].preview = True
+    target = output or root / "output"
+    fingerprint = site_fingerprint(site, root, result.requests) if use_cache else ""
+    if fingerprint and writer.unchanged(target, fingerprint):
+        progress(STAGES, STAGES, "done")
+        return result  # same inputs, same time-dependent state, output untouched: nothing to do
     try:
         store = Cache(root / CACHE_DIR if use_cache else None)
         result.files = render_site(site, root, progress, jobs, store)
@@ -121,9 +133,38 @@ def build(
         result.problems += exc.problems
         return result
     progress(3, STAGES, "write")
-    result.written = writer.write(output or root / "output", result.files)
+    result.written = writer.write(target, result.files, fingerprint)
     progress(STAGES, STAGES, "done")
     return result
+
+
+def site_fingerprint(site: Site, root: Path, requests: list) -> str:
+    """Everything the output depends on: code, theme, settings, items, and what `now` decides.
+
+    Two builds with the same fingerprint produce the same bytes, so the second may keep
+    the first one's output.  `now` enters only through what it changes: today's date,
+    which events are upcoming, which corrections are already public.
+    """
+    parts: list[bytes | str] = [cache.code_fingerprint(), site.config.model_dump_json(), repr(requests)]
+    for folder in (THEME, root / "templates", root / "static"):
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    parts += [path.as_posix(), path.read_bytes()]
+    now = site.now
+    parts.append(now.astimezone(site.config.tz).date().isoformat())
+    for entry in site.entries:
+        item = entry.item
+        notes = [c.at for c in item.meta.corrections] + rules.change_notes(item)
+        parts += [item.fingerprint, entry.url, str(entry.withdrawn), str(entry.preview)]
+        parts.append(str(sum(at <= now for at in notes)))
+        event = getattr(item.meta, "event", None)
+        if event is not None:
+            parts.append(str((event.ends or event.starts) >= now))
+        for attachment in item.attachments:
+            stat = (root / "content" / attachment.source).stat()
+            parts.append(f"{attachment.source}:{stat.st_size}:{stat.st_mtime_ns}")
+    return cache.key(*parts)
 
 
 def _with_drafts(items: list[Item], judgement: Judgement, now: datetime):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import mimetypes
 import multiprocessing
 import os
@@ -222,7 +223,8 @@ def _parse_chunk(
     md = markdown.make_parser()
     results = []
     for source, name in chunk:
-        result = parse(source, config, md)
+        item, problems = parse(source, config, md)
+        result = (dataclasses.replace(item, fingerprint=name) if item else None, problems)
         store.put("items", name, result)
         results.append(result)
     return results

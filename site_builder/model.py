@@ -190,6 +190,7 @@ class Item:
     images: tuple[Link, ...] = ()
     attachments: tuple[Attachment, ...] = ()
     digest: str = ""  # approval hash of the current content
+    fingerprint: str = ""  # hash of the file's bytes, attachments and parse settings (set by the loader)
 
     @property
     def title(self) -> str:

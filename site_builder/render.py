@@ -31,8 +31,14 @@ def json_script(value: object) -> Markup:
     return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def environment(config: Config, site_dir: Path, lang: str) -> jinja2.Environment:
-    """One environment per language: the site's templates/ first, then the theme's."""
+def environment(
+    config: Config, site_dir: Path, lang: str, bytecode: Path | None = None
+) -> jinja2.Environment:
+    """One environment per language: the site's templates/ first, then the theme's.
+
+    `bytecode` is a folder for compiled templates (keyed by the template's file and
+    source checksum), so neither later builds nor worker processes compile them again.
+    """
     loaders = [jinja2.FileSystemLoader(str(THEME / "templates"))]
     if (site_dir / "templates").is_dir():
         loaders.insert(0, jinja2.FileSystemLoader(str(site_dir / "templates")))
@@ -43,6 +49,7 @@ def environment(config: Config, site_dir: Path, lang: str) -> jinja2.Environment
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_bytecode_cache(bytecode),
     )
     ui = translations(lang, "ui")
     env.install_gettext_translations(ui, newstyle=True)  # type: ignore[attr-defined]
@@ -79,6 +86,16 @@ def environment(config: Config, site_dir: Path, lang: str) -> jinja2.Environment
     )
     env.globals.update(config=config, site=config.site, lang=lang, url=lambda p="": config.base_path + p)
     return env
+
+
+def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def _filesize(size: int) -> str:

@@ -55,8 +55,7 @@ def _manifest_path(output: Path) -> Path:
     return output.with_name(f".{output.name}.manifest.json")
 
 
-def _previous(output: Path) -> dict[str, list]:
-    """What the last build wrote: {path: [sha1, size, mtime_ns]}; {} when unknown."""
+def _manifest(output: Path) -> dict:
     try:
         data = json.loads(_manifest_path(output).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -64,7 +63,35 @@ def _previous(output: Path) -> dict[str, list]:
     return data if isinstance(data, dict) else {}
 
 
-def write(output: Path, files: dict[str, bytes | CopyFrom]) -> int:
+def _previous(output: Path) -> dict[str, list]:
+    """What the last build wrote: {path: [sha1, size, mtime_ns]}; {} when unknown."""
+    files = _manifest(output).get("files")
+    return files if isinstance(files, dict) else {}
+
+
+def unchanged(output: Path, fingerprint: str) -> bool:
+    """Did the last build have this fingerprint, and is its output exactly as it left it?"""
+    output = output.absolute()
+    manifest = _manifest(output)
+    files = manifest.get("files")
+    if manifest.get("fingerprint") != fingerprint or not isinstance(files, dict) or not output.is_dir():
+        return False
+    found = 0
+    for folder, _, names in os.walk(output):
+        for name in names:
+            path = os.path.join(folder, name)
+            seen = files.get(os.path.relpath(path, output).replace(os.sep, "/"))
+            try:
+                stat = os.stat(path, follow_symlinks=False)
+            except OSError:
+                return False
+            if seen is None or [stat.st_size, stat.st_mtime_ns] != seen[1:]:
+                return False
+            found += 1
+    return found == len(files)
+
+
+def write(output: Path, files: dict[str, bytes | CopyFrom], fingerprint: str = "") -> int:
     """Replace output/ with exactly these files; return how many were written.
 
     A file whose bytes equal what the previous build wrote (and that nobody touched since:
@@ -88,10 +115,11 @@ def write(output: Path, files: dict[str, bytes | CopyFrom]) -> int:
         data = files[rel]
         if isinstance(data, CopyFrom):
             shutil.copyfile(data.path, target)
-            continue
-        digest = hashlib.sha1(data).hexdigest()
-        if not _reuse(output / rel, previous.get(rel), digest, target):
-            target.write_bytes(data)
+            digest = ""
+        else:
+            digest = hashlib.sha1(data).hexdigest()
+            if not _reuse(output / rel, previous.get(rel), digest, target):
+                target.write_bytes(data)
         stat = target.stat()
         manifest[rel] = [digest, stat.st_size, stat.st_mtime_ns]
     _fsync_tree(staging)
@@ -106,7 +134,7 @@ def write(output: Path, files: dict[str, bytes | CopyFrom]) -> int:
             shutil.rmtree(old, ignore_errors=True)
     else:
         staging.rename(output)
-    _save_manifest(output, manifest)
+    _save_manifest(output, {"fingerprint": fingerprint, "files": manifest})
     return len(files)
 
 
@@ -123,7 +151,7 @@ def _reuse(old: Path, seen: list | None, digest: str, target: Path) -> bool:
     return True
 
 
-def _save_manifest(output: Path, manifest: dict[str, list]) -> None:
+def _save_manifest(output: Path, manifest: dict) -> None:
     path = _manifest_path(output)
     temporary = path.with_name(path.name + f".{os.getpid()}")
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -37,6 +37,26 @@ rules:
 {extra}
 """
 TAGS = ["дороги", "автобусы", "культура", "бюджет", "школы"]
+
+
+EVENT = """\
+---
+title: "Брифинг о подготовке к зиме"
+date: 2026-11-01T10:00
+author: ps-transport
+division: transport
+status: approved
+approval: {by: pr-head, at: 2026-11-01T09:00}
+corrections: [{at: 2026-11-22T12:45, note: "Уточнено место."}]
+event:
+  kind: briefing
+  starts: 2026-11-22T12:30
+  ends: 2026-11-22T14:00
+  location: "Мэрия"
+---
+
+Приглашаем журналистов.
+"""
 
 
 def item(rng: random.Random, n: int) -> str:
@@ -76,7 +96,7 @@ def tree(folder: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("seed", range(8))
 def test_incremental_build_equals_clean_build(tmp_path: Path, seed: int) -> None:
     rng = random.Random(seed)
     site = tmp_path / "site"
@@ -86,9 +106,11 @@ def test_incremental_build_equals_clean_build(tmp_path: Path, seed: int) -> None
     for _ in range(6):
         counter += 1
         files[f"content/press-releases/n{counter}.md"] = item(rng, counter)
+    files["content/announcements/briefing.md"] = EVENT
     extra = ""
-    for step in range(8):
-        action = rng.choice(["add", "edit", "delete", "rename", "template", "config"])
+    now = NOW
+    for step in range(10):
+        action = rng.choice(["add", "edit", "delete", "rename", "template", "config", "nothing", "time"])
         names = sorted(files)
         if action == "add" or not names:
             counter += 1
@@ -105,10 +127,33 @@ def test_incremental_build_equals_clean_build(tmp_path: Path, seed: int) -> None
             files["templates/partials/footer_extra.html"] = f"<p>Шаг {step}: {rng.random()}</p>\n"
         elif action == "config":
             extra = f"calendar:\n  country: {rng.choice(['KG', 'RU'])}\n"
+        elif action == "time":  # scheduled builds: embargoes lift, events stop being upcoming
+            now += rng.choice([timedelta(minutes=rng.randint(10, 70)), timedelta(days=rng.randint(1, 40))])
         materialise(site, files)
         (site / "config.yaml").write_text(CONFIG.format(extra=extra), encoding="utf-8")
-        incremental = build(site, NOW, site / "output", jobs=2)
-        clean = build(site, NOW, tmp_path / f"clean-{step}", jobs=1, use_cache=False)
+        incremental = build(site, now, site / "output", jobs=2)
+        clean = build(site, now, tmp_path / f"clean-{step}", jobs=1, use_cache=False)
         assert incremental.ok == clean.ok, (action, [p.code for p in incremental.problems])
         if clean.ok:
             assert tree(site / "output") == tree(tmp_path / f"clean-{step}"), f"step {step}: {action}"
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("2026-11-22T12:40:00+06:00", "2026-11-22T12:50:00+06:00"),  # a correction becomes public
+        ("2026-11-22T13:50:00+06:00", "2026-11-22T14:10:00+06:00"),  # the event stops being upcoming
+        ("2026-11-22T23:50:00+06:00", "2026-11-23T00:10:00+06:00"),  # a new day
+    ],
+)
+def test_rebuild_later_the_same_day_equals_clean_build(tmp_path: Path, first: str, second: str) -> None:
+    """Scheduled builds every few minutes: output that depends on the time must follow it."""
+    site = tmp_path / "site"
+    site.mkdir()
+    materialise(site, {"content/announcements/briefing.md": EVENT})
+    (site / "config.yaml").write_text(CONFIG.format(extra=""), encoding="utf-8")
+    assert build(site, datetime.fromisoformat(first), site / "output").ok
+    later = datetime.fromisoformat(second)
+    assert build(site, later, site / "output").ok
+    assert build(site, later, tmp_path / "clean", use_cache=False).ok
+    assert tree(site / "output") == tree(tmp_path / "clean")
