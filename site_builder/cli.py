@@ -150,7 +150,13 @@ def _build(args: argparse.Namespace, root: Path, now: datetime) -> int:
         return EXIT_PROBLEMS
     if not args.quiet and args.format == "text":
         seconds = time.perf_counter() - started
-        if args.lang == "en":
+        if not result.files:  # the build fingerprint matched: output/ was already up to date
+            print(
+                f"nothing changed: output/ is up to date ({seconds:.2f} s)"
+                if args.lang == "en"
+                else f"изменений нет: output/ актуален ({seconds:.2f} с)"
+            )
+        elif args.lang == "en":
             print(f"built {result.written} files in {seconds:.2f} s")
         else:
             print(f"собрано файлов: {result.written} за {seconds:.2f} с")
