@@ -80,13 +80,13 @@ def test_sigkill_never_leaves_a_partial_output(big_site):
         state = tree(root / "output")
         assert state in (old, new), f"killed after {delay:.2f} s: output/ is neither build"
         outcomes.append((round(delay, 2), finished, "new" if state == new else "old"))
-        if state == new:  # put the old build back, so the next kill can catch the swap again
+        if state == new:  # the swap happened: later kills could only show `new` again
             break
     assert any(not finished for _d, finished, _s in outcomes), outcomes
     code, out, err = run_cli("build", "--now", NOW, cwd=root, timeout=300)
     assert code == 0, out + err
     assert tree(root / "output") == new
-    leftovers = [p.name for p in root.iterdir() if p.name.startswith(".output")]
+    leftovers = [p.name for p in root.iterdir() if p.name.startswith(".output.") and p.is_dir()]
     assert not leftovers
 
 
@@ -101,7 +101,7 @@ def test_kill_right_after_start_and_late(big_site):
             kill(process)
         assert tree(root / "output") == new
     assert run_cli("build", "--now", NOW, cwd=root, timeout=300)[0] == 0
-    assert not [p.name for p in root.iterdir() if p.name.startswith(".output")]
+    assert not [p.name for p in root.iterdir() if p.name.startswith(".output.") and p.is_dir()]
 
 
 def test_failing_build_leaves_output_untouched(tmp_path: Path):
@@ -113,4 +113,4 @@ def test_failing_build_leaves_output_untouched(tmp_path: Path):
     assert code == 1
     assert "ничего не записано" in err
     assert tree(root / "output") == before
-    assert not [p.name for p in root.iterdir() if p.name.startswith(".output")]
+    assert not [p.name for p in root.iterdir() if p.name.startswith(".output.") and p.is_dir()]
