@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import NOW, config_dict, item, make_site, run_cli, tree
+from sitekit import NOW, config_dict, item, make_site, run_cli, tree
 
 REL = "content/press-releases/remont.md"
 FUTURE = "2026-11-25T10:00:00+06:00"  # after NOW: embargoed until then

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import NOW, item, make_site, run_cli, tree
+from sitekit import NOW, item, make_site, run_cli, tree
 
 COUNT = 1500
 

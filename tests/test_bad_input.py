@@ -13,7 +13,7 @@ from xml.etree import ElementTree
 
 import feedparser
 import pytest
-from conftest import NOW, config_text, item, make_site, run_cli, tree
+from sitekit import NOW, config_text, item, make_site, run_cli, tree
 
 GOOD = item("Хороший материал", tags=["город"])
 HEAD = "---\ntitle: Заголовок\ndate: 2026-11-20T10:00:00+06:00\ndivision: transport\nauthor: petrov\n"

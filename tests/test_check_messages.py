@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import NOW, make_site, run_cli
+from sitekit import NOW, make_site, run_cli
 
 HEAD = "---\ntitle: Заголовок\ndate: 2026-11-20T10:00:00+06:00\ndivision: transport\nauthor: petrov\n"
 APPROVED = "status: approved\napproval:\n  by: aliev\n  at: 2026-11-20T09:00:00+06:00\n"  # 4 lines

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from conftest import config_dict, make_site
+from sitekit import config_dict, make_site
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 import feedparser
 import pytest
-from conftest import NOW, announcement_fields, item, make_site, rebuttal_fields, run_cli, tree
+from sitekit import NOW, announcement_fields, item, make_site, rebuttal_fields, run_cli, tree
 
 BASE = "https://press.example.kg/"
 

@@ -1,4 +1,4 @@
-"""Scratch sites for tests: `make_site(tmp_path, files, config)`, `item(...)`, `run_cli(...)`."""
+"""Scratch-site helpers shared by the tests (a plain module: tests/browser has its own conftest)."""
 
 from __future__ import annotations
 
