@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from sitekit import config_dict, make_site
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from sitekit import config_dict, make_site
 
 from site_builder import yamlsafe
 from site_builder.approval import content_hash
