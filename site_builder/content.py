@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from site_builder import cache, frontmatter, markdown, yamlsafe
+from site_builder import cache, frontmatter, markdown
 from site_builder.approval import content_hash
 from site_builder.cache import Cache
 from site_builder.config import Config
@@ -117,19 +117,10 @@ def item_url(config: Config, lang: str, section: str, slug: str) -> str:
 def parse(source: Source, config: Config, md: markdown.MarkdownIt) -> tuple[Item | None, list[Problem]]:
     """Parse one file's bytes into an Item; pure (reads nothing from disk)."""
     path = "content/" + source.rel
-    text, problems = frontmatter.decode(source.raw, path)
-    if text is None:
+    document, problems = frontmatter.read(source.raw, path)
+    if document is None:
         return None, problems
-    split, found = frontmatter.split(text, path)
-    problems += found
-    if split is None:
-        return None, problems
-    data, lines, found = yamlsafe.load(split.yaml, path, first_line=2)
-    problems += found
-    if data is None:
-        return None, problems
-    if not isinstance(data, dict):
-        return None, [*problems, problem(path, 2, "error", "YAML_NOT_MAPPING")]
+    data, lines, split = document.data, document.lines, document.split
     section = source.rel.split("/")[0]
     kind = SECTIONS[section]
     model = MODELS[kind]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from site_builder import yamlsafe
 from site_builder.errors import Problem, problem
 
 MAX_FILE_BYTES = 2_000_000
@@ -49,3 +51,30 @@ def split(text: str, path: str) -> tuple[Split | None, list[Problem]]:
         if lines[index].rstrip() == "..." and index > 0:
             return Split("\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2), []
     return None, [problem(path, 1, "error", "FM_UNCLOSED")]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A content file's front matter as data (with key lines) and its Markdown body."""
+
+    data: dict[str, Any]
+    lines: yamlsafe.LineMap
+    split: Split
+
+
+def read(raw: bytes, path: str) -> tuple[Document | None, list[Problem]]:
+    """Bytes → decoded text → front matter mapping + body; every failure is a Problem."""
+    text, problems = decode(raw, path)
+    if text is None:
+        return None, problems
+    parts, found = split(text, path)
+    problems += found
+    if parts is None:
+        return None, problems
+    data, lines, found = yamlsafe.load(parts.yaml, path, first_line=2)
+    problems += found
+    if data is None:
+        return None, problems
+    if not isinstance(data, dict):
+        return None, [*problems, problem(path, 2, "error", "YAML_NOT_MAPPING")]
+    return Document(data, lines, parts), problems

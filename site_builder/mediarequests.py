@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from site_builder import frontmatter, yamlsafe
+from site_builder import frontmatter
 from site_builder.config import Config
 from site_builder.errors import Problem, problem
 from site_builder.fields import problems_from
@@ -41,19 +41,10 @@ class Request:
 def parse(rel: str, raw: bytes) -> tuple[Request | None, list[Problem]]:
     """One request file's bytes → a Request; pure."""
     path = "content/" + rel
-    text, problems = frontmatter.decode(raw, path)
-    if text is None:
+    document, problems = frontmatter.read(raw, path)
+    if document is None:
         return None, problems
-    split, found = frontmatter.split(text, path)
-    problems += found
-    if split is None:
-        return None, problems
-    data, lines, found = yamlsafe.load(split.yaml, path, first_line=2)
-    problems += found
-    if data is None:
-        return None, problems
-    if not isinstance(data, dict):
-        return None, [*problems, problem(path, 2, "error", "YAML_NOT_MAPPING")]
+    data, lines = document.data, document.lines
     try:
         meta = MediaRequest.model_validate(data)
     except ValidationError as exc:

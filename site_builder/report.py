@@ -22,22 +22,22 @@ def as_text(problems: Iterable[Problem], lang: str, show_info: bool = True) -> s
     return "\n".join(lines)
 
 
+def as_dict(p: Problem, lang: str) -> dict:
+    """One problem as machine-readable data (JSON output, the preview overlay)."""
+    message, hint = describe(p, lang)
+    return {
+        "path": p.path,
+        "line": p.line,
+        "severity": p.severity,
+        "code": p.code,
+        "message": message,
+        "hint": hint,
+        "args": dict(p.args),
+    }
+
+
 def as_json(problems: Iterable[Problem], lang: str) -> str:
-    rows = []
-    for p in problems:
-        message, hint = describe(p, lang)
-        rows.append(
-            {
-                "path": p.path,
-                "line": p.line,
-                "severity": p.severity,
-                "code": p.code,
-                "message": message,
-                "hint": hint,
-                "args": dict(p.args),
-            }
-        )
-    return json.dumps(rows, ensure_ascii=False, indent=1)
+    return json.dumps([as_dict(p, lang) for p in problems], ensure_ascii=False, indent=1)
 
 
 def as_github(problems: Iterable[Problem], lang: str) -> str:

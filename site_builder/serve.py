@@ -30,8 +30,6 @@ from watchdog.observers import Observer
 
 from site_builder import report
 from site_builder.build import build
-from site_builder.errors import Problem
-from site_builder.i18n import describe
 
 EVENTS = "/__sb/events"
 SCRIPT = "/__sb/live-reload.js"
@@ -319,7 +317,7 @@ class Preview:
             print(text, file=sys.stderr, flush=True)
             summary = report.summary(result.problems, self.lang)
             print(self.texts["failed"].format(summary=summary), file=sys.stderr, flush=True)
-            self.hub.send("error", {"problems": [_row(p, self.lang) for p in shown]})
+            self.hub.send("error", {"problems": [report.as_dict(p, self.lang) for p in shown]})
             return False
         if text:
             print(text, flush=True)
@@ -327,18 +325,6 @@ class Preview:
         print(self.texts["rebuilt"].format(count=result.written, seconds=seconds), flush=True)
         self.hub.send("reload", {"files": result.written})
         return True
-
-
-def _row(p: Problem, lang: str) -> dict:
-    message, hint = describe(p, lang)
-    return {
-        "path": p.path,
-        "line": p.line,
-        "severity": p.severity,
-        "code": p.code,
-        "message": message,
-        "hint": hint,
-    }
 
 
 def _row_raw(path: str, message: str) -> dict:
