@@ -88,6 +88,8 @@ def load(text: str, path: str, first_line: int = 1) -> tuple[Any, LineMap, list[
             line = (mark.line if mark else 0) + 1 + offset
             detail = (exc.problem or str(exc)).strip()
             bad_line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+            if "nesting depth" in detail:  # PyYAML >= 6.0.4 stops deep nesting in its parser
+                return None, {}, [problem(path, line, "error", "YAML_TOO_DEEP", limit=MAX_DEPTH)]
             code = (
                 "YAML_TAB"
                 if "\t" in bad_line[: len(bad_line) - len(bad_line.lstrip())] or "tab" in detail
