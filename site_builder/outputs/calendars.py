@@ -89,18 +89,26 @@ def render(site: Site, ctx: Context) -> Files:
         found = events(site, lang)
         gettext = translations(lang, "ui").gettext
         prefix = lang_prefix(site, lang) + "calendar/"
-        out[prefix + "events.ics"] = build_calendar(site, found, gettext("All events"), lang)
+        # Each event is in three calendars (all, its kind, its own): serialise it once.
+        ical = {entry.url: vevent(site, entry, lang).to_ical() for entry in found}
+        out[prefix + "events.ics"] = build_calendar(site, found, gettext("All events"), lang, ical)
         for kind, title in KINDS.items():
             of_kind = [e for e in found if e.meta.event.kind == kind]
             if of_kind:
-                out[f"{prefix}{kind_slug(kind)}.ics"] = build_calendar(site, of_kind, gettext(title), lang)
+                out[f"{prefix}{kind_slug(kind)}.ics"] = build_calendar(
+                    site, of_kind, gettext(title), lang, ical
+                )
         for entry in found:
-            out[event_ics_path(site, entry)] = build_calendar(site, [entry], entry.title, lang)
+            out[event_ics_path(site, entry)] = build_calendar(site, [entry], entry.title, lang, ical)
     return out
 
 
-def build_calendar(site: Site, entries: list[Entry], title: str, lang: str) -> bytes:
-    """One VCALENDAR with a VEVENT per entry; times in UTC, lines ending in CRLF."""
+def build_calendar(site: Site, entries: list[Entry], title: str, lang: str, ical: dict[str, bytes]) -> bytes:
+    """One VCALENDAR with a VEVENT per entry; times in UTC, lines ending in CRLF.
+
+    `ical` maps entry URLs to their serialised VEVENTs; icalendar folds each content line
+    on its own, so a calendar is its header, its events' bytes and the END line.
+    """
     config = site.config
     site_title = config.site.titles.get(lang, config.site.title)  # type: ignore[call-overload]
     cal = Calendar()
@@ -110,9 +118,8 @@ def build_calendar(site: Site, entries: list[Entry], title: str, lang: str) -> b
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", f"{site_title} — {title}")
     cal.add("x-wr-timezone", config.site.timezone)
-    for entry in entries:
-        cal.add_component(vevent(site, entry, lang))
-    return cal.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    return cal.to_ical().removesuffix(end) + b"".join(ical[entry.url] for entry in entries) + end
 
 
 def vevent(site: Site, entry: Entry, lang: str) -> Event:
