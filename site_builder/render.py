@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -53,6 +54,7 @@ def environment(
     )
     ui = translations(lang, "ui")
     env.install_gettext_translations(ui, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(_=_fast_gettext(ui.gettext), gettext=_fast_gettext(ui.gettext))
     tz = config.tz
     locale = {"ky": "ky_KG", "ru": "ru_RU", "en": "en_GB"}.get(lang, lang)
 
@@ -86,6 +88,24 @@ def environment(
     )
     env.globals.update(config=config, site=config.site, lang=lang, url=lambda p="": config.base_path + p)
     return env
+
+
+def _fast_gettext(gettext: Callable[[str], str]) -> Callable[..., Markup]:
+    """Jinja's newstyle gettext (escaped, %-formatted), with each message looked up once.
+
+    A listing page calls `_()` hundreds of times; the stock wrapper resolves, translates
+    and wraps the same strings on every call.  A message with no '%' and no variables
+    is the same string after formatting, so it is not formatted.
+    """
+    memo: dict[str, Markup] = {}
+
+    def translate(__string: str, **variables: object) -> Markup:
+        found = memo.get(__string)
+        if found is None:
+            found = memo[__string] = Markup(gettext(__string))
+        return found % variables if variables or "%" in found else found
+
+    return translate
 
 
 def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
