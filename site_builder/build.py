@@ -50,7 +50,7 @@ def check(root: Path, now: datetime, jobs: int | None = None, use_cache: bool = 
         return Result(exc.problems)
     store = Cache(root / CACHE_DIR if use_cache else None)
     items, problems = content.load(root / "content", config, jobs, store)
-    judgement = rules.check(items, config, now)
+    judgement = rules.check(items, config, now, gitverify.last_change(root))
     problems += judgement.problems
     requests, found = mediarequests.load(root / "content")
     problems += found + mediarequests.check(requests, config, now)

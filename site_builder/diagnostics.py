@@ -235,6 +235,14 @@ CODES: dict[str, tuple[str, str]] = {
         "status is 'withdrawn' but there is no withdrawn: block",
         "Add withdrawn: with at: (when) and reason: (public reason).",
     ),
+    "WITHDRAWN_UNPUBLISHED": (
+        "not published: withdrawn before its publication date {date}",
+        "It never went out, so it has no page. To publish it after all, set status: approved, remove withdrawn: and have it approved again.",
+    ),
+    "STATUS_TAKES_DOWN": (
+        "this item is published (approved by {by} on {at}); status '{status}' would take its page down",
+        "A published page is never removed silently: to take it down set status: withdrawn with withdrawn: (at, reason); to change the text keep status: approved, edit it, add a corrections entry and have it approved again.",
+    ),
     "WITHDRAWN_STATUS": (
         "there is a withdrawn: block but the status is '{status}'",
         "Set status: withdrawn, or remove the block.",

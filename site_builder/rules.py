@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -43,10 +44,38 @@ def fmt(moment: datetime | None, config: Config) -> str:
     return moment.astimezone(config.tz).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
-def judge(item: Item, config: Config, now: datetime) -> tuple[Verdict, list[Problem]]:
+# last_change(source): when the file's current text was committed; None when unknown
+# (no git, a shallow clone, uncommitted edits).  Supplied by the caller (gitverify).
+LastChange = Callable[[str], "datetime | None"]
+
+
+def _unknown(source: str) -> datetime | None:
+    return None
+
+
+def judge(
+    item: Item, config: Config, now: datetime, last_change: LastChange = _unknown
+) -> tuple[Verdict, list[Problem]]:
     """Decide whether one item is out, and say why not."""
     meta, path = item.meta, "content/" + item.source
     out: list[Problem] = []
+    if meta.status in ("draft", "review") and _is_out(item, config, now):
+        # Its approval still holds for this very text and its date has passed: the page is
+        # live, and a status change alone must not turn its URL into a 404.
+        approval = meta.approval
+        assert approval is not None
+        out.append(
+            problem(
+                path,
+                item.line("status"),
+                "error",
+                "STATUS_TAKES_DOWN",
+                status=meta.status,
+                by=approval.by,
+                at=fmt(approval.at, config),
+            )
+        )
+        return Verdict(State.INVALID), out
     if meta.status == "draft":
         return Verdict(State.DRAFT), out
     if meta.status == "review":
@@ -58,6 +87,17 @@ def judge(item: Item, config: Config, now: datetime) -> tuple[Verdict, list[Prob
     if meta.status == "withdrawn" and meta.withdrawn is None:
         out.append(problem(path, item.line("status"), "error", "WITHDRAWN_MISSING"))
         return Verdict(State.INVALID), out
+    if meta.status == "withdrawn" and meta.withdrawn and meta.date and meta.withdrawn.at < meta.date:
+        out.append(
+            problem(
+                path,
+                item.line("withdrawn", "at"),
+                "info",
+                "WITHDRAWN_UNPUBLISHED",
+                date=fmt(meta.date, config),
+            )
+        )
+        return Verdict(State.UNPUBLISHED), out
     before = len(out)
     out += _approval_problems(item, config, now)
     if any(p.is_error for p in out[before:]):
@@ -72,7 +112,11 @@ def judge(item: Item, config: Config, now: datetime) -> tuple[Verdict, list[Prob
         )
         return Verdict(State.SCHEDULED, meta.date), out
     if _hash_mismatch(item, config):
-        live = meta.date <= now
+        # Out already, so the live page would change silently -- unless the history shows
+        # this text was committed before the date, i.e. the edit came while it was embargoed
+        # and the approved text never went out.
+        edited = last_change(item.source) if meta.date <= now else None
+        live = meta.date <= now and (edited is None or edited >= meta.date)
         out.append(
             problem(
                 path,
@@ -91,6 +135,17 @@ def judge(item: Item, config: Config, now: datetime) -> tuple[Verdict, list[Prob
     if meta.status == "withdrawn" and meta.withdrawn is not None and meta.withdrawn.at <= now:
         return Verdict(State.WITHDRAWN), out
     return Verdict(State.PUBLISHED), out
+
+
+def _is_out(item: Item, config: Config, now: datetime) -> bool:
+    """Does a valid approval of exactly this text exist, with approval and date both past?"""
+    meta, approval = item.meta, item.meta.approval
+    if approval is None or meta.date is None or approval.hash not in (None, item.digest):
+        return False
+    if meta.confidentiality == "restricted" or approval.at > now or meta.date > now:
+        return False
+    # Also refuses a legacy approval without a hash where the type requires one.
+    return not any(p.is_error for p in _approval_problems(item, config, now))
 
 
 def _hash_mismatch(item: Item, config: Config) -> bool:
@@ -360,14 +415,14 @@ class Judgement:
     problems: list[Problem]
 
 
-def check(items: list[Item], config: Config, now: datetime) -> Judgement:
+def check(items: list[Item], config: Config, now: datetime, last_change: LastChange = _unknown) -> Judgement:
     """Judge every item and the site as a whole."""
     days = WorkingDays(config.calendar)
     verdicts: dict[str, Verdict] = {}
     problems: list[Problem] = []
     by_source = {item.source: item for item in items}
     for item in items:
-        verdict, found = judge(item, config, now)
+        verdict, found = judge(item, config, now, last_change)
         verdicts[item.source] = verdict
         problems += found
         if item.meta.status != "draft":

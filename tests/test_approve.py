@@ -249,3 +249,72 @@ def test_git_shallow_clone_is_told_to_fetch_history(tmp_path: Path):
     assert code == 1
     assert "GIT_SHALLOW" in err
     assert "git fetch --unshallow" in err
+
+
+# --- taking a published item down, and items that never went out ------------------------------
+
+
+def test_status_draft_of_a_published_item_is_refused_and_keeps_the_page(tmp_path: Path):
+    root = published_site(tmp_path)
+    before = tree(root / "output")
+    path = root / REL
+    path.write_text(path.read_text(encoding="utf-8").replace("status: approved", "status: draft"), "utf-8")
+    code, _out, err = run_cli("build", "--now", NOW, cwd=root)
+    assert code == 1
+    assert re.search(rf"^{REL}:\d+: error STATUS_TAKES_DOWN ", err, re.MULTILINE), err
+    assert "withdrawn" in err
+    assert tree(root / "output") == before
+
+
+def test_status_review_of_an_embargoed_item_just_holds_it(tmp_path: Path):
+    root = site(tmp_path)
+    assert approve(root, "--by", "aliev")[0] == 0
+    path = root / REL
+    path.write_text(path.read_text(encoding="utf-8").replace("status: approved", "status: review"), "utf-8")
+    code, out, err = run_cli("build", "--now", NOW, cwd=root)  # before its date: it never went out
+    assert code == 0, out + err
+    assert "IN_REVIEW" in out and "STATUS_TAKES_DOWN" not in out + err
+
+
+def test_item_withdrawn_before_its_date_never_appears(tmp_path: Path):
+    root = site(tmp_path)
+    assert approve(root, "--by", "aliev")[0] == 0
+    path = root / REL
+    text = path.read_text(encoding="utf-8").replace("status: approved", "status: withdrawn")
+    withdrawn = "withdrawn:\n  at: 2026-11-23T10:00:00+06:00\n  reason: Отменено до выхода\nstatus:"
+    path.write_text(text.replace("status:", withdrawn, 1), encoding="utf-8")
+    code, output = approve(root, "--by", "aliev")
+    assert code == 0, output
+    code, out, err = run_cli("build", "--now", LATER, cwd=root)  # its date has passed
+    assert code == 0, out + err
+    assert re.search(rf"^{REL}:\d+: info WITHDRAWN_UNPUBLISHED ", out, re.MULTILINE), out
+    for found in (root / "output").rglob("*"):
+        assert "remont" not in found.name
+        if found.is_file():
+            data = found.read_bytes()
+            assert "Ремонт дорог".encode() not in data and "Отменено до выхода".encode() not in data, found
+
+
+@needs_git
+@pytest.mark.parametrize(
+    ("committed", "expected"),
+    [
+        ("2026-11-23T10:00:00+06:00", "warning APPROVAL_HASH_MISMATCH"),  # edited while embargoed
+        ("2026-11-25T12:00:00+06:00", "error APPROVAL_HASH_LIVE"),  # edited after it went out
+    ],
+)
+def test_edit_after_approval_is_live_only_if_committed_after_the_date(tmp_path: Path, committed, expected):
+    root = site(tmp_path)
+    git(root, "init", "-q", "-b", "main")
+    assert approve(root, "--by", "aliev")[0] == 0
+    path = root / REL
+    path.write_text(path.read_text(encoding="utf-8") + "Дописано после согласования.\n", encoding="utf-8")
+    git(root, "add", ".")
+    env = {"GIT_COMMITTER_DATE": committed, "GIT_AUTHOR_DATE": committed, "GIT_CONFIG_NOSYSTEM": "1"}
+    env |= {"PATH": "/usr/bin:/bin:/usr/local/bin", "HOME": str(root), "GIT_CONFIG_GLOBAL": "/dev/null"}
+    author = ["-c", "user.name=p", "-c", "user.email=p@example.kg"]
+    subprocess.run(["git", *author, "commit", "-q", "-m", "edit"], cwd=root, env=env, check=True)
+    code, out, err = run_cli("build", "--now", LATER, cwd=root)
+    assert re.search(rf"^{REL}:\d+: {expected} ", out + err, re.MULTILINE), out + err
+    assert code == (1 if "error" in expected else 0)
+    assert not (root / "output/press-releases/remont/index.html").exists()
