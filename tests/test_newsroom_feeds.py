@@ -92,3 +92,15 @@ def test_feeds_do_not_change_between_builds(tmp_path: Path) -> None:
     first = {p: (out / p).read_bytes() for p in ("feeds/all.json", "feeds/changes.atom.xml")}
     assert build(site, NOW.replace(hour=20)).ok
     assert {p: (out / p).read_bytes() for p in first} == first
+
+
+def test_every_feed_links_the_site_and_names_itself(tmp_path: Path) -> None:
+    out = built(newsroom(tmp_path))
+    paths = sorted((out / "feeds").rglob("*.xml"))
+    assert any(p.name == "changes.rss.xml" for p in paths) and len(paths) > 6
+    for path in paths:
+        feed = feedparser.parse(path.read_bytes())
+        own = "https://press.example.kg/" + path.relative_to(out).as_posix()
+        selves = [link.href for link in feed.feed.links if link.rel == "self"]
+        assert selves == [own], (path.name, feed.feed.links)
+        assert feed.feed.link == "https://press.example.kg/", path.name

@@ -16,7 +16,7 @@ from markupsafe import escape
 from site_builder.i18n import translations
 from site_builder.model import Announcement
 from site_builder.outputs import Context, Files, lang_prefix
-from site_builder.outputs.feeds import EPOCH
+from site_builder.outputs.feeds import EPOCH, serialise
 from site_builder.site import Entry, Site
 
 
@@ -82,7 +82,8 @@ def build_changes_feed(site: Site, lang: str) -> tuple[bytes, bytes]:
     fg.id(atom_self)
     fg.title(f"{title} — {gettext('Changes and corrections')}")
     fg.subtitle(gettext("Corrections, withdrawals and event changes of published items"))
-    fg.link(href=config.origin + config.base_path + lang_prefix(site, lang), rel="alternate")
+    page = config.origin + config.base_path + lang_prefix(site, lang)
+    fg.link(href=page, rel="alternate")
     fg.link(href=atom_self, rel="self")
     fg.language(lang)
     fg.generator("site_builder")
@@ -104,4 +105,4 @@ def build_changes_feed(site: Site, lang: str) -> tuple[bytes, bytes]:
             f'<p>{escape(change.note)}</p><p><a href="{escape(url)}">{escape(url)}</a></p>', type="html"
         )
         fe.category(term=change.kind, label=gettext(LABELS[change.kind]))
-    return fg.rss_str(pretty=True), fg.atom_str(pretty=True)
+    return serialise(fg, page, config.origin + changes_url(site, lang, "rss"))

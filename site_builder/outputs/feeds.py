@@ -138,4 +138,16 @@ def build_feed(site: Site, spec: FeedSpec) -> tuple[bytes, bytes]:
             fe.category(term=tag.name, label=tag.name)
         for attachment in entry.item.attachments[:1]:  # RSS allows one enclosure per item
             fe.enclosure(config.origin + entry.url + attachment.name, str(attachment.size), attachment.mime)
-    return fg.rss_str(pretty=True), fg.atom_str(pretty=True)
+    return serialise(fg, page, config.origin + feed_url(site, spec, "rss"))
+
+
+def serialise(fg: FeedGenerator, page: str, rss_self: str) -> tuple[bytes, bytes]:
+    """RSS and Atom bytes of a feed whose links are [page (alternate), Atom file (self)].
+
+    feedgen's RSS takes <link> from the last link set and atom:link from the self link,
+    so the RSS file would name the Atom file as both: re-link it to the page and itself.
+    """
+    atom = fg.atom_str(pretty=True)
+    own = {"href": rss_self, "rel": "self", "type": "application/rss+xml"}
+    fg.link([own, {"href": page, "rel": "alternate"}], replace=True)
+    return fg.rss_str(pretty=True), atom
