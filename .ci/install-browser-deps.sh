@@ -80,10 +80,9 @@ if [[ -n "${PYTHON:-}" ]]; then
 elif [[ -n "${VIRTUAL_ENV:-}" && -x "$VIRTUAL_ENV/bin/python" ]]; then
     PY="$VIRTUAL_ENV/bin/python"
 else
-    # The project venv, created here when missing: .ci/run calls this script before its own
-    # `python3 -m venv .venv`, which keeps an existing venv (and so keeps playwright in it).
-    # Installing into the system python3 would not help (the venv does not see it, and Debian's
-    # python3 refuses pip installs anyway, PEP 668).
+    # The project venv (the README's test command creates it first), created here when the
+    # script runs on its own. Installing into the system python3 would not help (the venv does
+    # not see it, and Debian's python3 refuses pip installs anyway, PEP 668).
     if [[ ! -x "$ROOT/.venv/bin/python" ]]; then
         run python3 -m venv "$ROOT/.venv"
         installed+=("venv: $ROOT/.venv")
