@@ -111,11 +111,34 @@ def _first_link(site: Path, page: str, pattern: str) -> str:
 
 @pytest.fixture(scope="module")
 def pages(site: Path) -> list[str]:
-    found = ["/", *(f"/{listing}" for listing in LISTINGS), "/subscribe/", "/search/", "/ky/"]
-    for section in ("press-releases/", "rebuttals/", "announcements/", "media-plans/"):
+    found = ["/", *(f"/{listing}" for listing in LISTINGS), "/subscribe/", "/search/", "/ky/", "/en/"]
+    found += ["/press-centre/", "/media-requests/", "/data/"]
+    for section in ("press-releases/", "rebuttals/", "announcements/", "media-plans/", "ky/press-releases/"):
         found.append(_first_link(site, section, r'class="card-title"><a href="([^"]+)"'))
     found.append(_first_link(site, "tags", r'<li><a href="(/tags/[^"]+/)"'))
     return found
+
+
+SCHEMES = ("bw", "wb", "blue")  # the visually-impaired version's colour schemes
+PICTURED = "/press-releases/zimnee-soderzhanie/"  # an item with an image, to show them hidden
+
+
+def _settings(page, scheme: str, images: str = "show") -> None:
+    """Store the visually-impaired settings as the panel does (read on every page load)."""
+    page.evaluate(
+        "([s, i]) => localStorage.setItem('site-a11y', JSON.stringify({size: '1', scheme: s, images: i}))",
+        [scheme, images],
+    )
+
+
+def _serious(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in ("critical", "serious")
+    ]
 
 
 def _visit(chromium, origin: str, path: str) -> tuple[list[str], list[str], list[str], list[dict]]:
@@ -129,13 +152,7 @@ def _visit(chromium, origin: str, path: str) -> tuple[list[str], list[str], list
     page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     page.goto(origin + path, wait_until="networkidle")
     links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-        if v["impact"] in ("critical", "serious")
-    ]
+    serious = _serious(page)
     page.close()
     return errors, failed, links, serious
 
@@ -157,6 +174,29 @@ def test_pages_work_in_the_browser(chromium, origin, pages):
         if errors or failed or broken or serious:
             problems[path] = {"console": errors, "failed": failed, "broken links": broken, "axe": serious}
     assert len(checked) > 20
+    assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+def test_no_serious_axe_violations_on_a_phone_and_in_every_colour_scheme(chromium, origin, pages):
+    problems: dict[str, list[dict]] = {}
+    phone = chromium.new_context(viewport={"width": 375, "height": 812})
+    page = phone.new_page()
+    for path in pages:
+        page.goto(origin + path, wait_until="networkidle")
+        if found := _serious(page):
+            problems[f"375px {path}"] = found
+    phone.close()
+    desktop = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = desktop.new_page()
+    page.goto(origin + "/")
+    for scheme in SCHEMES:
+        _settings(page, scheme)
+        for path in pages:
+            page.goto(origin + path, wait_until="networkidle")
+            assert f"a11y-scheme-{scheme}" in page.evaluate("document.documentElement.className")
+            if found := _serious(page):
+                problems[f"{scheme} {path}"] = found
+    desktop.close()
     assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
 
 
@@ -228,12 +268,11 @@ def test_screenshots_and_no_horizontal_scrolling(chromium, origin, pages):
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(origin + "/")
-    for scheme in ("bw", "wb", "blue"):
-        page.evaluate(
-            "s => localStorage.setItem('site-a11y', JSON.stringify({size: '1', scheme: s, images: 'hide'}))",
-            scheme,
-        )
-        page.goto(origin + item, wait_until="networkidle")
+    for scheme in SCHEMES:
+        _settings(page, scheme, images="hide")
+        page.goto(origin + PICTURED, wait_until="networkidle")
+        assert page.locator(".body img").count() >= 1, "the pictured item has no image"
+        assert not page.locator(".body img").first.is_visible(), "images are not hidden"
         page.screenshot(path=str(SHOTS / f"item-contrast-{scheme}.png"), full_page=True)
     context.close()
     assert not wide, f"horizontal scrolling: {wide}"
