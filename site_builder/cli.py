@@ -11,6 +11,7 @@ from pathlib import Path
 
 from site_builder import __version__, report
 from site_builder.errors import Problem, problem
+from site_builder.i18n import word
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -141,25 +142,20 @@ def _build(args: argparse.Namespace, root: Path, now: datetime) -> int:
     _print(result.problems, args)
     if not result.ok:
         if args.format == "text":
-            message = (
-                "build stopped: nothing was written"
-                if args.lang == "en"
-                else "сборка остановлена: ничего не записано"
-            )
+            message = word("build stopped: nothing was written", args.lang)
             print(f"{report.summary(result.problems, args.lang)}; {message}", file=sys.stderr)
         return EXIT_PROBLEMS
     if not args.quiet and args.format == "text":
         seconds = time.perf_counter() - started
         if not result.files:  # the build fingerprint matched: output/ was already up to date
             print(
-                f"nothing changed: output/ is up to date ({seconds:.2f} s)"
-                if args.lang == "en"
-                else f"изменений нет: output/ актуален ({seconds:.2f} с)"
+                word("nothing changed: output/ is up to date ({seconds:.2f} s)", args.lang).format(
+                    seconds=seconds
+                )
             )
-        elif args.lang == "en":
-            print(f"built {result.written} files in {seconds:.2f} s")
         else:
-            print(f"собрано файлов: {result.written} за {seconds:.2f} с")
+            text = word("built {count} files in {seconds:.2f} s", args.lang)
+            print(text.format(count=result.written, seconds=seconds))
     return EXIT_OK
 
 
@@ -169,7 +165,6 @@ def _approve(args: argparse.Namespace, root: Path, now: datetime) -> int:
     from site_builder.content import read_source
     from site_builder.errors import SiteError
 
-    en = args.lang == "en"
     try:
         config = load_config(root)
     except SiteError as exc:
@@ -197,11 +192,10 @@ def _approve(args: argparse.Namespace, root: Path, now: datetime) -> int:
         return EXIT_PROBLEMS
     item = done.item
     person = config.person(args.by)
-    labels = (
-        ("Item", "Type", "Title", "Author", "Date", "Approver", "Content hash")
-        if en
-        else ("Материал", "Тип", "Заголовок", "Автор", "Дата публикации", "Согласует", "Хеш содержимого")
-    )
+    labels = [
+        word(label, args.lang)
+        for label in ("Item", "Type", "Title", "Author", "Publication date", "Approver", "Content hash")
+    ]
     values = (
         rel,
         item.kind,
@@ -215,19 +209,14 @@ def _approve(args: argparse.Namespace, root: Path, now: datetime) -> int:
         print(f"{label:>16}: {value}")
     if not args.yes:
         if not sys.stdin.isatty():
-            print(
-                "not confirmed: pass --yes to approve without a terminal"
-                if en
-                else "не подтверждено: без терминала укажите --yes",
-                file=sys.stderr,
-            )
+            print(word("not confirmed: pass --yes to approve without a terminal", args.lang), file=sys.stderr)
             return EXIT_PROBLEMS
-        answer = input("Approve? [y/N] " if en else "Согласовать? [д/Н] ").strip().lower()
+        answer = input(word("Approve? [y/N] ", args.lang)).strip().lower()
         if answer not in ("y", "yes", "д", "да"):
-            print("cancelled" if en else "отменено")
+            print(word("cancelled", args.lang))
             return EXIT_PROBLEMS
     target.write_text(done.text, encoding="utf-8")
-    print("approved" if en else "согласовано")
+    print(word("approved", args.lang))
     return EXIT_OK
 
 

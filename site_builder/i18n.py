@@ -47,7 +47,13 @@ def describe(item: Problem, lang: str) -> tuple[str, str]:
 
 
 def word(text: str, lang: str) -> str:
+    """One command-line message (an English msgid) in `lang`."""
     return translations(lang, "site_builder").gettext(text)
+
+
+def words(table: dict[str, str], lang: str) -> dict[str, str]:
+    """A table of command-line messages (English msgids) in `lang`."""
+    return {key: word(text, lang) for key, text in table.items()}
 
 
 def _fill(template: str, args: dict[str, str]) -> str:

@@ -8,20 +8,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from site_builder.build import Progress
+from site_builder.i18n import words
 
-LABELS = {
-    "ru": {
-        "check": "проверка материалов",
-        "render": "страницы, ленты, календари",
-        "search": "поисковый индекс",
-        "pages": "страницы",
-        "feeds": "ленты RSS и Atom",
-        "sitemap": "карта сайта",
-        "assets": "файлы оформления",
-        "write": "запись output/",
-        "done": "готово",
-    },
-    "en": {},
+LABELS = {  # English msgids, translated through the site_builder catalog
+    "check": "checking content",
+    "render": "pages, feeds, calendars",
+    "search": "search index",
+    "pages": "pages",
+    "feeds": "RSS and Atom feeds",
+    "sitemap": "sitemap",
+    "assets": "theme files",
+    "write": "writing output/",
+    "done": "done",
 }
 
 
@@ -45,7 +43,7 @@ def bar(enabled: bool, lang: str) -> Iterator[Progress]:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    names = LABELS.get(lang, {})
+    names = words(LABELS, lang)
     with Progress(
         TextColumn("{task.description:<24}"),
         BarColumn(),

@@ -55,6 +55,4 @@ def as_github(problems: Iterable[Problem], lang: str) -> str:
 def summary(problems: list[Problem], lang: str) -> str:
     errors = sum(p.severity == "error" for p in problems)
     warnings = sum(p.severity == "warning" for p in problems)
-    if lang == "en":
-        return f"{errors} error(s), {warnings} warning(s)"
-    return f"ошибок: {errors}, предупреждений: {warnings}"
+    return word("{errors} error(s), {warnings} warning(s)", lang).format(errors=errors, warnings=warnings)

@@ -30,6 +30,7 @@ from watchdog.observers import Observer
 
 from site_builder import report
 from site_builder.build import build
+from site_builder.i18n import words
 
 EVENTS = "/__sb/events"
 SCRIPT = "/__sb/live-reload.js"
@@ -38,31 +39,18 @@ DEBOUNCE = 0.2  # seconds of quiet after the last change before rebuilding
 PING = 15.0  # seconds between keep-alive comments on the event stream
 _BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
 
+# English msgids; Russian and others come from the site_builder gettext catalog.
 TEXTS = {
-    "ru": {
-        "overlay": "Сайт не собран — исправьте ошибки",
-        "serving": "Предпросмотр: {url}  (Ctrl+C — остановить)",
-        "drafts": "Показаны черновики и материалы на согласовании (--drafts); в output/ ничего не пишется.",
-        "rebuilt": "собрано файлов: {count} за {seconds:.2f} с",
-        "failed": "{summary}; показывается последняя удачная сборка",
-        "crash": "внутренняя ошибка сборки (сообщите разработчикам)",
-        "waiting": "Сайт ещё не собран: исправьте ошибки, страница обновится сама.",
-        "port": "не удалось открыть {host}:{port}: {error}",
-        "port_hint": "подсказка: порт занят или недоступен — укажите другой, например --port 8001",
-        "stopped": "предпросмотр остановлен",
-    },
-    "en": {
-        "overlay": "The site did not build — fix these problems",
-        "serving": "Preview: {url}  (Ctrl+C to stop)",
-        "drafts": "Drafts and items under review are shown (--drafts); nothing is written to output/.",
-        "rebuilt": "built {count} files in {seconds:.2f} s",
-        "failed": "{summary}; the last good build is still served",
-        "crash": "internal build error (please report it)",
-        "waiting": "The site has not been built yet: fix the problems and the page reloads itself.",
-        "port": "cannot listen on {host}:{port}: {error}",
-        "port_hint": "hint: the port is busy or not allowed — choose another, e.g. --port 8001",
-        "stopped": "preview stopped",
-    },
+    "overlay": "The site did not build — fix these problems",
+    "serving": "Preview: {url}  (Ctrl+C to stop)",
+    "drafts": "Drafts and items under review are shown (--drafts); nothing is written to output/.",
+    "rebuilt": "built {count} files in {seconds:.2f} s",
+    "failed": "{summary}; the last good build is still served",
+    "crash": "internal build error (please report it)",
+    "waiting": "The site has not been built yet: fix the problems and the page reloads itself.",
+    "port": "cannot listen on {host}:{port}: {error}",
+    "port_hint": "hint: the port is busy or not allowed — choose another, e.g. --port 8001",
+    "stopped": "preview stopped",
 }
 
 LIVE_RELOAD = """(function () {
@@ -283,7 +271,7 @@ class Preview:
     def __init__(self, root, site_dir, hub, drafts, lang, clock, stopping) -> None:
         self.root, self.site_dir, self.hub, self.drafts = root, site_dir, hub, drafts
         self.lang, self.clock, self.stopping = lang, clock, stopping
-        self.texts = TEXTS.get(lang, TEXTS["en"])
+        self.texts = words(TEXTS, lang)
         self.pending = threading.Event()
         self.last_change = 0.0
 
@@ -336,7 +324,7 @@ def serve(root: Path, host: str, port: int, drafts: bool, lang: str, clock: Call
     from site_builder.config import load_config
     from site_builder.errors import SiteError
 
-    texts = TEXTS.get(lang, TEXTS["en"])
+    texts = words(TEXTS, lang)
     root = root.absolute()
     try:
         base_path = load_config(root).base_path

@@ -10,38 +10,23 @@ from datetime import datetime
 from site_builder.build import Result
 from site_builder.config import Config
 from site_builder.errors import Problem
-from site_builder.i18n import describe, word
+from site_builder.i18n import describe, word, words
 from site_builder.model import SECTIONS
 from site_builder.rules import State
 
 ORDER = ("draft", "review", "restricted", "scheduled", "published", "withdrawn", "unpublished", "invalid")
-HEADINGS = {
-    "ru": {
-        "draft": "Черновики",
-        "review": "На согласовании",
-        "restricted": "Ограниченного доступа (не публикуются)",
-        "scheduled": "Согласованы, ждут публикации",
-        "published": "Опубликованы",
-        "withdrawn": "Отозваны",
-        "unpublished": "Отозваны до публикации",
-        "invalid": "С ошибками — не будут опубликованы",
-        "goes_out": "выйдет",
-        "author": "автор",
-        "none": "материалов нет",
-    },
-    "en": {
-        "draft": "Drafts",
-        "review": "Under review",
-        "restricted": "Restricted (never published)",
-        "scheduled": "Approved, waiting for publication",
-        "published": "Published",
-        "withdrawn": "Withdrawn",
-        "unpublished": "Withdrawn before publication",
-        "invalid": "With errors — will not be published",
-        "goes_out": "goes out",
-        "author": "author",
-        "none": "no items",
-    },
+HEADINGS = {  # English msgids, translated through the site_builder catalog
+    "draft": "Drafts",
+    "review": "Under review",
+    "restricted": "Restricted (never published)",
+    "scheduled": "Approved, waiting for publication",
+    "published": "Published",
+    "withdrawn": "Withdrawn",
+    "unpublished": "Withdrawn before publication",
+    "invalid": "With errors — will not be published",
+    "goes_out": "goes out",
+    "author": "author",
+    "none": "no items",
 }
 CSV_COLUMNS = (
     "item",
@@ -77,9 +62,10 @@ def rows(result: Result) -> list[Row]:
     """Every content file found, with its state; files that did not even parse are invalid."""
     assert result.config is not None and result.judgement is not None
     errors: dict[str, list[Problem]] = {}
+    warnings: dict[str, list[Problem]] = {}
     for p in result.problems:
-        if p.is_error and p.path.startswith("content/"):
-            errors.setdefault(p.path, []).append(p)
+        if p.path.startswith("content/") and p.severity in ("error", "warning"):
+            (errors if p.is_error else warnings).setdefault(p.path, []).append(p)
     out: dict[str, Row] = {}
     for item in result.items:
         path = "content/" + item.source
@@ -98,6 +84,8 @@ def rows(result: Result) -> list[Row]:
             legacy_approval=approval is not None and approval.hash is None,
             blockers=errors.get(path, []),
         )
+        if verdict.state == State.INVALID and not row.blockers:
+            row.blockers = warnings.get(path, [])  # e.g. edited after approval: why it stays out
         if row.blockers:
             row.state = State.INVALID.value
         out[path] = row
@@ -113,21 +101,21 @@ def _time(moment: datetime | None, config: Config) -> str:
 
 
 def as_text(found: list[Row], config: Config, lang: str) -> str:
-    words = HEADINGS.get(lang, HEADINGS["en"])
+    labels = words(HEADINGS, lang)
     lines: list[str] = []
     for state in ORDER:
         group = [r for r in found if r.state == state]
         if not group:
             continue
-        lines.append(f"{words[state]} ({len(group)})")
+        lines.append(f"{labels[state]} ({len(group)})")
         for row in group:
             text = f"  {row.path}"
             if row.title:
                 text += f" — «{row.title}»"
             if row.author:
-                text += f" ({words['author']}: {row.author})"
+                text += f" ({labels['author']}: {row.author})"
             if state == "scheduled" and row.goes_out:
-                text += f" — {words['goes_out']} {_time(row.goes_out, config)}"
+                text += f" — {labels['goes_out']} {_time(row.goes_out, config)}"
             lines.append(text)
             for p in row.blockers:
                 message, hint = describe(p, lang)
@@ -136,7 +124,7 @@ def as_text(found: list[Row], config: Config, lang: str) -> str:
                 if hint:
                     lines.append(f"        {word('hint', lang)}: {hint}")
         lines.append("")
-    return "\n".join(lines).rstrip() or words["none"]
+    return "\n".join(lines).rstrip() or labels["none"]
 
 
 def as_csv(found: list[Row], config: Config) -> str:

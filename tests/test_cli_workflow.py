@@ -223,3 +223,47 @@ def test_schema_writes_one_schema_per_type_and_config(site, capsys):
     assert "site" in config["required"] and "people" in config["properties"]
     plan = json.loads((folder / "media-plan.schema.json").read_text(encoding="utf-8"))
     assert "from" in plan["$defs"]["Period"]["properties"]  # the key editors write, not from_
+
+
+def test_status_says_why_an_item_edited_after_approval_stays_out(site, capsys):
+    run(
+        capsys,
+        "new",
+        "press-release",
+        "Правка",
+        "--root",
+        str(site),
+        "--author",
+        "petrov",
+        "--date",
+        "2026-11-23",
+    )
+    path = site / "content/press-releases/2026/pravka.md"
+    assert (
+        run(capsys, "approve", str(path), "--by", "aliev", "--yes", "--root", str(site), "--now", NOW)[0] == 0
+    )
+    path.write_text(path.read_text(encoding="utf-8") + "Дописано.\n", encoding="utf-8")
+    code, out, _ = run(capsys, "status", "--root", str(site), "--now", NOW)
+    assert code == 0
+    group = out[out.index("С ошибками — не будут опубликованы (1)") :]
+    assert "content/press-releases/2026/pravka.md" in group and "APPROVAL_HASH_MISMATCH" in group
+
+
+def test_command_line_messages_come_from_the_catalog(site, capsys):
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+
+    import site_builder
+    from site_builder import progress, serve, status
+
+    package = Path(site_builder.__file__).parent
+    msgids = {m for _f, _l, m, _c, _x in extract_from_dir(str(package), keywords={"word": None})}
+    msgids |= {*serve.TEXTS.values(), *status.HEADINGS.values(), *progress.LABELS.values()}
+    assert "built {count} files in {seconds:.2f} s" in msgids and len(msgids) > 35
+    with (package / "locale/ru/LC_MESSAGES/site_builder.po").open("rb") as handle:
+        russian = {m.id: m.string for m in read_po(handle) if m.id}
+    assert not [m for m in msgids if not russian.get(m)]
+    code, out, _ = run(capsys, "build", "--root", str(site), "--now", NOW)
+    assert code == 0 and out.startswith("собрано файлов: ")
+    code, out, _ = run(capsys, "build", "--root", str(site), "--now", NOW, "--lang", "en", "--no-cache")
+    assert code == 0 and out.startswith("built ")
