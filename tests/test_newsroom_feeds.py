@@ -104,3 +104,22 @@ def test_every_feed_links_the_site_and_names_itself(tmp_path: Path) -> None:
         selves = [link.href for link in feed.feed.links if link.rel == "self"]
         assert selves == [own], (path.name, feed.feed.links)
         assert feed.feed.link == "https://press.example.kg/", path.name
+
+
+def test_attachments_are_enclosures_with_type_and_length(tmp_path: Path) -> None:
+    root = Path(__file__).parent.parent  # the example site: a press release with a document and a photo
+    out = tmp_path / "output"
+    assert build(root, NOW, out).ok
+    folder = root / "content/press-releases/2026/zimnee-soderzhanie"
+    sizes = {p.name: p.stat().st_size for p in folder.iterdir() if p.suffix in (".docx", ".png")}
+    assert len(sizes) == 2
+    for name, expected in (("all.atom.xml", set(sizes)), ("all.rss.xml", {"grafik-uborki-snega.docx"})):
+        feed = feedparser.parse((out / "feeds" / name).read_bytes())
+        assert not feed.bozo, (name, feed.bozo_exception)
+        entry = next(e for e in feed.entries if e.link.endswith("/zimnee-soderzhanie/"))
+        found = {x.href.rsplit("/", 1)[1]: x for x in entry.enclosures}
+        assert set(found) == expected, name
+        for file, enclosure in found.items():
+            assert int(enclosure.length) == sizes[file] and enclosure.type, (name, file)
+        alternates = [link.href for link in entry.links if link.rel == "alternate"]
+        assert alternates == [entry.link], (name, entry.links)  # attachments are not alternates

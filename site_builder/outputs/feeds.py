@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
+from lxml import etree
 from markupsafe import escape
 
 from site_builder.i18n import translations
@@ -13,6 +14,7 @@ from site_builder.outputs import Context, Files, lang_prefix
 from site_builder.render import absolutize
 from site_builder.site import Entry, Site
 
+ATOM = "{http://www.w3.org/2005/Atom}"
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 KINDS = {
     "press-release": ("press-releases", "Press releases"),
@@ -118,6 +120,7 @@ def build_feed(site: Site, spec: FeedSpec) -> tuple[bytes, bytes]:
     fg.updated(newest)
     fg.lastBuildDate(newest)
     fg.author({"name": title})
+    enclosures: dict[str, list[tuple[str, str, int]]] = {}
     for entry in reversed(entries):  # feedgen prepends: add oldest first, newest ends on top
         absolute = config.origin + entry.url
         fe = fg.add_entry()
@@ -136,9 +139,35 @@ def build_feed(site: Site, spec: FeedSpec) -> tuple[bytes, bytes]:
         fe.author({"name": author})
         for tag in entry.tags:
             fe.category(term=tag.name, label=tag.name)
-        for attachment in entry.item.attachments[:1]:  # RSS allows one enclosure per item
-            fe.enclosure(config.origin + entry.url + attachment.name, str(attachment.size), attachment.mime)
-    return serialise(fg, page, config.origin + feed_url(site, spec, "rss"))
+        files = [(config.origin + entry.url + a.name, a.mime, a.size) for a in entry.item.attachments]
+        if files:
+            enclosures[absolute] = files
+            fe.enclosure(files[0][0], str(files[0][2]), files[0][1])  # RSS allows one per item
+    rss, atom = serialise(fg, page, config.origin + feed_url(site, spec, "rss"))
+    return rss, atom_enclosures(atom, enclosures)
+
+
+def atom_enclosures(atom: bytes, enclosures: dict[str, list[tuple[str, str, int]]]) -> bytes:
+    """Every attachment as an Atom rel="enclosure" link with type and length.
+
+    feedgen 1.0 writes an entry's enclosure as a bare <link href> (its loop variable
+    shadows the link's fields), which RFC 4287 reads as a second alternate link.
+    """
+    if not enclosures:
+        return atom
+    root = etree.fromstring(atom)
+    for entry in root.iter(f"{ATOM}entry"):
+        files = enclosures.get(entry.findtext(f"{ATOM}id") or "")
+        if not files:
+            continue
+        urls = {url for url, _mime, _size in files}
+        for link in entry.findall(f"{ATOM}link"):
+            if link.get("href") in urls:
+                entry.remove(link)
+        for url, mime, size in files:
+            etree.SubElement(entry, f"{ATOM}link", rel="enclosure", href=url, type=mime, length=str(size))
+    etree.indent(root)
+    return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
 
 
 def serialise(fg: FeedGenerator, page: str, rss_self: str) -> tuple[bytes, bytes]:
