@@ -140,11 +140,10 @@ def judge(
 def _is_out(item: Item, config: Config, now: datetime) -> bool:
     """Does a valid approval of exactly this text exist, with approval and date both past?"""
     meta, approval = item.meta, item.meta.approval
-    if approval is None or meta.date is None or approval.hash not in (None, item.digest):
-        return False
+    if approval is None or meta.date is None or approval.hash != item.digest:
+        return False  # without a matching hash nothing proves this text ever went out
     if meta.confidentiality == "restricted" or approval.at > now or meta.date > now:
         return False
-    # Also refuses a legacy approval without a hash where the type requires one.
     return not any(p.is_error for p in _approval_problems(item, config, now))
 
 

@@ -108,6 +108,8 @@ def expected(spec: Spec, now: datetime, hash_required: bool) -> tuple[str, bool]
     date = now + timedelta(seconds=spec.date_shift)
     at = date + timedelta(seconds=spec.at_shift)
     withdrawn_at = now + timedelta(seconds=spec.withdrawn_shift)
+    if spec.status == "withdrawn" and withdrawn_at < date:
+        return "hidden", False  # withdrawn before its date: it never went out
     errors = []
     if APPROVERS[spec.approver] != "ok":
         errors.append("approver")

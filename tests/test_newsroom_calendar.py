@@ -156,3 +156,15 @@ def test_per_kind_and_per_event_calendars_are_linked(tmp_path: Path) -> None:
     page = (out / "announcements/a/index.html").read_text(encoding="utf-8")
     assert 'href="/announcements/a/event.ics"' in page
     assert 'href="webcal://press.example.kg/calendar/events.ics"' in page
+
+
+def test_a_change_explained_by_a_correction_also_raises_the_sequence(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"content/announcements/a.md": announcement("A", "2026-12-05T10:00:00+06:00")})
+    before = events_by_title((built(site) / "calendar/events.ics").read_bytes())["A"]
+    moved = announcement("A", "2026-12-06T10:00:00+06:00", approved="2026-11-10T09:00:00+06:00")
+    note = 'corrections:\n  - {at: "2026-11-10T08:00:00+06:00", note: "Перенесено на 6 декабря"}\nevent:'
+    (site / "content/announcements/a.md").write_text(moved.replace("event:", note, 1), encoding="utf-8")
+    after = events_by_title((built(site) / "calendar/events.ics").read_bytes())["A"]
+    assert after.decoded("dtstart") == datetime(2026, 12, 6, 4, 0, tzinfo=UTC)
+    assert int(after["sequence"]) == int(before["sequence"]) + 1
+    assert after.decoded("dtstamp") > before.decoded("dtstamp")

@@ -17,6 +17,7 @@ from icalendar import Calendar, Event
 from site_builder.i18n import translations
 from site_builder.model import Announcement
 from site_builder.outputs import Context, Files, lang_prefix
+from site_builder.rules import change_notes
 from site_builder.site import Entry, Site
 
 KINDS = {
@@ -42,9 +43,15 @@ def is_cancelled(entry: Entry) -> bool:
     return entry.withdrawn or entry.meta.event.status == "cancelled"
 
 
-def sequence(entry: Entry) -> int:
-    """Number of public changes: each event change note, plus one for a cancellation."""
-    return len(entry.meta.event.changes) + (1 if is_cancelled(entry) else 0)
+def sequence(site: Site, entry: Entry) -> int:
+    """Number of public changes: every note dated after publication (an event change, a
+    correction, the withdrawal) that is already public, plus one for a cancellation.
+
+    Any re-approval of a published event needs such a note (EVENT_CHANGE_NOTE), so the
+    count rises with every published change and never falls as time passes.
+    """
+    notes = [at for at in change_notes(entry.item) if entry.date < at <= site.now]
+    return len(notes) + (1 if is_cancelled(entry) else 0)
 
 
 def uid(site: Site, entry: Entry) -> str:
@@ -131,7 +138,7 @@ def vevent(site: Site, entry: Entry, lang: str) -> Event:
     ev.add("dtstamp", entry.updated.astimezone(UTC))
     ev.add("last-modified", entry.updated.astimezone(UTC))
     ev.add("created", entry.date.astimezone(UTC))
-    ev.add("sequence", sequence(entry))
+    ev.add("sequence", sequence(site, entry))
     ev.add("dtstart", event.starts.astimezone(UTC))
     if event.ends is not None:
         ev.add("dtend", event.ends.astimezone(UTC))
