@@ -15,7 +15,7 @@ from site_builder.config import Config, load_config
 from site_builder.content import PARALLEL_FROM
 from site_builder.errors import Problem, SiteError
 from site_builder.model import Item
-from site_builder.outputs import Context, Files, all_outputs
+from site_builder.outputs import Context, Files, all_outputs, sitemap
 from site_builder.render import THEME, environment
 from site_builder.rules import Judgement, State, Verdict
 from site_builder.site import Site, build_site
@@ -90,9 +90,11 @@ def render_site(
         if clash:
             raise RuntimeError(f"two outputs write {sorted(clash)[:3]}")
         files |= produced
-    # Search indexes the pages just rendered, so it runs last and sees only what is published.
+    # The sitemaps and the search index are made from the pages just rendered, so they see
+    # only what is published.
     progress(2, STAGES, "search")
     files |= search.render(site, ctx, files, store)
+    files |= sitemap.render(site, files)
     return files
 
 

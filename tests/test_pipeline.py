@@ -215,9 +215,15 @@ def test_every_internal_link_resolves(built: Path):
 
 
 def test_links_in_feeds_and_sitemap_resolve(built: Path):
-    text = (built / "sitemap.xml").read_text(encoding="utf-8")
-    urls = re.findall(r"<loc>([^<]+)</loc>", text)
-    assert urls
+    index = re.findall(r"<loc>([^<]+)</loc>", (built / "sitemap.xml").read_text(encoding="utf-8"))
+    assert index and all(url.startswith(BASE + "sitemaps/") for url in index)
+    assert f"Sitemap: {BASE}sitemap.xml" in (built / "robots.txt").read_text(encoding="utf-8")
+    urls = []
+    for sitemap in index:
+        urls += re.findall(r"<loc>([^<]+)</loc>", (built / sitemap[len(BASE) :]).read_text(encoding="utf-8"))
+    pages = {p.relative_to(built).as_posix().removesuffix("index.html") for p in built.rglob("index.html")}
+    pages = {p for p in pages if not p.startswith("pagefind/")}
+    assert {url[len(BASE) :] for url in urls} == pages  # every page once, listings and tags included
     for url in urls:
         assert url.startswith(BASE)
         assert _resolves(built, url[len(BASE) - 1 :]), url

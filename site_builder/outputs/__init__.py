@@ -47,7 +47,6 @@ def all_outputs() -> list:
         newsroom,
         opendata,
         pages,
-        sitemap,
     )
 
-    return [pages, feeds, jsonfeed, changes, calendars, opendata, newsroom, sitemap, assets]
+    return [pages, feeds, jsonfeed, changes, calendars, opendata, newsroom, assets]

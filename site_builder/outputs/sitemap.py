@@ -1,37 +1,62 @@
-"""sitemap.xml and robots.txt."""
+"""Sitemaps (one per language, under one sitemap index) and robots.txt.
+
+Built from the HTML pages this build produced, like the search index: every page that
+exists is listed (items, listings and their pages, tags, divisions, archive, newsroom
+pages) and nothing else can be, so nothing unpublished is ever named.  Item pages carry
+their last real change and their translations as hreflang alternates.
+"""
 
 from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from site_builder.outputs import Context, Files
+from site_builder.outputs import Files, lang_prefix
 from site_builder.site import Site
 
+SKIPPED = {"404.html"}
 
-def render(site: Site, ctx: Context) -> Files:
-    """List every item page with its last real change, plus the main listings."""
+
+def render(site: Site, files: Files) -> Files:
+    """sitemap.xml (the index), sitemaps/<lang>.xml and robots.txt for these output files."""
     config = site.config
-    origin = config.origin
-    urls: list[tuple[str, str | None, list[tuple[str, str]]]] = []
-    for lang in config.languages:
-        prefix = "" if lang == config.site.language else f"{lang}/"
-        urls.append((config.base_path + prefix, None, []))
-    for entry in site.entries:
-        alternates = [(entry.lang, entry.url)] + [(t.lang, t.url) for t in entry.translations]
-        urls.append((entry.url, entry.updated.date().isoformat(), alternates if entry.translations else []))
-    lines = [
+    origin = config.origin + config.base_path
+    entries = {entry.url: entry for entry in site.entries}
+    prefixes = sorted(
+        ((lang, lang_prefix(site, lang)) for lang in config.languages), key=lambda p: -len(p[1])
+    )
+    pages: dict[str, list[str]] = {lang: [] for lang in config.languages}
+    for rel in sorted(files):
+        if not rel.endswith(".html") or rel in SKIPPED or rel.startswith("pagefind/"):
+            continue
+        path = rel.removesuffix("index.html")
+        lang = next(lang for lang, prefix in prefixes if path.startswith(prefix))
+        pages[lang].append(path)
+    out: Files = {}
+    index = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
-    for url, lastmod, alternates in urls:
-        lines.append(f"  <url><loc>{escape(origin + url)}</loc>")
-        if lastmod:
-            lines.append(f"    <lastmod>{lastmod}</lastmod>")
-        for lang, href in alternates:
-            lines.append(
-                f'    <xhtml:link rel="alternate" hreflang="{lang}" href="{escape(origin + href)}"/>'
-            )
-        lines.append("  </url>")
-    lines.append("</urlset>")
-    robots = f"User-agent: *\nAllow: /\n\nSitemap: {origin}{config.base_path}sitemap.xml\n"
-    return {"sitemap.xml": ("\n".join(lines) + "\n").encode(), "robots.txt": robots.encode()}
+    for lang in config.languages:
+        lines = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+        ]
+        for path in pages[lang]:
+            lines.append(f"  <url><loc>{escape(origin + path)}</loc>")
+            entry = entries.get(config.base_path + path)
+            if entry is not None:
+                lines.append(f"    <lastmod>{entry.updated.date().isoformat()}</lastmod>")
+                if entry.translations:
+                    for other in (entry, *entry.translations):
+                        href = escape(config.origin + other.url)
+                        lines.append(
+                            f'    <xhtml:link rel="alternate" hreflang="{other.lang}" href="{href}"/>'
+                        )
+            lines.append("  </url>")
+        lines.append("</urlset>")
+        out[f"sitemaps/{lang}.xml"] = ("\n".join(lines) + "\n").encode()
+        index.append(f"  <sitemap><loc>{escape(origin)}sitemaps/{lang}.xml</loc></sitemap>")
+    index.append("</sitemapindex>")
+    out["sitemap.xml"] = ("\n".join(index) + "\n").encode()
+    out["robots.txt"] = f"User-agent: *\nAllow: /\n\nSitemap: {origin}sitemap.xml\n".encode()
+    return out
