@@ -9,7 +9,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import jinja2
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_time, get_date_format
+from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from site_builder.config import Config
@@ -66,17 +67,21 @@ def environment(
             memo[key] = _when(value, style)
         return memo[key]
 
+    # Russian without Babel's trailing "г."; other languages in their locale's long form
+    # (Kyrgyz: "2026-ж., 19-ноябрь", not a Russian-style "19 ноябрь 2026").
+    long_date = "d MMMM y" if lang == "ru" else get_date_format("long", locale=locale).pattern
+
     def _when(value: datetime, style: str) -> str:
         if style == "date":
-            return format_date(value.astimezone(tz).date(), "d MMMM y", locale=locale)
+            return format_date(value.astimezone(tz).date(), long_date, locale=locale)
         if style == "time":
             return format_time(value.astimezone(tz), "HH:mm", locale=locale)
         if style == "short":
             return format_datetime(value.astimezone(tz), "dd.MM.y HH:mm", locale=locale)
-        return format_datetime(value.astimezone(tz), "d MMMM y, HH:mm", locale=locale)
+        return format_datetime(value.astimezone(tz), f"{long_date}, HH:mm", locale=locale)
 
     def day(value: date) -> str:
-        return format_date(value, "d MMMM y", locale=locale)
+        return format_date(value, long_date, locale=locale)
 
     env.filters.update(
         when=when,
@@ -84,7 +89,7 @@ def environment(
         iso=lambda v: v.isoformat(),
         absolute=lambda path: config.origin + path,
         json_script=json_script,
-        filesize=_filesize,
+        filesize=lambda size: _filesize(size, lang, locale),
     )
     env.globals.update(config=config, site=config.site, lang=lang, url=lambda p="": config.base_path + p)
     return env
@@ -118,11 +123,19 @@ def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(str(folder))
 
 
-def _filesize(size: int) -> str:
-    for unit in ("Б", "КБ", "МБ"):
-        if size < 1024 or unit == "МБ":
-            return f"{size:.0f} {unit}" if unit == "Б" else f"{size:.1f} {unit}".replace(".", ",")
-        size /= 1024  # type: ignore[assignment]
+UNITS = {"en": ("B", "KB", "MB")}  # Russian and Kyrgyz write Б, КБ, МБ
+
+
+def _filesize(size: int, lang: str, locale: str) -> str:
+    """A file size as readers of `lang` write it: 512 Б, 1,8 КБ, 1.8 KB."""
+    units = UNITS.get(lang, ("Б", "КБ", "МБ"))
+    value = float(size)
+    for unit in units:
+        if value < 1024 or unit == units[-1]:
+            if unit == units[0]:
+                return f"{size} {unit}"
+            return f"{format_decimal(value, '0.0', locale=locale)} {unit}"
+        value /= 1024
     return str(size)
 
 

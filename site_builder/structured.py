@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from site_builder.i18n import translations
 from site_builder.model import Announcement, Rebuttal
 from site_builder.site import Entry, Site
 
-# reviewRating of a ClaimReview: schema.org's 1 (worst) … 5 (best) scale, with the public wording.
+# reviewRating of a ClaimReview: schema.org's 1 (worst) … 5 (best) scale, with the public
+# wording (an English msgid, in the page's language through the ui catalog).
 VERDICTS = {
-    "false": (1, "Ложь"),
-    "distorted": (2, "Искажение"),
-    "accurate": (5, "Достоверно"),
+    "false": (1, "False"),
+    "distorted": (2, "Distorted"),
+    "accurate": (5, "Accurate"),
 }
 EVENT_MODES = {
     (True, False): "https://schema.org/OfflineEventAttendanceMode",
@@ -151,6 +153,7 @@ def claim_reviews(site: Site, entry: Entry) -> list[dict]:
     assert isinstance(meta, Rebuttal)
     url = site.config.origin + entry.url
     rating, label = VERDICTS[meta.verdict]
+    label = translations(entry.lang, "ui").gettext(label)
     reviewed: dict = {"@type": "CreativeWork"}
     if meta.original is not None:
         reviewed["name"] = meta.original.title

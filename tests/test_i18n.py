@@ -32,6 +32,7 @@ def template_msgids() -> dict[str, str]:
 
 def code_msgids() -> dict[str, str]:
     """UI strings the Python code translates: gettext("…") literals and the label tables."""
+    from site_builder import structured
     from site_builder.outputs import calendars, changes, feeds
 
     found: dict[str, str] = {}
@@ -44,6 +45,7 @@ def code_msgids() -> dict[str, str]:
         ("calendars.py", calendars.KINDS.values()),
         ("changes.py", changes.LABELS.values()),
         ("feeds.py", [title for _section, title in feeds.KINDS.values()]),
+        ("structured.py", [label for _rating, label in structured.VERDICTS.values()]),
     ):
         for label in labels:
             found.setdefault(label, module)
