@@ -9,7 +9,15 @@ import typing
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    ValidationError,
+    ValidationInfo,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError
 
 from site_builder.errors import Problem, problem
@@ -53,7 +61,14 @@ def _day(value: Any) -> date:
     raise PydanticCustomError("bad_date", "not a valid date")
 
 
-AwareDateTime = Annotated[datetime, BeforeValidator(_aware)]
+# JSON Schema "format: date-time" demands an offset, which editors may leave out (the site's
+# time zone is meant): the schema states what _aware accepts instead.
+_DATE_TIME_SCHEMA = {
+    "type": "string",
+    "pattern": r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$",
+    "description": "2026-05-14T10:00 (the site's time zone), with an optional offset such as +06:00",
+}
+AwareDateTime = Annotated[datetime, BeforeValidator(_aware), WithJsonSchema(_DATE_TIME_SCHEMA)]
 Day = Annotated[date, BeforeValidator(_day)]
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")

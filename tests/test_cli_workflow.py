@@ -267,3 +267,35 @@ def test_command_line_messages_come_from_the_catalog(site, capsys):
     assert code == 0 and out.startswith("собрано файлов: ")
     code, out, _ = run(capsys, "build", "--root", str(site), "--now", NOW, "--lang", "en", "--no-cache")
     assert code == 0 and out.startswith("built ")
+
+
+def test_example_site_validates_against_its_schemas(tmp_path):
+    """What a YAML-aware editor checks agrees with `check` on every example file."""
+    import jsonschema
+
+    from site_builder import frontmatter, yamlsafe
+    from site_builder.content import SECTIONS
+    from site_builder.schema import schemas
+
+    root = Path(__file__).parent.parent
+    found = schemas()
+    # Editors' YAML servers enforce "format: date-time", which demands an offset that the
+    # contract lets editors leave out; the schemas give a pattern instead.
+    assert '"date-time"' not in json.dumps(found)
+    config, _lines, problems = yamlsafe.load(
+        (root / "config.yaml").read_text(encoding="utf-8"), "config.yaml"
+    )
+    assert not problems
+    jsonschema.validate(config, found["config.schema.json"])
+    checked = 0
+    for path in sorted((root / "content").rglob("*.md")):
+        section = path.relative_to(root / "content").parts[0]
+        if SECTIONS.get(section) not in {"press-release", "rebuttal", "announcement", "media-plan"}:
+            continue
+        document, problems = frontmatter.read(path.read_bytes(), str(path))
+        assert document is not None and not problems, path
+        jsonschema.validate(document.data, found[f"{SECTIONS[section]}.schema.json"])
+        checked += 1
+    assert checked > 30
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"title": "x", "date": "20.11.2026"}, found["press-release.schema.json"])
