@@ -301,7 +301,7 @@ CODES: dict[str, tuple[str, str]] = {
     ),
     "KY_TRANSLATION_MISSING": (
         "this item is published without a Kyrgyz version (id '{key}')",
-        "Add a Kyrgyz version next to it, NAME.ky.md (or a file with the same id: and lang: ky), or state why there is none: translation_exception: \"reason\".",
+        'Add a Kyrgyz version next to it, NAME.ky.md (or a file with the same id: and lang: ky), or state why there is none: translation_exception: "reason".',
     ),
     "TEMPLATE_ERROR": (
         "template error: {detail}",
