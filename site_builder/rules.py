@@ -59,7 +59,7 @@ def judge(
     """Decide whether one item is out, and say why not."""
     meta, path = item.meta, "content/" + item.source
     out: list[Problem] = []
-    if meta.status in ("draft", "review") and _is_out(item, config, now):
+    if meta.status in ("draft", "review") and _is_out(item, config, now, last_change):
         # Its approval still holds for this very text and its date has passed: the page is
         # live, and a status change alone must not turn its URL into a 404.
         approval = meta.approval
@@ -137,13 +137,22 @@ def judge(
     return Verdict(State.PUBLISHED), out
 
 
-def _is_out(item: Item, config: Config, now: datetime) -> bool:
-    """Does a valid approval of exactly this text exist, with approval and date both past?"""
+def _is_out(item: Item, config: Config, now: datetime, last_change: LastChange) -> bool:
+    """Is the approved version of this item live on the site?
+
+    Yes when a valid hashed approval and the date are both past, and the text is the
+    approved one or was edited after it went out (as for APPROVAL_HASH_LIVE, an edit of
+    unknown time counts as made after).
+    """
     meta, approval = item.meta, item.meta.approval
-    if approval is None or meta.date is None or approval.hash != item.digest:
-        return False  # without a matching hash nothing proves this text ever went out
+    if approval is None or meta.date is None or approval.hash is None:
+        return False  # a legacy approval without a hash proves nothing about what went out
     if meta.confidentiality == "restricted" or approval.at > now or meta.date > now:
         return False
+    if approval.hash != item.digest:
+        edited = last_change(item.source)
+        if edited is not None and edited < meta.date:
+            return False  # edited while still embargoed: the approved text never went out
     return not any(p.is_error for p in _approval_problems(item, config, now))
 
 

@@ -266,6 +266,18 @@ def test_status_draft_of_a_published_item_is_refused_and_keeps_the_page(tmp_path
     assert tree(root / "output") == before
 
 
+def test_edit_and_status_review_of_a_published_item_is_refused_too(tmp_path: Path):
+    root = published_site(tmp_path)
+    before = tree(root / "output")
+    path = root / REL
+    text = path.read_text(encoding="utf-8").replace("status: approved", "status: review")
+    path.write_text(text.replace("Текст материала.", "Новый текст."), encoding="utf-8")
+    code, _out, err = run_cli("build", "--now", NOW, cwd=root)
+    assert code == 1
+    assert re.search(rf"^{REL}:\d+: error STATUS_TAKES_DOWN ", err, re.MULTILINE), err
+    assert tree(root / "output") == before
+
+
 def test_status_review_of_an_embargoed_item_just_holds_it(tmp_path: Path):
     root = site(tmp_path)
     assert approve(root, "--by", "aliev")[0] == 0
