@@ -186,6 +186,12 @@ def _approve(args: argparse.Namespace, root: Path, now: datetime) -> int:
         return EXIT_USAGE
     if at.tzinfo is None:  # like every date an editor writes: the site's time zone
         at = at.replace(tzinfo=config.tz)
+    if at > now:  # a future approval would take a live page down until that moment
+        print(
+            word("--at is in the future: an approval is recorded when it is given", args.lang),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     done, problems = approve(read_source(content_dir, rel), config, args.by, at, now)
     if done is None:
         _print(problems, args)

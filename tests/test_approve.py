@@ -330,3 +330,14 @@ def test_edit_after_approval_is_live_only_if_committed_after_the_date(tmp_path: 
     assert re.search(rf"^{REL}:\d+: {expected} ", out + err, re.MULTILINE), out + err
     assert code == (1 if "error" in expected else 0)
     assert not (root / "output/press-releases/remont/index.html").exists()
+
+
+def test_approve_refuses_an_approval_dated_in_the_future(tmp_path: Path):
+    root = published_site(tmp_path)
+    text = (root / REL).read_text(encoding="utf-8")
+    code, _out, err = run_cli(
+        "approve", REL, "--by", "sydykova", "--at", LATER, "--yes", "--now", NOW, cwd=root
+    )
+    assert code == 2
+    assert "--at" in err and "Traceback" not in err
+    assert (root / REL).read_text(encoding="utf-8") == text
