@@ -115,8 +115,7 @@ def judge(
         # Out already, so the live page would change silently -- unless the history shows
         # this text was committed before the date, i.e. the edit came while it was embargoed
         # and the approved text never went out.
-        edited = last_change(item.source) if meta.date <= now else None
-        live = meta.date <= now and (edited is None or edited >= meta.date)
+        live = meta.date <= now and not _edited_while_embargoed(item, last_change)
         out.append(
             problem(
                 path,
@@ -149,11 +148,15 @@ def _is_out(item: Item, config: Config, now: datetime, last_change: LastChange) 
         return False  # a legacy approval without a hash proves nothing about what went out
     if meta.confidentiality == "restricted" or approval.at > now or meta.date > now:
         return False
-    if approval.hash != item.digest:
-        edited = last_change(item.source)
-        if edited is not None and edited < meta.date:
-            return False  # edited while still embargoed: the approved text never went out
+    if approval.hash != item.digest and _edited_while_embargoed(item, last_change):
+        return False
     return not any(p.is_error for p in _approval_problems(item, config, now))
+
+
+def _edited_while_embargoed(item: Item, last_change: LastChange) -> bool:
+    """Does git show the current text committed before the date, so the approved one never went out?"""
+    edited = last_change(item.source)
+    return edited is not None and item.meta.date is not None and edited < item.meta.date
 
 
 def _hash_mismatch(item: Item, config: Config) -> bool:
