@@ -295,10 +295,6 @@ CODES: dict[str, tuple[str, str]] = {
         "the entry date {date} is outside the plan's period",
         "Move the entry to the right plan or correct its date.",
     ),
-    "SEARCH_FAILED": (
-        "the search index could not be built: {detail}",
-        "Install the search indexer with: pip install 'pagefind[bin]' (it is a dependency of site-builder).",
-    ),
     "KY_TRANSLATION_MISSING": (
         "this item is published without a Kyrgyz version (id '{key}')",
         'Add a Kyrgyz version next to it, NAME.ky.md (or a file with the same id: and lang: ky), or state why there is none: translation_exception: "reason".',

@@ -57,7 +57,7 @@ def environment(
     env.install_gettext_translations(ui, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(_=_fast_gettext(ui.gettext), gettext=_fast_gettext(ui.gettext))
     tz = config.tz
-    locale = {"ky": "ky_KG", "ru": "ru_RU", "en": "en_GB"}.get(lang, lang)
+    locale = LOCALES.get(lang, lang)
 
     memo: dict[tuple[datetime, str], str] = {}  # Babel formatting is slow; listings repeat dates
 
@@ -67,9 +67,7 @@ def environment(
             memo[key] = _when(value, style)
         return memo[key]
 
-    # Russian without Babel's trailing "г."; other languages in their locale's long form
-    # (Kyrgyz: "2026-ж., 19-ноябрь", not a Russian-style "19 ноябрь 2026").
-    long_date = "d MMMM y" if lang == "ru" else get_date_format("long", locale=locale).pattern
+    long_date = long_date_pattern(lang)
 
     def _when(value: datetime, style: str) -> str:
         if style == "date":
@@ -80,12 +78,9 @@ def environment(
             return format_datetime(value.astimezone(tz), "dd.MM.y HH:mm", locale=locale)
         return format_datetime(value.astimezone(tz), f"{long_date}, HH:mm", locale=locale)
 
-    def day(value: date) -> str:
-        return format_date(value, long_date, locale=locale)
-
     env.filters.update(
         when=when,
-        day=day,
+        day=day_format(lang),
         iso=lambda v: v.isoformat(),
         absolute=lambda path: config.origin + path,
         json_script=json_script,
@@ -93,6 +88,24 @@ def environment(
     )
     env.globals.update(config=config, site=config.site, lang=lang, url=lambda p="": config.base_path + p)
     return env
+
+
+LOCALES = {"ky": "ky_KG", "ru": "ru_RU", "en": "en_GB"}
+
+
+def long_date_pattern(lang: str) -> str:
+    """The Babel pattern of a day written out in `lang`, as every page shows dates.
+
+    Russian without Babel's trailing "г."; other languages in their locale's long form
+    (Kyrgyz: "2026-ж., 19-ноябрь", not a Russian-style "19 ноябрь 2026").
+    """
+    return "d MMMM y" if lang == "ru" else get_date_format("long", locale=LOCALES.get(lang, lang)).pattern
+
+
+def day_format(lang: str) -> Callable[[date], str]:
+    """A day as the pages of `lang` write it (the templates' `day` filter)."""
+    locale, pattern = LOCALES.get(lang, lang), long_date_pattern(lang)
+    return lambda value: format_date(value, pattern, locale=locale)
 
 
 def _fast_gettext(gettext: Callable[[str], str]) -> Callable[..., Markup]:

@@ -1,38 +1,213 @@
-"""Full-text search on static hosting: a search page per language and a Pagefind index.
+"""Full-text search on static hosting: a search page per language and a sharded word index.
 
-The index is built from the HTML this build produced (never from content/), so only
-published and withdrawn-notice pages can be found: nothing unpublished exists to index.
-Only item pages are indexed: they carry `data-pagefind-body` (item.html), and Pagefind
-then skips every page without it (listings, tags, archive would only repeat the items).
-Pagefind (PyPI `pagefind[bin]`, the binary ships in the wheel) indexes a scratch copy;
-its bundle is read back, so it joins the other files and the writer swaps everything
-into output/ at once.
+The index is made from the site's entries (never from content/), so only published items
+can be found, and a withdrawn item only by its title and public reason: its body is not
+an entry's to give.  It is built in two steps, so a build can spread and cache the work:
+
+- `document(entry)` reads one entry into a `Doc` (a small picklable record: what a result
+  shows and the entry's distinct normalised words); it depends on that entry alone, so it
+  can run in a worker process and be cached under `document_key(entry)`;
+- `assemble(site, lang, docs)` turns the docs of one language into the index files.
+
+Files under `search/<lang>/` (JSON, UTF-8, compact, sorted keys, nothing from the clock):
+
+- `index.json`: `{"chunk": C, "count": N, "endings": […], "min_stem": M, "shards": [KEY, …],
+  "version": V}` (`endings`: see `ENDINGS`).
+- `w/<KEY>.json`, one term shard per word prefix: `{"word": [d1, d2, …], …}`.  The
+  numbers are the gaps between successive values `2 × doc id + (1 if the word is in the
+  title)`.  A small site has one shard, key "" (`w/0.json`); a shard that would be too
+  big is split by the next letter of its words, up to `MAX_KEY` letters, and a word that
+  is its key's whole length stays in the key's own shard.  So a word's shard is found by
+  walking down its letters while the shard list has longer keys below the current one.
+  A file name is the key's code points in hex: `w/440-435.json` is "ре".
+- `d/<n>.json`: docs `n × C … n × C + C - 1` as `[url, title, kind, day, day text,
+  snippet, withdrawn]`.
+
+Doc ids count from the oldest item (by date, then URL), so they are the same in every
+build, a higher id is a newer item, and a newly published item takes the next id: the
+files it changes are its words' shards, the last metadata chunk and `index.json`.
+
+`static/search.js` looks every query word up as a prefix of the indexed words ("ремонт"
+finds "ремонта"), after taking a case ending off it ("вода" also finds "воды"), and
+fetches `index.json` revalidated and the rest with `?v=VERSION`, so a browser never mixes
+two builds' files.
 """
 
 from __future__ import annotations
 
+import hashlib
+import html
 import json
-import subprocess
-import tempfile
-from pathlib import Path
+import re
+import unicodedata
+from array import array
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import partial
+from operator import sub
 
 from site_builder import cache
 from site_builder.cache import Cache
-from site_builder.errors import SiteError, problem
-from site_builder.outputs import Context, CopyFrom, Files, lang_prefix
+from site_builder.model import Announcement, Rebuttal
+from site_builder.outputs import Context, Files, lang_prefix
+from site_builder.render import day_format
 from site_builder.render import render as template
-from site_builder.site import Site
+from site_builder.site import Entry, Site
 
-BUNDLE = "pagefind/"
-MARK = b"data-pagefind-body"
+FOLDER = "search/"
+CHUNK = 50  # docs per metadata file: one page of results fetches a few small files
+SPLIT = 48_000  # characters: a bigger shard is split by the next letter of its words…
+MAX_KEY = 5  # … up to keys this long
+SNIPPET = 220  # characters of body text shown when an item has no summary
+
+# Endings a query word may lose before it is looked up as a prefix, so a word typed in
+# one form finds the others: "вода" → "вод" (воды, водой), "мектептерге" → "мектеп"
+# (мектептин, мектепке).  The client strips the longest one that leaves MIN_STEM
+# letters, again until none does, and ranks items with the word as typed first.  Only
+# queries are stemmed: the index keeps words as written, for the prefix match.
+ENDINGS = {
+    "ru": (  # space-separated
+        "ами ями ого его ому ему ыми ими ией ать ять ить еть ая яя ое ее ые ие ый ий ой ей ую юю"
+        " ых их ым им ом ем ах ях ам ям ов ев ию ия ии а я о е и ы у ю ь й"
+    ),
+    "ky": (
+        "лар лер лор лөр дар дер дор дөр тар тер тор төр нын нин нун нүн дын дин дун дүн тын тин"
+        " тун түн дан ден дон дөн тан тен тон төн нан нен нон нөн дагы деги догу дөгү тагы теги"
+        " тогу төгү нда нде ндо ндө га ге го гө ка ке ко кө да де до дө та те то тө ны ни ну нү"
+        " ды ди ду дү ты ти ту тү сы си су сү ым им ум үм ың иң уң үң ы и у ү"
+    ),
+    "en": "ing ed es s",
+}
+MIN_STEM = 3
+
+_TAG = re.compile(r"<[^>]*>")
+_WORD = re.compile(r"[^\W_]{2,}")  # runs of letters and digits, one-letter words dropped
+_SPACE = re.compile(r"\s+")
 
 
-def render(site: Site, ctx: Context, files: Files, store: Cache | None = None) -> Files:
-    """The search pages and the index over the item pages in `files`.
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """One entry as the index sees it: what a result shows and the words it is found by."""
 
-    The bundle is cached under the hash of the pages it indexes: a build that changed no
-    item page reuses it without running Pagefind.
+    url: str
+    lang: str
+    kind: str
+    title: str
+    date: datetime
+    snippet: str
+    withdrawn: bool
+    title_words: str  # distinct normalised words of the title, sorted, space-separated
+    words: str  # the entry's other distinct words (not in the title), likewise
+
+
+def normalise(text: str) -> str:
+    """Lower case, ё as е, composed characters: the form words are indexed and looked up in."""
+    return unicodedata.normalize("NFC", text).lower().replace("ё", "е")
+
+
+def words(text: str) -> set[str]:
+    """The distinct normalised words of a text: runs of letters and digits, two or more long."""
+    return set(_WORD.findall(normalise(text)))
+
+
+def document(entry: Entry) -> Doc:
+    """What the index needs of one entry; depends on nothing else (see `document_key`).
+
+    A withdrawn entry is found by its title and the public reason only, as its notice
+    page shows them; the body and summary it had are not read.
     """
+    if entry.withdrawn:
+        withdrawal = entry.meta.withdrawn
+        snippet = withdrawal.reason if withdrawal else ""
+        parts = [snippet]
+    else:
+        body = html.unescape(_TAG.sub(" ", entry.html))
+        snippet = entry.summary or _cut(_SPACE.sub(" ", body[: SNIPPET * 3]).strip(), SNIPPET)
+        parts = [entry.summary, body, *(tag.name for tag in entry.tags), *_fields(entry)]
+    in_title = words(entry.title)
+    return Doc(
+        url=entry.url,
+        lang=entry.lang,
+        kind=entry.kind,
+        title=entry.title,
+        date=entry.date,
+        snippet=snippet,
+        withdrawn=entry.withdrawn,
+        title_words=" ".join(sorted(in_title)),
+        words=" ".join(sorted(words(" ".join(parts)) - in_title)),
+    )
+
+
+def document_key(entry: Entry) -> str:
+    """A cache key for `document(entry)`: everything it reads, and this code's version.
+
+    The front matter's text covers title, summary, the withdrawal and the fields of a
+    rebuttal or event; the rest is what the build made of the file: kind, language,
+    date, URL, whether it is withdrawn, the body with its links resolved, tag names.
+    """
+    return cache.key(
+        cache.code_fingerprint(),
+        entry.item.head,
+        entry.kind,
+        entry.lang,
+        entry.date.isoformat(),
+        entry.url,
+        "withdrawn" if entry.withdrawn else "",
+        entry.html,
+        *(tag.name for tag in entry.tags),
+    )
+
+
+def assemble(site: Site, lang: str, docs: Iterable[Doc]) -> Files:
+    """The index files of one language (see the module docstring) from its docs, in any order."""
+    ordered = sorted(docs, key=lambda d: (d.date.timestamp(), d.url))
+    postings: defaultdict[str, array] = defaultdict(partial(array, "I"))
+    for number, doc in enumerate(ordered):
+        value = number * 2 + 1  # in the title
+        for word in doc.title_words.split():
+            postings[word].append(value)
+        value -= 1
+        for word in doc.words.split():
+            postings[word].append(value)
+    folder = f"{FOLDER}{lang}/"
+    out: Files = {}
+    shards = _shards(postings)
+    for key, shard in shards.items():
+        out[f"{folder}w/{_file_name(key)}.json"] = shard
+    day = day_format(lang)
+    tz = site.config.tz
+    days: dict[date, tuple[str, str]] = {}
+    rows = []
+    for doc in ordered:
+        local = doc.date.astimezone(tz).date()
+        if local not in days:  # Babel is slow and items share days
+            days[local] = (local.isoformat(), day(local))
+        iso, text = days[local]
+        rows.append([doc.url, doc.title, doc.kind, iso, text, doc.snippet, 1 if doc.withdrawn else 0])
+    for start in range(0, len(rows), CHUNK):
+        out[f"{folder}d/{start // CHUNK}.json"] = _json(rows[start : start + CHUNK])
+    version = hashlib.sha256()
+    for rel in sorted(out):
+        data = out[rel]
+        assert isinstance(data, bytes)
+        version.update(rel.encode() + b"\0" + data)
+    out[f"{folder}index.json"] = _json(
+        {
+            "chunk": CHUNK,
+            "count": len(ordered),
+            "endings": sorted(set(ENDINGS.get(lang, "").split()), key=lambda e: (-len(e), e)),
+            "min_stem": MIN_STEM,
+            "shards": sorted(shards),
+            "version": version.hexdigest()[:16],
+        }
+    )
+    return out
+
+
+def pages(site: Site, ctx: Context) -> Files:
+    """The search page of every language (`{prefix}search/index.html`)."""
     out: Files = {}
     for lang in site.config.languages:
         prefix = lang_prefix(site, lang)
@@ -45,75 +220,99 @@ def render(site: Site, ctx: Context, files: Files, store: Cache | None = None) -
             prefix=prefix,
             feeds=[],
             site_data=site,
-            bundle=site.config.base_path + BUNDLE,
+            index=f"{site.config.base_path}{FOLDER}{lang}/",
         )
-    # Only pages marked data-pagefind-body are indexed; handing Pagefind the others
-    # (listings, tags, archive) would only make it parse and skip them.
-    pages = {
-        rel: data
-        for rel, data in files.items()
-        if rel.endswith(".html") and isinstance(data, bytes) and MARK in data
-    }
-    if not pages:  # Pagefind refuses an empty site: index the search pages themselves
-        pages = {rel: data for rel, data in out.items() if isinstance(data, bytes)}
-    store = store or Cache(None)
-    name = cache.key(site.config.base_path, *(part for rel in sorted(pages) for part in (rel, pages[rel])))
-    bundle = store.get("search", name)
-    if bundle is None:
-        bundle = index(pages, site.config.base_path)
-        store.put("search", name, bundle)
-    return out | bundle
+    return out
 
 
-def index(pages: Files, base_path: str) -> Files:
-    """The Pagefind bundle for these pages, as files under pagefind/.
+def render(site: Site, ctx: Context, files: Files | None = None, store: Cache | None = None) -> Files:
+    """The search pages and every language's index, in one process.
 
-    The pages are written to a scratch folder and indexed by one run of the Pagefind
-    binary: its Python service API costs a round trip per page (≈30 ms), the CLI indexes
-    a whole site in well under a second.
+    `files` is not read (the index comes from `site.entries`); kept for the old call.
+    The docs are kept in `store` as one map by `document_key` (one file: thousands of
+    small ones cost more to write than the docs cost to make), so an edit re-reads one
+    entry.
     """
-    try:
-        from pagefind.service import get_executable
-    except ImportError:
-        raise SiteError(
-            [problem("output/pagefind", 0, "error", "SEARCH_FAILED", detail="pagefind missing")]
-        ) from None
-    binary = get_executable()
-    if binary is None:
-        raise SiteError(
-            [problem("output/pagefind", 0, "error", "SEARCH_FAILED", detail="pagefind binary missing")]
-        )
-    with tempfile.TemporaryDirectory(prefix="site-builder-search-") as tmp:
-        root = Path(tmp) / "site"
-        site_dir = root / base_path.strip("/") if base_path.strip("/") else root
-        for rel, data in pages.items():
-            target = site_dir / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(data, CopyFrom):
-                target.write_bytes(data.path.read_bytes())
+    store = store or Cache(None)
+    name = cache.key("search-docs", site.config.base_path)
+    known = store.get("search", name) if store.folder else None
+    known = known if isinstance(known, dict) else {}
+    kept: dict[str, Doc] = {}
+    docs: dict[str, list[Doc]] = {lang: [] for lang in site.config.languages}
+    for entry in site.entries:
+        key = document_key(entry) if store.folder else ""
+        doc = known.get(key)
+        if not isinstance(doc, Doc):
+            doc = document(entry)
+        kept[key] = doc
+        docs.setdefault(doc.lang, []).append(doc)
+    if store.folder and kept.keys() != known.keys():
+        store.put("search", name, kept)
+    out = pages(site, ctx)
+    for lang, found in docs.items():
+        out |= assemble(site, lang, found)
+    return out
+
+
+def _fields(entry: Entry) -> list[str]:
+    """Texts of an item's page besides its body: a rebuttal's claims, an event's place and speakers."""
+    meta = entry.meta
+    found: list[str] = []
+    if isinstance(meta, Rebuttal):
+        if meta.original:
+            found += [meta.original.outlet, meta.original.title]
+        for fact in meta.facts:
+            found += [fact.claim, fact.fact]
+    elif isinstance(meta, Announcement):
+        event = meta.event
+        found += [event.location or "", event.cancel_reason or ""]
+        for speaker in event.speakers:
+            found += [speaker] if isinstance(speaker, str) else [speaker.name, speaker.position]
+    return found
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:.—-") + "…"
+
+
+def _file_name(key: str) -> str:
+    return "-".join(f"{ord(c):x}" for c in key) or "0"  # U+0000 is in no word
+
+
+def _shards(postings: dict[str, array]) -> dict[str, bytes]:
+    """Term shards by word prefix, each `{"word": [gaps…]}` as bytes (see the module docstring)."""
+    lines = {word: _entry(word, postings[word]) for word in sorted(postings)}
+    shards: dict[str, bytes] = {}
+
+    def split(words: list[str], depth: int) -> None:
+        groups: defaultdict[str, list[str]] = defaultdict(list)
+        for word in words:  # sorted, so every shard's words stay sorted
+            groups[word[:depth]].append(word)
+        for key, group in groups.items():
+            longer = [word for word in group if len(word) > depth]
+            if depth < MAX_KEY and len(longer) > 1 and sum(len(lines[w]) for w in group) > SPLIT:
+                if len(longer) < len(group):
+                    shards[key] = _object([lines[key]])  # the word that is the key itself
+                split(longer, depth + 1)
             else:
-                target.write_bytes(data)
-        folder = Path(tmp) / "bundle"
-        command = [str(binary), "--site", str(root), "--output-path", str(folder), "--quiet"]
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise SiteError(
-                [problem("output/pagefind", 0, "error", "SEARCH_FAILED", detail=str(exc))]
-            ) from None
-        if done.returncode != 0:
-            detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or [
-                "exit " + str(done.returncode)
-            ]
-            raise SiteError([problem("output/pagefind", 0, "error", "SEARCH_FAILED", detail=detail[0][:300])])
-        bundle = {
-            BUNDLE + path.relative_to(folder).as_posix(): path.read_bytes()
-            for path in sorted(folder.rglob("*"))
-            if path.is_file()
-        }
-    # Pagefind lists languages in hash-map order; sorted, two builds stay byte-identical.
-    entry = BUNDLE + "pagefind-entry.json"
-    if entry in bundle:
-        data = json.loads(bundle[entry])
-        bundle[entry] = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-    return bundle
+                shards[key] = _object([lines[word] for word in group])
+
+    split(list(lines), 0)
+    return shards
+
+
+def _entry(word: str, found: array) -> str:
+    # A word is letters and digits only (`_WORD`): nothing in it needs JSON escaping.
+    if len(found) == 1:
+        return f'"{word}":[{found[0]}]'
+    return f'"{word}":[{found[0]},{",".join(map(str, map(sub, found[1:], found)))}]'
+
+
+def _object(lines: Iterable[str]) -> bytes:
+    return ("{" + ",".join(lines) + "}").encode()
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()

@@ -557,7 +557,7 @@ HOSTILE_FILES = {
         },
     ),
 }
-THEME_SCRIPTS = ("/static/", "/pagefind/")
+THEME_SCRIPTS = ("/static/",)
 
 
 class _Audit(HTMLParser):

@@ -2,9 +2,9 @@
 
 Random small sites (statuses, confidentiality, approvers, hashes, dates and `now` a second
 apart in different UTC offsets) are built in-process; which items may be seen is worked
-out here independently of rules.py, then every output file (decompressed where Pagefind
-gzips it) and every file name is searched for each hidden item's title, slug and a marker
-planted in its body.
+out here independently of rules.py, then every output file (decompressed if gzipped) and
+every file name is searched for each hidden item's title, slug and a marker planted in its
+body — also in lower case, as the search index holds words.
 """
 
 from __future__ import annotations
@@ -184,12 +184,18 @@ def test_nothing_unpublished_leaks(items: list[Spec], hash_required: bool, now_s
             event(f"has {visibility}")
         texts = output_texts(output)
         everything = b"\n".join(data for _rel, data in texts)
+        index = b"\n".join(data for rel, data in texts if rel.startswith("search/"))
         for token, (visibility, _error) in tokens.items():
             marker = f"BODY{token}MARK".encode()
             if visibility == "full":
                 assert marker in everything, f"{token} should be published"
+                assert marker.lower() in index, f"{token} should be found by search"
                 continue
-            forbidden = [marker] if visibility == "notice" else [token.encode(), f"Новость {token}".encode()]
+            forbidden = (
+                [marker, marker.lower()]
+                if visibility == "notice"
+                else [token.encode(), f"Новость {token}".encode()]
+            )
             if visibility == "notice":
                 assert f"Новость {token}".encode() in everything, f"{token}: withdrawal notice missing"
             for needle in forbidden:

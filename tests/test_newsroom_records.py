@@ -192,8 +192,7 @@ def test_every_feed_calendar_and_data_file_is_linked_and_nothing_unpublished_lea
         if p.suffix in (".ics", ".json", ".csv", ".xml")
         and p.name not in ("sitemap.xml",)
         and "sitemaps" not in p.parts  # for search engines: linked from sitemap.xml and robots.txt
-        and "search" not in p.parts
-        and "pagefind" not in p.parts
+        and "search" not in p.parts  # the search index: read by the search page's script
     }
     per_event = {p for p in machine if p.endswith("/event.ics")}
     for page in ("subscribe/index.html", "data/index.html"):

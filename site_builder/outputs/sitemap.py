@@ -1,9 +1,9 @@
 """Sitemaps (one per language, under one sitemap index) and robots.txt.
 
-Built from the HTML pages this build produced, like the search index: every page that
-exists is listed (items, listings and their pages, tags, divisions, archive, newsroom
-pages) and nothing else can be, so nothing unpublished is ever named.  Item pages carry
-their last real change and their translations as hreflang alternates.
+Built from the HTML pages this build produced: every page that exists is listed (items,
+listings and their pages, tags, divisions, archive, newsroom pages) and nothing else can
+be, so nothing unpublished is ever named.  Item pages carry their last real change and
+their translations as hreflang alternates.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def render(site: Site, files: Files) -> Files:
     )
     pages: dict[str, list[str]] = {lang: [] for lang in config.languages}
     for rel in sorted(files):
-        if not rel.endswith(".html") or rel in SKIPPED or rel.startswith("pagefind/"):
+        if not rel.endswith(".html") or rel in SKIPPED:
             continue
         path = rel.removesuffix("index.html")
         lang = next(lang for lang, prefix in prefixes if path.startswith(prefix))

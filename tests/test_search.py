@@ -1,0 +1,222 @@
+"""Full-text search: what a reader can find through the index files the build writes.
+
+Queries are answered by `search_reader.Reader`, which does what static/search.js does over
+the files in output/ (the browser tests check that both give the same results).
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import random
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from search_reader import Reader
+from sitekit import NOW, config_dict, item, make_site
+
+from site_builder import search
+from site_builder.build import build, check
+from site_builder.site import build_site
+
+KY_CONFIG = config_dict(
+    site={
+        "title": "Пресс-служба мэрии",
+        "base_url": "https://press.example.kg/",
+        "language": "ru",
+        "languages": ["ru", "ky"],
+        "timezone": "Asia/Bishkek",
+        "items_per_page": 5,
+    }
+)
+FILES = {
+    "content/press-releases/voda.md": item(
+        "Вода в Караколе",
+        body="Капитальный ремонт водопровода на улице Ленина закончат к маю. Ёлки у мэрии не тронут.\n",
+        summary="Ремонт сетей",
+        tags=["ЖКХ"],
+    ),
+    "content/press-releases/remont.md": item(
+        "Ремонт дорог",
+        date="2026-11-21T10:00:00+06:00",
+        body="Асфальт на улице Токтогула. Водопроводы не затронут.\n",
+    ),
+    "content/press-releases/old.md": item(
+        "Старая новость",
+        date="2025-01-10T10:00:00+06:00",
+        body="Про ремонт крыши школы. Проект прошёл проверку.\n",
+    ),
+    "content/press-releases/chernovik.md": item(
+        "Черновик", status="draft", approval=None, body="Секретныйпроект водопровода.\n"
+    ),
+    "content/press-releases/review.md": item(
+        "На согласовании", status="review", approval=None, body="Согласуемыйтекст.\n"
+    ),
+    "content/press-releases/closed.md": item(
+        "Закрытое", confidentiality="restricted", body="Закрытыйтекст водопровода.\n"
+    ),
+    "content/press-releases/future.md": item(
+        "Эмбарго", date="2026-12-20T10:00:00+06:00", body="Эмбаргированныйтекст.\n"
+    ),
+    "content/press-releases/otozvano.md": item(
+        "Отозванная новость о мосте",
+        status="withdrawn",
+        withdrawn={"at": "2026-11-21T10:00:00+06:00", "reason": "Ошибка в расчётах"},
+        summary="Сводкаотозванного",
+        body="Телоотозванного текста про водопровод.\n",
+    ),
+    "content/press-releases/jol.md": item(
+        "Көчөлөрдү оңдоо",
+        lang="ky",
+        body="Шаардагы көчөлөр жаңыланат. Үйлөрдүн жанындагы жолдор.\n",
+    ),
+}
+HIDDEN = ["секретныйпроект", "согласуемыйтекст", "закрытыйтекст", "эмбаргированныйтекст"]
+
+
+@pytest.fixture(scope="module")
+def output(tmp_path_factory) -> Path:
+    root = make_site(tmp_path_factory.mktemp("search"), FILES, KY_CONFIG)
+    result = build(root, datetime.fromisoformat(NOW), root / "output")
+    assert result.ok, [(p.path, p.code) for p in result.problems if p.is_error]
+    return root / "output"
+
+
+def test_published_item_is_found_by_the_beginning_of_a_word(output: Path):
+    ru = Reader(output, "ru")
+    assert ru.titles("капиталь") == ru.titles("ВОДОПРОВОДА Ленина") == ["Вода в Караколе"]
+    assert ru.titles("елки") == ru.titles("Ёлк") == ["Вода в Караколе"]  # ё is е
+    assert ru.titles("жкх") == ["Вода в Караколе"]  # tags are searched
+    assert ru.titles("ленина токтогула") == []  # every word must match
+
+
+def test_a_word_in_another_form_is_found_and_the_typed_form_ranks_first(output: Path):
+    ru = Reader(output, "ru")
+    assert ru.titles("воды") == ru.titles("водой") == ["Вода в Караколе", "Ремонт дорог"]  # вод…
+    assert ru.titles("Караколу") == ["Вода в Караколе"]
+    # both have "водопровод…"; the one with the form as typed comes first, newest or not
+    assert ru.titles("водопровода") == ["Вода в Караколе", "Ремонт дорог"]
+    assert ru.titles("водопроводы") == ["Ремонт дорог", "Вода в Караколе"]
+
+
+def test_results_show_title_date_type_and_summary(output: Path):
+    [row] = Reader(output, "ru").docs("каракол")
+    url, title, kind, day, day_text, summary, withdrawn = row
+    assert (url, title, kind, day) == (
+        "/press-releases/voda/",
+        "Вода в Караколе",
+        "press-release",
+        "2026-11-20",
+    )
+    assert (day_text, summary, withdrawn) == ("20 ноября 2026", "Ремонт сетей", 0)
+
+
+def test_title_words_rank_first_then_newest(output: Path):
+    # "Ремонт дорог" has the word in its title; the other two only in the text, newest first.
+    assert Reader(output, "ru").titles("ремонт") == ["Ремонт дорог", "Вода в Караколе", "Старая новость"]
+
+
+@pytest.mark.parametrize("word", [*HIDDEN, "черновик", "эмбарго", "закрытое"])
+def test_unpublished_items_are_not_in_the_index(output: Path, word: str):
+    assert Reader(output, "ru").ids(word) == []
+    for path in (output / "search").rglob("*"):
+        if path.is_file():
+            assert word not in path.read_text(encoding="utf-8").lower(), path
+
+
+def test_withdrawn_item_is_found_by_title_and_reason_only(output: Path):
+    ru = Reader(output, "ru")
+    [row] = ru.docs("мост")
+    assert row[1] == "Отозванная новость о мосте" and row[5] == "Ошибка в расчётах" and row[6] == 1
+    assert ru.titles("расчетах") == ["Отозванная новость о мосте"]
+    assert ru.ids("телоотозванного") == ru.ids("сводкаотозванного") == []
+    assert "Вода в Караколе" in ru.titles("водопровод")
+    assert "Отозванная новость о мосте" not in ru.titles("водопровод")
+    text = b"".join(p.read_bytes() for p in (output / "search").rglob("*.json")).decode().lower()
+    assert "телоотозванного" not in text and "сводкаотозванного" not in text
+
+
+def test_kyrgyz_words_are_found_in_the_kyrgyz_index(output: Path):
+    ky = Reader(output, "ky")
+    assert ky.titles("көчө") == ["Көчөлөрдү оңдоо"]
+    assert ky.titles("ОҢДО") == ky.titles("үйлөрдүн") == ky.titles("жаңы") == ["Көчөлөрдү оңдоо"]
+    assert ky.titles("көчөлөргө") == ky.titles("жолго") == ["Көчөлөрдү оңдоо"]  # other case endings
+    assert ky.docs("көчө")[0][4] == "2026-ж., 20-ноябрь"
+    assert Reader(output, "ru").ids("көчө") == []  # each language has its own index
+    assert ky.ids("водопровод") == []
+
+
+def test_search_pages_have_a_labelled_form_and_a_note_without_javascript(output: Path):
+    for rel, index in (("search/index.html", "/search/ru/"), ("ky/search/index.html", "/search/ky/")):
+        page = (output / rel).read_text(encoding="utf-8")
+        assert f'data-index="{index}"' in page
+        assert '<form class="search-form" role="search"' in page
+        assert '<label for="search-q">' in page and 'id="search-q" name="q" type="search"' in page
+        assert 'role="status" aria-live="polite"' in page and "<noscript>" in page
+        assert "pagefind" not in page
+
+
+def test_assembly_is_deterministic_and_order_free(tmp_path: Path):
+    root = make_site(tmp_path, FILES, KY_CONFIG)
+    now = datetime.fromisoformat(NOW)
+    result = check(root, now)
+    site = build_site(result.items, result.judgement, result.config, now, result.requests)
+    docs = [search.document(e) for e in site.of_lang("ru")]
+    assert [pickle.loads(pickle.dumps(d)) for d in docs] == docs  # workers can return them
+    first = search.assemble(site, "ru", docs)
+    random.Random(4).shuffle(docs)
+    assert search.assemble(site, "ru", docs) == first
+    assert all(isinstance(data, bytes) for data in first.values())
+    for data in first.values():  # compact, sorted, UTF-8 JSON
+        value = json.loads(data)
+        assert data == json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def test_split_shards_find_the_same(tmp_path: Path, monkeypatch, output: Path):
+    """A big site's shards are split by more letters; every lookup still finds the same."""
+    monkeypatch.setattr(search, "SPLIT", 20)
+    root = make_site(tmp_path, FILES, KY_CONFIG)
+    assert build(root, datetime.fromisoformat(NOW), root / "output").ok
+    small, big = Reader(output, "ru"), Reader(root / "output", "ru")
+    assert len(small.keys) == 1 and len(big.keys) > 20 and max(map(len, big.keys)) >= 3, sorted(big.keys)
+    assert "про" in big.keys and "про" in big.split  # "про" itself, and the longer words below it
+    words = {w for key in small.keys for w in small.shard(key)}
+    for word in sorted(words):
+        for prefix in {word[:2], word[:3], word}:
+            assert big.ids(prefix) == small.ids(prefix), prefix
+
+
+def test_a_new_item_changes_only_the_shards_of_its_words(tmp_path: Path, monkeypatch):
+    """Ids count from the oldest item: publishing one leaves the rest of the index as it was."""
+    monkeypatch.setattr(search, "SPLIT", 20)
+    root = make_site(tmp_path, FILES, KY_CONFIG)
+    now = datetime.fromisoformat(NOW)
+
+    def index() -> tuple[dict[str, bytes], Reader]:
+        assert build(root, now, root / "output").ok
+        folder = root / "output" / "search" / "ru"
+        files = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.json")}
+        reader = Reader(root / "output", "ru")
+        reader.shard = lambda key: json.loads(files[f"w/{'-'.join(f'{ord(c):x}' for c in key) or '0'}.json"])
+        return files, reader
+
+    before, old = index()
+    (root / "content/press-releases/most.md").write_text(
+        item("Новый мост", date="2026-11-22T08:00:00+06:00", body="Мост через реку Каракол.\n"),
+        encoding="utf-8",
+    )
+    after, new = index()
+    assert new.titles("мост") == ["Новый мост", *old.titles("мост")]  # old ids still hold
+    words = ["новый", "мост", "через", "реку", "каракол"]
+    # The shards on the way to the new words, and below the ones that held them (a shard
+    # that grows past SPLIT is split further).
+    held = [key for word in words for key in old.shards_for(word)]
+    keys = {
+        k for k in old.keys | new.keys if any(w.startswith(k) for w in words) or k.startswith(tuple(held))
+    }
+    touched = {"index.json", "d/0.json"} | {
+        "w/" + ("-".join(f"{ord(c):x}" for c in k) or "0") + ".json" for k in keys
+    }
+    changed = {rel for rel in before.keys() | after.keys() if before.get(rel) != after.get(rel)}
+    assert changed <= touched and len(after) - len(changed) > 10
