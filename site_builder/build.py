@@ -27,8 +27,8 @@ class Result:
     config: Config | None = None
     judgement: Judgement | None = None
     items: list[Item] = field(default_factory=list)
-    files: Files = field(default_factory=dict)
-    written: int = 0
+    manifest: dict[str, list] = field(default_factory=dict)  # what output/ holds: {path: row}
+    written: int = 0  # files in output/; 0 when it was already up to date
     requests: list[mediarequests.Request] = field(default_factory=list)
 
     @property
@@ -69,33 +69,50 @@ def _silent(done: int, total: int, label: str) -> None:
 
 
 def render_site(
-    site: Site, root: Path, progress: Progress = _silent, jobs: int | None = None, store: Cache | None = None
-) -> Files:
-    """Every output file of a site, from every output kind, rendered over `jobs` processes."""
+    site: Site,
+    root: Path,
+    staging: writer.Staging,
+    progress: Progress = _silent,
+    jobs: int | None = None,
+    store: Cache | None = None,
+) -> dict[str, list]:
+    """Render every output file of a site into `staging`, over `jobs` processes; the manifest.
+
+    Each worker writes the files of its own tasks and sends back only their manifest
+    rows, so no page is held in memory longer than it takes to write it, and a page
+    whose inputs are unchanged since the last build (its `Keyed.key`) is not rendered.
+    """
     store = store or Cache(None)
     bytecode = store.folder / "templates" if store.folder else None
-    ctx = Context(
-        root, {lang: environment(site.config, root, lang, bytecode) for lang in site.config.languages}
-    )
+    envs = {lang: environment(site.config, root, lang, bytecode) for lang in site.config.languages}
+    ctx = Context(root, envs, page_keys(site, root), store if store.folder else None)
     if len(site.entries) < PARALLEL_FROM:
         jobs = 1  # a small site renders faster than worker processes start
-    tasks: list[Callable[[], Files]] = []
+    # The search index is made from the published entries, like everything else; its one
+    # big task goes first so it runs beside the pages instead of after them.
+    tasks: list[Callable[[], Files]] = [partial(search.render, site, ctx, store=store)]
     for kind in all_outputs():
         split = getattr(kind, "tasks", None)
         tasks += split(site, ctx) if split else [partial(kind.render, site, ctx)]
     progress(1, STAGES, "render")
-    files: Files = {}
-    for produced in parallel.run(tasks, jobs):
-        clash = files.keys() & produced.keys()
-        if clash:
-            raise RuntimeError(f"two outputs write {sorted(clash)[:3]}")
-        files |= produced
-    # The sitemaps and the search index are made from the pages just rendered, so they see
-    # only what is published.
-    progress(2, STAGES, "search")
-    files |= search.render(site, ctx, files, store)
-    files |= sitemap.render(site, files)
-    return files
+    manifest: dict[str, list] = {}
+    for produced in parallel.run([partial(_stage, staging, task) for task in tasks], jobs):
+        _merge(manifest, produced)
+    # The sitemaps list the pages just written, so they name only what is published.
+    progress(2, STAGES, "sitemap")
+    _merge(manifest, staging.put_all(sitemap.render(site, manifest)))
+    return manifest
+
+
+def _stage(staging: writer.Staging, task: Callable[[], Files]) -> dict[str, list]:
+    return staging.put_all(task())
+
+
+def _merge(manifest: dict[str, list], produced: dict[str, list]) -> None:
+    clash = manifest.keys() & produced.keys()
+    if clash:
+        raise RuntimeError(f"two outputs write {sorted(clash)[:3]}")
+    manifest |= produced
 
 
 def build(
@@ -108,7 +125,7 @@ def build(
     jobs: int | None = None,
     use_cache: bool = True,
 ) -> Result:
-    """Check, then render into output/ atomically; on any error write nothing.
+    """Check, then render into output/ atomically; on any error output/ stays as it was.
 
     `preview` (only `serve --drafts`, into a temporary folder) also renders drafts and
     items under review, each marked so its page carries the "not published" banner.
@@ -123,21 +140,53 @@ def build(
     site = build_site(items, judgement, result.config, now, result.requests)
     for source in drafts:
         site.by_source[source].preview = True
+    site.seal()
     target = output or root / "output"
     fingerprint = site_fingerprint(site, root, result.requests) if use_cache else ""
     if fingerprint and writer.unchanged(target, fingerprint):
         progress(STAGES, STAGES, "done")
         return result  # same inputs, same time-dependent state, output untouched: nothing to do
+    staging = writer.Staging(target)
     try:
         store = Cache(root / CACHE_DIR if use_cache else None)
-        result.files = render_site(site, root, progress, jobs, store)
+        result.manifest = render_site(site, root, staging, progress, jobs, store)
     except SiteError as exc:
+        staging.abort()
         result.problems += exc.problems
         return result
+    except BaseException:
+        staging.abort()
+        raise
     progress(3, STAGES, "write")
-    result.written = writer.write(target, result.files, fingerprint)
+    staging.commit(result.manifest, fingerprint)
+    result.written = len(result.manifest)
     progress(STAGES, STAGES, "done")
     return result
+
+
+def static_fingerprint(config: Config, root: Path) -> str:
+    """The generator's code, the theme, the site's own templates and static files, the settings."""
+    parts: list[bytes | str] = [cache.code_fingerprint(), config.model_dump_json()]
+    for folder in (THEME, root / "templates", root / "static"):
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    parts += [path.as_posix(), path.read_bytes()]
+    return cache.key(*parts)
+
+
+def page_keys(site: Site, root: Path) -> dict[str, str]:
+    """Per language, the hash of what every page of it shows besides its own entries.
+
+    Code, theme, templates, settings, today's date and the feeds every page links to
+    (not their counts: those are on the subscribe pages, which are always rendered).
+    """
+    from site_builder.outputs.feeds import page_feeds
+
+    base = cache.key(
+        static_fingerprint(site.config, root), site.now.astimezone(site.config.tz).date().isoformat()
+    )
+    return {lang: cache.key(base, lang, repr(page_feeds(site, lang))) for lang in site.config.languages}
 
 
 def site_fingerprint(site: Site, root: Path, requests: list) -> str:
@@ -145,25 +194,13 @@ def site_fingerprint(site: Site, root: Path, requests: list) -> str:
 
     Two builds with the same fingerprint produce the same bytes, so the second may keep
     the first one's output.  `now` enters only through what it changes: today's date,
-    which events are upcoming, which corrections are already public.
+    which events are upcoming, which corrections are already public (the entries' keys).
     """
-    parts: list[bytes | str] = [cache.code_fingerprint(), site.config.model_dump_json(), repr(requests)]
-    for folder in (THEME, root / "templates", root / "static"):
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    parts += [path.as_posix(), path.read_bytes()]
-    now = site.now
-    parts.append(now.astimezone(site.config.tz).date().isoformat())
+    today = site.now.astimezone(site.config.tz).date().isoformat()
+    parts: list[bytes | str] = [static_fingerprint(site.config, root), repr(requests), today]
     for entry in site.entries:
-        item = entry.item
-        notes = [c.at for c in item.meta.corrections] + rules.change_notes(item)
-        parts += [item.fingerprint, entry.url, str(entry.withdrawn), str(entry.preview)]
-        parts.append(str(sum(at <= now for at in notes)))
-        event = getattr(item.meta, "event", None)
-        if event is not None:
-            parts.append(str((event.ends or event.starts) >= now))
-        for attachment in item.attachments:
+        parts.append(entry.key)
+        for attachment in entry.item.attachments:
             stat = (root / "content" / attachment.source).stat()
             parts.append(f"{attachment.source}:{stat.st_size}:{stat.st_mtime_ns}")
     return cache.key(*parts)

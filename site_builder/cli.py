@@ -147,7 +147,7 @@ def _build(args: argparse.Namespace, root: Path, now: datetime) -> int:
         return EXIT_PROBLEMS
     if not args.quiet and args.format == "text":
         seconds = time.perf_counter() - started
-        if not result.files:  # the build fingerprint matched: output/ was already up to date
+        if not result.manifest:  # the build fingerprint matched: output/ was already up to date
             print(
                 word("nothing changed: output/ is up to date ({seconds:.2f} s)", args.lang).format(
                     seconds=seconds

@@ -21,6 +21,7 @@ from site_builder.config import Config
 from site_builder.errors import Problem, problem
 from site_builder.fields import problems_from
 from site_builder.model import MODELS, REQUESTS_SECTION, SECTION_OF, SECTIONS, Attachment, Item
+from site_builder.rules import restricted_markers
 from site_builder.slugs import slug as slug_of
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
@@ -180,15 +181,15 @@ def parse(source: Source, config: Config, md: markdown.MarkdownIt) -> tuple[Item
         attachments=frozenset(a.name for a in source.attachments),
     )
     problems += rendered.problems
+    if meta.confidentiality != "restricted":
+        texts = [(2, split.yaml), (split.body_line, split.body)]
+        problems += restricted_markers(path, texts, config.rules.restricted_markers)
     item = Item(
         source=source.rel,
         kind=kind,
         meta=meta,
-        head=split.yaml,
-        body=split.body,
         body_line=split.body_line,
-        html=rendered.html,
-        lines=lines,
+        **Item.pack(rendered.html, lines),
         key=key,
         lang=lang,
         slug=slug,
@@ -236,9 +237,10 @@ def load(
     """
     store = store or Cache(None)
     sources, problems = discover(content_dir)
-    # What parsing depends on besides the file: time zone, languages, URL prefix.
+    # What parsing depends on besides the file: time zone, languages, URL prefix, markers.
     site = config.site
-    settings = f"{site.timezone}|{site.language}|{','.join(config.languages)}|{config.base_path}"
+    markers = "|".join(config.rules.restricted_markers)
+    settings = f"{site.timezone}|{site.language}|{','.join(config.languages)}|{config.base_path}|{markers}"
     names = [_cache_name(source, settings) for source in sources]
     results: list[tuple[Item | None, list[Problem]] | None] = [store.get("items", name) for name in names]
     todo = [(i, (sources[i], names[i])) for i, found in enumerate(results) if found is None]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import pickle
+import zlib
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -173,16 +175,19 @@ class Link:
 
 @dataclass(frozen=True)
 class Item:
-    """One parsed content file, ready for the rules and the renderers."""
+    """One parsed content file, ready for the rules and the renderers.
+
+    Kept small, since a ten-year archive holds tens of thousands: the body's checks run at
+    parse time, so only its HTML is kept, compressed, with the front matter's line map
+    packed (both are read back only when needed).
+    """
 
     source: str  # path relative to content/, with '/' separators
     kind: TypeName
     meta: Common
-    head: str  # the front matter's YAML text (lines 2 … body_line - 2 of the file)
-    body: str
     body_line: int
-    html: str  # rendered body; internal links are still `sb-ref:` placeholders
-    lines: dict[tuple, int] = field(repr=False)
+    packed_html: bytes  # zlib of the rendered body; internal links are still `sb-ref:` placeholders
+    packed_lines: bytes  # the front matter's {key path: line}, pickled
     key: str  # translation group: items with the same key are one item in several languages
     lang: str
     slug: str
@@ -191,6 +196,22 @@ class Item:
     attachments: tuple[Attachment, ...] = ()
     digest: str = ""  # approval hash of the current content
     fingerprint: str = ""  # hash of the file's bytes, attachments and parse settings (set by the loader)
+
+    @staticmethod
+    def pack(html: str, lines: dict[tuple, int]) -> dict[str, bytes]:
+        """The packed fields for this HTML and line map."""
+        return {
+            "packed_html": zlib.compress(html.encode(), 1),
+            "packed_lines": pickle.dumps(lines, pickle.HIGHEST_PROTOCOL),
+        }
+
+    @property
+    def html(self) -> str:
+        return zlib.decompress(self.packed_html).decode()
+
+    @property
+    def lines(self) -> dict[tuple, int]:
+        return pickle.loads(self.packed_lines)
 
     @property
     def title(self) -> str:
@@ -201,9 +222,10 @@ class Item:
         return self.meta.date
 
     def line(self, *loc: str | int) -> int:
+        lines = self.lines
         for end in range(len(loc), 0, -1):
-            if loc[:end] in self.lines:
-                return self.lines[loc[:end]]
+            if loc[:end] in lines:
+                return lines[loc[:end]]
         return 1
 
 

@@ -7,6 +7,7 @@ error, not a silent omission: the PR department must know.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -338,13 +339,25 @@ def plan_overdue(item: Item, config: Config, now: datetime) -> list[Problem]:
     ]
 
 
-def _markers(item: Item, markers: list[str]) -> list[Problem]:
-    if not markers or item.meta.confidentiality == "restricted":
+@functools.cache
+def _marker_pattern(markers: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(m) for m in markers) + r")(?!\w)", re.IGNORECASE)
+
+
+def restricted_markers(path: str, texts: list[tuple[int, str]], markers: list[str]) -> list[Problem]:
+    """Restricted-information markers ("ДСП") in a public item's (first line, text) parts.
+
+    Checked when the file is parsed (the front matter and body are not kept afterwards).
+    """
+    if not markers:
         return []
-    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(m) for m in markers) + r")(?!\w)", re.IGNORECASE)
+    pattern = _marker_pattern(tuple(markers))
+    folded_markers = [m.casefold() for m in markers]
     out = []
-    path = "content/" + item.source
-    for offset, text in ((2, item.head), (item.body_line, item.body)):
+    for offset, text in texts:
+        folded = text.casefold()  # a substring test first (a superset): the regex only where one occurs
+        if not any(m in folded for m in folded_markers):
+            continue
         for number, line in enumerate(text.split("\n")):
             found = pattern.search(line)
             if found:
@@ -440,7 +453,6 @@ def check(items: list[Item], config: Config, now: datetime, last_change: LastCha
             problems += _structure(item, config, days)
         if verdict.state in VISIBLE and isinstance(item.meta, MediaPlan):
             problems += plan_overdue(item, config, now)
-        problems += _markers(item, config.rules.restricted_markers)
     for item in items:
         problems += _references(item, config, by_source, verdicts)
     problems += _collisions(items)

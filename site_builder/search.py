@@ -143,13 +143,16 @@ def document(entry: Entry) -> Doc:
 def document_key(entry: Entry) -> str:
     """A cache key for `document(entry)`: everything it reads, and this code's version.
 
-    The front matter's text covers title, summary, the withdrawal and the fields of a
-    rebuttal or event; the rest is what the build made of the file: kind, language,
-    date, URL, whether it is withdrawn, the body with its links resolved, tag names.
+    A sealed entry's key (Site.seal) covers it all: the file, its URL, state and tags, and
+    the targets of its links.  Otherwise: the file's fingerprint (its bytes and the parse
+    settings: title, summary, the withdrawal, a rebuttal's or event's fields) and what the
+    build made of it.
     """
+    if entry.key:
+        return cache.key(cache.code_fingerprint(), entry.key)
     return cache.key(
         cache.code_fingerprint(),
-        entry.item.head,
+        entry.item.fingerprint,
         entry.kind,
         entry.lang,
         entry.date.isoformat(),

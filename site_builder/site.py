@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
+from site_builder import cache
 from site_builder.config import Config, Division
 from site_builder.content import item_url
 from site_builder.markdown import REF_PREFIX
 from site_builder.mediarequests import Register, Request, Tally, register
 from site_builder.model import SECTION_OF, Announcement, Item, MediaPlan, Rebuttal
-from site_builder.rules import VISIBLE, Judgement, State
+from site_builder.rules import VISIBLE, Judgement, State, change_notes
 from site_builder.slugs import slug
 
+T = TypeVar("T")
 _REF_LINK = re.compile(
     r'<a href="' + re.escape(REF_PREFIX) + r'([^"#]*)(#[^"]*)?"([^>]*)>(.*?)</a>', re.DOTALL
 )
@@ -37,16 +41,22 @@ class Entry:
     item: Item
     url: str
     withdrawn: bool
-    html: str
+    urls: dict[str, str] = field(repr=False)  # every visible URL by source (shared): links resolve to it
     updated: datetime
     tags: list[Tag]
     division: Division | None
     translations: list[Entry] = field(default_factory=list)
     preview: bool = False  # a draft or item under review: rendered only by `serve --drafts`
+    key: str = ""  # hash of everything its pages show (set by Site.seal)
 
     @property
     def meta(self):
         return self.item.meta
+
+    @property
+    def html(self) -> str:
+        """The body (none for a withdrawn item), with links to other items resolved."""
+        return "" if self.withdrawn else _resolve_refs(self.item.html, self.urls)
 
     @property
     def kind(self) -> str:
@@ -86,14 +96,44 @@ class Site:
     by_source: dict[str, Entry]
     tags: dict[str, Tag]
     media_requests: Register = field(default_factory=lambda: Register([], Tally("total"), []))
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    def memo(self, key: object, make: Callable[[], T]) -> T:
+        """A value worked out once per site (feeds, groupings): every page asks for it."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    def seal(self) -> None:
+        """Give every entry its key, once previews are marked: the inputs of its pages."""
+        own = {id(entry): cache.key(*self.entry_state(entry)) for entry in self.entries}
+        for entry in self.entries:  # an item page names its translations and their state
+            entry.key = cache.key(own[id(entry)], *(own[id(other)] for other in entry.translations))
+
+    def entry_state(self, entry: Entry) -> list[str]:
+        """What an entry's pages and feed items show, `now` included only through its effects."""
+        item, now = entry.item, self.now
+        notes = [c.at for c in item.meta.corrections] + change_notes(item)
+        parts = [item.fingerprint, entry.url, str(entry.withdrawn), str(entry.preview)]
+        parts.append(str(sum(at <= now for at in notes)))
+        event = getattr(item.meta, "event", None)
+        if event is not None:
+            parts.append(str((event.ends or event.starts) >= now))
+        parts += [f"{t.slug}={t.name}" for t in entry.tags]
+        if item.md_links:  # links to other items resolve by their state
+            parts.append(entry.html)
+        return parts
 
     def of_lang(self, lang: str) -> list[Entry]:
-        return [e for e in self.entries if e.lang == lang]
+        return self.memo(("of_lang", lang), lambda: [e for e in self.entries if e.lang == lang])
 
     def of_kind(self, kind: str, lang: str) -> list[Entry]:
-        return [e for e in self.entries if e.kind == kind and e.lang == lang]
+        return [e for e in self.of_lang(lang) if e.kind == kind]
 
     def by_division(self, lang: str) -> dict[str, list[Entry]]:
+        return self.memo(("by_division", lang), lambda: self._by_division(lang))
+
+    def _by_division(self, lang: str) -> dict[str, list[Entry]]:
         groups: dict[str, list[Entry]] = defaultdict(list)
         for entry in self.of_lang(lang):
             if entry.division:
@@ -101,6 +141,9 @@ class Site:
         return groups
 
     def by_tag(self, lang: str) -> dict[str, list[Entry]]:
+        return self.memo(("by_tag", lang), lambda: self._by_tag(lang))
+
+    def _by_tag(self, lang: str) -> dict[str, list[Entry]]:
         groups: dict[str, list[Entry]] = defaultdict(list)
         for entry in self.of_lang(lang):
             for tag in entry.tags:
@@ -108,6 +151,9 @@ class Site:
         return dict(sorted(groups.items()))
 
     def by_year(self, lang: str) -> dict[int, list[Entry]]:
+        return self.memo(("by_year", lang), lambda: self._by_year(lang))
+
+    def _by_year(self, lang: str) -> dict[int, list[Entry]]:
         groups: dict[int, list[Entry]] = defaultdict(list)
         for entry in self.of_lang(lang):
             groups[entry.date.astimezone(self.config.tz).year].append(entry)
@@ -188,7 +234,7 @@ def build_site(
             item=item,
             url=urls[item.source],
             withdrawn=withdrawn,
-            html="" if withdrawn else _resolve_refs(item.html, urls),
+            urls=urls,
             updated=updated_at(item),
             tags=[tags[slug(n) or "tag"] for n in dict.fromkeys(item.meta.tags)],
             division=config.division(item.meta.division),

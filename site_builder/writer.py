@@ -16,7 +16,7 @@ import os
 import shutil
 from pathlib import Path
 
-from site_builder.outputs import CopyFrom
+from site_builder.outputs import CopyFrom, Files, Keyed
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -64,7 +64,7 @@ def _manifest(output: Path) -> dict:
 
 
 def _previous(output: Path) -> dict[str, list]:
-    """What the last build wrote: {path: [sha1, size, mtime_ns]}; {} when unknown."""
+    """What the last build wrote: {path: [sha1, size, mtime_ns, key]}; {} when unknown."""
     files = _manifest(output).get("files")
     return files if isinstance(files, dict) else {}
 
@@ -85,65 +85,98 @@ def unchanged(output: Path, fingerprint: str) -> bool:
                 stat = os.stat(path, follow_symlinks=False)
             except OSError:
                 return False
-            if seen is None or [stat.st_size, stat.st_mtime_ns] != seen[1:]:
+            if seen is None or [stat.st_size, stat.st_mtime_ns] != seen[1:3]:
                 return False
             found += 1
     return found == len(files)
 
 
-def write(output: Path, files: dict[str, bytes | CopyFrom], fingerprint: str = "") -> int:
-    """Replace output/ with exactly these files; return how many were written.
+class Staging:
+    """A fresh directory beside output/ that files go into as they are rendered.
 
-    A file whose bytes equal what the previous build wrote (and that nobody touched since:
-    same size and mtime) is hard-linked from the previous output instead of rewritten.
+    Any process may `put` files (forked render workers write their own pages, so no page
+    travels back to the parent or waits in memory); `commit` swaps the whole tree in at
+    once, `abort` throws it away and leaves output/ as it was.  A file whose bytes equal
+    what the previous build wrote (and that nobody touched since: same size and mtime) is
+    hard-linked from the previous output instead of rewritten; a `Keyed` page whose key
+    (the hash of everything it is made from) is unchanged is linked without rendering.
     """
-    output = output.absolute()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    recover(output)
-    previous = _previous(output)
-    manifest: dict[str, list] = {}
-    staging = output.with_name(f".{output.name}.tmp-{os.getpid()}")
-    staging.mkdir()
-    made: set[Path] = {staging}
-    for rel in sorted(files):
+
+    def __init__(self, output: Path):
+        self.output = output.absolute()
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        recover(self.output)
+        self.previous = _previous(self.output)
+        self.path = self.output.with_name(f".{self.output.name}.tmp-{os.getpid()}")
+        self.path.mkdir()
+        self._made: set[Path] = {self.path}
+
+    def put(self, rel: str, data: bytes | CopyFrom | Keyed) -> list:
+        """Write one file; its manifest row [sha1, size, mtime_ns, key]."""
         if not _safe_target(rel):
             raise ValueError(f"unsafe output path {rel!r}")
-        target = staging / rel
-        if target.parent not in made:
+        target = self.path / rel
+        if target.parent not in self._made:
             target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        data = files[rel]
+            self._made.add(target.parent)
+        seen = self.previous.get(rel)
+        key = ""
+        if isinstance(data, Keyed):
+            key = data.key
+            if seen and len(seen) > 3 and seen[3] == key and _link(self.output / rel, seen, target):
+                return seen
+            data = data.render()
         if isinstance(data, CopyFrom):
             shutil.copyfile(data.path, target)
             digest = ""
         else:
             digest = hashlib.sha1(data).hexdigest()
-            if not _reuse(output / rel, previous.get(rel), digest, target):
+            if not (seen and seen[0] == digest and _link(self.output / rel, seen, target)):
                 target.write_bytes(data)
         stat = target.stat()
-        manifest[rel] = [digest, stat.st_size, stat.st_mtime_ns]
-    _fsync_tree(staging)
-    _manifest_path(output).unlink(missing_ok=True)  # describes the output about to be replaced
-    if output.exists():
-        if _exchange(staging, output):
-            shutil.rmtree(staging, ignore_errors=True)  # now holds the previous output
+        return [digest, stat.st_size, stat.st_mtime_ns, key]
+
+    def put_all(self, files: Files) -> dict[str, list]:
+        return {rel: self.put(rel, files[rel]) for rel in sorted(files)}
+
+    def commit(self, manifest: dict[str, list], fingerprint: str = "") -> None:
+        """Swap the staged tree in as output/ (atomically on Linux) and record its manifest."""
+        output, staging = self.output, self.path
+        _fsync_tree(staging)
+        _manifest_path(output).unlink(missing_ok=True)  # describes the output about to be replaced
+        if output.exists():
+            if _exchange(staging, output):
+                shutil.rmtree(staging, ignore_errors=True)  # now holds the previous output
+            else:
+                old = output.with_name(f".{output.name}.old")
+                output.rename(old)
+                staging.rename(output)
+                shutil.rmtree(old, ignore_errors=True)
         else:
-            old = output.with_name(f".{output.name}.old")
-            output.rename(old)
             staging.rename(output)
-            shutil.rmtree(old, ignore_errors=True)
-    else:
-        staging.rename(output)
-    _save_manifest(output, {"fingerprint": fingerprint, "files": manifest})
+        _save_manifest(output, {"fingerprint": fingerprint, "files": manifest})
+
+    def abort(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def write(output: Path, files: Files, fingerprint: str = "") -> int:
+    """Replace output/ with exactly these files; return how many were written."""
+    staging = Staging(output)
+    try:
+        manifest = staging.put_all(files)
+    except BaseException:
+        staging.abort()
+        raise
+    staging.commit(manifest, fingerprint)
     return len(files)
 
 
-def _reuse(old: Path, seen: list | None, digest: str, target: Path) -> bool:
-    if not seen or seen[0] != digest:
-        return False
+def _link(old: Path, seen: list, target: Path) -> bool:
+    """Hard-link the previous build's file if it is still exactly as that build left it."""
     try:
         stat = old.stat()
-        if [stat.st_size, stat.st_mtime_ns] != seen[1:]:
+        if [stat.st_size, stat.st_mtime_ns] != seen[1:3]:
             return False
         os.link(old, target)
     except OSError:

@@ -19,8 +19,9 @@ from site_builder.build import build
 NOW = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
 CONFIG = """\
 site:
-  title: "Пресс-служба"
+  title: "{title}"
   base_url: "https://press.example.org/"
+  languages: [ru, ky]
   timezone: Asia/Bishkek
   items_per_page: 3
 divisions:
@@ -34,9 +35,23 @@ rules:
   types:
     press-release: {{approval_hash: optional}}
     announcement: {{approval_hash: optional}}
+    media-plan: {{approval_hash: optional}}
 {extra}
 """
 TAGS = ["дороги", "автобусы", "культура", "бюджет", "школы"]
+ACTIONS = [
+    "add",
+    "edit",
+    "delete",
+    "rename",
+    "translate",
+    "attach",
+    "plan",
+    "template",
+    "config",
+    "time",
+    "nothing",
+]
 
 
 EVENT = """\
@@ -59,11 +74,19 @@ event:
 """
 
 
-def item(rng: random.Random, n: int) -> str:
+def item(rng: random.Random, n: int, others: list[str] = ()) -> str:
+    """A press release with random status, tags and date; sometimes withdrawn, or linking
+    to another item (whose state then decides whether the link is a link)."""
     day = rng.randint(1, 28)
     month = rng.randint(1, 12)
-    status = rng.choice(["approved", "approved", "approved", "draft", "review"])
+    status = rng.choice(["approved", "approved", "approved", "draft", "review", "withdrawn"])
     tags = rng.sample(TAGS, rng.randint(0, 3))
+    withdrawn = (
+        f'withdrawn: {{at: 2026-{month:02d}-{day:02d}T18:00, reason: "Отозвано {n}."}}\n'
+        if status == "withdrawn"
+        else ""
+    )
+    link = f"См. [другую новость]({rng.choice(others)}).\n\n" if others and rng.random() < 0.4 else ""
     return (
         "---\n"
         f'title: "Новость номер {n} — {rng.randint(0, 10**6)}"\n'
@@ -73,12 +96,75 @@ def item(rng: random.Random, n: int) -> str:
         "author: ps-transport\n"
         f"tags: [{', '.join(tags)}]\n"
         f"status: {status}\n"
+        f"{withdrawn}"
         "approval:\n"
         "  by: pr-head\n"
         f"  at: 2026-{month:02d}-{day:02d}T09:00\n"
         "---\n\n"
-        f"Текст новости {n}. {rng.random()}\n\n## Подробности\n\n- пункт\n- ещё пункт\n"
+        f"Текст новости {n}. {rng.random()}\n\n{link}## Подробности\n\n- пункт\n- ещё пункт\n"
     )
+
+
+def plan(rng: random.Random, refs: list[str]) -> str:
+    """A media plan whose entries point at items: its page shows whether each is out."""
+    rows = "".join(
+        f"  - {{date: 2026-11-{day:02d}, channel: site, outlet: Сайт, topic: Тема {day}, "
+        f"format: пресс-релиз, responsible: pr-head, status: planned, ref: {ref}}}\n"
+        for day, ref in zip(range(1, 29, 4), rng.sample(refs, min(3, len(refs))), strict=False)
+    )
+    return (
+        "---\n"
+        'title: "Медиаплан на ноябрь"\n'
+        "date: 2026-10-25T10:00\n"
+        "author: ps-transport\n"
+        "division: pr\n"
+        "status: approved\n"
+        "approval: {by: pr-head, at: 2026-10-25T09:00}\n"
+        "period: {from: 2026-11-01, to: 2026-11-30}\n"
+        f"entries:\n{rows}"
+        "---\n\nПлан публикаций.\n"
+    )
+
+
+def step(rng: random.Random, files: dict[str, str], counter: int) -> tuple[str, int]:
+    """One random editorial change to the site's files; the action and the new counter."""
+    names = sorted(n for n in files if n.startswith("content/press-releases/") and n.endswith(".md"))
+    stems = [n.removeprefix("content/press-releases/") for n in names]
+
+    # Only an item no other file links to may go away: a dangling link fails the build.
+    def linked(rel: str) -> bool:
+        marks = (f"({rel})", f"(../{rel})", f"ref: press-releases/{rel}}}")
+        return any(mark in text for text in files.values() for mark in marks)
+
+    unlinked = [n for n in names if not linked(n.removeprefix("content/press-releases/"))]
+    action = rng.choice(ACTIONS)
+    if action == "add" or not names:
+        counter += 1
+        files[f"content/press-releases/n{counter}.md"] = item(rng, counter, stems)
+    elif action == "edit":
+        files[rng.choice(names)] = item(rng, rng.randint(100, 200), stems)
+    elif action == "delete" and len(unlinked) > 1:
+        gone = rng.choice(unlinked)
+        for name in [n for n in files if n.startswith(gone.removesuffix("index.md") + "prikaz")]:
+            del files[name]
+        del files[gone]
+    elif action == "rename" and unlinked:
+        old = rng.choice(unlinked)
+        counter += 1
+        suffix = ".ky.md" if old.endswith(".ky.md") else ".md"
+        files[f"content/press-releases/renamed-{counter}{suffix}"] = files.pop(old)
+    elif action == "translate":  # a Kyrgyz version of an item: both pages link each other
+        original = rng.choice([n for n in names if not n.endswith(".ky.md")] or names)
+        files[original.replace(".ky.md", ".md").removesuffix(".md") + ".ky.md"] = item(rng, 300 + counter)
+    elif action == "attach":  # an item as a folder with a document beside it
+        counter += 1
+        folder = f"content/press-releases/doc-{counter}"
+        files[f"{folder}/index.md"] = item(rng, counter, [f"../{s}" for s in stems])
+        files[f"{folder}/prikaz.pdf"] = f"%PDF-1.4 {rng.random()}"
+    elif action == "plan":
+        refs = [n.removeprefix("content/") for n in names if n.endswith(".md")]
+        files["content/media-plans/plan.md"] = plan(rng, refs)
+    return action, counter
 
 
 def materialise(root: Path, files: dict[str, str]) -> None:
@@ -107,35 +193,25 @@ def test_incremental_build_equals_clean_build(tmp_path: Path, seed: int) -> None
         counter += 1
         files[f"content/press-releases/n{counter}.md"] = item(rng, counter)
     files["content/announcements/briefing.md"] = EVENT
-    extra = ""
+    extra, title = "", "Пресс-служба"
     now = NOW
-    for step in range(10):
-        action = rng.choice(["add", "edit", "delete", "rename", "template", "config", "nothing", "time"])
-        names = sorted(files)
-        if action == "add" or not names:
-            counter += 1
-            files[f"content/press-releases/n{counter}.md"] = item(rng, counter)
-        elif action == "edit":
-            files[rng.choice(names)] = item(rng, rng.randint(100, 200))
-        elif action == "delete" and len(names) > 1:
-            del files[rng.choice(names)]
-        elif action == "rename":
-            old = rng.choice(names)
-            counter += 1
-            files[f"content/press-releases/renamed-{counter}.md"] = files.pop(old)
-        elif action == "template":
-            files["templates/partials/footer_extra.html"] = f"<p>Шаг {step}: {rng.random()}</p>\n"
+    for number in range(12):
+        action, counter = step(rng, files, counter)
+        if action == "template":
+            files["templates/partials/footer_extra.html"] = f"<p>Шаг {number}: {rng.random()}</p>\n"
         elif action == "config":
-            extra = f"calendar:\n  country: {rng.choice(['KG', 'RU'])}\n"
+            extra = rng.choice([f"calendar:\n  country: {rng.choice(['KG', 'RU'])}\n", ""])
+            title = rng.choice(["Пресс-служба", "Пресс-служба мэрии"])
         elif action == "time":  # scheduled builds: embargoes lift, events stop being upcoming
             now += rng.choice([timedelta(minutes=rng.randint(10, 70)), timedelta(days=rng.randint(1, 40))])
         materialise(site, files)
-        (site / "config.yaml").write_text(CONFIG.format(extra=extra), encoding="utf-8")
+        (site / "config.yaml").write_text(CONFIG.format(extra=extra, title=title), encoding="utf-8")
         incremental = build(site, now, site / "output", jobs=2)
-        clean = build(site, now, tmp_path / f"clean-{step}", jobs=1, use_cache=False)
+        clean = build(site, now, tmp_path / f"clean-{number}", jobs=1, use_cache=False)
         assert incremental.ok == clean.ok, (action, [p.code for p in incremental.problems])
         if clean.ok:
-            assert tree(site / "output") == tree(tmp_path / f"clean-{step}"), f"step {step}: {action}"
+            assert tree(site / "output") == tree(tmp_path / f"clean-{number}"), f"step {number}: {action}"
+        shutil.rmtree(tmp_path / f"clean-{number}", ignore_errors=True)
 
 
 @pytest.mark.parametrize(
@@ -151,7 +227,7 @@ def test_rebuild_later_the_same_day_equals_clean_build(tmp_path: Path, first: st
     site = tmp_path / "site"
     site.mkdir()
     materialise(site, {"content/announcements/briefing.md": EVENT})
-    (site / "config.yaml").write_text(CONFIG.format(extra=""), encoding="utf-8")
+    (site / "config.yaml").write_text(CONFIG.format(extra="", title="Пресс-служба"), encoding="utf-8")
     assert build(site, datetime.fromisoformat(first), site / "output").ok
     later = datetime.fromisoformat(second)
     assert build(site, later, site / "output").ok

@@ -1,12 +1,15 @@
-"""Every kind of output file; each module has `render(site, ctx) -> dict[str, bytes | CopyFrom]`."""
+"""Every kind of output file; each module has `render(site, ctx) -> dict[str, bytes | CopyFrom | Keyed]`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
+from site_builder import cache
+from site_builder.cache import Cache
 from site_builder.site import Site
 
 
@@ -17,7 +20,19 @@ class CopyFrom:
     path: Path
 
 
-Files = dict[str, "bytes | CopyFrom"]
+@dataclass(frozen=True)
+class Keyed:
+    """A page rendered only when needed: `key` hashes everything it is made from.
+
+    When the previous build wrote the same path with the same key, the writer links that
+    file instead of calling `render`; so `key` must change whenever the bytes would.
+    """
+
+    key: str
+    render: Callable[[], bytes]
+
+
+Files = dict[str, "bytes | CopyFrom | Keyed"]
 
 
 @dataclass
@@ -26,9 +41,32 @@ class Context:
 
     root: Path
     envs: dict[str, jinja2.Environment]
+    keys: dict[str, str] = field(default_factory=dict)  # per language: see build.page_keys
+    store: Cache | None = None  # the build cache, for fragments that outlive a build
 
     def env(self, lang: str) -> jinja2.Environment:
         return self.envs[lang]
+
+    def page(self, lang: str, parts: list[str], render: Callable[[], bytes]) -> Keyed | bytes:
+        """A page keyed by its language's inputs and `parts`; rendered now when keys are off."""
+        if lang not in self.keys:
+            return render()
+        return Keyed(cache.key(self.keys[lang], *parts), render)
+
+    def fragments(self, bucket: str, lang: str, wanted: dict[str, Callable[[], bytes]]) -> dict[str, bytes]:
+        """Pieces of output by their key (`wanted`: key → how to make it), kept in the cache.
+
+        A language's pieces of one kind are one cache entry, rewritten with just the
+        current pieces when any is new; without keys or a cache everything is made.
+        """
+        if self.store is None or lang not in self.keys:
+            return {key: make() for key, make in wanted.items()}
+        name = cache.key(bucket, self.keys[lang])
+        known: dict[str, bytes] = self.store.get(bucket, name) or {}
+        found = {key: known[key] if key in known else make() for key, make in wanted.items()}
+        if found.keys() != known.keys():
+            self.store.put(bucket, name, found)
+        return found
 
 
 def lang_prefix(site: Site, lang: str) -> str:

@@ -10,6 +10,7 @@ comes from content (the entry's updated time), never from the clock.
 from __future__ import annotations
 
 from datetime import UTC
+from functools import partial
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
@@ -96,8 +97,12 @@ def render(site: Site, ctx: Context) -> Files:
         found = events(site, lang)
         gettext = translations(lang, "ui").gettext
         prefix = lang_prefix(site, lang) + "calendar/"
-        # Each event is in three calendars (all, its kind, its own): serialise it once.
-        ical = {entry.url: vevent(site, entry, lang).to_ical() for entry in found}
+        # Each event is in three calendars (all, its kind, its own): serialise it once, and
+        # only when it changed (the cache keeps each event's bytes under its entry's key).
+        made = ctx.fragments(
+            "ical", lang, {e.key or e.url: partial(_serialise, site, e, lang) for e in found}
+        )
+        ical = {entry.url: made[entry.key or entry.url] for entry in found}
         out[prefix + "events.ics"] = build_calendar(site, found, gettext("All events"), lang, ical)
         for kind, title in KINDS.items():
             of_kind = [e for e in found if e.meta.event.kind == kind]
@@ -106,8 +111,13 @@ def render(site: Site, ctx: Context) -> Files:
                     site, of_kind, gettext(title), lang, ical
                 )
         for entry in found:
-            out[event_ics_path(site, entry)] = build_calendar(site, [entry], entry.title, lang, ical)
+            own = partial(build_calendar, site, [entry], entry.title, lang, ical)
+            out[event_ics_path(site, entry)] = ctx.page(lang, ["ics", entry.key], own)
     return out
+
+
+def _serialise(site: Site, entry: Entry, lang: str) -> bytes:
+    return vevent(site, entry, lang).to_ical()
 
 
 def build_calendar(site: Site, entries: list[Entry], title: str, lang: str, ical: dict[str, bytes]) -> bytes:

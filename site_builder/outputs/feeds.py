@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 
 from feedgen.feed import FeedGenerator
 from lxml import etree
@@ -36,7 +37,11 @@ class FeedSpec:
 
 
 def feed_specs(site: Site, lang: str) -> list[FeedSpec]:
-    """Every feed of a language, in a stable order."""
+    """Every feed of a language, in a stable order (worked out once per site and language)."""
+    return site.memo(("feed_specs", lang), lambda: _feed_specs(site, lang))
+
+
+def _feed_specs(site: Site, lang: str) -> list[FeedSpec]:
     gettext = translations(lang, "ui").gettext
     entries = site.of_lang(lang)
     specs = [FeedSpec("all", gettext("All publications"), entries, lang, "all")]
@@ -58,6 +63,19 @@ def feed_url(site: Site, spec: FeedSpec, fmt: str) -> str:
 
 def feed_links(site: Site, lang: str) -> list[dict]:
     """Feeds for <link rel="alternate"> and the subscribe page."""
+    return site.memo(("feed_links", lang), lambda: _feed_links(site, lang))
+
+
+def page_feeds(site: Site, lang: str) -> list[dict]:
+    """The feeds every page of a language links to: `feed_links` without the counts, so a
+    page changes only when a feed comes or goes, not with every publication."""
+    return site.memo(
+        ("page_feeds", lang),
+        lambda: [{k: v for k, v in link.items() if k != "count"} for link in feed_links(site, lang)],
+    )
+
+
+def _feed_links(site: Site, lang: str) -> list[dict]:
     links = []
     for spec in feed_specs(site, lang):
         links.append(
@@ -77,11 +95,17 @@ def render(site: Site, ctx: Context) -> Files:
     out: Files = {}
     for lang in site.config.languages:
         for spec in feed_specs(site, lang):
-            rss, atom = build_feed(site, spec)
             base = f"{lang_prefix(site, lang)}feeds/{spec.stem}"
-            out[f"{base}.rss.xml"] = rss
-            out[f"{base}.atom.xml"] = atom
+            both = partial(build_feed, site, spec)
+            parts = feed_parts(site, spec)
+            out[f"{base}.rss.xml"] = ctx.page(lang, ["rss", *parts], lambda both=both: both()[0])
+            out[f"{base}.atom.xml"] = ctx.page(lang, ["atom", *parts], lambda both=both: both()[1])
     return out
+
+
+def feed_parts(site: Site, spec: FeedSpec) -> list[str]:
+    """What a feed file is made of besides its language's settings: its name and entries."""
+    return [spec.stem, spec.title, *(e.key for e in spec.entries[: site.config.site.feed_size])]
 
 
 def entry_html(site: Site, entry: Entry, lang: str) -> str:

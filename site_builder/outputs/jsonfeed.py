@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
 from site_builder.outputs import Context, Files, lang_prefix
-from site_builder.outputs.feeds import FeedSpec, entry_html, feed_specs
+from site_builder.outputs.feeds import FeedSpec, entry_html, feed_parts, feed_specs
 from site_builder.site import Site
 
 VERSION = "https://jsonfeed.org/version/1.1"
@@ -19,7 +20,10 @@ def render(site: Site, ctx: Context) -> Files:
     out: Files = {}
     for lang in site.config.languages:
         for spec in feed_specs(site, lang):
-            out[f"{lang_prefix(site, lang)}feeds/{spec.stem}.json"] = build_json_feed(site, spec)
+            render = partial(build_json_feed, site, spec)
+            out[f"{lang_prefix(site, lang)}feeds/{spec.stem}.json"] = ctx.page(
+                lang, ["json", *feed_parts(site, spec)], render
+            )
     return out
 
 

@@ -6,7 +6,7 @@ from site_builder.i18n import translations
 from site_builder.outputs import Context, Files, lang_prefix
 from site_builder.outputs.calendars import calendar_links
 from site_builder.outputs.changes import changes_url
-from site_builder.outputs.feeds import feed_links, feed_specs
+from site_builder.outputs.feeds import feed_links, feed_specs, page_feeds
 from site_builder.outputs.jsonfeed import json_feed_url
 from site_builder.outputs.opendata import data_links
 from site_builder.render import render as template
@@ -58,7 +58,7 @@ def render(site: Site, ctx: Context) -> Files:
         env = ctx.env(lang)
         prefix = lang_prefix(site, lang)
         base = site.config.base_path + prefix
-        common = {"feeds": feed_links(site, lang), "base": base, "prefix": prefix, "site_data": site}
+        common = {"feeds": page_feeds(site, lang), "base": base, "prefix": prefix, "site_data": site}
         links = subscriptions(site, lang)
         plan = site.current_plan(lang)
         out[f"{prefix}press-centre/index.html"] = template(

@@ -8,7 +8,7 @@ from functools import partial
 from math import ceil
 
 from site_builder.outputs import Context, Files, lang_prefix
-from site_builder.outputs.feeds import feed_links
+from site_builder.outputs.feeds import page_feeds
 from site_builder.render import render as template
 from site_builder.site import Entry, Site, plan_rows
 
@@ -53,24 +53,37 @@ def paginate(
     first_url = site.config.base_path + rel
     out: Files = {}
     env = ctx.env(lang)
+    # What the page shows besides its entries: the listing's own parameters (an object
+    # such as a division by its repr, which covers its names).
+    own = [layout, rel, str(count), str(len(entries))]
+    own += [f"{name}={value!r}" for name, value in sorted(context.items()) if name not in COMMON]
     for number in range(1, count + 1):
         pager = Pager(number, count, first_url)
         path = rel if number == 1 else f"{rel}page/{number}/"
         chunk = entries[(number - 1) * per : number * per]
-        out[path + "index.html"] = template(
-            env, layout, entries=chunk, pager=pager, total=len(entries), page_url=pager.url(number), **context
+        render = partial(
+            template,
+            env,
+            layout,
+            entries=chunk,
+            pager=pager,
+            total=len(entries),
+            page_url=pager.url(number),
+            **context,
         )
+        out[path + "index.html"] = ctx.page(lang, [*own, str(number), *(e.key for e in chunk)], render)
     return out
 
 
 ITEM_CHUNK = 250  # item pages per task: small enough to spread over the cores evenly
+COMMON = {"feeds", "base", "prefix", "site_data"}  # the same on every page of a language
 
 
 def tasks(site: Site, ctx: Context) -> list[Callable[[], Files]]:
     """Independent pieces of work, so the orchestrator can spread them over processes."""
     out: list[Callable[[], Files]] = []
     for lang in site.config.languages:
-        out.append(partial(_listings, site, ctx, lang))
+        out += [partial(listing, site, ctx, lang) for listing in LISTINGS]
         entries = site.of_lang(lang)
         for start in range(0, len(entries), ITEM_CHUNK):
             out.append(partial(_item_pages, site, ctx, lang, entries[start : start + ITEM_CHUNK]))
@@ -87,7 +100,7 @@ def render(site: Site, ctx: Context) -> Files:
 def _common(site: Site, lang: str) -> dict:
     prefix = lang_prefix(site, lang)
     base = site.config.base_path + prefix
-    return {"feeds": feed_links(site, lang), "base": base, "prefix": prefix, "site_data": site}
+    return {"feeds": page_feeds(site, lang), "base": base, "prefix": prefix, "site_data": site}
 
 
 def _item_pages(site: Site, ctx: Context, lang: str, entries: list[Entry]) -> Files:
@@ -96,14 +109,18 @@ def _item_pages(site: Site, ctx: Context, lang: str, entries: list[Entry]) -> Fi
     out: Files = {}
     for entry in entries:
         rel = entry.url[len(site.config.base_path) :]
-        extra = {"plan_rows": plan_rows(entry, site)} if entry.kind == "media-plan" else {}
-        out[rel + "index.html"] = template(
-            env, f"{entry.kind}.html", entry=entry, page_url=entry.url, **extra, **common
-        )
+        name = f"{entry.kind}.html"
+        extra, parts = {}, [name, entry.key]
+        if entry.kind == "media-plan":  # a plan shows the state of the items it plans
+            rows = extra["plan_rows"] = plan_rows(entry, site)
+            parts += [f"{row['state']}:{row['target'].key if row['target'] else ''}" for row in rows]
+        render = partial(template, env, name, entry=entry, page_url=entry.url, **extra, **common)
+        out[rel + "index.html"] = ctx.page(lang, parts, render)
     return out
 
 
-def _listings(site: Site, ctx: Context, lang: str) -> Files:
+def _home(site: Site, ctx: Context, lang: str) -> Files:
+    """Home, the index pages with counts, subscribe and 404: few pages, always rendered."""
     env = ctx.env(lang)
     common = _common(site, lang)
     prefix, base = common["prefix"], common["base"]
@@ -120,18 +137,6 @@ def _listings(site: Site, ctx: Context, lang: str) -> Files:
         page_url=base,
         **common,
     )
-    for kind, section in SECTIONS.items():
-        out |= paginate(
-            ctx,
-            site,
-            lang,
-            f"{prefix}{section}/",
-            site.of_kind(kind, lang),
-            "list.html",
-            heading=KIND_TITLES[kind],
-            kind=kind,
-            **common,
-        )
     divisions = site.by_division(lang)
     listed = [d for d in site.config.divisions if d.id in divisions]
     out[f"{prefix}divisions/index.html"] = template(
@@ -142,19 +147,6 @@ def _listings(site: Site, ctx: Context, lang: str) -> Files:
         page_url=f"{base}divisions/",
         **common,
     )
-    for division in listed:
-        out |= paginate(
-            ctx,
-            site,
-            lang,
-            f"{prefix}divisions/{division.id}/",
-            divisions[division.id],
-            "list.html",
-            heading=division.names.get(lang, division.name),
-            kind="division",
-            division=division,
-            **common,
-        )
     tags = site.by_tag(lang)
     out[f"{prefix}tags/index.html"] = template(
         env,
@@ -163,19 +155,6 @@ def _listings(site: Site, ctx: Context, lang: str) -> Files:
         page_url=f"{base}tags/",
         **common,
     )
-    for slug, tagged in tags.items():
-        out |= paginate(
-            ctx,
-            site,
-            lang,
-            f"{prefix}tags/{slug}/",
-            tagged,
-            "list.html",
-            heading=site.tags[slug].name,
-            kind="tag",
-            tag=site.tags[slug],
-            **common,
-        )
     years = site.by_year(lang)
     out[f"{prefix}archive/index.html"] = template(
         env,
@@ -184,12 +163,80 @@ def _listings(site: Site, ctx: Context, lang: str) -> Files:
         page_url=f"{base}archive/",
         **common,
     )
-    for year, dated in years.items():
+    out[f"{prefix}subscribe/index.html"] = template(
+        env, "subscribe.html", page_url=f"{base}subscribe/", **common
+    )
+    if not prefix:
+        out["404.html"] = template(env, "404.html", page_url=f"{base}404.html", **common)
+    return out
+
+
+def _sections(site: Site, ctx: Context, lang: str) -> Files:
+    common = _common(site, lang)
+    out: Files = {}
+    for kind, section in SECTIONS.items():
         out |= paginate(
             ctx,
             site,
             lang,
-            f"{prefix}archive/{year}/",
+            f"{common['prefix']}{section}/",
+            site.of_kind(kind, lang),
+            "list.html",
+            heading=KIND_TITLES[kind],
+            kind=kind,
+            **common,
+        )
+    return out
+
+
+def _divisions(site: Site, ctx: Context, lang: str) -> Files:
+    common = _common(site, lang)
+    out: Files = {}
+    divisions = site.by_division(lang)
+    for division in (d for d in site.config.divisions if d.id in divisions):
+        out |= paginate(
+            ctx,
+            site,
+            lang,
+            f"{common['prefix']}divisions/{division.id}/",
+            divisions[division.id],
+            "list.html",
+            heading=division.names.get(lang, division.name),
+            kind="division",
+            division=division,
+            **common,
+        )
+    return out
+
+
+def _tags(site: Site, ctx: Context, lang: str) -> Files:
+    common = _common(site, lang)
+    out: Files = {}
+    for slug, tagged in site.by_tag(lang).items():
+        out |= paginate(
+            ctx,
+            site,
+            lang,
+            f"{common['prefix']}tags/{slug}/",
+            tagged,
+            "list.html",
+            heading=site.tags[slug].name,
+            kind="tag",
+            tag=site.tags[slug],
+            **common,
+        )
+    return out
+
+
+def _years(site: Site, ctx: Context, lang: str) -> Files:
+    common = _common(site, lang)
+    out: Files = {}
+    for year, dated in site.by_year(lang).items():
+        out |= paginate(
+            ctx,
+            site,
+            lang,
+            f"{common['prefix']}archive/{year}/",
             dated,
             "list.html",
             heading=str(year),
@@ -197,9 +244,7 @@ def _listings(site: Site, ctx: Context, lang: str) -> Files:
             year=year,
             **common,
         )
-    out[f"{prefix}subscribe/index.html"] = template(
-        env, "subscribe.html", page_url=f"{base}subscribe/", **common
-    )
-    if not prefix:
-        out["404.html"] = template(env, "404.html", page_url=f"{base}404.html", **common)
     return out
+
+
+LISTINGS = (_home, _sections, _divisions, _tags, _years)
