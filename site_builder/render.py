@@ -52,6 +52,7 @@ def environment(
         trim_blocks=True,
         lstrip_blocks=True,
         bytecode_cache=_bytecode_cache(bytecode),
+        auto_reload=False,  # a build renders with the templates it started with
     )
     ui = translations(lang, "ui")
     env.install_gettext_translations(ui, newstyle=True)  # type: ignore[attr-defined]
@@ -87,7 +88,27 @@ def environment(
         filesize=lambda size: _filesize(size, lang, locale),
     )
     env.globals.update(config=config, site=config.site, lang=lang, url=lambda p="": config.base_path + p)
+    env.globals["card"] = _memo_card(env)
     return env
+
+
+def _memo_card(env: jinja2.Environment) -> Callable[..., Markup]:
+    """macros.html's `card`, rendered once per entry and heading level.
+
+    An entry's card is on every listing it belongs to (its section, division, year and
+    tags): the macro sees only its arguments and the environment's globals, so the
+    HTML is the same each time.
+    """
+    memo: dict[tuple[str, int], Markup] = {}
+
+    def card(entry: object, level: int = 3) -> Markup:
+        key = (entry.url, level)  # type: ignore[attr-defined]
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = Markup(env.get_template("macros.html").module.card(entry, level))  # type: ignore[attr-defined]
+        return found
+
+    return card
 
 
 LOCALES = {"ky": "ky_KG", "ru": "ru_RU", "en": "en_GB"}
