@@ -1,4 +1,4 @@
-"""The persistent build cache (`.site-cache/`): parsed items and search bundles by content hash.
+"""The persistent build cache (`.site-cache/`): parsed items, calendar events and search records.
 
 Every entry is keyed by a hash of everything that could change it — the file's bytes and
 attachments, the settings, and the generator's own code — so a stale entry is never
