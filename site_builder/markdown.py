@@ -3,6 +3,11 @@
 Raw HTML is never passed through (markdown-it's `html` option is off, so it shows as
 text); links are checked here rather than by markdown-it's validateLink, which drops
 bad links silently — an editor must be told, with the line.
+
+A body that needs no line — no problem, no image, no link to another item — is rendered
+by markdown-it-pyrs (Rust, ~10x faster) where markdown_rs vouches that its HTML is
+markdown-it-py's; its links are rewritten as here.  Everything else, and every body
+when pyrs is not installed, goes through markdown-it-py, whose tokens carry lines.
 """
 
 from __future__ import annotations
@@ -11,28 +16,40 @@ import posixpath
 import re
 from dataclasses import dataclass
 from html import unescape
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
+from site_builder import markdown_rs
 from site_builder.errors import Problem, problem
 from site_builder.model import Link
 from site_builder.slugs import slug
 
+if TYPE_CHECKING:
+    import markdown_it_pyrs
+
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 REF_PREFIX = "sb-ref:"
-_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+_SCHEME = re.compile(r"[a-z][a-z0-9+.\-]*")
+_BLANKS = dict.fromkeys([*range(33), 127])  # control characters and spaces, which browsers skip
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]*)?/?\s*>")
 
 
-def make_parser() -> MarkdownIt:
-    """The one markdown-it set-up: CommonMark + tables + strikethrough, no raw HTML."""
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+class Parser(MarkdownIt):
+    """markdown-it-py set up for bodies, with markdown-it-pyrs (`fast`) when installed."""
+
+    fast: markdown_it_pyrs.MarkdownIt | None
+
+
+def make_parser() -> Parser:
+    """The one set-up: CommonMark + tables + strikethrough, no raw HTML."""
+    md = Parser("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
-    md.validateLink = lambda url: True  # checked in _check_links, with the editor's line
-    md.add_render_rule("table_open", lambda *a: '<div class="table-wrap" tabindex="0"><table>\n')
-    md.add_render_rule("table_close", lambda *a: "</table></div>\n")
+    md.validateLink = lambda url: True  # checked in _check_link, with the editor's line
+    md.fast = markdown_rs.make()
     return md
 
 
@@ -47,14 +64,13 @@ class Rendered:
 
 def scheme_of(url: str) -> str | None:
     """The scheme a browser would see, seeing through case, entities, escapes and blanks."""
-    cleaned = unquote(unescape(url))
-    cleaned = "".join(ch for ch in cleaned if ord(ch) > 32 and ord(ch) != 127).lower()
-    match = _SCHEME.match(cleaned)
-    return match.group(1) if match else None
+    head, colon, _ = unquote(unescape(url)).partition(":")
+    match = _SCHEME.fullmatch(head.translate(_BLANKS).lower()) if colon else None
+    return match.group(0) if match else None
 
 
 def render(
-    md: MarkdownIt,
+    md: Parser,
     body: str,
     *,
     path: str,
@@ -64,21 +80,39 @@ def render(
     attachments: frozenset[str],
 ) -> Rendered:
     """Render a body; `item_dir` is the item's folder under content/, `item_url` its page URL."""
+    fast = _render_fast(md, body, item_dir=item_dir, item_url=item_url, attachments=attachments)
+    if fast is not None:
+        return fast
+    return _render_slow(
+        md,
+        body,
+        path=path,
+        body_line=body_line,
+        item_dir=item_dir,
+        item_url=item_url,
+        attachments=attachments,
+    )
+
+
+def _render_slow(
+    md: MarkdownIt,
+    body: str,
+    *,
+    path: str,
+    body_line: int,
+    item_dir: str,
+    item_url: str,
+    attachments: frozenset[str],
+) -> Rendered:
+    """Render with markdown-it-py, whose token maps give every problem its line."""
     tokens = md.parse(body, {})
     problems: list[Problem] = []
     md_links: list[Link] = []
     images: list[Link] = []
-    headings: list[tuple[int, str, str]] = []
-    used_ids: set[str] = set()
     line = body_line
-    for index, token in enumerate(tokens):
+    for token in tokens:
         if token.map:
             line = body_line + token.map[0]
-        if token.type == "heading_open":
-            text = tokens[index + 1].content if index + 1 < len(tokens) else ""
-            anchor = _unique(slug(text) or "section", used_ids)
-            token.attrSet("id", anchor)
-            headings.append((int(token.tag[1]), anchor, text))
         if token.type != "inline" or not token.children:
             continue
         inline_line = line
@@ -99,15 +133,7 @@ def render(
                     if not "".join(c.content for c in child.children or []).strip():
                         problems.append(problem(path, inline_line, "error", "IMAGE_NO_ALT"))
     html = md.renderer.render(tokens, md.options, {})
-    return Rendered(html, tuple(md_links), tuple(images), tuple(problems), tuple(headings))
-
-
-def _unique(anchor: str, used: set[str]) -> str:
-    candidate, n = anchor, 2
-    while candidate in used:
-        candidate, n = f"{anchor}-{n}", n + 1
-    used.add(candidate)
-    return candidate
+    return _finish(html, md_links, images, problems)
 
 
 def _check_link(
@@ -121,28 +147,97 @@ def _check_link(
     problems: list[Problem],
     md_links: list[Link],
 ) -> None:
-    url = str(token.attrGet(attr) or "")
+    target = _resolve(str(token.attrGet(attr) or ""), item_dir, item_url, attachments)
+    if target.code:
+        problems.append(problem(path, line, "error", target.code, **target.details))
+    if target.md_file:
+        md_links.append(Link(target.md_file, line))
+    token.attrSet(attr, target.url)
+
+
+class _Target(NamedTuple):
+    """What a link's URL becomes, and what must be reported with its line."""
+
+    url: str
+    code: str | None = None  # UNSAFE_LINK or BROKEN_LINK
+    details: dict[str, str] = {}  # noqa: RUF012 (never mutated)
+    md_file: str | None = None  # another item, checked by the rules once all are loaded
+
+
+def _resolve(url: str, item_dir: str, item_url: str, attachments: frozenset[str]) -> _Target:
+    """Decide a link or image URL: kept, pointed at an attachment or item, or refused."""
     scheme = scheme_of(url)
     if scheme is not None:
         if scheme not in SAFE_SCHEMES:
-            problems.append(problem(path, line, "error", "UNSAFE_LINK", url=url[:80], scheme=scheme))
-            token.attrSet(attr, "#")
-        return
+            return _Target("#", "UNSAFE_LINK", {"url": url[:80], "scheme": scheme})
+        return _Target(url)
     if url.startswith(("#", "/", "?")) or not url:
-        return
+        return _Target(url)
     parts = urlsplit(url)
     target = posixpath.normpath(posixpath.join(item_dir, unquote(parts.path)))
     if target.startswith("../") or target == "..":
-        problems.append(problem(path, line, "error", "BROKEN_LINK", target=url[:120]))
-        token.attrSet(attr, "#")
-        return
+        return _Target("#", "BROKEN_LINK", {"target": url[:120]})
     if target.endswith(".md"):
-        md_links.append(Link(target, line))
-        token.attrSet(attr, REF_PREFIX + target + (f"#{parts.fragment}" if parts.fragment else ""))
-        return
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        return _Target(REF_PREFIX + target + fragment, md_file=target)
     name = unquote(parts.path)
     if "/" not in name and name in attachments:
-        token.attrSet(attr, item_url + name)
-        return
-    problems.append(problem(path, line, "error", "BROKEN_LINK", target=url[:120]))
-    token.attrSet(attr, "#")
+        return _Target(item_url + name)
+    return _Target("#", "BROKEN_LINK", {"target": url[:120]})
+
+
+# In pyrs's HTML: links, checked and rewritten as in _check_link, and images, which need
+# their line; and text like a tag, which needs its line too (RAW_HTML) — unless in code,
+# which shows tags as written, or in an attribute.
+_LINK_OR_IMAGE = re.compile(r'<a href="(?P<href>[^"]*)"|<img ')
+_TAG_TEXT = re.compile(r"<code[^>]*>[^<]*</code>|<[^>]*>|(&lt;\s*/?\s*[a-zA-Z])")
+
+
+def _render_fast(
+    md: Parser, body: str, *, item_dir: str, item_url: str, attachments: frozenset[str]
+) -> Rendered | None:
+    """Render with pyrs and rewrite its URLs; None if anything needs a line, or pyrs differs."""
+    html = markdown_rs.render(md.fast, body) if md.fast else None
+    if html is None or ("&lt;" in html and any(match[1] for match in _TAG_TEXT.finditer(html))):
+        return None
+    parts, done = [], 0
+    for match in _LINK_OR_IMAGE.finditer(html):
+        if match["href"] is None:
+            return None
+        target = _resolve(unescape(match["href"]), item_dir, item_url, attachments)
+        if target.code or target.md_file:
+            return None
+        parts += [html[done : match.start("href")], escapeHtml(target.url)]
+        done = match.end("href")
+    parts.append(html[done:])
+    return _finish("".join(parts), [], [], [])
+
+
+_FINISH = re.compile(r"<(/?)table>\n|<h([1-6])>(.*?)</h\2>", re.DOTALL)
+_ELEMENT = re.compile(r"<[^>]*>")
+
+
+def _finish(html: str, md_links: list[Link], images: list[Link], problems: list[Problem]) -> Rendered:
+    """Wrap tables for scrolling and give headings ids from their text, for both renderers."""
+    headings: list[tuple[int, str, str]] = []
+    used_ids: set[str] = set()
+
+    def finish(match: re.Match[str]) -> str:
+        close, level, inner = match.groups()
+        if level is None:
+            return "</table></div>\n" if close else '<div class="table-wrap" tabindex="0"><table>\n'
+        text = unescape(_ELEMENT.sub("", inner))
+        anchor = _unique(slug(text) or "section", used_ids)
+        headings.append((int(level), anchor, text))
+        return f'<h{level} id="{anchor}">{inner}</h{level}>'
+
+    html = _FINISH.sub(finish, html)
+    return Rendered(html, tuple(md_links), tuple(images), tuple(problems), tuple(headings))
+
+
+def _unique(anchor: str, used: set[str]) -> str:
+    candidate, n = anchor, 2
+    while candidate in used:
+        candidate, n = f"{anchor}-{n}", n + 1
+    used.add(candidate)
+    return candidate
