@@ -39,16 +39,19 @@ class Result:
 CACHE_DIR = ".site-cache"
 
 
-def check(root: Path, now: datetime, jobs: int | None = None, use_cache: bool = True) -> Result:
+def check(
+    root: Path, now: datetime, jobs: int | None = None, use_cache: bool = True, store: Cache | None = None
+) -> Result:
     """Load and judge everything; write nothing.
 
-    Parsed items are cached in ROOT/.site-cache by content hash (safe to delete).
+    Parsed items are cached in ROOT/.site-cache by content hash (safe to delete);
+    `store` is that cache when the caller keeps one between builds (the preview server).
     """
     try:
         config = load_config(root)
     except SiteError as exc:
         return Result(exc.problems)
-    store = Cache(root / CACHE_DIR if use_cache else None)
+    store = store or Cache(root / CACHE_DIR if use_cache else None)
     items, problems = content.load(root / "content", config, jobs, store)
     judgement = rules.check(items, config, now, gitverify.last_change(root))
     problems += judgement.problems
@@ -124,14 +127,19 @@ def build(
     progress: Progress = _silent,
     jobs: int | None = None,
     use_cache: bool = True,
+    store: Cache | None = None,
+    in_place: bool = False,
 ) -> Result:
     """Check, then render into output/ atomically; on any error output/ stays as it was.
 
     `preview` (only `serve --drafts`, into a temporary folder) also renders drafts and
     items under review, each marked so its page carries the "not published" banner.
+    `store` and `in_place` are for the preview server: a cache it keeps in memory between
+    builds, and its own folder updated file by file instead of swapped whole.
     """
     progress(0, STAGES, "check")
-    result = check(root, now, jobs, use_cache)
+    store = store or Cache(root / CACHE_DIR if use_cache else None)
+    result = check(root, now, jobs, use_cache, store)
     if not result.ok or result.config is None or result.judgement is None:
         return result
     items, judgement, drafts = result.items, result.judgement, set[str]()
@@ -146,9 +154,8 @@ def build(
     if fingerprint and writer.unchanged(target, fingerprint):
         progress(STAGES, STAGES, "done")
         return result  # same inputs, same time-dependent state, output untouched: nothing to do
-    staging = writer.Staging(target)
+    staging = writer.Staging(target, in_place)
     try:
-        store = Cache(root / CACHE_DIR if use_cache else None)
         result.manifest = render_site(site, root, staging, progress, jobs, store)
     except SiteError as exc:
         staging.abort()

@@ -38,10 +38,17 @@ def key(*parts: bytes | str) -> str:
 
 
 class Cache:
-    """A folder of pickled values in buckets ('items', 'search', …); `None` folder = off."""
+    """A folder of pickled values in buckets ('items', 'search', …); `None` folder = off.
 
-    def __init__(self, folder: Path | None):
+    `memory` (a long-running process: the preview server) also keeps every value it read
+    or wrote, so a rebuild does not unpickle thousands of unchanged items again; `sweep`
+    forgets those the last build did not use.
+    """
+
+    def __init__(self, folder: Path | None, memory: bool = False):
         self.folder = folder
+        self.memory: dict[tuple[str, str], Any] | None = {} if memory and folder else None
+        self._used: set[tuple[str, str]] = set()
 
     def _path(self, bucket: str, name: str) -> Path:
         assert self.folder is not None
@@ -50,15 +57,25 @@ class Cache:
     def get(self, bucket: str, name: str) -> Any | None:
         if self.folder is None:
             return None
+        if self.memory is not None:
+            self._used.add((bucket, name))
+            if (bucket, name) in self.memory:
+                return self.memory[bucket, name]
         try:
             with open(self._path(bucket, name), "rb") as handle:
-                return pickle.load(handle)
+                value = pickle.load(handle)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError):
             return None
+        if self.memory is not None:
+            self.memory[bucket, name] = value
+        return value
 
     def put(self, bucket: str, name: str, value: Any) -> None:
         if self.folder is None:
             return
+        if self.memory is not None:
+            self.memory[bucket, name] = value
+            self._used.add((bucket, name))
         path = self._path(bucket, name)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -68,3 +85,10 @@ class Cache:
             os.replace(temporary, path)
         except OSError:
             pass  # a cache that cannot be written is only a slower build
+
+    def sweep(self) -> None:
+        """Forget the values kept in memory that were not used since the last sweep."""
+        if self.memory is not None:
+            for stale in self.memory.keys() - self._used:
+                del self.memory[stale]
+            self._used = set()

@@ -29,7 +29,8 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from site_builder import report
-from site_builder.build import build
+from site_builder.build import CACHE_DIR, build
+from site_builder.cache import Cache
 from site_builder.i18n import words
 
 EVENTS = "/__sb/events"
@@ -274,6 +275,7 @@ class Preview:
         self.texts = words(TEXTS, lang)
         self.pending = threading.Event()
         self.last_change = 0.0
+        self.store = Cache(root / CACHE_DIR, memory=True)
 
     def poke(self) -> None:
         self.last_change = time.monotonic()
@@ -292,8 +294,18 @@ class Preview:
     def rebuild(self) -> bool:
         started = time.perf_counter()
         try:
-            # jobs=1: never fork from this multi-threaded server process
-            result = build(self.root, self.clock(), self.site_dir, preview=self.drafts, jobs=1)
+            # jobs=1: never fork from this multi-threaded server process; the folder is the
+            # server's own, updated in place; parsed items stay in memory between builds.
+            result = build(
+                self.root,
+                self.clock(),
+                self.site_dir,
+                preview=self.drafts,
+                jobs=1,
+                store=self.store,
+                in_place=True,
+            )
+            self.store.sweep()
         except Exception as exc:  # a bug must not stop the preview: it is shown, not hidden
             print(traceback.format_exc(), file=sys.stderr, flush=True)
             detail = f"{self.texts['crash']}: {type(exc).__name__}: {exc}"

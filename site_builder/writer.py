@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from site_builder.outputs import CopyFrom, Files, Keyed
@@ -100,15 +101,24 @@ class Staging:
     what the previous build wrote (and that nobody touched since: same size and mtime) is
     hard-linked from the previous output instead of rewritten; a `Keyed` page whose key
     (the hash of everything it is made from) is unchanged is linked without rendering.
+
+    `in_place` (the preview server's own folder, which nobody else reads as a whole)
+    updates output/ itself: unchanged files are not touched at all, changed ones are
+    replaced one by one, and `commit` removes what the new build no longer has.
     """
 
-    def __init__(self, output: Path):
+    def __init__(self, output: Path, in_place: bool = False):
         self.output = output.absolute()
+        self.in_place = in_place
         self.output.parent.mkdir(parents=True, exist_ok=True)
         recover(self.output)
         self.previous = _previous(self.output)
-        self.path = self.output.with_name(f".{self.output.name}.tmp-{os.getpid()}")
-        self.path.mkdir()
+        if in_place:
+            self.path = self.output
+            self.path.mkdir(exist_ok=True)
+        else:
+            self.path = self.output.with_name(f".{self.output.name}.tmp-{os.getpid()}")
+            self.path.mkdir()
         self._made: set[Path] = {self.path}
 
     def put(self, rel: str, data: bytes | CopyFrom | Keyed) -> list:
@@ -123,18 +133,33 @@ class Staging:
         key = ""
         if isinstance(data, Keyed):
             key = data.key
-            if seen and len(seen) > 3 and seen[3] == key and _link(self.output / rel, seen, target):
+            if seen and len(seen) > 3 and seen[3] == key and self._keep(rel, seen, target):
                 return seen
             data = data.render()
         if isinstance(data, CopyFrom):
-            shutil.copyfile(data.path, target)
             digest = ""
+            self._replace(target, lambda temporary: shutil.copyfile(data.path, temporary))
         else:
             digest = hashlib.sha1(data).hexdigest()
-            if not (seen and seen[0] == digest and _link(self.output / rel, seen, target)):
-                target.write_bytes(data)
+            if seen and seen[0] == digest and self._keep(rel, seen, target):
+                return [*seen[:3], key]
+            self._replace(target, lambda temporary: temporary.write_bytes(data))
         stat = target.stat()
         return [digest, stat.st_size, stat.st_mtime_ns, key]
+
+    def _keep(self, rel: str, seen: list, target: Path) -> bool:
+        """Reuse the previous build's file, if it is still as that build left it."""
+        if self.in_place:
+            return _intact(target, seen)
+        return _link(self.output / rel, seen, target)
+
+    def _replace(self, target: Path, write: Callable[[Path], object]) -> None:
+        if not self.in_place:
+            write(target)  # a fresh tree: nobody reads it yet
+            return
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        write(temporary)
+        os.replace(temporary, target)  # a reader sees the old file or the new one
 
     def put_all(self, files: Files) -> dict[str, list]:
         return {rel: self.put(rel, files[rel]) for rel in sorted(files)}
@@ -142,22 +167,48 @@ class Staging:
     def commit(self, manifest: dict[str, list], fingerprint: str = "") -> None:
         """Swap the staged tree in as output/ (atomically on Linux) and record its manifest."""
         output, staging = self.output, self.path
-        _fsync_tree(staging)
         _manifest_path(output).unlink(missing_ok=True)  # describes the output about to be replaced
-        if output.exists():
-            if _exchange(staging, output):
-                shutil.rmtree(staging, ignore_errors=True)  # now holds the previous output
-            else:
-                old = output.with_name(f".{output.name}.old")
-                output.rename(old)
-                staging.rename(output)
-                shutil.rmtree(old, ignore_errors=True)
+        if self.in_place:
+            for rel in self.previous.keys() - manifest.keys():
+                _remove(output, rel)
         else:
-            staging.rename(output)
+            _fsync_tree(staging)
+            if output.exists():
+                if _exchange(staging, output):
+                    shutil.rmtree(staging, ignore_errors=True)  # now holds the previous output
+                else:
+                    old = output.with_name(f".{output.name}.old")
+                    output.rename(old)
+                    staging.rename(output)
+                    shutil.rmtree(old, ignore_errors=True)
+            else:
+                staging.rename(output)
         _save_manifest(output, {"fingerprint": fingerprint, "files": manifest})
 
     def abort(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
+        if not self.in_place:  # in place, the manifest (not saved) no longer matches: files are redone
+            shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _remove(output: Path, rel: str) -> None:
+    """Delete a file the new build no longer has, and the folders it leaves empty."""
+    path = output / rel
+    path.unlink(missing_ok=True)
+    for folder in path.parents:
+        if folder == output:
+            break
+        try:
+            folder.rmdir()
+        except OSError:
+            break  # not empty
+
+
+def _intact(path: Path, seen: list) -> bool:
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    return [stat.st_size, stat.st_mtime_ns] == seen[1:3]
 
 
 def write(output: Path, files: Files, fingerprint: str = "") -> int:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.build import build
+from site_builder.cache import Cache
 
 NOW = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
 CONFIG = """\
@@ -195,6 +196,7 @@ def test_incremental_build_equals_clean_build(tmp_path: Path, seed: int) -> None
     files["content/announcements/briefing.md"] = EVENT
     extra, title = "", "Пресс-служба"
     now = NOW
+    kept = Cache(site / ".site-cache", memory=True)
     for number in range(12):
         action, counter = step(rng, files, counter)
         if action == "template":
@@ -207,10 +209,15 @@ def test_incremental_build_equals_clean_build(tmp_path: Path, seed: int) -> None
         materialise(site, files)
         (site / "config.yaml").write_text(CONFIG.format(extra=extra, title=title), encoding="utf-8")
         incremental = build(site, now, site / "output", jobs=2)
+        # The preview server's way: its folder updated in place, parsed items kept in memory.
+        preview = build(site, now, tmp_path / "preview", jobs=1, store=kept, in_place=True)
+        kept.sweep()
         clean = build(site, now, tmp_path / f"clean-{number}", jobs=1, use_cache=False)
-        assert incremental.ok == clean.ok, (action, [p.code for p in incremental.problems])
+        assert incremental.ok == clean.ok == preview.ok, (action, [p.code for p in incremental.problems])
         if clean.ok:
-            assert tree(site / "output") == tree(tmp_path / f"clean-{number}"), f"step {number}: {action}"
+            expected = tree(tmp_path / f"clean-{number}")
+            assert tree(site / "output") == expected, f"step {number}: {action}"
+            assert tree(tmp_path / "preview") == expected, f"step {number}: {action} (in place)"
         shutil.rmtree(tmp_path / f"clean-{number}", ignore_errors=True)
 
 
