@@ -34,12 +34,23 @@ class Source:
     """One content file as found on disk, before parsing."""
 
     rel: str  # relative to content/, '/'-separated
-    raw: bytes
+    raw: bytes  # b"" until read (see `read`)
     attachments: tuple[Attachment, ...] = ()
+    path: Path | None = None
+
+    def read(self) -> Source:
+        """This source with its bytes, read from disk if `discover` left them out."""
+        if self.raw or self.path is None:
+            return self
+        return dataclasses.replace(self, raw=self.path.read_bytes())
 
 
-def discover(content_dir: Path) -> tuple[list[Source], list[Problem]]:
-    """Every Markdown file under content/ with the attachments of its folder; no symlinks followed."""
+def discover(content_dir: Path, read: bool = True) -> tuple[list[Source], list[Problem]]:
+    """Every Markdown file under content/ with the attachments of its folder; no symlinks followed.
+
+    Without `read`, the bytes are left on disk (`Source.read`): a ten-year archive's
+    files need not all be in memory at once.
+    """
     sources: list[Source] = []
     problems: list[Problem] = []
     if not content_dir.is_dir():
@@ -91,7 +102,7 @@ def discover(content_dir: Path) -> tuple[list[Source], list[Problem]]:
                     )
                     continue
                 own = tuple(attachments) if _is_index(name) else ()
-                sources.append(Source(rel, path.read_bytes(), own))
+                sources.append(Source(rel, path.read_bytes() if read else b"", own, path))
     return sources, problems
 
 
@@ -210,11 +221,13 @@ PARALLEL_FROM = 400  # below this many files a process pool costs more than it s
 
 
 def _parse_chunk(
-    chunk: list[tuple[Source, str]], config: Config, store: Cache
+    chunk: list[tuple[Source, str]], config: Config, store: Cache, settings: str
 ) -> list[tuple[Item | None, list[Problem]]]:
     md = markdown.make_parser()
     results = []
     for source, name in chunk:
+        source = source.read()
+        name = _cache_name(source, settings)  # the bytes may have changed since they were hashed
         item, problems = parse(source, config, md)
         result = (dataclasses.replace(item, fingerprint=name) if item else None, problems)
         store.put("items", name, result)
@@ -233,35 +246,43 @@ def load(
     """Discover and parse every item, in file order.
 
     Parsed items come from the cache when the file, its attachments and the settings are
-    unchanged; the rest are parsed over `jobs` processes.
+    unchanged; the rest are parsed over `jobs` processes, which read the files themselves.
     """
     store = store or Cache(None)
-    sources, problems = discover(content_dir)
+    found, problems = discover(content_dir, read=False)
     # What parsing depends on besides the file: time zone, languages, URL prefix, markers.
     site = config.site
     markers = "|".join(config.rules.restricted_markers)
     settings = f"{site.timezone}|{site.language}|{','.join(config.languages)}|{config.base_path}|{markers}"
-    names = [_cache_name(source, settings) for source in sources]
-    results: list[tuple[Item | None, list[Problem]] | None] = [store.get("items", name) for name in names]
-    todo = [(i, (sources[i], names[i])) for i, found in enumerate(results) if found is None]
+    sources: list[Source] = []
+    results: list[tuple[Item | None, list[Problem]] | None] = []
+    todo: list[tuple[int, tuple[Source, str]]] = []
+    for source in found:
+        try:
+            name = _cache_name(source.read(), settings)  # the bytes are hashed, not kept
+        except OSError:
+            continue  # gone since it was listed
+        sources.append(source)
+        results.append(store.get("items", name))
+        if results[-1] is None:
+            todo.append((len(results) - 1, (source, name)))
     jobs = jobs or os.cpu_count() or 1
     if jobs > 1 and len(todo) >= PARALLEL_FROM:
         size = max(50, len(todo) // (jobs * 4))
         chunks = [[job for _, job in todo[i : i + size]] for i in range(0, len(todo), size)]
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            parsed = [
-                r for part in pool.map(_parse_chunk, chunks, repeat(config), repeat(store)) for r in part
-            ]
+            parts = pool.map(_parse_chunk, chunks, repeat(config), repeat(store), repeat(settings))
+            parsed = [r for part in parts for r in part]
     else:
-        parsed = _parse_chunk([job for _, job in todo], config, store)
+        parsed = _parse_chunk([job for _, job in todo], config, store, settings)
     for (index, _), result in zip(todo, parsed, strict=True):
         results[index] = result
     items: list[Item] = []
     for result in results:
         assert result is not None
-        item, found = result
-        problems += found
+        item, found_problems = result
+        problems += found_problems
         if item is not None:
             items.append(item)
     return items, problems

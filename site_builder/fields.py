@@ -87,8 +87,11 @@ def _check_url(value: str) -> str:
     return value.strip()
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def _no_controls(value: str) -> str:
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value) or "\x7f" in value:
+    if _CONTROLS.search(value):
         raise PydanticCustomError("bad_text", "control characters")
     return value
 
