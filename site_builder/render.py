@@ -89,7 +89,24 @@ def environment(
     )
     env.globals.update(config=config, site=config.site, lang=lang, url=lambda p="": config.base_path + p)
     env.globals["card"] = _memo_card(env)
+    env.globals["once"] = _once(env)
     return env
+
+
+def _once(env: jinja2.Environment) -> Callable[..., Markup]:
+    """A partial that is the same on every page of a language (header, footer, the
+    visually-impaired panel), rendered once with these values: it sees only them and the
+    environment's globals."""
+    memo: dict[tuple, Markup] = {}
+
+    def once(name: str, **values: object) -> Markup:
+        key = (name, *sorted(values.items()))
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = Markup(env.get_template(name).render(**values))
+        return found
+
+    return once
 
 
 def _memo_card(env: jinja2.Environment) -> Callable[..., Markup]:
