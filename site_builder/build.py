@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from site_builder import cache, content, gitverify, mediarequests, parallel, rules, search, writer
+from site_builder import cache, content, gitverify, mediarequests, parallel, rules, search, uptodate, writer
 from site_builder.cache import Cache
 from site_builder.config import Config, load_config
 from site_builder.content import PARALLEL_FROM
@@ -138,6 +138,8 @@ def build(
     builds, and its own folder updated file by file instead of swapped whole.
     """
     progress(0, STAGES, "check")
+    # What this build reads, hashed before it reads it (see uptodate.py); not for previews.
+    inputs = uptodate.inputs_key(root) if use_cache and not preview and not in_place else ""
     store = store or Cache(root / CACHE_DIR if use_cache else None)
     result = check(root, now, jobs, use_cache, store)
     if not result.ok or result.config is None or result.judgement is None:
@@ -151,7 +153,15 @@ def build(
     site.seal()
     target = output or root / "output"
     fingerprint = site_fingerprint(site, root, result.requests) if use_cache else ""
+    known: dict[str, object] = {}
+    if inputs:  # for the next build: how long these inputs make this output, and its warnings
+        until = uptodate.next_change(now, result.config.tz, [i.meta for i in items], result.requests)
+        known = {
+            "inputs": uptodate.span(inputs, now, until),
+            "problems": [dataclasses.astuple(p) for p in result.problems],
+        }
     if fingerprint and writer.unchanged(target, fingerprint):
+        writer.record(target, **known)
         progress(STAGES, STAGES, "done")
         return result  # same inputs, same time-dependent state, output untouched: nothing to do
     staging = writer.Staging(target, in_place)
@@ -165,7 +175,7 @@ def build(
         staging.abort()
         raise
     progress(3, STAGES, "write")
-    staging.commit(result.manifest, fingerprint)
+    staging.commit(result.manifest, fingerprint, **known)
     result.written = len(result.manifest)
     progress(STAGES, STAGES, "done")
     return result

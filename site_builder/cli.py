@@ -133,10 +133,23 @@ def _check(args: argparse.Namespace, root: Path, now: datetime) -> int:
 
 
 def _build(args: argparse.Namespace, root: Path, now: datetime) -> int:
+    from site_builder import uptodate
+
+    started = time.perf_counter()
+    output = args.output or root / "output"
+    recorded = _recorded_problems(output) if not args.no_cache else None
+    if recorded is not None and uptodate.current(root, output, now):
+        # The last build read the same files and nothing it showed changes before now:
+        # say what it said, without parsing anything.
+        _print(recorded, args)
+        if not args.quiet and args.format == "text":
+            seconds = time.perf_counter() - started
+            text = word("nothing changed: output/ is up to date ({seconds:.2f} s)", args.lang)
+            print(text.format(seconds=seconds))
+        return EXIT_OK
     from site_builder import progress
     from site_builder.build import build
 
-    started = time.perf_counter()
     with progress.bar(progress.wanted(args.quiet or args.format != "text"), args.lang) as update:
         result = build(root, now, args.output, progress=update, jobs=args.jobs, use_cache=not args.no_cache)
     _print(result.problems, args)
@@ -157,6 +170,20 @@ def _build(args: argparse.Namespace, root: Path, now: datetime) -> int:
             text = word("built {count} files in {seconds:.2f} s", args.lang)
             print(text.format(count=result.written, seconds=seconds))
     return EXIT_OK
+
+
+def _recorded_problems(output: Path) -> list[Problem] | None:
+    """The warnings the last build of this output reported; None when it left none readable."""
+    from site_builder import uptodate
+
+    found = uptodate.read_manifest(output.absolute()).get("problems")
+    try:
+        return [
+            Problem(str(path), int(line), severity, str(code), tuple((str(k), str(v)) for k, v in values))
+            for path, line, severity, code, values in found
+        ]
+    except (TypeError, ValueError):
+        return None
 
 
 def _approve(args: argparse.Namespace, root: Path, now: datetime) -> int:

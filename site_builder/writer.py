@@ -17,6 +17,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from site_builder import uptodate
 from site_builder.outputs import CopyFrom, Files, Keyed
 
 _RENAME_EXCHANGE = 2
@@ -53,15 +54,11 @@ def recover(output: Path) -> None:
 
 
 def _manifest_path(output: Path) -> Path:
-    return output.with_name(f".{output.name}.manifest.json")
+    return uptodate.manifest_path(output)
 
 
 def _manifest(output: Path) -> dict:
-    try:
-        data = json.loads(_manifest_path(output).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    return uptodate.read_manifest(output)
 
 
 def _previous(output: Path) -> dict[str, list]:
@@ -75,21 +72,17 @@ def unchanged(output: Path, fingerprint: str) -> bool:
     output = output.absolute()
     manifest = _manifest(output)
     files = manifest.get("files")
-    if manifest.get("fingerprint") != fingerprint or not isinstance(files, dict) or not output.is_dir():
+    if manifest.get("fingerprint") != fingerprint or not isinstance(files, dict):
         return False
-    found = 0
-    for folder, _, names in os.walk(output):
-        for name in names:
-            path = os.path.join(folder, name)
-            seen = files.get(os.path.relpath(path, output).replace(os.sep, "/"))
-            try:
-                stat = os.stat(path, follow_symlinks=False)
-            except OSError:
-                return False
-            if seen is None or [stat.st_size, stat.st_mtime_ns] != seen[1:3]:
-                return False
-            found += 1
-    return found == len(files)
+    return uptodate.intact(output, files)
+
+
+def record(output: Path, **fields: object) -> None:
+    """Add to the manifest of an output left as it is (what the build found out about it)."""
+    output = output.absolute()
+    manifest = _manifest(output)
+    if manifest:
+        _save_manifest(output, manifest | fields)
 
 
 class Staging:
@@ -164,7 +157,7 @@ class Staging:
     def put_all(self, files: Files) -> dict[str, list]:
         return {rel: self.put(rel, files[rel]) for rel in sorted(files)}
 
-    def commit(self, manifest: dict[str, list], fingerprint: str = "") -> None:
+    def commit(self, manifest: dict[str, list], fingerprint: str = "", **fields: object) -> None:
         """Swap the staged tree in as output/ (atomically on Linux) and record its manifest."""
         output, staging = self.output, self.path
         _manifest_path(output).unlink(missing_ok=True)  # describes the output about to be replaced
@@ -183,7 +176,7 @@ class Staging:
                     shutil.rmtree(old, ignore_errors=True)
             else:
                 staging.rename(output)
-        _save_manifest(output, {"fingerprint": fingerprint, "files": manifest})
+        _save_manifest(output, {"fingerprint": fingerprint, "files": manifest, **fields})
 
     def abort(self) -> None:
         if not self.in_place:  # in place, the manifest (not saved) no longer matches: files are redone

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from site_builder import uptodate
 from site_builder.build import build
 from site_builder.cache import Cache
 
@@ -208,6 +209,9 @@ def test_incremental_build_equals_clean_build(tmp_path: Path, seed: int) -> None
             now += rng.choice([timedelta(minutes=rng.randint(10, 70)), timedelta(days=rng.randint(1, 40))])
         materialise(site, files)
         (site / "config.yaml").write_text(CONFIG.format(extra=extra, title=title), encoding="utf-8")
+        # `build` on the command line first asks whether output/ is already current.
+        current = uptodate.current(site, site / "output", now)
+        before = tree(site / "output") if current else None
         incremental = build(site, now, site / "output", jobs=2)
         # The preview server's way: its folder updated in place, parsed items kept in memory.
         preview = build(site, now, tmp_path / "preview", jobs=1, store=kept, in_place=True)
@@ -218,6 +222,7 @@ def test_incremental_build_equals_clean_build(tmp_path: Path, seed: int) -> None
             expected = tree(tmp_path / f"clean-{number}")
             assert tree(site / "output") == expected, f"step {number}: {action}"
             assert tree(tmp_path / "preview") == expected, f"step {number}: {action} (in place)"
+            assert before in (None, expected), f"step {number}: {action} (said current)"
         shutil.rmtree(tmp_path / f"clean-{number}", ignore_errors=True)
 
 

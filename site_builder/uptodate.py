@@ -1,0 +1,178 @@
+"""Is output/ already what a build would write?  Answered before a single item is parsed.
+
+Every build records in output/'s manifest a hash of all it read (`inputs_key`: the
+generator's code and theme, config.yaml, the site's templates and static files, every
+file under content/, and where git stands) and the span of time over which those inputs
+make the same output: from the build's `now` to the first moment after it at which
+anything could change — midnight in the site's time zone (today's date is on pages and
+decides deadlines), or any date and time written in the content (an embargo lifts, an
+event ends, a correction becomes public; see `next_change`).  A later build with the same
+inputs inside that span, and an output nobody has touched, has nothing to do.
+
+Only the standard library: the check runs before the rest of the generator is imported.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import subprocess
+from collections.abc import Iterable, Iterator
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+PACKAGE = Path(__file__).parent
+SKIPPED = {".git", ".site-cache", "__pycache__"}
+
+
+def inputs_key(root: Path) -> str:
+    """Hash of everything a build of ROOT reads (besides the time)."""
+    digest = hashlib.sha256()
+
+    def add(*parts: str | bytes) -> None:
+        for part in parts:
+            data = part.encode() if isinstance(part, str) else part
+            digest.update(len(data).to_bytes(8, "little"))
+            digest.update(data)
+
+    for name, path in _files(PACKAGE):
+        add("code", name, path.read_bytes())
+    config = root / "config.yaml"
+    add("config", config.read_bytes() if config.is_file() else b"-")
+    for folder in ("templates", "static", "content"):
+        for name, path in _files(root / folder):
+            if folder == "content" and not name.endswith(".md"):
+                stat = path.stat()  # attachments: large, and only their size is shown
+                add(folder, name, f"{stat.st_size}:{stat.st_mtime_ns}")
+            else:
+                add(folder, name, path.read_bytes())
+    add("git", _git_state(root))
+    return digest.hexdigest()
+
+
+def _files(folder: Path) -> Iterator[tuple[str, Path]]:
+    """Files below a folder in a stable order, as (relative name, path)."""
+    if not folder.is_dir():
+        return
+    for base, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED)
+        for name in sorted(names):
+            path = Path(base, name)
+            yield path.relative_to(folder).as_posix(), path
+
+
+def _git_state(root: Path) -> str:
+    """Where the repository stands: HEAD, the index's last change, whether it is shallow.
+
+    The rules read the history (when a file's current text was committed) and whether a
+    file has uncommitted changes; committing or staging moves one of these.
+    """
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD", "--is-shallow-repository", "--git-path", "index"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "no git"
+    if done.returncode != 0:
+        return "no repository"
+    head, shallow, index = [*done.stdout.splitlines(), "", "", ""][:3]
+    try:
+        stat = (root / index).stat() if not os.path.isabs(index) else Path(index).stat()
+        staged = f"{stat.st_size}:{stat.st_mtime_ns}"
+    except OSError:
+        staged = "-"
+    return f"{head}|{shallow}|{staged}"
+
+
+def next_change(now: datetime, tz: Any, *sources: Iterable[object]) -> datetime:
+    """The first moment after `now` at which the same inputs could build another output:
+    the next midnight in the site's time zone, or a later date and time in the content."""
+    local = now.astimezone(tz)
+    midnight = datetime.combine(local.date() + timedelta(days=1), time(), tzinfo=tz)
+    found = [midnight.astimezone(now.tzinfo) if now.tzinfo else midnight]
+    for source in sources:
+        for value in source:
+            found += [moment for moment in _moments(value) if moment > now]
+    return min(found)
+
+
+def _moments(value: object, depth: int = 0) -> Iterator[datetime]:
+    """Every aware datetime inside a value: models, dataclasses, lists, dicts."""
+    if depth > 20:
+        return
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _moments(item, depth + 1)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            yield from _moments(item, depth + 1)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            yield from _moments(getattr(value, field.name), depth + 1)
+    elif hasattr(value, "__pydantic_fields__"):
+        for name in type(value).__pydantic_fields__:  # type: ignore[attr-defined]
+            yield from _moments(getattr(value, name, None), depth + 1)
+
+
+def span(key: str, now: datetime, until: datetime) -> dict[str, str]:
+    """What a build records: its inputs and the time over which they make its output."""
+    return {"key": key, "from": now.isoformat(), "until": until.isoformat()}
+
+
+def current(root: Path, output: Path, now: datetime) -> bool:
+    """Is output/ exactly what a build of ROOT at `now` would write (see the module doc)?"""
+    output = output.absolute()
+    manifest = read_manifest(output)
+    recorded = manifest.get("inputs")
+    files = manifest.get("files")
+    if not isinstance(recorded, dict) or not isinstance(files, dict):
+        return False
+    try:
+        start = datetime.fromisoformat(recorded["from"])
+        until = datetime.fromisoformat(recorded["until"])
+        if not start <= now < until:
+            return False
+    except (KeyError, TypeError, ValueError):
+        return False
+    return recorded.get("key") == inputs_key(root) and intact(output, files)
+
+
+def manifest_path(output: Path) -> Path:
+    return output.with_name(f".{output.name}.manifest.json")
+
+
+def read_manifest(output: Path) -> dict:
+    try:
+        data = json.loads(manifest_path(output).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def intact(output: Path, files: dict) -> bool:
+    """Does output/ hold exactly these files, each as the build left it (size, mtime)?"""
+    if not output.is_dir():
+        return False
+    found = 0
+    for folder, _, names in os.walk(output):
+        for name in names:
+            path = os.path.join(folder, name)
+            seen = files.get(os.path.relpath(path, output).replace(os.sep, "/"))
+            try:
+                stat = os.stat(path, follow_symlinks=False)
+            except OSError:
+                return False
+            if seen is None or [stat.st_size, stat.st_mtime_ns] != seen[1:3]:
+                return False
+            found += 1
+    return found == len(files)

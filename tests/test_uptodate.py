@@ -1,0 +1,91 @@
+"""`build` with nothing to do answers from the manifest, without parsing: and only then.
+
+The answer must be exactly what a full build would do: any changed input, any moment at
+which the content says something changes (an embargo lifts, an event ends), midnight, or
+a touched output file makes it build again; the warnings of the last build are repeated.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sitekit import announcement_fields, item, make_site, run_cli, tree
+
+NOW = "2026-11-22T12:00:00+06:00"
+QUIET = "изменений нет"
+
+
+def build(root: Path, now: str = NOW) -> tuple[int, str, str]:
+    return run_cli("build", "--now", now, cwd=root)
+
+
+def site(tmp_path: Path) -> Path:
+    return make_site(
+        tmp_path,
+        {
+            "content/press-releases/out.md": item("Опубликованная новость"),
+            "content/press-releases/later.md": item("Новость под эмбарго", date="2026-11-22T15:00:00+06:00"),
+            "content/announcements/briefing.md": item(
+                "Брифинг", date="2026-11-20T10:00:00+06:00", **announcement_fields()
+            ),
+            # a warning (REBUTTAL_LATE-free, but a stray file): repeated on a no-change build
+            "content/press-releases/notes.txt": "черновые заметки\n",
+        },
+    )
+
+
+def test_second_build_answers_from_the_manifest_and_repeats_the_warnings(tmp_path):
+    root = site(tmp_path)
+    code, first, _ = build(root)
+    assert code == 0 and "STRAY_FILE" in first
+    before = tree(root / "output")
+    code, second, _ = build(root)
+    assert code == 0 and QUIET in second
+    assert "STRAY_FILE" in second  # the same warning, though nothing was parsed
+    assert tree(root / "output") == before
+
+
+def test_any_changed_input_builds_again(tmp_path):
+    root = site(tmp_path)
+    assert build(root)[0] == 0
+    changes = [
+        lambda: (root / "content/press-releases/out.md").write_text(
+            item("Исправленная новость"), encoding="utf-8"
+        ),
+        lambda: (root / "templates").mkdir() or (root / "templates/404.html").write_text("x"),
+        lambda: (root / "config.yaml").write_text(
+            (root / "config.yaml").read_text(encoding="utf-8").replace("Пресс-служба мэрии", "Пресс-служба"),
+            encoding="utf-8",
+        ),
+    ]
+    for change in changes:
+        change()
+        code, out, err = build(root)
+        assert code == 0, err
+        assert QUIET not in out
+        assert QUIET in build(root)[1]
+
+
+def test_a_moment_named_in_the_content_ends_the_span(tmp_path):
+    root = site(tmp_path)
+    assert build(root)[0] == 0
+    assert QUIET in build(root, "2026-11-22T14:59:00+06:00")[1]  # nothing has happened yet
+    code, out, _ = build(root, "2026-11-22T15:00:00+06:00")  # the embargo lifts
+    assert code == 0 and QUIET not in out
+    assert "Новость под эмбарго" in (root / "output/press-releases/later/index.html").read_text()
+    assert QUIET not in build(root, "2026-11-23T00:00:00+06:00")[1]  # a new day
+    assert QUIET not in build(root, "2026-11-21T12:00:00+06:00")[1]  # back in time
+
+
+def test_a_touched_output_builds_again(tmp_path):
+    root = site(tmp_path)
+    assert build(root)[0] == 0
+    page = root / "output/press-releases/out/index.html"
+    page.write_text("испорчено", encoding="utf-8")
+    code, out, _ = build(root)
+    assert code == 0 and QUIET not in out
+    assert "Опубликованная новость" in page.read_text(encoding="utf-8")
+    os.remove(root / "output/404.html")
+    assert QUIET not in build(root)[1]
+    assert (root / "output/404.html").is_file()
