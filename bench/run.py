@@ -41,6 +41,7 @@ ROWS = [
     ("sb-cold", "site_builder cold", "site_builder", "floor-sb"),
     ("sb-nochange", "site_builder no-change", "site_builder", "floor-sb"),
     ("sb-edit", "site_builder one-edit", "site_builder", "floor-sb"),
+    ("sb-serve-edit", "site_builder serve one-edit (warm)", "site_builder", "floor-sb"),
     ("hugo-cold", "hugo cold", "hugo", "floor-2p"),
     ("pelican-cold", "pelican cold", "pelican", "floor-1p"),
     ("pelican-cached", "pelican cached no-change", "pelican", "floor-1p"),
@@ -502,6 +503,24 @@ class Bench:
                 self.run(size, "sb-nochange", cmd, n=n)
                 edit.apply(n)
                 self.run(size, "sb-edit", cmd, n=n)
+            edit.restore()
+            self.serve_edit(size, site, edit.path)
+
+    def serve_edit(self, size: int, site: Path, target: Path) -> None:
+        """The preview server's rebuild after an edit, timed inside its warm process."""
+        cmd = [self.tools.python, BENCH / "serve_edit.py", "--root", site, "--now", NOW]
+        cmd += ["--edit", target, "--repeat", self.args.repeat]
+        rc, text = quiet_run(cmd, timeout=self.args.timeout)
+        (self.logs / f"n{size}-sb-serve-edit.log").write_text(text + "\n")
+        for n, line in enumerate(ln for ln in text.splitlines() if ln.startswith("{")):
+            data = json.loads(line)
+            ok = rc == 0 and data.get("ok") is True
+            sample = Sample(data.get("wall", 0.0), data.get("cpu", 0.0), 0.0, None, 1, 0 if ok else rc or 1)
+            self.samples.setdefault((size, "sb-serve-edit"), []).append(sample)
+            key = "sb-serve-edit"
+            log(f"[n{size}] {key:<15} #{n + 1}: {sample.wall:8.3f} s wall {sample.cpu:8.3f} s cpu")
+        if (size, "sb-serve-edit") not in self.samples:
+            self.skip(size, ["sb-serve-edit"], f"failed: {text[-300:]}")
 
     def hugo(self, size: int, corpus: Path) -> None:
         if not self.tools.hugo:
@@ -677,7 +696,9 @@ Pelican cold and the floor with the same process count (site_builder: floor {sb_
 multi-threaded Go binary: floor 2p; Pelican: floor 1p) at the same corpus size. "Cold" means no
 tool cache and an empty output folder; the OS page cache is warm (the corpus was just written).
 site_builder no-change = rebuild with output/ and .site-cache/ present; one-edit = the same after
-appending a sentence to one item. Pelican cached = `pelicanconf_cached.py` (reader-level content
+appending a sentence to one item; serve one-edit = the same edit rebuilt by `serve`'s warm process
+(in place, parsed items in memory; bench/serve_edit.py times the rebuild itself, so peak MiB is
+not measured there). Pelican cached = `pelicanconf_cached.py` (reader-level content
 cache, mtime check) after an untimed priming run. Hugo's edit loop (`hugo server` fast render,
 ~350 ms in issue 6) is not measured here.
 """
