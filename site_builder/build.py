@@ -64,7 +64,7 @@ def check(
 
 # progress(done, total, label): told before each stage, e.g. to draw a progress bar.
 Progress = Callable[[int, int, str], None]
-STAGES = 4  # check, render, search, write
+STAGES = 4  # check, render, sitemap, write
 
 
 def _silent(done: int, total: int, label: str) -> None:
@@ -88,7 +88,9 @@ def render_site(
     store = store or Cache(None)
     bytecode = store.folder / "templates" if store.folder else None
     envs = {lang: environment(site.config, root, lang, bytecode) for lang in site.config.languages}
-    ctx = Context(root, envs, page_keys(site, root), store if store.folder else None)
+    # Without the cache (--no-cache) nothing is taken from the previous build: no page keys.
+    keys = page_keys(site, root) if store.folder else {}
+    ctx = Context(root, envs, keys, store if store.folder else None)
     if len(site.entries) < PARALLEL_FROM:
         jobs = 1  # a small site renders faster than worker processes start
     # The search index is made from the published entries, like everything else; its one
@@ -130,7 +132,8 @@ def build(
     store: Cache | None = None,
     in_place: bool = False,
 ) -> Result:
-    """Check, then render into output/ atomically; on any error output/ stays as it was.
+    """Check, then render into output/ atomically; on any error output/ stays as it was
+    (in place, for the preview server: as it was but for files the build already rewrote).
 
     `preview` (only `serve --drafts`, into a temporary folder) also renders drafts and
     items under review, each marked so its page carries the "not published" banner.

@@ -20,11 +20,16 @@ PACKAGE = Path(__file__).parent
 
 @cache
 def code_fingerprint() -> str:
-    """Hash of the generator's own source: a new version never reads an old entry."""
+    """Hash of the generator itself — its code, theme and message catalogs — and of the
+    libraries whose output ends up in the site: a new version never reads an old entry."""
+    from site_builder.uptodate import libraries
+
     digest = hashlib.sha256()
-    for path in sorted(PACKAGE.rglob("*.py")):
-        digest.update(path.relative_to(PACKAGE).as_posix().encode())
-        digest.update(path.read_bytes())
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(PACKAGE).as_posix().encode())
+            digest.update(path.read_bytes())
+    digest.update("|".join(libraries()).encode())
     return digest.hexdigest()[:16]
 
 

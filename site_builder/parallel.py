@@ -3,8 +3,9 @@
 Tasks are closures over the site, which cannot be pickled; forked workers inherit them
 instead.  The task list is published in a module variable only for the duration of one
 call (the fork start method needs the state in memory before the pool starts), and
-each worker returns plain `{path: bytes}` maps, merged by the caller in task order, so
-the output never depends on which process finished first.
+each worker returns plain values (the build's tasks: manifest rows of the files they
+wrote), merged by the caller in task order, so the output never depends on which process
+finished first.
 """
 
 from __future__ import annotations

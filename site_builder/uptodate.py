@@ -18,6 +18,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import stat
 import subprocess
 from collections.abc import Iterable, Iterator
 from datetime import datetime, time, timedelta
@@ -39,22 +40,29 @@ def inputs_key(root: Path) -> str:
             digest.update(data)
 
     for name, path in _files(PACKAGE):
-        add("code", name, path.read_bytes())
-    config = root / "config.yaml"
-    add("config", config.read_bytes() if config.is_file() else b"-")
+        add("code", name, _read(path))
+    add("libraries", *libraries())
+    add("config", _read(root / "config.yaml"))
     for folder in ("templates", "static", "content"):
         for name, path in _files(root / folder):
             if folder == "content" and not name.endswith(".md"):
-                stat = path.stat()  # attachments: large, and only their size is shown
-                add(folder, name, f"{stat.st_size}:{stat.st_mtime_ns}")
+                try:  # attachments: large, and only their size is shown
+                    found = path.lstat()
+                    add(folder, name, f"{found.st_mode}:{found.st_size}:{found.st_mtime_ns}")
+                except OSError:
+                    add(folder, name, "(gone)")
             else:
-                add(folder, name, path.read_bytes())
+                add(folder, name, _read(path))
     add("git", _git_state(root))
     return digest.hexdigest()
 
 
 def _files(folder: Path) -> Iterator[tuple[str, Path]]:
-    """Files below a folder in a stable order, as (relative name, path)."""
+    """Regular files below a folder in a stable order, as (relative name, path).
+
+    Symbolic links (the build follows none; an editor's lock file may dangle) and special
+    files (a named pipe would block a read) are named, not read.
+    """
     if not folder.is_dir():
         return
     for base, dirs, names in os.walk(folder):
@@ -62,6 +70,39 @@ def _files(folder: Path) -> Iterator[tuple[str, Path]]:
         for name in sorted(names):
             path = Path(base, name)
             yield path.relative_to(folder).as_posix(), path
+
+
+def _read(path: Path) -> bytes:
+    """A file's bytes, or what it is when it is not a regular file."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return b"(gone)"
+    if not stat.S_ISREG(mode):
+        return b"(link)" if stat.S_ISLNK(mode) else b"(special)"
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b"(unreadable)"
+
+
+LIBRARIES = (
+    "jinja2", "markdown-it-py", "markdown-it-pyrs", "pyyaml", "pydantic", "babel", "feedgen",
+    "icalendar", "python-slugify", "holidays", "lxml",
+)  # fmt: skip
+
+
+def libraries() -> list[str]:
+    """The versions of the libraries whose output ends up in the site."""
+    from importlib import metadata
+
+    found = []
+    for name in LIBRARIES:
+        try:
+            found.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name} missing")
+    return found
 
 
 def _git_state(root: Path) -> str:
@@ -99,7 +140,10 @@ def next_change(now: datetime, tz: Any, *sources: Iterable[object]) -> datetime:
     found = [midnight.astimezone(now.tzinfo) if now.tzinfo else midnight]
     for source in sources:
         for value in source:
-            found += [moment for moment in _moments(value) if moment > now]
+            # `>=`: some states turn at a moment (an embargo at its date), some just after
+            # it (an event is upcoming until and including its end): a build at that very
+            # moment gets an empty span, so the next one looks again.
+            found += [moment for moment in _moments(value) if moment >= now]
     return min(found)
 
 
@@ -169,10 +213,10 @@ def intact(output: Path, files: dict) -> bool:
             path = os.path.join(folder, name)
             seen = files.get(os.path.relpath(path, output).replace(os.sep, "/"))
             try:
-                stat = os.stat(path, follow_symlinks=False)
+                info = os.stat(path, follow_symlinks=False)
             except OSError:
                 return False
-            if seen is None or [stat.st_size, stat.st_mtime_ns] != seen[1:3]:
+            if not isinstance(seen, list) or [info.st_size, info.st_mtime_ns] != seen[1:3]:
                 return False
             found += 1
     return found == len(files)

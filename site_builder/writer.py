@@ -1,4 +1,4 @@
-"""{path: bytes} → output/, all or nothing.
+"""Rendered files → output/, all or nothing (the preview server's folder: file by file).
 
 Files are written into a fresh directory beside output/ which is then swapped in with one
 atomic renameat2(RENAME_EXCHANGE) (Linux); elsewhere two renames, with recovery of a
@@ -64,7 +64,9 @@ def _manifest(output: Path) -> dict:
 def _previous(output: Path) -> dict[str, list]:
     """What the last build wrote: {path: [sha1, size, mtime_ns, key]}; {} when unknown."""
     files = _manifest(output).get("files")
-    return files if isinstance(files, dict) else {}
+    if not isinstance(files, dict):
+        return {}
+    return {rel: row for rel, row in files.items() if isinstance(row, list) and len(row) >= 3}
 
 
 def unchanged(output: Path, fingerprint: str) -> bool:
@@ -113,6 +115,7 @@ class Staging:
             self.path = self.output.with_name(f".{self.output.name}.tmp-{os.getpid()}")
             self.path.mkdir()
         self._made: set[Path] = {self.path}
+        self._new: set[str] = set()  # in place: files this process added (taken back by abort)
 
     def put(self, rel: str, data: bytes | CopyFrom | Keyed) -> list:
         """Write one file; its manifest row [sha1, size, mtime_ns, key]."""
@@ -148,8 +151,13 @@ class Staging:
 
     def _replace(self, target: Path, write: Callable[[Path], object]) -> None:
         if not self.in_place:
+            if os.path.lexists(target):  # it may be a link to the live output: never write into it
+                raise RuntimeError(f"two outputs write {target.relative_to(self.path).as_posix()}")
             write(target)  # a fresh tree: nobody reads it yet
             return
+        rel = target.relative_to(self.path).as_posix()
+        if rel not in self.previous:
+            self._new.add(rel)
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         write(temporary)
         os.replace(temporary, target)  # a reader sees the old file or the new one
@@ -179,12 +187,19 @@ class Staging:
         _save_manifest(output, {"fingerprint": fingerprint, "files": manifest, **fields})
 
     def abort(self) -> None:
-        if not self.in_place:  # in place, the manifest (not saved) no longer matches: files are redone
+        if not self.in_place:
             shutil.rmtree(self.path, ignore_errors=True)
+            return
+        # In place: what this build added goes (it may be a page that is not published after
+        # all); what it rewrote no longer matches the old manifest, so the next build redoes it.
+        for rel in sorted(self._new):
+            _remove(self.output, rel)
 
 
 def _remove(output: Path, rel: str) -> None:
     """Delete a file the new build no longer has, and the folders it leaves empty."""
+    if not _safe_target(rel):
+        return
     path = output / rel
     path.unlink(missing_ok=True)
     for folder in path.parents:
@@ -202,18 +217,6 @@ def _intact(path: Path, seen: list) -> bool:
     except OSError:
         return False
     return [stat.st_size, stat.st_mtime_ns] == seen[1:3]
-
-
-def write(output: Path, files: Files, fingerprint: str = "") -> int:
-    """Replace output/ with exactly these files; return how many were written."""
-    staging = Staging(output)
-    try:
-        manifest = staging.put_all(files)
-    except BaseException:
-        staging.abort()
-        raise
-    staging.commit(manifest, fingerprint)
-    return len(files)
 
 
 def _link(old: Path, seen: list, target: Path) -> bool:

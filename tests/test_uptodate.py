@@ -89,3 +89,34 @@ def test_a_touched_output_builds_again(tmp_path):
     os.remove(root / "output/404.html")
     assert QUIET not in build(root)[1]
     assert (root / "output/404.html").is_file()
+
+
+def test_links_and_lock_files_do_not_stop_the_check(tmp_path):
+    root = site(tmp_path)
+    (root / "content/press-releases/.#out.md").symlink_to("user@host.1234:1700000000")  # an editor's lock
+    code, _out, err = build(root)
+    assert code == 0, err
+    assert QUIET in build(root)[1]
+
+
+def test_a_failed_preview_build_takes_back_the_pages_it_added(tmp_path):
+    from datetime import datetime
+
+    from site_builder.build import build as build_site
+    from site_builder.cache import Cache
+
+    root = site(tmp_path)
+    now = datetime.fromisoformat(NOW)
+    preview, kept = tmp_path / "preview", Cache(root / ".site-cache", memory=True)
+    assert build_site(root, now, preview, jobs=1, store=kept, in_place=True).ok
+    before = tree(preview)
+    # A new item's page is written before the announcement's template fails.
+    (root / "content/press-releases/new.md").write_text(
+        item("Совсем новая новость", date="2026-11-22T11:00:00+06:00"), encoding="utf-8"
+    )
+    (root / "templates").mkdir()
+    (root / "templates/announcement.html").write_text("{{ no_such_variable }}", encoding="utf-8")
+    failed = build_site(root, now, preview, jobs=1, store=kept, in_place=True)
+    assert not failed.ok
+    assert not (preview / "press-releases/new").exists()
+    assert set(tree(preview)) <= set(before) | {"press-releases/"}
