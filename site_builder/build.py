@@ -131,6 +131,7 @@ def build(
     use_cache: bool = True,
     store: Cache | None = None,
     in_place: bool = False,
+    inputs: str | None = None,
 ) -> Result:
     """Check, then render into output/ atomically; on any error output/ stays as it was
     (in place, for the preview server: as it was but for files the build already rewrote).
@@ -138,11 +139,15 @@ def build(
     `preview` (only `serve --drafts`, into a temporary folder) also renders drafts and
     items under review, each marked so its page carries the "not published" banner.
     `store` and `in_place` are for the preview server: a cache it keeps in memory between
-    builds, and its own folder updated file by file instead of swapped whole.
+    builds, and its own folder updated file by file instead of swapped whole. `inputs` is
+    `uptodate.inputs_key(root)` when the caller worked it out just before.
     """
     progress(0, STAGES, "check")
     # What this build reads, hashed before it reads it (see uptodate.py); not for previews.
-    inputs = uptodate.inputs_key(root) if use_cache and not preview and not in_place else ""
+    if not use_cache or preview or in_place:
+        inputs = ""
+    elif not inputs:
+        inputs = uptodate.inputs_key(root)
     store = store or Cache(root / CACHE_DIR if use_cache else None)
     result = check(root, now, jobs, use_cache, store)
     if not result.ok or result.config is None or result.judgement is None:

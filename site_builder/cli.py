@@ -138,7 +138,8 @@ def _build(args: argparse.Namespace, root: Path, now: datetime) -> int:
     started = time.perf_counter()
     output = args.output or root / "output"
     recorded = _recorded_problems(output) if not args.no_cache else None
-    if recorded is not None and uptodate.current(root, output, now):
+    inputs = uptodate.inputs_key(root) if recorded is not None else None
+    if recorded is not None and uptodate.current(root, output, now, inputs):
         # The last build read the same files and nothing it showed changes before now:
         # say what it said, without parsing anything.
         _print(recorded, args)
@@ -151,7 +152,15 @@ def _build(args: argparse.Namespace, root: Path, now: datetime) -> int:
     from site_builder.build import build
 
     with progress.bar(progress.wanted(args.quiet or args.format != "text"), args.lang) as update:
-        result = build(root, now, args.output, progress=update, jobs=args.jobs, use_cache=not args.no_cache)
+        result = build(
+            root,
+            now,
+            args.output,
+            progress=update,
+            jobs=args.jobs,
+            use_cache=not args.no_cache,
+            inputs=inputs,
+        )
     _print(result.problems, args)
     if not result.ok:
         if args.format == "text":

@@ -173,8 +173,11 @@ def span(key: str, now: datetime, until: datetime) -> dict[str, str]:
     return {"key": key, "from": now.isoformat(), "until": until.isoformat()}
 
 
-def current(root: Path, output: Path, now: datetime) -> bool:
-    """Is output/ exactly what a build of ROOT at `now` would write (see the module doc)?"""
+def current(root: Path, output: Path, now: datetime, key: str | None = None) -> bool:
+    """Is output/ exactly what a build of ROOT at `now` would write (see the module doc)?
+
+    `key` is `inputs_key(root)` when the caller has it already.
+    """
     output = output.absolute()
     manifest = read_manifest(output)
     recorded = manifest.get("inputs")
@@ -188,7 +191,7 @@ def current(root: Path, output: Path, now: datetime) -> bool:
             return False
     except (KeyError, TypeError, ValueError):
         return False
-    return recorded.get("key") == inputs_key(root) and intact(output, files)
+    return recorded.get("key") == (key or inputs_key(root)) and intact(output, files)
 
 
 def manifest_path(output: Path) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
+from functools import cache, partial
 
 from feedgen.feed import FeedGenerator
 from lxml import etree
@@ -96,7 +96,7 @@ def render(site: Site, ctx: Context) -> Files:
     for lang in site.config.languages:
         for spec in feed_specs(site, lang):
             base = f"{lang_prefix(site, lang)}feeds/{spec.stem}"
-            both = partial(build_feed, site, spec)
+            both = cache(partial(build_feed, site, spec))  # RSS and Atom come from one build
             parts = feed_parts(site, spec)
             out[f"{base}.rss.xml"] = ctx.page(lang, ["rss", *parts], lambda both=both: both()[0])
             out[f"{base}.atom.xml"] = ctx.page(lang, ["atom", *parts], lambda both=both: both()[1])
