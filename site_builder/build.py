@@ -172,7 +172,7 @@ def build(
         writer.record(target, **known)
         progress(STAGES, STAGES, "done")
         return result  # same inputs, same time-dependent state, output untouched: nothing to do
-    staging = writer.Staging(target, in_place)
+    staging = writer.Staging(target, in_place, reuse=use_cache)
     try:
         result.manifest = render_site(site, root, staging, progress, jobs, store)
     except SiteError as exc:

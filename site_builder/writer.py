@@ -102,12 +102,13 @@ class Staging:
     replaced one by one, and `commit` removes what the new build no longer has.
     """
 
-    def __init__(self, output: Path, in_place: bool = False):
+    def __init__(self, output: Path, in_place: bool = False, reuse: bool = True):
         self.output = output.absolute()
         self.in_place = in_place
         self.output.parent.mkdir(parents=True, exist_ok=True)
         recover(self.output)
-        self.previous = _previous(self.output)
+        # Without `reuse` (--no-cache) every file is written anew.
+        self.previous = _previous(self.output) if reuse else {}
         if in_place:
             self.path = self.output
             self.path.mkdir(exist_ok=True)

@@ -120,3 +120,16 @@ def test_a_failed_preview_build_takes_back_the_pages_it_added(tmp_path):
     assert not failed.ok
     assert not (preview / "press-releases/new").exists()
     assert set(tree(preview)) <= set(before) | {"press-releases/"}
+
+
+def test_no_cache_takes_nothing_from_the_previous_build(tmp_path):
+    root = site(tmp_path)
+    assert build(root)[0] == 0
+    page = root / "output/press-releases/out/index.html"
+    good, info = page.read_bytes(), page.stat()
+    # Damage the page behind the manifest's back: same size, same modification time.
+    page.write_bytes(b"x" * len(good))
+    os.utime(page, ns=(info.st_atime_ns, info.st_mtime_ns))
+    code, _out, err = run_cli("build", "--now", NOW, "--no-cache", cwd=root)
+    assert code == 0, err
+    assert page.read_bytes() == good
