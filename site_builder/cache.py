@@ -22,8 +22,6 @@ PACKAGE = Path(__file__).parent
 def code_fingerprint() -> str:
     """Hash of the generator itself — its code, theme and message catalogs — and of the
     libraries whose output ends up in the site: a new version never reads an old entry."""
-    from site_builder.uptodate import libraries
-
     digest = hashlib.sha256()
     for path in sorted(PACKAGE.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
@@ -31,6 +29,25 @@ def code_fingerprint() -> str:
             digest.update(path.read_bytes())
     digest.update("|".join(libraries()).encode())
     return digest.hexdigest()[:16]
+
+
+LIBRARIES = (
+    "jinja2", "markdown-it-py", "markdown-it-pyrs", "pyyaml", "pydantic", "babel", "feedgen",
+    "icalendar", "python-slugify", "holidays", "lxml",
+)  # fmt: skip
+
+
+def libraries() -> list[str]:
+    """The versions of the libraries whose output ends up in the site."""
+    from importlib import metadata
+
+    found = []
+    for name in LIBRARIES:
+        try:
+            found.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name} missing")
+    return found
 
 
 def key(*parts: bytes | str) -> str:

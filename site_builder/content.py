@@ -254,7 +254,6 @@ def load(
     site = config.site
     markers = "|".join(config.rules.restricted_markers)
     settings = f"{site.timezone}|{site.language}|{','.join(config.languages)}|{config.base_path}|{markers}"
-    sources: list[Source] = []
     results: list[tuple[Item | None, list[Problem]] | None] = []
     todo: list[tuple[int, tuple[Source, str]]] = []
     for source in found:
@@ -262,7 +261,6 @@ def load(
             name = _cache_name(source.read(), settings)  # the bytes are hashed, not kept
         except OSError:
             continue  # gone since it was listed
-        sources.append(source)
         results.append(store.get("items", name))
         if results[-1] is None:
             todo.append((len(results) - 1, (source, name)))

@@ -228,10 +228,9 @@ def pages(site: Site, ctx: Context) -> Files:
     return out
 
 
-def render(site: Site, ctx: Context, files: Files | None = None, store: Cache | None = None) -> Files:
+def render(site: Site, ctx: Context, store: Cache | None = None) -> Files:
     """The search pages and every language's index, in one process.
 
-    `files` is not read (the index comes from `site.entries`); kept for the old call.
     The docs are kept in `store` as one map by `document_key` (one file: thousands of
     small ones cost more to write than the docs cost to make), so an edit re-reads one
     entry.

@@ -113,7 +113,7 @@ class Site:
     def entry_state(self, entry: Entry) -> list[str]:
         """What an entry's pages and feed items show, `now` included only through its effects."""
         item, now = entry.item, self.now
-        notes = [c.at for c in item.meta.corrections] + change_notes(item)
+        notes = change_notes(item)  # corrections, event changes, the withdrawal
         parts = [item.fingerprint, entry.url, str(entry.withdrawn), str(entry.preview)]
         parts.append(str(sum(at <= now for at in notes)))
         event = getattr(item.meta, "event", None)

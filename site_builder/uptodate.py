@@ -9,7 +9,8 @@ decides deadlines), or any date and time written in the content (an embargo lift
 event ends, a correction becomes public; see `next_change`).  A later build with the same
 inputs inside that span, and an output nobody has touched, has nothing to do.
 
-Only the standard library: the check runs before the rest of the generator is imported.
+Only the standard library (and cache.py, which uses no more): the check runs before the
+rest of the generator is imported.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-PACKAGE = Path(__file__).parent
+from site_builder import cache
+
 SKIPPED = {".git", ".site-cache", "__pycache__"}
 
 
@@ -39,9 +41,7 @@ def inputs_key(root: Path) -> str:
             digest.update(len(data).to_bytes(8, "little"))
             digest.update(data)
 
-    for name, path in _files(PACKAGE):
-        add("code", name, _read(path))
-    add("libraries", *libraries())
+    add("code", cache.code_fingerprint())  # the package and the libraries' versions
     add("config", _read(root / "config.yaml"))
     for folder in ("templates", "static", "content"):
         for name, path in _files(root / folder):
@@ -84,25 +84,6 @@ def _read(path: Path) -> bytes:
         return path.read_bytes()
     except OSError:
         return b"(unreadable)"
-
-
-LIBRARIES = (
-    "jinja2", "markdown-it-py", "markdown-it-pyrs", "pyyaml", "pydantic", "babel", "feedgen",
-    "icalendar", "python-slugify", "holidays", "lxml",
-)  # fmt: skip
-
-
-def libraries() -> list[str]:
-    """The versions of the libraries whose output ends up in the site."""
-    from importlib import metadata
-
-    found = []
-    for name in LIBRARIES:
-        try:
-            found.append(f"{name}=={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{name} missing")
-    return found
 
 
 def _git_state(root: Path) -> str:
