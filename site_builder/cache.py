@@ -2,8 +2,14 @@
 
 Every entry is keyed by a hash of everything that could change it — the file's bytes and
 attachments, the settings, and the generator's own code — so a stale entry is never
-used; deleting the folder only costs time.  Entries are written to a temporary name and
-renamed, so a killed build never leaves a torn entry; an unreadable entry is a miss.
+used; deleting the folder only costs time.  Files are written to a temporary name and
+renamed, so a killed build never leaves a torn one; an unreadable entry is a miss.
+
+A bucket holds either one file per entry (`get`/`put`) or, for the thousands of parsed
+items, a few *pack* files of many entries each (`get_many`/`put_many`/`compact`):
+creating one small file per item cost a cold build more than pickling the items did.
+A pack is written once and never changed; `compact` folds the packs into one, without
+the entries no longer wanted, when they have grown many or mostly stale.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import secrets
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -71,6 +78,7 @@ class Cache:
         self.folder = folder
         self.memory: dict[tuple[str, str], Any] | None = {} if memory and folder else None
         self._used: set[tuple[str, str]] = set()
+        self._held: dict[str, int] = {}  # packed bucket → how many entries its packs held when last read
 
     def _path(self, bucket: str, name: str) -> Path:
         assert self.folder is not None
@@ -107,6 +115,91 @@ class Cache:
             os.replace(temporary, path)
         except OSError:
             pass  # a cache that cannot be written is only a slower build
+
+    # Packed buckets ----------------------------------------------------------------------
+
+    def _packs(self, bucket: str) -> list[Path]:
+        assert self.folder is not None
+        try:
+            return sorted((self.folder / code_fingerprint() / bucket).glob("*.pack"))
+        except OSError:
+            return []
+
+    def _read_packs(self, bucket: str) -> dict[str, bytes]:
+        """Every entry of a packed bucket, still pickled; an unreadable pack is skipped."""
+        blobs: dict[str, bytes] = {}
+        for path in self._packs(bucket):
+            try:
+                with open(path, "rb") as handle:
+                    found = pickle.load(handle)
+            except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+                continue
+            if isinstance(found, dict):
+                blobs.update(found)
+        self._held[bucket] = len(blobs)
+        return blobs
+
+    def get_many(self, bucket: str, names: list[str]) -> list[Any | None]:
+        """The values of a packed bucket under `names` (None where missing or unreadable)."""
+        if self.folder is None:
+            return [None] * len(names)
+        memory = self.memory if self.memory is not None else {}
+        if self.memory is not None:
+            self._used.update((bucket, name) for name in names)
+        found = [memory.get((bucket, name)) for name in names]
+        if all(value is not None for value in found):
+            self._held[bucket] = len(names)
+            return found
+        blobs = self._read_packs(bucket)
+        for index, name in enumerate(names):
+            if found[index] is None and name in blobs:
+                try:
+                    found[index] = pickle.loads(blobs[name])
+                except (
+                    pickle.UnpicklingError,
+                    EOFError,
+                    AttributeError,
+                    ImportError,
+                    IndexError,
+                    ValueError,
+                ):
+                    continue
+                if self.memory is not None:
+                    self.memory[bucket, name] = found[index]
+        return found
+
+    def put_many(self, bucket: str, blobs: dict[str, bytes], values: dict[str, Any] | None = None) -> None:
+        """Add entries, each already pickled (a worker pickles once, for the parent and here);
+        `values`, the same unpickled, are what a `memory` cache keeps."""
+        if self.folder is None or not blobs:
+            return
+        if self.memory is not None:
+            self._used.update((bucket, name) for name in blobs)
+            self.memory.update(((bucket, name), value) for name, value in (values or {}).items())
+        folder = self.folder / code_fingerprint() / bucket
+        path = folder / f"{secrets.token_hex(8)}.pack"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            with open(temporary, "wb") as handle:
+                pickle.dump(blobs, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        except OSError:
+            pass
+
+    def compact(self, bucket: str, live: set[str], most: int = 8) -> None:
+        """Fold the packs into one holding only `live`, once there are more than `most` packs
+        or the last read found more stale entries than live ones."""
+        if self.folder is None:
+            return
+        packs = self._packs(bucket)
+        if len(packs) <= 1 or (len(packs) <= most and self._held.get(bucket, 0) <= 2 * len(live)):
+            return
+        blobs = self._read_packs(bucket)
+        self.put_many(bucket, {name: blob for name, blob in blobs.items() if name in live})
+        for path in packs:
+            path.unlink(missing_ok=True)
+        self._held[bucket] = len(live)
 
     def sweep(self) -> None:
         """Forget the values kept in memory that were not used since the last sweep."""

@@ -6,6 +6,7 @@ import dataclasses
 import mimetypes
 import multiprocessing
 import os
+import pickle
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -220,9 +221,8 @@ def posixpath_split(rel: str) -> tuple[str, str]:
 PARALLEL_FROM = 400  # below this many files a process pool costs more than it saves
 
 
-def _parse_chunk(
-    chunk: list[tuple[Source, str]], config: Config, store: Cache, settings: str
-) -> list[tuple[Item | None, list[Problem]]]:
+def _parse_chunk(chunk: list[tuple[Source, str]], config: Config, settings: str) -> list[tuple[str, bytes]]:
+    """Parse files; each result pickled once, for the parent and for the cache alike."""
     md = markdown.make_parser()
     results = []
     for source, name in chunk:
@@ -230,8 +230,7 @@ def _parse_chunk(
         name = _cache_name(source, settings)  # the bytes may have changed since they were hashed
         item, problems = parse(source, config, md)
         result = (dataclasses.replace(item, fingerprint=name) if item else None, problems)
-        store.put("items", name, result)
-        results.append(result)
+        results.append((name, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)))
     return results
 
 
@@ -254,28 +253,31 @@ def load(
     site = config.site
     markers = "|".join(config.rules.restricted_markers)
     settings = f"{site.timezone}|{site.language}|{','.join(config.languages)}|{config.base_path}|{markers}"
-    results: list[tuple[Item | None, list[Problem]] | None] = []
-    todo: list[tuple[int, tuple[Source, str]]] = []
+    names: list[str] = []
+    sources: list[Source] = []
     for source in found:
         try:
-            name = _cache_name(source.read(), settings)  # the bytes are hashed, not kept
+            names.append(_cache_name(source.read(), settings))  # the bytes are hashed, not kept
         except OSError:
             continue  # gone since it was listed
-        results.append(store.get("items", name))
-        if results[-1] is None:
-            todo.append((len(results) - 1, (source, name)))
+        sources.append(source)
+    results: list[tuple[Item | None, list[Problem]] | None] = store.get_many("items", names)
+    todo = [(index, (sources[index], names[index])) for index, value in enumerate(results) if value is None]
     jobs = jobs or os.cpu_count() or 1
     if jobs > 1 and len(todo) >= PARALLEL_FROM:
         size = max(50, len(todo) // (jobs * 4))
         chunks = [[job for _, job in todo[i : i + size]] for i in range(0, len(todo), size)]
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            parts = pool.map(_parse_chunk, chunks, repeat(config), repeat(store), repeat(settings))
+            parts = pool.map(_parse_chunk, chunks, repeat(config), repeat(settings))
             parsed = [r for part in parts for r in part]
     else:
-        parsed = _parse_chunk([job for _, job in todo], config, store, settings)
-    for (index, _), result in zip(todo, parsed, strict=True):
-        results[index] = result
+        parsed = _parse_chunk([job for _, job in todo], config, settings)
+    fresh = {}
+    for (index, _), (name, blob) in zip(todo, parsed, strict=True):
+        results[index] = fresh[name] = pickle.loads(blob)
+    store.put_many("items", dict(parsed), fresh)
+    store.compact("items", {name for name, _ in parsed} | set(names))
     items: list[Item] = []
     for result in results:
         assert result is not None

@@ -62,7 +62,9 @@ def _manifest(output: Path) -> dict:
 
 
 def _previous(output: Path) -> dict[str, list]:
-    """What the last build wrote: {path: [sha1, size, mtime_ns, key]}; {} when unknown."""
+    """What the last build wrote: {path: [sha1, size, mtime_ns, key]}; {} when unknown or gone."""
+    if not output.is_dir():
+        return {}
     files = _manifest(output).get("files")
     if not isinstance(files, dict):
         return {}
