@@ -125,36 +125,32 @@ class Cache:
         except OSError:
             return []
 
-    def _read_packs(self, bucket: str) -> dict[str, bytes]:
-        """Every entry of a packed bucket, still pickled; an unreadable pack is skipped."""
-        blobs: dict[str, bytes] = {}
-        for path in self._packs(bucket):
-            try:
-                with open(path, "rb") as handle:
-                    found = pickle.load(handle)
-            except (OSError, pickle.UnpicklingError, EOFError, ValueError):
-                continue
-            if isinstance(found, dict):
-                blobs.update(found)
-        self._held[bucket] = len(blobs)
-        return blobs
+    def _read_pack(self, path: Path) -> dict[str, bytes]:
+        """One pack's entries, still pickled; {} when unreadable."""
+        try:
+            with open(path, "rb") as handle:
+                found = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+            return {}
+        return found if isinstance(found, dict) else {}
 
     def get_many(self, bucket: str, names: list[str]) -> list[Any | None]:
-        """The values of a packed bucket under `names` (None where missing or unreadable)."""
+        """The values of a packed bucket under `names` (None where missing or unreadable);
+        read pack by pack, so only one pack's pickled entries are in memory at a time."""
         if self.folder is None:
             return [None] * len(names)
         memory = self.memory if self.memory is not None else {}
         if self.memory is not None:
             self._used.update((bucket, name) for name in names)
         found = [memory.get((bucket, name)) for name in names]
-        if all(value is not None for value in found):
-            self._held[bucket] = len(names)
-            return found
-        blobs = self._read_packs(bucket)
-        for index, name in enumerate(names):
-            if found[index] is None and name in blobs:
+        wanted = {name: index for index, name in enumerate(names) if found[index] is None}
+        held = len(names) - len(wanted)
+        for path in self._packs(bucket) if wanted else []:
+            blobs = self._read_pack(path)
+            held += len(blobs)
+            for name in blobs.keys() & wanted.keys():
                 try:
-                    found[index] = pickle.loads(blobs[name])
+                    value = pickle.loads(blobs[name])
                 except (
                     pickle.UnpicklingError,
                     EOFError,
@@ -164,18 +160,17 @@ class Cache:
                     ValueError,
                 ):
                     continue
+                found[wanted.pop(name)] = value
                 if self.memory is not None:
-                    self.memory[bucket, name] = found[index]
+                    self.memory[bucket, name] = value
+        self._held[bucket] = held
         return found
 
-    def put_many(self, bucket: str, blobs: dict[str, bytes], values: dict[str, Any] | None = None) -> None:
-        """Add entries, each already pickled (a worker pickles once, for the parent and here);
-        `values`, the same unpickled, are what a `memory` cache keeps."""
+    def put_many(self, bucket: str, blobs: dict[str, bytes]) -> None:
+        """Add entries in one new pack, each already pickled (a parse worker pickles once, for
+        the parent and for the pack); a `memory` cache is told the values by `remember`."""
         if self.folder is None or not blobs:
             return
-        if self.memory is not None:
-            self._used.update((bucket, name) for name in blobs)
-            self.memory.update(((bucket, name), value) for name, value in (values or {}).items())
         folder = self.folder / code_fingerprint() / bucket
         path = folder / f"{secrets.token_hex(8)}.pack"
         try:
@@ -187,16 +182,32 @@ class Cache:
         except OSError:
             pass
 
-    def compact(self, bucket: str, live: set[str], most: int = 8) -> None:
-        """Fold the packs into one holding only `live`, once there are more than `most` packs
-        or the last read found more stale entries than live ones."""
+    def remember(self, bucket: str, name: str, value: Any) -> None:
+        """A value just put in a packed bucket, for a `memory` cache to keep."""
+        if self.memory is not None:
+            self.memory[bucket, name] = value
+            self._used.add((bucket, name))
+
+    def detached(self) -> Cache:
+        """The same folder without the values kept in memory (for a worker process)."""
+        return Cache(self.folder)
+
+    def compact(self, bucket: str, live: set[str], most: int = 24, batch: int = 4000) -> None:
+        """Rewrite the packs with only the `live` entries, in packs of `batch` entries, once
+        there are more than `most` packs or the last read found more stale entries than live
+        ones; pack by pack, so at most a batch of entries is in memory at once."""
         if self.folder is None:
             return
         packs = self._packs(bucket)
         if len(packs) <= 1 or (len(packs) <= most and self._held.get(bucket, 0) <= 2 * len(live)):
             return
-        blobs = self._read_packs(bucket)
-        self.put_many(bucket, {name: blob for name, blob in blobs.items() if name in live})
+        kept: dict[str, bytes] = {}
+        for path in packs:
+            kept |= {name: blob for name, blob in self._read_pack(path).items() if name in live}
+            if len(kept) >= batch:
+                self.put_many(bucket, kept)
+                kept = {}
+        self.put_many(bucket, kept)
         for path in packs:
             path.unlink(missing_ok=True)
         self._held[bucket] = len(live)

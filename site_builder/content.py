@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import mimetypes
 import multiprocessing
@@ -221,8 +222,10 @@ def posixpath_split(rel: str) -> tuple[str, str]:
 PARALLEL_FROM = 400  # below this many files a process pool costs more than it saves
 
 
-def _parse_chunk(chunk: list[tuple[Source, str]], config: Config, settings: str) -> list[tuple[str, bytes]]:
-    """Parse files; each result pickled once, for the parent and for the cache alike."""
+def _parse_chunk(
+    chunk: list[tuple[Source, str]], config: Config, settings: str, store: Cache
+) -> list[tuple[str, bytes]]:
+    """Parse files into one cache pack; each result is pickled once, for it and the parent."""
     md = markdown.make_parser()
     results = []
     for source, name in chunk:
@@ -231,6 +234,7 @@ def _parse_chunk(chunk: list[tuple[Source, str]], config: Config, settings: str)
         item, problems = parse(source, config, md)
         result = (dataclasses.replace(item, fingerprint=name) if item else None, problems)
         results.append((name, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)))
+    store.put_many("items", dict(results))
     return results
 
 
@@ -265,19 +269,21 @@ def load(
     todo = [(index, (sources[index], names[index])) for index, value in enumerate(results) if value is None]
     jobs = jobs or os.cpu_count() or 1
     if jobs > 1 and len(todo) >= PARALLEL_FROM:
-        size = max(50, len(todo) // (jobs * 4))
+        size = max(50, -(-len(todo) // (jobs * 4)))
         chunks = [[job for _, job in todo[i : i + size]] for i in range(0, len(todo), size)]
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            parts = pool.map(_parse_chunk, chunks, repeat(config), repeat(settings))
-            parsed = [r for part in parts for r in part]
+        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+        parts = pool.map(_parse_chunk, chunks, repeat(config), repeat(settings), repeat(store.detached()))
     else:
-        parsed = _parse_chunk([job for _, job in todo], config, settings)
-    fresh = {}
-    for (index, _), (name, blob) in zip(todo, parsed, strict=True):
-        results[index] = fresh[name] = pickle.loads(blob)
-    store.put_many("items", dict(parsed), fresh)
-    store.compact("items", {name for name, _ in parsed} | set(names))
+        pool, parts = None, iter([_parse_chunk([job for _, job in todo], config, settings, store.detached())])
+    with pool or contextlib.nullcontext():
+        # Chunk by chunk as they come, so the pickled results never all wait in memory.
+        fresh = iter(todo)
+        for part in parts:
+            for name, blob in part:
+                index, _ = next(fresh)
+                results[index] = pickle.loads(blob)
+                store.remember("items", name, results[index])
+    store.compact("items", set(names))
     items: list[Item] = []
     for result in results:
         assert result is not None

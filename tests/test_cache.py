@@ -38,7 +38,7 @@ def test_compaction_folds_packs_and_drops_stale_entries(tmp_path):
     for number in range(9):  # one more pack than `most`
         cache.put_many("items", _blobs({f"n{number}": number}))
     cache.get_many("items", ["n7", "n8"])
-    cache.compact("items", {"n7", "n8"})
+    cache.compact("items", {"n7", "n8"}, most=8)
     assert len(_packs(cache)) == 1
     fresh = Cache(tmp_path)
     assert fresh.get_many("items", ["n0", "n7", "n8"]) == [None, 7, 8]
@@ -56,7 +56,17 @@ def test_mostly_stale_packs_are_compacted_even_when_few(tmp_path):
 
 def test_memory_cache_keeps_values_and_skips_the_packs(tmp_path):
     cache = Cache(tmp_path, memory=True)
-    cache.put_many("items", _blobs({"a": 1}), {"a": 1})
+    cache.put_many("items", _blobs({"a": 1}))
+    cache.remember("items", "a", 1)
     for pack in _packs(cache):
         pack.unlink()
     assert cache.get_many("items", ["a"]) == [1]  # from memory, the packs are not read
+
+
+def test_compaction_writes_packs_of_a_bounded_size(tmp_path):
+    cache = Cache(tmp_path)
+    for number in range(5):
+        cache.put_many("items", _blobs({f"n{number}-{k}": k for k in range(3)}))
+    cache.compact("items", {f"n{number}-{k}" for number in range(5) for k in range(3)}, most=2, batch=4)
+    assert [len(pickle.loads(p.read_bytes())) for p in _packs(cache)] in ([6, 6, 3], [6, 3, 6], [3, 6, 6])
+    assert Cache(tmp_path).get_many("items", ["n4-2", "n0-0"]) == [2, 0]
