@@ -93,15 +93,16 @@ def render_site(
     ctx = Context(root, envs, keys, store if store.folder else None)
     if len(site.entries) < PARALLEL_FROM:
         jobs = 1  # a small site renders faster than worker processes start
-    # The search index is made from the published entries, like everything else; its one
-    # big task goes first so it runs beside the pages instead of after them.
+    # The search index is made from the published entries, like everything else.  Its one
+    # big task runs in this process beside the workers: there the memory it builds up is
+    # added to this process alone, not to a worker holding a copy of the site as well.
     tasks: list[Callable[[], Files]] = [partial(search.render, site, ctx, store=store)]
     for kind in all_outputs():
         split = getattr(kind, "tasks", None)
         tasks += split(site, ctx) if split else [partial(kind.render, site, ctx)]
     progress(1, STAGES, "render")
     manifest: dict[str, list] = {}
-    for produced in parallel.run([partial(_stage, staging, task) for task in tasks], jobs):
+    for produced in parallel.run([partial(_stage, staging, task) for task in tasks], jobs, local=[0]):
         _merge(manifest, produced)
     # The sitemaps list the pages just written, so they name only what is published.
     progress(2, STAGES, "sitemap")

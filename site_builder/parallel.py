@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
@@ -24,15 +24,26 @@ def _run(index: int) -> object:
     return _TASKS[index]()
 
 
-def run(tasks: list[Callable[[], T]], jobs: int | None) -> list[T]:
-    """Results of every task, in order; in-process when one job or one task."""
+def run(tasks: list[Callable[[], T]], jobs: int | None, local: Collection[int] = ()) -> list[T]:
+    """Results of every task, in order; in-process when one job or one task.
+
+    The tasks numbered in `local` run in the calling process while the workers run the
+    rest (the workers are forked first, so they do not inherit what a local task makes):
+    a big task that builds up much memory then adds it to the caller only, not to a
+    worker that already holds a copy of everything the caller had.
+    """
     jobs = min(jobs or os.cpu_count() or 1, len(tasks))
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [task() for task in tasks]
     global _TASKS
     _TASKS = list(tasks)
+    here = [index for index in range(len(tasks)) if index in local]
+    there = [index for index in range(len(tasks)) if index not in local]
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_run, range(len(tasks))))  # type: ignore[arg-type]
+            futures = [pool.submit(_run, index) for index in there]  # forks the workers
+            done = {index: tasks[index]() for index in here}
+            done |= {index: future.result() for index, future in zip(there, futures, strict=True)}
     finally:
         _TASKS = []
+    return [done[index] for index in range(len(tasks))]  # type: ignore[misc]

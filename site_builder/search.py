@@ -38,11 +38,12 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import pickle
 import re
 import unicodedata
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -58,9 +59,10 @@ from site_builder.site import Entry, Site
 
 FOLDER = "search/"
 CHUNK = 50  # docs per metadata file: one page of results fetches a few small files
-SPLIT = 48_000  # characters: a bigger shard is split by the next letter of its words…
+SPLIT = 48_000  # bytes: a bigger shard is split by the next letter of its words…
 MAX_KEY = 5  # … up to keys this long
 SNIPPET = 220  # characters of body text shown when an item has no summary
+PACK = 2000  # docs per cache pack
 
 # Endings a query word may lose before it is looked up as a prefix, so a word typed in
 # one form finds the others: "вода" → "вод" (воды, водой), "мектептерге" → "мектеп"
@@ -165,8 +167,17 @@ def document_key(entry: Entry) -> str:
 
 def assemble(site: Site, lang: str, docs: Iterable[Doc]) -> Files:
     """The index files of one language (see the module docstring) from its docs, in any order."""
-    ordered = sorted(docs, key=lambda d: (d.date.timestamp(), d.url))
+    return _assemble(site, lang, sorted(docs, key=lambda d: (d.date.timestamp(), d.url)))
+
+
+def _assemble(site: Site, lang: str, ordered: Iterable[Doc]) -> Files:
+    """`assemble` for docs already in id order, taken one at a time: a doc's words can be
+    let go as soon as they are in the postings."""
     postings: defaultdict[str, array] = defaultdict(partial(array, "I"))
+    day = day_format(lang)
+    tz = site.config.tz
+    days: dict[date, tuple[str, str]] = {}
+    rows = []
     for number, doc in enumerate(ordered):
         value = number * 2 + 1  # in the title
         for word in doc.title_words.split():
@@ -174,21 +185,16 @@ def assemble(site: Site, lang: str, docs: Iterable[Doc]) -> Files:
         value -= 1
         for word in doc.words.split():
             postings[word].append(value)
-    folder = f"{FOLDER}{lang}/"
-    out: Files = {}
-    shards = _shards(postings)
-    for key, shard in shards.items():
-        out[f"{folder}w/{_file_name(key)}.json"] = shard
-    day = day_format(lang)
-    tz = site.config.tz
-    days: dict[date, tuple[str, str]] = {}
-    rows = []
-    for doc in ordered:
         local = doc.date.astimezone(tz).date()
         if local not in days:  # Babel is slow and items share days
             days[local] = (local.isoformat(), day(local))
         iso, text = days[local]
         rows.append([doc.url, doc.title, doc.kind, iso, text, doc.snippet, 1 if doc.withdrawn else 0])
+    folder = f"{FOLDER}{lang}/"
+    out: Files = {}
+    shards = _shards(postings)  # empties `postings` as it goes
+    for key, shard in shards.items():
+        out[f"{folder}w/{_file_name(key)}.json"] = shard
     for start in range(0, len(rows), CHUNK):
         out[f"{folder}d/{start // CHUNK}.json"] = _json(rows[start : start + CHUNK])
     version = hashlib.sha256()
@@ -199,7 +205,7 @@ def assemble(site: Site, lang: str, docs: Iterable[Doc]) -> Files:
     out[f"{folder}index.json"] = _json(
         {
             "chunk": CHUNK,
-            "count": len(ordered),
+            "count": len(rows),
             "endings": sorted(set(ENDINGS.get(lang, "").split()), key=lambda e: (-len(e), e)),
             "min_stem": MIN_STEM,
             "shards": sorted(shards),
@@ -231,28 +237,37 @@ def pages(site: Site, ctx: Context) -> Files:
 def render(site: Site, ctx: Context, store: Cache | None = None) -> Files:
     """The search pages and every language's index, in one process.
 
-    The docs are kept in `store` as one map by `document_key` (one file: thousands of
-    small ones cost more to write than the docs cost to make), so an edit re-reads one
-    entry.
+    Entries are read in id order and each doc's words go into the postings straight
+    away, so the docs are never all in memory at once.  Docs are kept in the cache's
+    packed "search" bucket by `document_key`, so an edit re-reads one entry.
     """
     store = store or Cache(None)
-    name = cache.key("search-docs", site.config.base_path)
-    known = store.get("search", name) if store.folder else None
-    known = known if isinstance(known, dict) else {}
-    kept: dict[str, Doc] = {}
-    docs: dict[str, list[Doc]] = {lang: [] for lang in site.config.languages}
-    for entry in site.entries:
-        key = document_key(entry) if store.folder else ""
-        doc = known.get(key)
-        if not isinstance(doc, Doc):
-            doc = document(entry)
-        kept[key] = doc
-        docs.setdefault(doc.lang, []).append(doc)
-    if store.folder and kept.keys() != known.keys():
-        store.put("search", name, kept)
+    order = {lang: number for number, lang in enumerate(site.config.languages)}
+    entries = sorted(site.entries, key=lambda e: (order.get(e.lang, len(order)), e.date.timestamp(), e.url))
+    keys = [document_key(entry) for entry in entries] if store.folder else [""] * len(entries)
+    known: list[Doc | None] = store.get_many("search", keys)
+    fresh: dict[str, bytes] = {}
+
+    def docs(lang: str) -> Iterator[Doc]:
+        for index, entry in enumerate(entries):
+            if entry.lang != lang:
+                continue
+            doc, known[index] = known[index], None  # let it go once it is in the postings
+            if not isinstance(doc, Doc):
+                doc = document(entry)
+                if store.folder:
+                    fresh[keys[index]] = pickle.dumps(doc, pickle.HIGHEST_PROTOCOL)
+                    store.remember("search", keys[index], doc)
+                    if len(fresh) >= PACK:
+                        store.put_many("search", fresh)
+                        fresh.clear()
+            yield doc
+
     out = pages(site, ctx)
-    for lang, found in docs.items():
-        out |= assemble(site, lang, found)
+    for lang in dict.fromkeys([*site.config.languages, *(entry.lang for entry in entries)]):
+        out |= _assemble(site, lang, docs(lang))
+    store.put_many("search", fresh)
+    store.compact("search", set(keys))
     return out
 
 
@@ -284,8 +299,9 @@ def _file_name(key: str) -> str:
 
 
 def _shards(postings: dict[str, array]) -> dict[str, bytes]:
-    """Term shards by word prefix, each `{"word": [gaps…]}` as bytes (see the module docstring)."""
-    lines = {word: _entry(word, postings[word]) for word in sorted(postings)}
+    """Term shards by word prefix, each `{"word": [gaps…]}` as bytes (see the module
+    docstring); `postings` is emptied on the way, so it and the shards are not both whole."""
+    lines = {word: _entry(word, postings.pop(word)) for word in sorted(postings)}
     shards: dict[str, bytes] = {}
 
     def split(words: list[str], depth: int) -> None:
@@ -305,15 +321,15 @@ def _shards(postings: dict[str, array]) -> dict[str, bytes]:
     return shards
 
 
-def _entry(word: str, found: array) -> str:
+def _entry(word: str, found: array) -> bytes:
     # A word is letters and digits only (`_WORD`): nothing in it needs JSON escaping.
     if len(found) == 1:
-        return f'"{word}":[{found[0]}]'
-    return f'"{word}":[{found[0]},{",".join(map(str, map(sub, found[1:], found)))}]'
+        return f'"{word}":[{found[0]}]'.encode()
+    return f'"{word}":[{found[0]},{",".join(map(str, map(sub, found[1:], found)))}]'.encode()
 
 
-def _object(lines: Iterable[str]) -> bytes:
-    return ("{" + ",".join(lines) + "}").encode()
+def _object(lines: Iterable[bytes]) -> bytes:
+    return b"{" + b",".join(lines) + b"}"
 
 
 def _json(value: object) -> bytes:
