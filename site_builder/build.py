@@ -40,19 +40,25 @@ CACHE_DIR = ".site-cache"
 
 
 def check(
-    root: Path, now: datetime, jobs: int | None = None, use_cache: bool = True, store: Cache | None = None
+    root: Path,
+    now: datetime,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    store: Cache | None = None,
+    digests: dict[str, str] | None = None,
 ) -> Result:
     """Load and judge everything; write nothing.
 
     Parsed items are cached in ROOT/.site-cache by content hash (safe to delete);
-    `store` is that cache when the caller keeps one between builds (the preview server).
+    `store` is that cache when the caller keeps one between builds (the preview server),
+    `digests` the content files' hashes when the caller has them (`uptodate.inputs_key`).
     """
     try:
         config = load_config(root)
     except SiteError as exc:
         return Result(exc.problems)
     store = store or Cache(root / CACHE_DIR if use_cache else None)
-    items, problems = content.load(root / "content", config, jobs, store)
+    items, problems = content.load(root / "content", config, jobs, store, digests)
     judgement = rules.check(items, config, now, gitverify.last_change(root))
     problems += judgement.problems
     requests, found = mediarequests.load(root / "content")
@@ -133,6 +139,7 @@ def build(
     store: Cache | None = None,
     in_place: bool = False,
     inputs: str | None = None,
+    digests: dict[str, str] | None = None,
 ) -> Result:
     """Check, then render into output/ atomically; on any error output/ stays as it was
     (in place, for the preview server: as it was but for files the build already rewrote).
@@ -141,16 +148,17 @@ def build(
     items under review, each marked so its page carries the "not published" banner.
     `store` and `in_place` are for the preview server: a cache it keeps in memory between
     builds, and its own folder updated file by file instead of swapped whole. `inputs` is
-    `uptodate.inputs_key(root)` when the caller worked it out just before.
+    `uptodate.inputs_key(root, digests)` when the caller worked it out just before.
     """
     progress(0, STAGES, "check")
     # What this build reads, hashed before it reads it (see uptodate.py); not for previews.
     if not use_cache or preview or in_place:
-        inputs = ""
+        inputs, digests = "", None
     elif not inputs:
-        inputs = uptodate.inputs_key(root)
+        digests = {}
+        inputs = uptodate.inputs_key(root, digests)
     store = store or Cache(root / CACHE_DIR if use_cache else None)
-    result = check(root, now, jobs, use_cache, store)
+    result = check(root, now, jobs, use_cache, store, digests)
     if not result.ok or result.config is None or result.judgement is None:
         return result
     items, judgement, drafts = result.items, result.judgement, set[str]()
@@ -164,7 +172,8 @@ def build(
     fingerprint = site_fingerprint(site, root, result.requests) if use_cache else ""
     known: dict[str, object] = {}
     if inputs:  # for the next build: how long these inputs make this output, and its warnings
-        until = uptodate.next_change(now, result.config.tz, [i.meta for i in items], result.requests)
+        moments = (moment for item in items for moment in item.moments)  # found at parse time
+        until = uptodate.next_change(now, result.config.tz, moments, result.requests)
         known = {
             "inputs": uptodate.span(inputs, now, until),
             "problems": [dataclasses.astuple(p) for p in result.problems],

@@ -138,7 +138,8 @@ def _build(args: argparse.Namespace, root: Path, now: datetime) -> int:
     started = time.perf_counter()
     output = args.output or root / "output"
     recorded = _recorded_problems(output) if not args.no_cache else None
-    inputs = uptodate.inputs_key(root) if recorded is not None else None
+    digests: dict[str, str] = {}
+    inputs = uptodate.inputs_key(root, digests) if recorded is not None else None
     if recorded is not None and uptodate.current(root, output, now, inputs):
         # The last build read the same files and nothing it showed changes before now:
         # say what it said, without parsing anything.
@@ -160,6 +161,7 @@ def _build(args: argparse.Namespace, root: Path, now: datetime) -> int:
             jobs=args.jobs,
             use_cache=not args.no_cache,
             inputs=inputs,
+            digests=digests if inputs else None,
         )
     _print(result.problems, args)
     if not result.ok:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import mimetypes
 import multiprocessing
 import os
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from site_builder import cache, frontmatter, markdown
+from site_builder import cache, frontmatter, markdown, uptodate
 from site_builder.approval import content_hash
 from site_builder.cache import Cache
 from site_builder.config import Config
@@ -210,6 +211,7 @@ def parse(source: Source, config: Config, md: markdown.MarkdownIt) -> tuple[Item
         images=rendered.images,
         attachments=source.attachments,
         digest=content_hash(data, split.body),
+        moments=tuple(sorted(set(uptodate.moments(meta)))),
     )
     return item, problems
 
@@ -238,19 +240,28 @@ def _parse_chunk(
     return results
 
 
-def _cache_name(source: Source, settings: str) -> str:
+def _cache_name(source: Source, settings: str, digest: str = "") -> str:
+    """The cache name of a file's parse: its path, attachments and bytes (by their SHA-256,
+    `digest` when the caller hashed them already), and the settings parsing reads."""
     attachments = "|".join(f"{a.name}:{a.size}" for a in source.attachments)
-    return cache.key(settings, source.rel, attachments, source.raw)
+    return cache.key(settings, source.rel, attachments, digest or hashlib.sha256(source.raw).hexdigest())
 
 
 def load(
-    content_dir: Path, config: Config, jobs: int | None = None, store: Cache | None = None
+    content_dir: Path,
+    config: Config,
+    jobs: int | None = None,
+    store: Cache | None = None,
+    digests: dict[str, str] | None = None,
 ) -> tuple[list[Item], list[Problem]]:
     """Discover and parse every item, in file order.
 
     Parsed items come from the cache when the file, its attachments and the settings are
     unchanged; the rest are parsed over `jobs` processes, which read the files themselves.
+    `digests` are the files' SHA-256 by path, when the caller has just hashed them (see
+    `uptodate.inputs_key`): those files are not read here.
     """
+    digests = digests or {}
     store = store or Cache(None)
     found, problems = discover(content_dir, read=False)
     # What parsing depends on besides the file: time zone, languages, URL prefix, markers.
@@ -261,7 +272,8 @@ def load(
     sources: list[Source] = []
     for source in found:
         try:
-            names.append(_cache_name(source.read(), settings))  # the bytes are hashed, not kept
+            known = digests.get(source.rel, "")
+            names.append(_cache_name(source if known else source.read(), settings, known))
         except OSError:
             continue  # gone since it was listed
         sources.append(source)

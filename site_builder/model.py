@@ -196,6 +196,7 @@ class Item:
     attachments: tuple[Attachment, ...] = ()
     digest: str = ""  # approval hash of the current content
     fingerprint: str = ""  # hash of the file's bytes, attachments and parse settings (set by the loader)
+    moments: tuple[datetime, ...] = ()  # every date and time in the front matter (uptodate.next_change)
 
     @staticmethod
     def pack(html: str, lines: dict[tuple, int]) -> dict[str, bytes]:

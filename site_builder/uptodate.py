@@ -31,8 +31,12 @@ from site_builder import cache
 SKIPPED = {".git", ".site-cache", "__pycache__"}
 
 
-def inputs_key(root: Path) -> str:
-    """Hash of everything a build of ROOT reads (besides the time)."""
+def inputs_key(root: Path, digests: dict[str, str] | None = None) -> str:
+    """Hash of everything a build of ROOT reads (besides the time).
+
+    `digests`, when given, is filled with the SHA-256 of every content/*.md file read
+    (by its path under content/), so the build need not read and hash them again.
+    """
     digest = hashlib.sha256()
 
     def add(*parts: str | bytes) -> None:
@@ -51,6 +55,12 @@ def inputs_key(root: Path) -> str:
                     add(folder, name, f"{found.st_mode}:{found.st_size}:{found.st_mtime_ns}")
                 except OSError:
                     add(folder, name, "(gone)")
+            elif folder == "content":
+                data, regular = _read_file(path)
+                sha = hashlib.sha256(data).hexdigest()
+                add(folder, name, sha if regular else data)
+                if regular and digests is not None:
+                    digests[name] = sha
             else:
                 add(folder, name, _read(path))
     add("git", _git_state(root))
@@ -74,16 +84,21 @@ def _files(folder: Path) -> Iterator[tuple[str, Path]]:
 
 def _read(path: Path) -> bytes:
     """A file's bytes, or what it is when it is not a regular file."""
+    return _read_file(path)[0]
+
+
+def _read_file(path: Path) -> tuple[bytes, bool]:
+    """A file's bytes and True, or what it is when it is not a readable regular file and False."""
     try:
         mode = path.lstat().st_mode
     except OSError:
-        return b"(gone)"
+        return b"(gone)", False
     if not stat.S_ISREG(mode):
-        return b"(link)" if stat.S_ISLNK(mode) else b"(special)"
+        return (b"(link)" if stat.S_ISLNK(mode) else b"(special)"), False
     try:
-        return path.read_bytes()
+        return path.read_bytes(), True
     except OSError:
-        return b"(unreadable)"
+        return b"(unreadable)", False
 
 
 def _git_state(root: Path) -> str:
@@ -124,11 +139,11 @@ def next_change(now: datetime, tz: Any, *sources: Iterable[object]) -> datetime:
             # `>=`: some states turn at a moment (an embargo at its date), some just after
             # it (an event is upcoming until and including its end): a build at that very
             # moment gets an empty span, so the next one looks again.
-            found += [moment for moment in _moments(value) if moment >= now]
+            found += [moment for moment in moments(value) if moment >= now]
     return min(found)
 
 
-def _moments(value: object, depth: int = 0) -> Iterator[datetime]:
+def moments(value: object, depth: int = 0) -> Iterator[datetime]:
     """Every aware datetime inside a value: models, dataclasses, lists, dicts."""
     if depth > 20:
         return
@@ -137,16 +152,16 @@ def _moments(value: object, depth: int = 0) -> Iterator[datetime]:
             yield value
     elif isinstance(value, dict):
         for item in value.values():
-            yield from _moments(item, depth + 1)
+            yield from moments(item, depth + 1)
     elif isinstance(value, list | tuple | set | frozenset):
         for item in value:
-            yield from _moments(item, depth + 1)
+            yield from moments(item, depth + 1)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         for field in dataclasses.fields(value):
-            yield from _moments(getattr(value, field.name), depth + 1)
+            yield from moments(getattr(value, field.name), depth + 1)
     elif hasattr(value, "__pydantic_fields__"):
         for name in type(value).__pydantic_fields__:  # type: ignore[attr-defined]
-            yield from _moments(getattr(value, name, None), depth + 1)
+            yield from moments(getattr(value, name, None), depth + 1)
 
 
 def span(key: str, now: datetime, until: datetime) -> dict[str, str]:
