@@ -40,7 +40,7 @@ def code_fingerprint() -> str:
 
 LIBRARIES = (
     "jinja2", "markdown-it-py", "markdown-it-pyrs", "pyyaml", "pydantic", "babel", "feedgen",
-    "icalendar", "python-slugify", "holidays", "lxml",
+    "icalendar", "python-slugify", "holidays", "lxml", "lz4",
 )  # fmt: skip
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pickle
-import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
+import lz4.block
 from pydantic import BeforeValidator, Field
 
 from site_builder.config import TypeName
@@ -202,13 +202,15 @@ class Item:
     def pack(html: str, lines: dict[tuple, int]) -> dict[str, bytes]:
         """The packed fields for this HTML and line map."""
         return {
-            "packed_html": zlib.compress(html.encode(), 1),
+            # lz4: a fifth of zlib's time either way, and a body is unpacked for its page,
+            # the search index and the feeds.
+            "packed_html": lz4.block.compress(html.encode()),
             "packed_lines": pickle.dumps(lines, pickle.HIGHEST_PROTOCOL),
         }
 
     @property
     def html(self) -> str:
-        return zlib.decompress(self.packed_html).decode()
+        return lz4.block.decompress(self.packed_html).decode()
 
     @property
     def lines(self) -> dict[tuple, int]:
