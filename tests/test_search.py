@@ -13,6 +13,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from search_reader import Reader
 from sitekit import NOW, config_dict, item, make_site
 
@@ -220,3 +222,12 @@ def test_a_new_item_changes_only_the_shards_of_its_words(tmp_path: Path, monkeyp
     }
     changed = {rel for rel in before.keys() | after.keys() if before.get(rel) != after.get(rel)}
     assert changed <= touched and len(after) - len(changed) > 10
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=80))
+def test_words_are_the_pattern_s_words(text: str):
+    """`words` splits on blanks first for speed; it finds just what the pattern finds."""
+    assert search.words(text) == set(search._WORD.findall(search.normalise(text)))
+    mixed = f"{text} ремонт_дорог, «Ала-Тоо»… 2026-ж. ¹²³ x ё"
+    assert search.words(mixed) == set(search._WORD.findall(search.normalise(mixed)))
