@@ -117,17 +117,20 @@ class Staging:
         else:
             self.path = self.output.with_name(f".{self.output.name}.tmp-{os.getpid()}")
             self.path.mkdir()
-        self._made: set[Path] = {self.path}
+        self._root, self._live = str(self.path), str(self.output)
+        self._made: set[str] = {self._root}
         self._new: set[str] = set()  # in place: files this process added (taken back by abort)
 
     def put(self, rel: str, data: bytes | CopyFrom | Keyed) -> list:
         """Write one file; its manifest row [sha1, size, mtime_ns, key]."""
         if not _safe_target(rel):
             raise ValueError(f"unsafe output path {rel!r}")
-        target = self.path / rel
-        if target.parent not in self._made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(target.parent)
+        # Plain strings, not Paths: this runs for every one of a site's thousands of files.
+        target = os.path.join(self._root, rel)
+        parent = os.path.dirname(target)
+        if parent not in self._made:
+            os.makedirs(parent, exist_ok=True)
+            self._made.add(parent)
         seen = self.previous.get(rel)
         key = ""
         if isinstance(data, Keyed):
@@ -137,31 +140,31 @@ class Staging:
             data = data.render()
         if isinstance(data, CopyFrom):
             digest = ""
-            self._replace(target, lambda temporary: shutil.copyfile(data.path, temporary))
+            self._replace(rel, target, lambda temporary: shutil.copyfile(data.path, temporary))
         else:
             digest = hashlib.sha1(data).hexdigest()
             if seen and seen[0] == digest and self._keep(rel, seen, target):
                 return [*seen[:3], key]
-            self._replace(target, lambda temporary: temporary.write_bytes(data))
-        stat = target.stat()
+            self._replace(rel, target, lambda temporary: _write(temporary, data))
+        stat = os.stat(target)
         return [digest, stat.st_size, stat.st_mtime_ns, key]
 
-    def _keep(self, rel: str, seen: list, target: Path) -> bool:
+    def _keep(self, rel: str, seen: list, target: str) -> bool:
         """Reuse the previous build's file, if it is still as that build left it."""
         if self.in_place:
             return _intact(target, seen)
-        return _link(self.output / rel, seen, target)
+        return _link(os.path.join(self._live, rel), seen, target)
 
-    def _replace(self, target: Path, write: Callable[[Path], object]) -> None:
+    def _replace(self, rel: str, target: str, write: Callable[[str], object]) -> None:
         if not self.in_place:
             if os.path.lexists(target):  # it may be a link to the live output: never write into it
-                raise RuntimeError(f"two outputs write {target.relative_to(self.path).as_posix()}")
+                raise RuntimeError(f"two outputs write {rel}")
             write(target)  # a fresh tree: nobody reads it yet
             return
-        rel = target.relative_to(self.path).as_posix()
         if rel not in self.previous:
             self._new.add(rel)
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        folder, name = os.path.split(target)
+        temporary = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
         write(temporary)
         os.replace(temporary, target)  # a reader sees the old file or the new one
 
@@ -214,18 +217,23 @@ def _remove(output: Path, rel: str) -> None:
             break  # not empty
 
 
-def _intact(path: Path, seen: list) -> bool:
+def _write(path: str, data: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
+
+
+def _intact(path: str | Path, seen: list) -> bool:
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return False
     return [stat.st_size, stat.st_mtime_ns] == seen[1:3]
 
 
-def _link(old: Path, seen: list, target: Path) -> bool:
+def _link(old: str, seen: list, target: str) -> bool:
     """Hard-link the previous build's file if it is still exactly as that build left it."""
     try:
-        stat = old.stat()
+        stat = os.stat(old)
         if [stat.st_size, stat.st_mtime_ns] != seen[1:3]:
             return False
         os.link(old, target)

@@ -10,6 +10,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_newsroom_calendar import CONFIG, NOW, announcement, built, make_site
 from test_newsroom_feeds import DRAFT, WITHDRAWN
 from test_newsroom_structured import REBUTTAL, RELEASE
@@ -210,3 +212,28 @@ def test_every_feed_calendar_and_data_file_is_linked_and_nothing_unpublished_lea
     for rel in per_event:  # each event's own calendar is linked from its page
         page = (out / rel).parent / "index.html"
         assert f'href="/{rel}"' in page.read_text(encoding="utf-8")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.dictionaries(
+            st.text(max_size=6),
+            st.one_of(
+                st.none(),
+                st.booleans(),
+                st.integers(),
+                st.text(max_size=12),
+                st.floats(),
+                st.lists(st.integers()),
+            ),
+            max_size=5,
+        ),
+        max_size=4,
+    )
+)
+def test_open_data_json_is_the_standard_library_s(records):
+    """The tables' JSON is laid out by hand for speed; byte for byte what `json.dumps` writes."""
+    from site_builder.outputs.opendata import _rows_json
+
+    assert _rows_json(records) == json.dumps(records, ensure_ascii=False, indent=1)

@@ -273,10 +273,43 @@ def render(site: Site, ctx: Context) -> Files:
     for table in TABLES:
         columns = list(table.columns)
         records = [{c: r[c] for c in columns} for r in rows(site, table.name)]
-        out[f"data/{table.name}.json"] = (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode(
-            "utf-8"
-        )
+        out[f"data/{table.name}.json"] = (_rows_json(records) + "\n").encode("utf-8")
         out[f"data/{table.name}.csv"] = to_csv(columns, records)
         text = json.dumps(schema(site, table), ensure_ascii=False, indent=1) + "\n"
         out[f"data/schema/{table.name}.schema.json"] = text.encode("utf-8")
     return out
+
+
+_SCALAR_JSON = {True: "true", False: "false", None: "null"}
+
+
+def _rows_json(records: list[dict]) -> str:
+    """`json.dumps(records, ensure_ascii=False, indent=1)`, with the C encoder.
+
+    With an indent the standard library encodes in pure Python, several times slower; a
+    table is a list of flat records, so each value is encoded alone and laid out the way
+    `indent=1` lays it out.  Anything but a flat record of strings, integers, booleans and
+    nulls goes to `json.dumps` as it is.
+    """
+    if not records:
+        return "[]"
+    string = json.encoder.encode_basestring  # type: ignore[attr-defined]
+    parts = []
+    for record in records:
+        if not record or not isinstance(record, dict):
+            return json.dumps(records, ensure_ascii=False, indent=1)
+        fields = []
+        for key, value in record.items():
+            if not isinstance(key, str):
+                return json.dumps(records, ensure_ascii=False, indent=1)
+            if isinstance(value, str):
+                text = string(value)
+            elif value is None or isinstance(value, bool):
+                text = _SCALAR_JSON[value]
+            elif type(value) is int:
+                text = int.__repr__(value)
+            else:
+                return json.dumps(records, ensure_ascii=False, indent=1)
+            fields.append(f"  {string(key)}: {text}")
+        parts.append(" {\n" + ",\n".join(fields) + "\n }")
+    return "[\n" + ",\n".join(parts) + "\n]"
