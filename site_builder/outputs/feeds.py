@@ -67,12 +67,21 @@ def feed_links(site: Site, lang: str) -> list[dict]:
 
 
 def page_feeds(site: Site, lang: str) -> list[dict]:
-    """The feeds every page of a language links to: `feed_links` without the counts, so a
-    page changes only when a feed comes or goes, not with every publication."""
+    """The feeds every page of a language links to in its head: the one of all items and
+    one per type (those per division and tag are on the subscribe page), from `feed_links`
+    without the counts — so a page changes only when one of these comes or goes, not with
+    every publication or new tag, and a page does not loop over every feed."""
     return site.memo(
         ("page_feeds", lang),
-        lambda: [{k: v for k, v in link.items() if k != "count"} for link in feed_links(site, lang)],
+        lambda: [
+            {k: v for k, v in link.items() if k != "count"}
+            for link in feed_links(site, lang)
+            if link["group"] in HEAD_GROUPS
+        ],
     )
+
+
+HEAD_GROUPS = ("all", "type")
 
 
 def _feed_links(site: Site, lang: str) -> list[dict]:
