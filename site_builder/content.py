@@ -30,6 +30,8 @@ from site_builder.slugs import slug as slug_of
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
 _LANG_SUFFIX = re.compile(r"^(?P<stem>.+?)\.(?P<lang>ru|ky|en)$")
 IGNORED = {".gitkeep", ".DS_Store", "Thumbs.db"}
+# Files the build makes in an item's folder, so no attachment may have their name.
+RESERVED_NAMES = {"index.html", "event.ics"}
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,9 @@ def discover(content_dir: Path, read: bool = True) -> tuple[list[Source], list[P
             if path.is_symlink():
                 problems.append(problem("content/" + rel, 0, "error", "FILE_SYMLINK"))
             elif not name.endswith(".md"):
-                if is_bundle:
+                if is_bundle and name in RESERVED_NAMES:
+                    problems.append(problem("content/" + rel, 0, "error", "ATTACHMENT_RESERVED", name=name))
+                elif is_bundle:
                     mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
                     attachments.append(Attachment(name, rel, path.stat().st_size, mime))
                 else:
@@ -281,7 +285,7 @@ def load(
     todo = [(index, (sources[index], names[index])) for index, value in enumerate(results) if value is None]
     jobs = jobs or os.cpu_count() or 1
     if jobs > 1 and len(todo) >= PARALLEL_FROM:
-        size = max(50, -(-len(todo) // (jobs * 4)))
+        size = max(50, -(-len(todo) // (jobs * 8)))  # small enough that no worker waits long for the last
         chunks = [[job for _, job in todo[i : i + size]] for i in range(0, len(todo), size)]
         pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
         parts = pool.map(_parse_chunk, chunks, repeat(config), repeat(settings), repeat(store.detached()))

@@ -39,6 +39,10 @@ CODES: dict[str, tuple[str, str]] = {
         "symbolic links are not followed",
         "Replace the link with a real file or folder inside the repository.",
     ),
+    "ATTACHMENT_RESERVED": (
+        "an attachment may not be named {name}: the site makes a file of that name for the item",
+        "Rename the file: index.html is the item's page and event.ics an announcement's calendar.",
+    ),
     "STRAY_FILE": (
         "this file is not an item and not in an item's folder; it is not published",
         "Put attachments in a folder with the item's index.md, or remove the file.",

@@ -141,12 +141,16 @@ class Staging:
         if isinstance(data, CopyFrom):
             digest = ""
             self._replace(rel, target, lambda temporary: shutil.copyfile(data.path, temporary))
+            stat = os.stat(target)
         else:
             digest = hashlib.sha1(data).hexdigest()
             if seen and seen[0] == digest and self._keep(rel, seen, target):
                 return [*seen[:3], key]
-            self._replace(rel, target, lambda temporary: _write(temporary, data))
-        stat = os.stat(target)
+            if self.in_place:
+                self._replace(rel, target, lambda temporary: _write(temporary, data))
+                stat = os.stat(target)
+            else:
+                stat = _create(rel, target, data)
         return [digest, stat.st_size, stat.st_mtime_ns, key]
 
     def _keep(self, rel: str, seen: list, target: str) -> bool:
@@ -215,6 +219,19 @@ def _remove(output: Path, rel: str) -> None:
             folder.rmdir()
         except OSError:
             break  # not empty
+
+
+def _create(rel: str, path: str, data: bytes) -> os.stat_result:
+    """Write a new file of the staged tree; its stat.  It must not exist: it may be a link
+    to the live output, and two outputs may not write one path."""
+    try:
+        handle = open(path, "xb")  # noqa: SIM115 - the stat is taken before it is closed
+    except FileExistsError:
+        raise RuntimeError(f"two outputs write {rel}") from None
+    with handle:
+        handle.write(data)
+        handle.flush()
+        return os.fstat(handle.fileno())
 
 
 def _write(path: str, data: bytes) -> None:

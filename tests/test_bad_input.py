@@ -48,6 +48,27 @@ def body_bomb() -> str:
 
 # (id, files to add or replace, expected code (None: the build succeeds), path, line)
 CASES: list[tuple[str, dict[str, str | bytes], str | None, str, int]] = [
+    # An attachment named like a file the build makes in the item's folder
+    (
+        "attachment-named-index-html",
+        {
+            "content/press-releases/bundle/index.md": GOOD,
+            "content/press-releases/bundle/index.html": "<p>x</p>",
+        },
+        "ATTACHMENT_RESERVED",
+        "content/press-releases/bundle/index.html",
+        0,
+    ),
+    (
+        "attachment-named-event-ics",
+        {
+            "content/press-releases/bundle/index.md": GOOD,
+            "content/press-releases/bundle/event.ics": "BEGIN:VCALENDAR",
+        },
+        "ATTACHMENT_RESERVED",
+        "content/press-releases/bundle/event.ics",
+        0,
+    ),
     # YAML syntax
     (
         "yaml-unclosed-bracket",
