@@ -188,6 +188,13 @@ class Cache:
             self.memory[bucket, name] = value
             self._used.add((bucket, name))
 
+    def recall(self, bucket: str, name: str) -> Any | None:
+        """A value a `memory` cache kept with `remember` (None otherwise); it counts as used."""
+        if self.memory is None:
+            return None
+        self._used.add((bucket, name))
+        return self.memory.get((bucket, name))
+
     def detached(self) -> Cache:
         """The same folder without the values kept in memory (for a worker process)."""
         return Cache(self.folder)

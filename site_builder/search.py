@@ -42,8 +42,9 @@ import pickle
 import re
 import unicodedata
 from array import array
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -63,6 +64,7 @@ SPLIT = 48_000  # bytes: a bigger shard is split by the next letter of its words
 MAX_KEY = 5  # … up to keys this long
 SNIPPET = 220  # characters of body text shown when an item has no summary
 PACK = 2000  # docs per cache pack
+PATCH_MOST = 64  # changed docs the preview server patches its kept index for; more: rebuilt
 
 # Endings a query word may lose before it is looked up as a prefix, so a word typed in
 # one form finds the others: "вода" → "вод" (воды, водой), "мектептерге" → "мектеп"
@@ -186,29 +188,48 @@ def _assemble(site: Site, lang: str, ordered: Iterable[Doc]) -> Files:
     """`assemble` for docs already in id order, taken one at a time: a doc's words can be
     let go as soon as they are in the postings."""
     postings: defaultdict[str, array] = defaultdict(partial(array, "I"))
+    row = _rows(site, lang)
+    rows = []
+    for number, doc in enumerate(ordered):
+        _post(postings, number, doc)
+        rows.append(row(doc))
+    chunks = [_json(rows[start : start + CHUNK]) for start in range(0, len(rows), CHUNK)]
+    return _files(lang, _shards(postings), chunks, len(rows))  # `_shards` empties `postings`
+
+
+def _post(postings: dict[str, array], number: int, doc: Doc) -> None:
+    value = number * 2 + 1  # in the title
+    for word in doc.title_words.split():
+        postings[word].append(value)
+    value -= 1
+    for word in doc.words.split():
+        postings[word].append(value)
+
+
+def _rows(site: Site, lang: str) -> Callable[[Doc], list]:
+    """A doc's row in the `d/` files: [url, title, kind, day, day text, snippet, withdrawn]."""
     day = day_format(lang)
     tz = site.config.tz
     days: dict[date, tuple[str, str]] = {}
-    rows = []
-    for number, doc in enumerate(ordered):
-        value = number * 2 + 1  # in the title
-        for word in doc.title_words.split():
-            postings[word].append(value)
-        value -= 1
-        for word in doc.words.split():
-            postings[word].append(value)
+
+    def row(doc: Doc) -> list:
         local = doc.date.astimezone(tz).date()
         if local not in days:  # Babel is slow and items share days
             days[local] = (local.isoformat(), day(local))
         iso, text = days[local]
-        rows.append([doc.url, doc.title, doc.kind, iso, text, doc.snippet, 1 if doc.withdrawn else 0])
+        return [doc.url, doc.title, doc.kind, iso, text, doc.snippet, 1 if doc.withdrawn else 0]
+
+    return row
+
+
+def _files(lang: str, shards: dict[str, bytes], chunks: list[bytes], count: int) -> Files:
+    """A language's index files from its shards and its `d/` chunks."""
     folder = f"{FOLDER}{lang}/"
     out: Files = {}
-    shards = _shards(postings)  # empties `postings` as it goes
     for key, shard in shards.items():
         out[f"{folder}w/{_file_name(key)}.json"] = shard
-    for start in range(0, len(rows), CHUNK):
-        out[f"{folder}d/{start // CHUNK}.json"] = _json(rows[start : start + CHUNK])
+    for number, chunk in enumerate(chunks):
+        out[f"{folder}d/{number}.json"] = chunk
     version = hashlib.sha256()
     for rel in sorted(out):
         data = out[rel]
@@ -217,7 +238,7 @@ def _assemble(site: Site, lang: str, ordered: Iterable[Doc]) -> Files:
     out[f"{folder}index.json"] = _json(
         {
             "chunk": CHUNK,
-            "count": len(rows),
+            "count": count,
             "endings": sorted(set(ENDINGS.get(lang, "").split()), key=lambda e: (-len(e), e)),
             "min_stem": MIN_STEM,
             "shards": sorted(shards),
@@ -225,6 +246,102 @@ def _assemble(site: Site, lang: str, ordered: Iterable[Doc]) -> Files:
         }
     )
     return out
+
+
+class _Index:
+    """One language's index as the preview server keeps it between builds, to patch it.
+
+    An edit that leaves every item's date and URL as they were (a body, a title, tags)
+    keeps every doc's id: only the postings of the words the changed docs lose or gain,
+    the shards of those words' first letters (`_split`: groups below the root are
+    independent) and the changed docs' `d/` chunks are made again.  Anything else — an
+    item added, removed, moved in time, a new time zone — builds the index afresh.
+    """
+
+    def __init__(self, site: Site, lang: str, keys: list[str], order: list[tuple], docs: list[Doc]):
+        self.setting = (lang, str(site.config.tz))
+        self.keys, self.order, self.docs = keys, order, docs
+        self.postings: defaultdict[str, array] = defaultdict(partial(array, "I"))
+        row = _rows(site, lang)
+        self.rows = []
+        for number, doc in enumerate(docs):
+            _post(self.postings, number, doc)
+            self.rows.append(row(doc))
+        self.lines = {word: _entry(word, found) for word, found in self.postings.items()}
+        self.total = sum(map(len, self.lines.values()))
+        self.by_letter: defaultdict[str, list[str]] = defaultdict(list)
+        for word in sorted(self.lines):
+            self.by_letter[word[0]].append(word)
+        self.groups = {letter: self._group(letter) for letter in self.by_letter}
+        self.chunks = [_json(self.rows[start : start + CHUNK]) for start in range(0, len(self.rows), CHUNK)]
+
+    def _group(self, letter: str) -> dict[str, bytes]:
+        shards: dict[str, bytes] = {}
+        _split(self.by_letter[letter], 1, self.lines, shards)
+        return shards
+
+    def _root_split(self) -> bool:
+        return len(self.lines) > 1 and self.total > SPLIT  # `_split` at depth 0
+
+    def usable(self, site: Site, lang: str, order: list[tuple]) -> bool:
+        return self.setting == (lang, str(site.config.tz)) and self.order == order
+
+    def patch(self, site: Site, lang: str, changed: dict[int, tuple[str, Doc]]) -> None:
+        """Replace the docs at these ids (same date and URL) with new ones under new keys."""
+        split_before = self._root_split()
+        row = _rows(site, lang)
+        touched: set[str] = set()
+        for number, (key, doc) in changed.items():
+            old = self.docs[number]
+            for value, before, after in (
+                (number * 2 + 1, old.title_words, doc.title_words),
+                (number * 2, old.words, doc.words),
+            ):
+                gone, new = set(before.split()), set(after.split())
+                for word in gone - new:
+                    found = self.postings[word]
+                    del found[bisect_left(found, value)]
+                for word in new - gone:
+                    found = self.postings[word]
+                    found.insert(bisect_left(found, value), value)
+                touched |= gone ^ new
+            self.keys[number], self.docs[number] = key, doc
+            self.rows[number] = row(doc)
+        for number in {number // CHUNK for number in changed}:
+            self.chunks[number] = _json(self.rows[number * CHUNK : number * CHUNK + CHUNK])
+        letters = set()
+        for word in touched:
+            self.total -= len(self.lines.get(word, b""))
+            found = self.postings.get(word)
+            words = self.by_letter[word[0]]
+            if not found:
+                self.postings.pop(word, None)
+                if self.lines.pop(word, None) is not None:
+                    del words[bisect_left(words, word)]
+            else:
+                if word not in self.lines:
+                    words.insert(bisect_left(words, word), word)
+                self.lines[word] = _entry(word, found)
+                self.total += len(self.lines[word])
+            letters.add(word[0])
+        if self._root_split() != split_before:
+            letters = set(self.by_letter) | set(self.groups)
+        for letter in letters:
+            if self.by_letter.get(letter):
+                self.groups[letter] = self._group(letter)
+            else:
+                self.by_letter.pop(letter, None)
+                self.groups.pop(letter, None)
+
+    def files(self, lang: str) -> Files:
+        if self._root_split():
+            shards = {
+                key: shard for letter in sorted(self.groups) for key, shard in self.groups[letter].items()
+            }
+        else:
+            shards = {}
+            _split(sorted(self.lines), 0, self.lines, shards)
+        return _files(lang, shards, self.chunks, len(self.docs))
 
 
 def pages(site: Site, ctx: Context) -> Files:
@@ -275,9 +392,36 @@ def render(site: Site, ctx: Context, store: Cache | None = None) -> Files:
                         fresh.clear()
             yield doc
 
+    def docs_at(indexes: list[int]) -> list[Doc]:
+        found = []
+        for index in indexes:
+            doc = known[index]
+            if not isinstance(doc, Doc):
+                doc = document(entries[index])
+                if store.folder:
+                    fresh[keys[index]] = pickle.dumps(doc, pickle.HIGHEST_PROTOCOL)
+                    store.remember("search", keys[index], doc)
+            found.append(doc)
+        return found
+
     out = pages(site, ctx)
     for lang in dict.fromkeys([*site.config.languages, *(entry.lang for entry in entries)]):
-        out |= _assemble(site, lang, docs(lang))
+        if store.memory is None:
+            out |= _assemble(site, lang, docs(lang))
+            continue
+        # The preview server: patch the index it kept from the last build when it can.
+        ids = [index for index, entry in enumerate(entries) if entry.lang == lang]
+        order = [(entries[i].date.timestamp(), entries[i].url) for i in ids]
+        index = store.recall("search-index", lang)
+        usable = isinstance(index, _Index) and index.usable(site, lang, order)
+        changed = {n: i for n, i in enumerate(ids) if usable and index.keys[n] != keys[i]}
+        if usable and len(changed) <= PATCH_MOST:
+            fresh_docs = dict(zip(changed.values(), docs_at(list(changed.values())), strict=True))
+            index.patch(site, lang, {n: (keys[i], fresh_docs[i]) for n, i in changed.items()})
+        else:
+            index = _Index(site, lang, [keys[i] for i in ids], order, list(docs(lang)))
+        store.remember("search-index", lang, index)
+        out |= index.files(lang)
     store.put_many("search", fresh)
     store.compact("search", set(keys))
     return out
@@ -315,22 +459,27 @@ def _shards(postings: dict[str, array]) -> dict[str, bytes]:
     docstring); `postings` is emptied on the way, so it and the shards are not both whole."""
     lines = {word: _entry(word, postings.pop(word)) for word in sorted(postings)}
     shards: dict[str, bytes] = {}
-
-    def split(words: list[str], depth: int) -> None:
-        groups: defaultdict[str, list[str]] = defaultdict(list)
-        for word in words:  # sorted, so every shard's words stay sorted
-            groups[word[:depth]].append(word)
-        for key, group in groups.items():
-            longer = [word for word in group if len(word) > depth]
-            if depth < MAX_KEY and len(longer) > 1 and sum(len(lines[w]) for w in group) > SPLIT:
-                if len(longer) < len(group):
-                    shards[key] = _object([lines[key]])  # the word that is the key itself
-                split(longer, depth + 1)
-            else:
-                shards[key] = _object([lines[word] for word in group])
-
-    split(list(lines), 0)
+    _split(list(lines), 0, lines, shards)
     return shards
+
+
+def _split(words: list[str], depth: int, lines: dict[str, bytes], shards: dict[str, bytes]) -> None:
+    """Put sorted `words` (all sharing their first `depth` letters) into `shards`.
+
+    Below the root the groups are independent: a group of words with one first letter
+    makes the same shards whatever the other groups hold (`_Index` relies on it).
+    """
+    groups: defaultdict[str, list[str]] = defaultdict(list)
+    for word in words:  # sorted, so every shard's words stay sorted
+        groups[word[:depth]].append(word)
+    for key, group in groups.items():
+        longer = [word for word in group if len(word) > depth]
+        if depth < MAX_KEY and len(longer) > 1 and sum(len(lines[w]) for w in group) > SPLIT:
+            if len(longer) < len(group):
+                shards[key] = _object([lines[key]])  # the word that is the key itself
+            _split(longer, depth + 1, lines, shards)
+        else:
+            shards[key] = _object([lines[word] for word in group])
 
 
 def _entry(word: str, found: array) -> bytes:

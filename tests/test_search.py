@@ -231,3 +231,56 @@ def test_words_are_the_pattern_s_words(text: str):
     assert search.words(text) == set(search._WORD.findall(search.normalise(text)))
     mixed = f"{text} ремонт_дорог, «Ала-Тоо»… 2026-ж. ¹²³ x ё"
     assert search.words(mixed) == set(search._WORD.findall(search.normalise(mixed)))
+
+
+@pytest.mark.parametrize("split", [20, 400, 48_000])
+def test_the_preview_server_s_patched_index_equals_a_fresh_one(tmp_path: Path, monkeypatch, split: int):
+    """`serve` patches the index it kept when an edit leaves every date and URL alone; after
+    random body and title edits (words gained, lost, moved into the title) its files are
+    byte for byte a clean build's, and the patch, not a rebuild, made them."""
+    from site_builder.cache import Cache
+
+    monkeypatch.setattr(search, "SPLIT", split)
+    rng = random.Random(split)
+    vocabulary = ["вода", "водопровод", "мост", "мэрия", "школа", "шаар", "жол", "ремонт", "асфальт", "ёлка"]
+    vocabulary += [f"слово{n}" for n in range(40)] + ["zebra", "ыйык", "ңыз", "2026"]
+    files = {
+        f"content/press-releases/n{n}.md": item(
+            f"Новость {n}",
+            date=f"2026-11-{10 + n}T10:00:00+06:00",
+            body=" ".join(rng.sample(vocabulary, 8)) + ".\n",
+        )
+        for n in range(8)
+    }
+    root = make_site(tmp_path / "site", files, KY_CONFIG)
+    now = datetime.fromisoformat(NOW)
+    kept = Cache(root / ".site-cache", memory=True)
+    preview = tmp_path / "preview"
+    made = []
+    monkeypatch.setattr(search._Index, "__init__", _counting(search._Index.__init__, made))
+    assert build(root, now, preview, store=kept, in_place=True, jobs=1).ok
+    for step in range(8):
+        n = rng.randrange(8)
+        title = f"Новость {n}" + ("" if rng.random() < 0.5 else " " + rng.choice(vocabulary))
+        body = " ".join(rng.sample(vocabulary, rng.randint(1, 12))) + ".\n"
+        (root / f"content/press-releases/n{n}.md").write_text(
+            item(title, date=f"2026-11-{10 + n}T10:00:00+06:00", body=body), encoding="utf-8"
+        )
+        assert build(root, now, preview, store=kept, in_place=True, jobs=1).ok
+        kept.sweep()
+        clean = tmp_path / f"clean{step}"
+        assert build(root, now, clean, use_cache=False, jobs=1).ok
+        assert _search_files(preview) == _search_files(clean), f"step {step}"
+    assert len(made) == 2  # one index per language, made once: every edit was a patch
+
+
+def _counting(function, calls: list):
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return function(*args, **kwargs)
+
+    return counted
+
+
+def _search_files(output: Path) -> dict[str, bytes]:
+    return {p.relative_to(output).as_posix(): p.read_bytes() for p in (output / "search").rglob("*.json")}
