@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import jinja2
 
 from site_builder import cache
 from site_builder.cache import Cache
 from site_builder.site import Site
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ class Context:
             return render()
         return Keyed(cache.key(self.keys[lang], *parts), render)
 
-    def fragments(self, bucket: str, lang: str, wanted: dict[str, Callable[[], bytes]]) -> dict[str, bytes]:
+    def fragments(self, bucket: str, lang: str, wanted: dict[str, Callable[[], T]]) -> dict[str, T]:
         """Pieces of output by their key (`wanted`: key → how to make it), kept in the cache.
 
         A language's pieces of one kind are one cache entry, rewritten with just the
@@ -62,7 +65,7 @@ class Context:
         if self.store is None or lang not in self.keys:
             return {key: make() for key, make in wanted.items()}
         name = cache.key(bucket, self.keys[lang])
-        known: dict[str, bytes] = self.store.get(bucket, name) or {}
+        known: dict[str, T] = self.store.get(bucket, name) or {}
         found = {key: known[key] if key in known else make() for key, make in wanted.items()}
         if found.keys() != known.keys():
             self.store.put(bucket, name, found)

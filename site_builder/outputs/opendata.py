@@ -10,11 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from site_builder import cache
 from site_builder.model import Announcement, MediaPlan
 from site_builder.outputs import Context, Files
-from site_builder.site import Site, plan_rows
+from site_builder.site import Entry, Site, plan_rows
 
 STR = {"type": "string"}
 OPT_STR = {"type": ["string", "null"]}
@@ -133,55 +135,67 @@ def data_links(site: Site) -> list[dict]:
     ]
 
 
+def _item_record(site: Site, e: Entry) -> dict:
+    origin = site.config.origin
+    return {
+        "id": e.item.key,
+        "lang": e.lang,
+        "type": e.kind,
+        "title": e.title,
+        "summary": e.summary,
+        "url": origin + e.url,
+        "published": e.date.isoformat(),
+        "updated": e.updated.isoformat(),
+        "approved": e.meta.approval.at.isoformat() if e.meta.approval else None,
+        "division": e.division.id if e.division else None,
+        "tags": "; ".join(t.name for t in e.tags),
+        "corrections": len(e.meta.corrections),
+        "withdrawn": e.withdrawn,
+        "withdrawn_at": e.meta.withdrawn.at.isoformat() if e.withdrawn and e.meta.withdrawn else None,
+    }
+
+
+def _event_record(site: Site, e: Entry) -> dict:
+    origin = site.config.origin
+    assert isinstance(e.meta, Announcement)
+    ev = e.meta.event
+    acc = ev.accreditation
+    deadline = None if acc is None or isinstance(acc, str) or acc.deadline is None else acc.deadline
+    return {
+        "id": e.item.key,
+        "lang": e.lang,
+        "title": e.title,
+        "url": origin + e.url,
+        "kind": ev.kind,
+        "starts": ev.starts.isoformat(),
+        "ends": ev.ends.isoformat() if ev.ends else None,
+        "location": ev.location,
+        "online_url": ev.online_url,
+        "status": "cancelled" if e.withdrawn else ev.status,
+        "cancel_reason": ev.cancel_reason,
+        "changes": len(ev.changes),
+        "accreditation_deadline": deadline.isoformat() if deadline else None,
+        "calendar": origin + e.url + "event.ics",
+    }
+
+
+# The tables with a record per entry: each record depends on its entry alone.
+PER_ENTRY = {
+    "items": (lambda e: True, _item_record, None),
+    "events": (
+        lambda e: isinstance(e.meta, Announcement),
+        _event_record,
+        lambda r: (r["starts"], r["url"]),
+    ),
+}
+
+
 def rows(site: Site, name: str) -> list[dict]:
     origin = site.config.origin
-    if name == "items":
-        return [
-            {
-                "id": e.item.key,
-                "lang": e.lang,
-                "type": e.kind,
-                "title": e.title,
-                "summary": e.summary,
-                "url": origin + e.url,
-                "published": e.date.isoformat(),
-                "updated": e.updated.isoformat(),
-                "approved": e.meta.approval.at.isoformat() if e.meta.approval else None,
-                "division": e.division.id if e.division else None,
-                "tags": "; ".join(t.name for t in e.tags),
-                "corrections": len(e.meta.corrections),
-                "withdrawn": e.withdrawn,
-                "withdrawn_at": e.meta.withdrawn.at.isoformat() if e.withdrawn and e.meta.withdrawn else None,
-            }
-            for e in site.entries
-        ]
-    if name == "events":
-        out = []
-        for e in site.entries:
-            if not isinstance(e.meta, Announcement):
-                continue
-            ev = e.meta.event
-            acc = ev.accreditation
-            deadline = None if acc is None or isinstance(acc, str) or acc.deadline is None else acc.deadline
-            out.append(
-                {
-                    "id": e.item.key,
-                    "lang": e.lang,
-                    "title": e.title,
-                    "url": origin + e.url,
-                    "kind": ev.kind,
-                    "starts": ev.starts.isoformat(),
-                    "ends": ev.ends.isoformat() if ev.ends else None,
-                    "location": ev.location,
-                    "online_url": ev.online_url,
-                    "status": "cancelled" if e.withdrawn else ev.status,
-                    "cancel_reason": ev.cancel_reason,
-                    "changes": len(ev.changes),
-                    "accreditation_deadline": deadline.isoformat() if deadline else None,
-                    "calendar": origin + e.url + "event.ics",
-                }
-            )
-        return sorted(out, key=lambda r: (r["starts"], r["url"]))
+    if name in PER_ENTRY:
+        wanted, record, order = PER_ENTRY[name]
+        found = [record(site, e) for e in site.entries if wanted(e)]
+        return sorted(found, key=order) if order else found
     if name == "media-plan":
         out = []
         for e in site.entries:
@@ -272,12 +286,57 @@ def render(site: Site, ctx: Context) -> Files:
     out: Files = {}
     for table in TABLES:
         columns = list(table.columns)
-        records = [{c: r[c] for c in columns} for r in rows(site, table.name)]
-        out[f"data/{table.name}.json"] = (_rows_json(records) + "\n").encode("utf-8")
-        out[f"data/{table.name}.csv"] = to_csv(columns, records)
+        if table.name in PER_ENTRY:
+            json_text, csv_text = _per_entry(site, ctx, table.name, columns)
+        else:
+            records = [{c: r[c] for c in columns} for r in rows(site, table.name)]
+            json_text, csv_text = _rows_json(records), to_csv(columns, records).decode("utf-8")
+        out[f"data/{table.name}.json"] = (json_text + "\n").encode("utf-8")
+        out[f"data/{table.name}.csv"] = csv_text.encode("utf-8")
         text = json.dumps(schema(site, table), ensure_ascii=False, indent=1) + "\n"
         out[f"data/schema/{table.name}.schema.json"] = text.encode("utf-8")
     return out
+
+
+def _per_entry(site: Site, ctx: Context, name: str, columns: list[str]) -> tuple[str, str]:
+    """A per-entry table's JSON and CSV, from each record's JSON and CSV line, which the
+    build cache keeps by the entry's key: an edit lays out one record, not thousands."""
+    wanted, record, order = PER_ENTRY[name]
+    entries = [e for e in site.entries if wanted(e)]
+    line = _csv_line()
+
+    def make(entry: Entry) -> Callable[[], tuple]:
+        def made() -> tuple:
+            found = record(site, entry)
+            text = _record_json({c: found[c] for c in columns})
+            return text, line([found[c] for c in columns]), order(found) if order else ()
+
+        return made
+
+    keys = {cache.key(name, entry.key, entry.url): entry for entry in entries}
+    made = ctx.fragments(f"data-{name}", site.config.site.language, {k: make(e) for k, e in keys.items()})
+    parts = [made[key] for key in keys]
+    if order:
+        parts.sort(key=lambda part: part[2])
+    if any(part[0] is None for part in parts):  # not a flat record: the standard library lays it out
+        records = [{c: r[c] for c in columns} for r in rows(site, name)]
+        return json.dumps(records, ensure_ascii=False, indent=1), to_csv(columns, records).decode("utf-8")
+    text = "[\n" + ",\n".join(part[0] for part in parts) + "\n]" if parts else "[]"
+    return text, line(columns) + "".join(part[1] for part in parts)
+
+
+def _csv_line() -> Callable[[list], str]:
+    """One CSV row as `to_csv` writes it (None as an empty cell)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def line(values: list) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(["" if value is None else value for value in values])
+        return buffer.getvalue()
+
+    return line
 
 
 _SCALAR_JSON = {True: "true", False: "false", None: "null"}
@@ -293,23 +352,31 @@ def _rows_json(records: list[dict]) -> str:
     """
     if not records:
         return "[]"
-    string = json.encoder.encode_basestring  # type: ignore[attr-defined]
     parts = []
     for record in records:
-        if not record or not isinstance(record, dict):
+        text = _record_json(record) if isinstance(record, dict) else None
+        if text is None:
             return json.dumps(records, ensure_ascii=False, indent=1)
-        fields = []
-        for key, value in record.items():
-            if not isinstance(key, str):
-                return json.dumps(records, ensure_ascii=False, indent=1)
-            if isinstance(value, str):
-                text = string(value)
-            elif value is None or isinstance(value, bool):
-                text = _SCALAR_JSON[value]
-            elif type(value) is int:
-                text = int.__repr__(value)
-            else:
-                return json.dumps(records, ensure_ascii=False, indent=1)
-            fields.append(f"  {string(key)}: {text}")
-        parts.append(" {\n" + ",\n".join(fields) + "\n }")
+        parts.append(text)
     return "[\n" + ",\n".join(parts) + "\n]"
+
+
+def _record_json(record: dict) -> str | None:
+    """One flat record as `_rows_json` lays it out in a list; None if it is not flat."""
+    if not record:
+        return None
+    string = json.encoder.encode_basestring  # type: ignore[attr-defined]
+    fields = []
+    for key, value in record.items():
+        if not isinstance(key, str):
+            return None
+        if isinstance(value, str):
+            text = string(value)
+        elif value is None or isinstance(value, bool):
+            text = _SCALAR_JSON[value]
+        elif type(value) is int:
+            text = int.__repr__(value)
+        else:
+            return None
+        fields.append(f"  {string(key)}: {text}")
+    return " {\n" + ",\n".join(fields) + "\n }"
