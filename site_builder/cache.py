@@ -3,7 +3,8 @@
 Every entry is keyed by a hash of everything that could change it — the file's bytes and
 attachments, the settings, and the generator's own code — so a stale entry is never
 used; deleting the folder only costs time.  Files are written to a temporary name and
-renamed, so a killed build never leaves a torn one; an unreadable entry is a miss.
+renamed, so a killed build never leaves a torn one in place (at most a stray temporary
+file); an unreadable or damaged entry is a miss.
 
 A bucket holds either one file per entry (`get`/`put`) or, for the thousands of parsed
 items, a few *pack* files of many entries each (`get_many`/`put_many`/`compact`):
@@ -18,11 +19,13 @@ import hashlib
 import os
 import pickle
 import secrets
+import zlib
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 PACKAGE = Path(__file__).parent
+PACK_MAGIC = b"SBP1"  # a pack file: these 4 bytes, the CRC-32 of the rest, a pickled dict
 
 
 @cache
@@ -78,7 +81,8 @@ class Cache:
         self.folder = folder
         self.memory: dict[tuple[str, str], Any] | None = {} if memory and folder else None
         self._used: set[tuple[str, str]] = set()
-        self._held: dict[str, int] = {}  # packed bucket → how many entries its packs held when last read
+        self._held: dict[str, int] = {}  # packed bucket → entries its packs held when last all read
+        self._seen: dict[str, set[Path]] = {}  # memory: packs already read (a pack never changes)
 
     def _path(self, bucket: str, name: str) -> Path:
         assert self.folder is not None
@@ -125,18 +129,30 @@ class Cache:
         except OSError:
             return []
 
-    def _read_pack(self, path: Path) -> dict[str, bytes]:
-        """One pack's entries, still pickled; {} when unreadable."""
+    @staticmethod
+    def _read_pack(path: Path) -> dict[str, bytes]:
+        """One pack's entries, still pickled; {} when unreadable.  The cache is the build's
+        own folder, but a torn or damaged file must only cost a miss, whatever it holds."""
         try:
-            with open(path, "rb") as handle:
-                found = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+            data = path.read_bytes()
+            if data[:4] != PACK_MAGIC or int.from_bytes(data[4:8], "little") != zlib.crc32(data[8:]):
+                return {}  # torn or damaged: pickle alone could read a wrong value from it
+            found = pickle.loads(data[8:])
+        except Exception:  # any damage the checksum let through is a miss too
             return {}
-        return found if isinstance(found, dict) else {}
+        if not isinstance(found, dict):
+            return {}
+        return {
+            name: blob for name, blob in found.items() if isinstance(name, str) and isinstance(blob, bytes)
+        }
 
     def get_many(self, bucket: str, names: list[str]) -> list[Any | None]:
         """The values of a packed bucket under `names` (None where missing or unreadable);
-        read pack by pack, so only one pack's pickled entries are in memory at a time."""
+        read pack by pack, so only one pack's pickled entries are in memory at a time.
+
+        A `memory` cache answers from memory first and reads only packs it has not read
+        before (a pack never changes): a preview rebuild does not re-read the cache.
+        """
         if self.folder is None:
             return [None] * len(names)
         memory = self.memory if self.memory is not None else {}
@@ -144,43 +160,52 @@ class Cache:
             self._used.update((bucket, name) for name in names)
         found = [memory.get((bucket, name)) for name in names]
         wanted = {name: index for index, name in enumerate(names) if found[index] is None}
-        held = len(names) - len(wanted)
-        for path in self._packs(bucket) if wanted else []:
+        if not wanted:
+            return found
+        seen = self._seen.setdefault(bucket, set())
+        packs = [path for path in self._packs(bucket) if path not in seen]
+        held = 0
+        for path in packs:
             blobs = self._read_pack(path)
             held += len(blobs)
+            if self.memory is not None:
+                seen.add(path)
             for name in blobs.keys() & wanted.keys():
                 try:
                     value = pickle.loads(blobs[name])
-                except (
-                    pickle.UnpicklingError,
-                    EOFError,
-                    AttributeError,
-                    ImportError,
-                    IndexError,
-                    ValueError,
-                ):
+                except Exception:  # a damaged entry is a miss
                     continue
                 found[wanted.pop(name)] = value
                 if self.memory is not None:
                     self.memory[bucket, name] = value
-        self._held[bucket] = held
+        if packs and self.memory is None:
+            self._held[bucket] = held  # every pack was read: how much of it is stale is known
         return found
 
-    def put_many(self, bucket: str, blobs: dict[str, bytes]) -> None:
+    def put_many(self, bucket: str, blobs: dict[str, bytes]) -> bool:
         """Add entries in one new pack, each already pickled (a parse worker pickles once, for
-        the parent and for the pack); a `memory` cache is told the values by `remember`."""
-        if self.folder is None or not blobs:
-            return
+        the parent and for the pack); a `memory` cache is told the values by `remember`.
+        False when the pack could not be written (a full disk): that costs only time."""
+        return self.folder is None or not blobs or self._write_pack(bucket, blobs) is not None
+
+    def _write_pack(self, bucket: str, blobs: dict[str, bytes]) -> Path | None:
+        assert self.folder is not None
         folder = self.folder / code_fingerprint() / bucket
         path = folder / f"{secrets.token_hex(8)}.pack"
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            payload = pickle.dumps(blobs, protocol=pickle.HIGHEST_PROTOCOL)
             with open(temporary, "wb") as handle:
-                pickle.dump(blobs, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                handle.write(PACK_MAGIC + zlib.crc32(payload).to_bytes(4, "little"))
+                handle.write(payload)
             os.replace(temporary, path)
         except OSError:
-            pass
+            temporary.unlink(missing_ok=True)
+            return None
+        if self.memory is not None:
+            self._seen.setdefault(bucket, set()).add(path)  # what it holds is remembered
+        return path
 
     def remember(self, bucket: str, name: str, value: Any) -> None:
         """A value just put in a packed bucket, for a `memory` cache to keep."""
@@ -201,26 +226,34 @@ class Cache:
 
     def compact(self, bucket: str, live: set[str], most: int = 24, batch: int = 4000) -> None:
         """Rewrite the packs with only the `live` entries, in packs of `batch` entries, once
-        there are more than `most` packs or the last read found more stale entries than live
-        ones; pack by pack, so at most a batch of entries is in memory at once."""
+        there are more than `most` packs, or the last full read of them found more stale
+        entries than live ones; pack by pack, so at most a batch is in memory at once.  If a
+        new pack cannot be written, the old ones stay."""
         if self.folder is None:
             return
         packs = self._packs(bucket)
         if len(packs) <= 1 or (len(packs) <= most and self._held.get(bucket, 0) <= 2 * len(live)):
             return
+        written: list[Path] = []
         kept: dict[str, bytes] = {}
-        for path in packs:
+        for number, path in enumerate(packs, 1):
             kept |= {name: blob for name, blob in self._read_pack(path).items() if name in live}
-            if len(kept) >= batch:
-                self.put_many(bucket, kept)
+            if kept and (len(kept) >= batch or number == len(packs)):
+                found = self._write_pack(bucket, kept)
+                if found is None:  # keep the old packs rather than lose what they hold
+                    for done in written:
+                        done.unlink(missing_ok=True)
+                    return
+                written.append(found)
                 kept = {}
-        self.put_many(bucket, kept)
         for path in packs:
             path.unlink(missing_ok=True)
         self._held[bucket] = len(live)
 
     def sweep(self) -> None:
-        """Forget the values kept in memory that were not used since the last sweep."""
+        """Forget the values kept in memory that were not used since the last sweep (call it
+        after a build that went through: a packed value forgotten is not read again from a
+        pack already read, it is made again)."""
         if self.memory is not None:
             for stale in self.memory.keys() - self._used:
                 del self.memory[stale]

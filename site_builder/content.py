@@ -78,7 +78,7 @@ def discover(content_dir: Path, read: bool = True) -> tuple[list[Source], list[P
             if path.is_symlink():
                 problems.append(problem("content/" + rel, 0, "error", "FILE_SYMLINK"))
             elif not name.endswith(".md"):
-                if is_bundle and name in RESERVED_NAMES:
+                if is_bundle and name.lower() in RESERVED_NAMES:  # as a case-blind host sees it
                     problems.append(problem("content/" + rel, 0, "error", "ATTACHMENT_RESERVED", name=name))
                 elif is_bundle:
                     mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
@@ -235,12 +235,16 @@ def _parse_chunk(
     md = markdown.make_parser()
     results = []
     for source, name in chunk:
-        source = source.read()
+        try:
+            source = source.read()
+        except OSError:  # gone since it was listed (a checkout, an editor's rename): b"" skips it
+            results.append((name, b""))
+            continue
         name = _cache_name(source, settings)  # the bytes may have changed since they were hashed
         item, problems = parse(source, config, md)
         result = (dataclasses.replace(item, fingerprint=name) if item else None, problems)
         results.append((name, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)))
-    store.put_many("items", dict(results))
+    store.put_many("items", {name: blob for name, blob in results if blob})
     return results
 
 
@@ -297,9 +301,11 @@ def load(
         for part in parts:
             for name, blob in part:
                 index, _ = next(fresh)
-                results[index] = pickle.loads(blob)
-                store.remember("items", name, results[index])
-    store.compact("items", set(names))
+                results[index] = pickle.loads(blob) if blob else (None, [])
+                if blob:
+                    store.remember("items", name, results[index])
+    # A cold build over many cores writes many packs; that alone is no reason to fold them.
+    store.compact("items", set(names), most=max(24, 8 * jobs + 8))
     items: list[Item] = []
     for result in results:
         assert result is not None

@@ -6,7 +6,7 @@ an entry's to give.  It is built in two steps, so a build can spread and cache t
 
 - `document(entry)` reads one entry into a `Doc` (a small picklable record: what a result
   shows and the entry's distinct normalised words); it depends on that entry alone, so it
-  can run in a worker process and be cached under `document_key(entry)`;
+  is cached under `document_key(entry)`;
 - `assemble(site, lang, docs)` turns the docs of one language into the index files.
 
 Files under `search/<lang>/` (JSON, UTF-8, compact, sorted keys, nothing from the clock):
@@ -367,8 +367,10 @@ def render(site: Site, ctx: Context, store: Cache | None = None) -> Files:
     """The search pages and every language's index, in one process.
 
     Entries are read in id order and each doc's words go into the postings straight
-    away, so the docs are never all in memory at once.  Docs are kept in the cache's
-    packed "search" bucket by `document_key`, so an edit re-reads one entry.
+    away; a doc made now is let go once it is there (cached ones come from the cache all
+    at once).  Docs are kept in the cache's packed "search" bucket by `document_key`, so
+    an edit re-reads one entry.  This runs in the build's main process beside the render
+    workers (see build.render_site).
     """
     store = store or Cache(None)
     order = {lang: number for number, lang in enumerate(site.config.languages)}
@@ -417,6 +419,7 @@ def render(site: Site, ctx: Context, store: Cache | None = None) -> Files:
         changed = {n: i for n, i in enumerate(ids) if usable and index.keys[n] != keys[i]}
         if usable and len(changed) <= PATCH_MOST:
             fresh_docs = dict(zip(changed.values(), docs_at(list(changed.values())), strict=True))
+            store.remember("search-index", lang, None)  # a patch that fails half-way is not kept
             index.patch(site, lang, {n: (keys[i], fresh_docs[i]) for n, i in changed.items()})
         else:
             index = _Index(site, lang, [keys[i] for i in ids], order, list(docs(lang)))

@@ -305,7 +305,8 @@ class Preview:
                 store=self.store,
                 in_place=True,
             )
-            self.store.sweep()
+            if result.ok:  # a failed build used only part of what is kept: keep it all for the next
+                self.store.sweep()
         except Exception as exc:  # a bug must not stop the preview: it is shown, not hidden
             print(traceback.format_exc(), file=sys.stderr, flush=True)
             detail = f"{self.texts['crash']}: {type(exc).__name__}: {exc}"

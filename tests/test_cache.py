@@ -51,7 +51,7 @@ def test_mostly_stale_packs_are_compacted_even_when_few(tmp_path):
     cache.get_many("items", ["new"])  # the read sees 11 entries held for 1 wanted
     cache.compact("items", {"new"})
     (pack,) = _packs(cache)
-    assert pickle.loads(pack.read_bytes()).keys() == {"new"}
+    assert pickle.loads(pack.read_bytes()[8:]).keys() == {"new"}
 
 
 def test_memory_cache_keeps_values_and_skips_the_packs(tmp_path):
@@ -68,5 +68,79 @@ def test_compaction_writes_packs_of_a_bounded_size(tmp_path):
     for number in range(5):
         cache.put_many("items", _blobs({f"n{number}-{k}": k for k in range(3)}))
     cache.compact("items", {f"n{number}-{k}" for number in range(5) for k in range(3)}, most=2, batch=4)
-    assert [len(pickle.loads(p.read_bytes())) for p in _packs(cache)] in ([6, 6, 3], [6, 3, 6], [3, 6, 6])
+    assert [len(pickle.loads(p.read_bytes()[8:])) for p in _packs(cache)] in ([6, 6, 3], [6, 3, 6], [3, 6, 6])
     assert Cache(tmp_path).get_many("items", ["n4-2", "n0-0"]) == [2, 0]
+
+
+def test_a_damaged_pack_is_a_miss_however_it_is_damaged(tmp_path):
+    """Torn, truncated or with bytes changed anywhere: never an exception, never a wrong value."""
+    import random
+
+    cache = Cache(tmp_path)
+    cache.put_many("items", _blobs({f"n{k}": list(range(k)) for k in range(30)}))
+    (pack,) = _packs(cache)
+    good = pack.read_bytes()
+    rng = random.Random(6)
+    for _ in range(400):
+        data = bytearray(good)
+        for _ in range(rng.randint(1, 6)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        pack.write_bytes(bytes(data[: rng.randint(0, len(data))] if rng.random() < 0.3 else data))
+        found = Cache(tmp_path).get_many("items", ["n3", "n29"])
+        assert all(value in (None, list(range(3)), list(range(29))) for value in found)
+
+
+def test_a_memory_cache_reads_each_pack_once_and_rarely_compacts(tmp_path):
+    cache = Cache(tmp_path, memory=True)
+    names = [f"n{k}" for k in range(200)]
+    cache.put_many("items", _blobs(dict.fromkeys(names, 1)))
+    Cache(tmp_path).put_many("items", _blobs({"other": 2}))  # another process's pack
+    reader = Cache(tmp_path, memory=True)
+    assert reader.get_many("items", [*names, "other"]) == [1] * 200 + [2]
+    for pack in _packs(reader):  # read once: damaging them now changes nothing
+        pack.write_bytes(b"damaged")
+    for edit in range(10):  # an edit: one new entry, one name gone
+        names[edit] = f"edited{edit}"
+        assert reader.get_many("items", names)[edit] is None
+        reader.put_many("items", _blobs({names[edit]: 3}))
+        reader.remember("items", names[edit], 3)
+        reader.compact("items", set(names))
+    assert len(_packs(reader)) == 12  # no compaction yet: 12 packs, not mostly stale
+
+
+def test_compaction_that_cannot_write_keeps_the_old_packs(tmp_path, monkeypatch):
+    cache = Cache(tmp_path)
+    for number in range(4):
+        cache.put_many("items", _blobs({f"n{number}-{k}": k for k in range(3)}))
+    before = _packs(cache)
+    calls = []
+
+    def failing(self, bucket, blobs, real=Cache._write_pack):
+        calls.append(1)
+        return real(self, bucket, blobs) if len(calls) == 1 else None
+
+    monkeypatch.setattr(Cache, "_write_pack", failing)
+    cache.compact("items", {f"n{number}-{k}" for number in range(4) for k in range(3)}, most=2, batch=4)
+    assert _packs(cache) == before and len(calls) == 2
+    assert Cache(tmp_path).get_many("items", ["n0-0", "n3-2"]) == [0, 2]
+
+
+def test_a_file_gone_before_its_worker_reads_it_is_skipped(tmp_path):
+    """`build` hashes the files first; one deleted before it is parsed is left out, no traceback."""
+    from sitekit import item, make_site
+
+    from site_builder import content
+    from site_builder.config import load_config
+
+    root = make_site(
+        tmp_path,
+        {"content/press-releases/a.md": item("Первая"), "content/press-releases/b.md": item("Вторая")},
+    )
+    config = load_config(root)
+    found, _ = content.discover(root / "content", read=False)
+    chunk = [(source, "name-" + source.rel) for source in found]
+    (root / "content/press-releases/b.md").unlink()
+    cache = Cache(root / ".site-cache")
+    results = content._parse_chunk(chunk, config, "settings", cache)
+    assert [blob == b"" for _, blob in results] == [False, True]
+    assert len(_packs(cache)) == 1 and len(pickle.loads(_packs(cache)[0].read_bytes()[8:])) == 1
