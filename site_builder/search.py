@@ -267,11 +267,11 @@ class _Index:
         for number, doc in enumerate(docs):
             _post(self.postings, number, doc)
             self.rows.append(row(doc))
-        self.lines = {word: _entry(word, found) for word, found in self.postings.items()}
+        self.lines = {term: _entry(term, found) for term, found in self.postings.items()}
         self.total = sum(map(len, self.lines.values()))
         self.by_letter: defaultdict[str, list[str]] = defaultdict(list)
-        for word in sorted(self.lines):
-            self.by_letter[word[0]].append(word)
+        for term in sorted(self.lines):
+            self.by_letter[term[0]].append(term)
         self.groups = {letter: self._group(letter) for letter in self.by_letter}
         self.chunks = [_json(self.rows[start : start + CHUNK]) for start in range(0, len(self.rows), CHUNK)]
 
@@ -298,11 +298,11 @@ class _Index:
                 (number * 2, old.words, doc.words),
             ):
                 gone, new = set(before.split()), set(after.split())
-                for word in gone - new:
-                    found = self.postings[word]
+                for term in gone - new:
+                    found = self.postings[term]
                     del found[bisect_left(found, value)]
-                for word in new - gone:
-                    found = self.postings[word]
+                for term in new - gone:
+                    found = self.postings[term]
                     found.insert(bisect_left(found, value), value)
                 touched |= gone ^ new
             self.keys[number], self.docs[number] = key, doc
@@ -310,20 +310,20 @@ class _Index:
         for number in {number // CHUNK for number in changed}:
             self.chunks[number] = _json(self.rows[number * CHUNK : number * CHUNK + CHUNK])
         letters = set()
-        for word in touched:
-            self.total -= len(self.lines.get(word, b""))
-            found = self.postings.get(word)
-            words = self.by_letter[word[0]]
+        for term in touched:
+            self.total -= len(self.lines.get(term, b""))
+            found = self.postings.get(term)
+            words = self.by_letter[term[0]]
             if not found:
-                self.postings.pop(word, None)
-                if self.lines.pop(word, None) is not None:
-                    del words[bisect_left(words, word)]
+                self.postings.pop(term, None)
+                if self.lines.pop(term, None) is not None:
+                    del words[bisect_left(words, term)]
             else:
-                if word not in self.lines:
-                    words.insert(bisect_left(words, word), word)
-                self.lines[word] = _entry(word, found)
-                self.total += len(self.lines[word])
-            letters.add(word[0])
+                if term not in self.lines:
+                    words.insert(bisect_left(words, term), term)
+                self.lines[term] = _entry(term, found)
+                self.total += len(self.lines[term])
+            letters.add(term[0])
         if self._root_split() != split_before:
             letters = set(self.by_letter) | set(self.groups)
         for letter in letters:
