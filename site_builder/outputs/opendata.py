@@ -287,20 +287,21 @@ def render(site: Site, ctx: Context) -> Files:
     for table in TABLES:
         columns = list(table.columns)
         if table.name in PER_ENTRY:
-            json_text, csv_text = _per_entry(site, ctx, table.name, columns)
+            json_data, csv_data = _per_entry(site, ctx, table.name, columns)
         else:
             records = [{c: r[c] for c in columns} for r in rows(site, table.name)]
-            json_text, csv_text = _rows_json(records), to_csv(columns, records).decode("utf-8")
-        out[f"data/{table.name}.json"] = (json_text + "\n").encode("utf-8")
-        out[f"data/{table.name}.csv"] = csv_text.encode("utf-8")
+            json_data, csv_data = (_rows_json(records) + "\n").encode("utf-8"), to_csv(columns, records)
+        out[f"data/{table.name}.json"] = json_data
+        out[f"data/{table.name}.csv"] = csv_data
         text = json.dumps(schema(site, table), ensure_ascii=False, indent=1) + "\n"
         out[f"data/schema/{table.name}.schema.json"] = text.encode("utf-8")
     return out
 
 
-def _per_entry(site: Site, ctx: Context, name: str, columns: list[str]) -> tuple[str, str]:
-    """A per-entry table's JSON and CSV, from each record's JSON and CSV line, which the
-    build cache keeps by the entry's key: an edit lays out one record, not thousands."""
+def _per_entry(site: Site, ctx: Context, name: str, columns: list[str]) -> tuple[bytes, bytes]:
+    """A per-entry table's JSON and CSV files, from each record's JSON and CSV line (as
+    UTF-8, the most compact), which the build cache keeps by the entry's key: an edit lays
+    out one record, not thousands."""
     wanted, record, order = PER_ENTRY[name]
     entries = [e for e in site.entries if wanted(e)]
     line = _csv_line()
@@ -309,20 +310,23 @@ def _per_entry(site: Site, ctx: Context, name: str, columns: list[str]) -> tuple
         def made() -> tuple:
             found = record(site, entry)
             text = _record_json({c: found[c] for c in columns})
-            return text, line([found[c] for c in columns]), order(found) if order else ()
+            row = line([found[c] for c in columns]).encode("utf-8")
+            return None if text is None else text.encode("utf-8"), row, order(found) if order else ()
 
         return made
 
     keys = {cache.key(name, entry.key, entry.url): entry for entry in entries}
     made = ctx.fragments(f"data-{name}", site.config.site.language, {k: make(e) for k, e in keys.items()})
     parts = [made[key] for key in keys]
+    del made
     if order:
         parts.sort(key=lambda part: part[2])
     if any(part[0] is None for part in parts):  # not a flat record: the standard library lays it out
         records = [{c: r[c] for c in columns} for r in rows(site, name)]
-        return json.dumps(records, ensure_ascii=False, indent=1), to_csv(columns, records).decode("utf-8")
-    text = "[\n" + ",\n".join(part[0] for part in parts) + "\n]" if parts else "[]"
-    return text, line(columns) + "".join(part[1] for part in parts)
+        text = json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+        return text.encode("utf-8"), to_csv(columns, records)
+    data = b"[\n" + b",\n".join(part[0] for part in parts) + b"\n]\n" if parts else b"[]\n"
+    return data, line(columns).encode("utf-8") + b"".join(part[1] for part in parts)
 
 
 def _csv_line() -> Callable[[list], str]:
