@@ -413,16 +413,16 @@ def render(site: Site, ctx: Context, store: Cache | None = None) -> Files:
             continue
         # The preview server: patch the index it kept from the last build when it can.
         ids = [index for index, entry in enumerate(entries) if entry.lang == lang]
-        order = [(entries[i].date.timestamp(), entries[i].url) for i in ids]
+        placed = [(entries[i].date.timestamp(), entries[i].url) for i in ids]  # what decides the ids
         index = store.recall("search-index", lang)
-        usable = isinstance(index, _Index) and index.usable(site, lang, order)
+        usable = isinstance(index, _Index) and index.usable(site, lang, placed)
         changed = {n: i for n, i in enumerate(ids) if usable and index.keys[n] != keys[i]}
         if usable and len(changed) <= PATCH_MOST:
             fresh_docs = dict(zip(changed.values(), docs_at(list(changed.values())), strict=True))
             store.remember("search-index", lang, None)  # a patch that fails half-way is not kept
             index.patch(site, lang, {n: (keys[i], fresh_docs[i]) for n, i in changed.items()})
         else:
-            index = _Index(site, lang, [keys[i] for i in ids], order, list(docs(lang)))
+            index = _Index(site, lang, [keys[i] for i in ids], placed, list(docs(lang)))
         store.remember("search-index", lang, index)
         out |= index.files(lang)
     store.put_many("search", fresh)
