@@ -145,9 +145,7 @@ def _build(args: argparse.Namespace, root: Path, now: datetime) -> int:
         # say what it said, without parsing anything.
         _print(recorded, args)
         if not args.quiet and args.format == "text":
-            seconds = time.perf_counter() - started
-            text = word("nothing changed: output/ is up to date ({seconds:.2f} s)", args.lang)
-            print(text.format(seconds=seconds))
+            _say_up_to_date(args, started)
         return EXIT_OK
     from site_builder import progress
     from site_builder.build import build
@@ -170,17 +168,17 @@ def _build(args: argparse.Namespace, root: Path, now: datetime) -> int:
             print(f"{report.summary(result.problems, args.lang)}; {message}", file=sys.stderr)
         return EXIT_PROBLEMS
     if not args.quiet and args.format == "text":
-        seconds = time.perf_counter() - started
         if not result.manifest:  # the build fingerprint matched: output/ was already up to date
-            print(
-                word("nothing changed: output/ is up to date ({seconds:.2f} s)", args.lang).format(
-                    seconds=seconds
-                )
-            )
+            _say_up_to_date(args, started)
         else:
             text = word("built {count} files in {seconds:.2f} s", args.lang)
-            print(text.format(count=result.written, seconds=seconds))
+            print(text.format(count=result.written, seconds=time.perf_counter() - started))
     return EXIT_OK
+
+
+def _say_up_to_date(args: argparse.Namespace, started: float) -> None:
+    text = word("nothing changed: output/ is up to date ({seconds:.2f} s)", args.lang)
+    print(text.format(seconds=time.perf_counter() - started))
 
 
 def _recorded_problems(output: Path) -> list[Problem] | None:

@@ -379,32 +379,22 @@ def render(site: Site, ctx: Context, store: Cache | None = None) -> Files:
     known: list[Doc | None] = store.get_many("search", keys)
     fresh: dict[str, bytes] = {}
 
-    def docs(lang: str) -> Iterator[Doc]:
-        for index, entry in enumerate(entries):
-            if entry.lang != lang:
-                continue
-            doc, known[index] = known[index], None  # let it go once it is in the postings
-            if not isinstance(doc, Doc):
-                doc = document(entry)
-                if store.folder:
-                    fresh[keys[index]] = pickle.dumps(doc, pickle.HIGHEST_PROTOCOL)
-                    store.remember("search", keys[index], doc)
-                    if len(fresh) >= PACK:
-                        store.put_many("search", fresh)
-                        fresh.clear()
-            yield doc
+    def doc_at(index: int) -> Doc:
+        """The entry's doc, from the cache or made now (and put in the cache)."""
+        doc, known[index] = known[index], None  # let it go once it is in the postings
+        if isinstance(doc, Doc):
+            return doc
+        doc = document(entries[index])
+        if store.folder:
+            fresh[keys[index]] = pickle.dumps(doc, pickle.HIGHEST_PROTOCOL)
+            store.remember("search", keys[index], doc)
+            if len(fresh) >= PACK:
+                store.put_many("search", fresh)
+                fresh.clear()
+        return doc
 
-    def docs_at(indexes: list[int]) -> list[Doc]:
-        found = []
-        for index in indexes:
-            doc = known[index]
-            if not isinstance(doc, Doc):
-                doc = document(entries[index])
-                if store.folder:
-                    fresh[keys[index]] = pickle.dumps(doc, pickle.HIGHEST_PROTOCOL)
-                    store.remember("search", keys[index], doc)
-            found.append(doc)
-        return found
+    def docs(lang: str) -> Iterator[Doc]:
+        return (doc_at(index) for index, entry in enumerate(entries) if entry.lang == lang)
 
     out = pages(site, ctx)
     for lang in dict.fromkeys([*site.config.languages, *(entry.lang for entry in entries)]):
@@ -418,9 +408,8 @@ def render(site: Site, ctx: Context, store: Cache | None = None) -> Files:
         usable = isinstance(index, _Index) and index.usable(site, lang, placed)
         changed = {n: i for n, i in enumerate(ids) if usable and index.keys[n] != keys[i]}
         if usable and len(changed) <= PATCH_MOST:
-            fresh_docs = dict(zip(changed.values(), docs_at(list(changed.values())), strict=True))
             store.remember("search-index", lang, None)  # a patch that fails half-way is not kept
-            index.patch(site, lang, {n: (keys[i], fresh_docs[i]) for n, i in changed.items()})
+            index.patch(site, lang, {n: (keys[i], doc_at(i)) for n, i in changed.items()})
         else:
             index = _Index(site, lang, [keys[i] for i in ids], placed, list(docs(lang)))
         store.remember("search-index", lang, index)
