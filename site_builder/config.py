@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -121,31 +123,64 @@ class Config(Strict):
 
     @property
     def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.site.timezone)
+        return self._derived().tz
 
     @property
     def languages(self) -> list[str]:
-        langs = list(self.site.languages) or [self.site.language]
-        if self.site.language not in langs:
-            langs.insert(0, self.site.language)
-        return langs
+        return list(self._derived().languages)
 
     @property
     def base_path(self) -> str:
         """Path part of base_url, always ending in '/': every site URL starts with it."""
-        path = urlsplit(self.site.base_url).path or "/"
-        return path if path.endswith("/") else path + "/"
+        return self._derived().base_path
 
     @property
     def origin(self) -> str:
-        parts = urlsplit(self.site.base_url)
-        return f"{parts.scheme}://{parts.netloc}"
+        return self._derived().origin
 
     def person(self, person_id: str | None) -> Person | None:
-        return next((p for p in self.people if p.id == person_id), None)
+        return self._derived().people.get(person_id)  # type: ignore[arg-type]
 
     def division(self, division_id: str | None) -> Division | None:
-        return next((d for d in self.divisions if d.id == division_id), None)
+        return self._derived().divisions.get(division_id)  # type: ignore[arg-type]
+
+    @cached_property
+    def derived(self) -> Derived:
+        """What is worked out from the settings and asked for thousands of times a build."""
+        site = self.site
+        langs = list(site.languages) or [site.language]
+        if site.language not in langs:
+            langs.insert(0, site.language)
+        parts = urlsplit(site.base_url)
+        path = parts.path or "/"
+        return Derived(
+            of=(site, self.people, self.divisions),
+            tz=ZoneInfo(site.timezone),
+            languages=tuple(langs),
+            base_path=path if path.endswith("/") else path + "/",
+            origin=f"{parts.scheme}://{parts.netloc}",
+            # the first of several with one id wins, as a search in order would find it
+            people={p.id: p for p in reversed(self.people)},
+            divisions={d.id: d for d in reversed(self.divisions)},
+        )
+
+    def _derived(self) -> Derived:
+        found = self.derived
+        if any(a is not b for a, b in zip(found.of, (self.site, self.people, self.divisions), strict=True)):
+            del self.__dict__["derived"]  # a copy with other settings: work them out again
+            found = self.derived
+        return found
+
+
+@dataclass(frozen=True)
+class Derived:
+    of: tuple  # the settings objects these were worked out from
+    tz: ZoneInfo
+    languages: tuple[str, ...]
+    base_path: str
+    origin: str
+    people: dict[str, Person]
+    divisions: dict[str, Division]
 
 
 def parse_config(text: str, path: str = "config.yaml") -> Config:

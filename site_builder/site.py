@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import TypeVar
 
 from site_builder import cache
@@ -36,7 +37,7 @@ class Tag:
 
 @dataclass
 class Entry:
-    """A published item as templates see it."""
+    """A published item as templates see it (what it shows of its item is worked out once)."""
 
     item: Item
     url: str
@@ -49,7 +50,7 @@ class Entry:
     preview: bool = False  # a draft or item under review: rendered only by `serve --drafts`
     key: str = ""  # hash of everything its pages show (set by Site.seal)
 
-    @property
+    @cached_property
     def meta(self):
         return self.item.meta
 
@@ -58,32 +59,32 @@ class Entry:
         """The body (none for a withdrawn item), with links to other items resolved."""
         return "" if self.withdrawn else _resolve_refs(self.item.html, self.urls)
 
-    @property
+    @cached_property
     def kind(self) -> str:
         return self.item.kind
 
-    @property
+    @cached_property
     def section(self) -> str:
         return SECTION_OF[self.item.kind]
 
-    @property
+    @cached_property
     def title(self) -> str:
         return self.item.meta.title
 
-    @property
+    @cached_property
     def date(self) -> datetime:
         assert self.item.meta.date is not None
         return self.item.meta.date
 
-    @property
+    @cached_property
     def lang(self) -> str:
         return self.item.lang
 
-    @property
+    @cached_property
     def summary(self) -> str:
         return self.item.meta.summary
 
-    @property
+    @cached_property
     def sort_key(self) -> tuple:
         return (-self.date.timestamp(), self.url)
 
