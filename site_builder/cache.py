@@ -20,11 +20,13 @@ import os
 import pickle
 import secrets
 import zlib
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 PACKAGE = Path(__file__).parent
+T = TypeVar("T")
 PACK_MAGIC = b"SBP1"  # a pack file: these 4 bytes, the CRC-32 of the rest, a pickled dict
 
 
@@ -83,6 +85,7 @@ class Cache:
         self._used: set[tuple[str, str]] = set()
         self._held: dict[str, int] = {}  # packed bucket → entries its packs held when last all read
         self._seen: dict[str, set[Path]] = {}  # memory: packs already read (a pack never changes)
+        self._dirty: set[tuple[str, str]] = set()  # memory: values `put` but not yet written
 
     def _path(self, bucket: str, name: str) -> Path:
         assert self.folder is not None
@@ -105,11 +108,24 @@ class Cache:
         return value
 
     def put(self, bucket: str, name: str, value: Any) -> None:
+        """Keep a value; a `memory` cache writes it to disk only at `flush` (after the build)."""
         if self.folder is None:
             return
         if self.memory is not None:
             self.memory[bucket, name] = value
             self._used.add((bucket, name))
+            self._dirty.add((bucket, name))
+            return
+        self._write(bucket, name, value)
+
+    def flush(self) -> None:
+        """Write what a `memory` cache was given by `put` since the last flush."""
+        dirty, self._dirty = self._dirty, set()
+        for bucket, name in sorted(dirty):
+            if self.memory is not None and (bucket, name) in self.memory:
+                self._write(bucket, name, self.memory[bucket, name])
+
+    def _write(self, bucket: str, name: str, value: Any) -> None:
         path = self._path(bucket, name)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -219,6 +235,16 @@ class Cache:
             return None
         self._used.add((bucket, name))
         return self.memory.get((bucket, name))
+
+    def memo(self, bucket: str, name: str, make: Callable[[], T]) -> T:
+        """A value a `memory` cache keeps in memory only (a judgement, say): made by `make`
+        when not kept; without `memory`, always made."""
+        if self.memory is None:
+            return make()
+        self._used.add((bucket, name))
+        if (bucket, name) not in self.memory:
+            self.memory[bucket, name] = make()
+        return self.memory[bucket, name]
 
     def detached(self) -> Cache:
         """The same folder without the values kept in memory (for a worker process)."""

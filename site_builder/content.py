@@ -10,6 +10,7 @@ import multiprocessing
 import os
 import pickle
 import re
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import repeat
@@ -41,76 +42,104 @@ class Source:
     rel: str  # relative to content/, '/'-separated
     raw: bytes  # b"" until read (see `read`)
     attachments: tuple[Attachment, ...] = ()
-    path: Path | None = None
+    path: str | None = None  # where to read `raw` from
+    seen: tuple[int, ...] = ()  # size, mtime, ctime and inode when listed: is it the file hashed before?
 
     def read(self) -> Source:
         """This source with its bytes, read from disk if `discover` left them out."""
         if self.raw or self.path is None:
             return self
-        return dataclasses.replace(self, raw=self.path.read_bytes())
+        with open(self.path, "rb") as handle:
+            return dataclasses.replace(self, raw=handle.read())
 
 
 def discover(content_dir: Path, read: bool = True) -> tuple[list[Source], list[Problem]]:
     """Every Markdown file under content/ with the attachments of its folder; no symlinks followed.
 
     Without `read`, the bytes are left on disk (`Source.read`): a ten-year archive's
-    files need not all be in memory at once.
+    files need not all be in memory at once.  Folders are listed with `os.scandir`, whose
+    entries know whether they are links without a system call each.
     """
     sources: list[Source] = []
     problems: list[Problem] = []
     if not content_dir.is_dir():
         return [], [problem("content/", 0, "error", "CONTENT_MISSING")]
-    for folder, dirs, files in os.walk(content_dir, followlinks=False):
-        here = Path(folder)
-        rel_dir = here.relative_to(content_dir).as_posix()
-        for name in sorted(dirs):
-            if (here / name).is_symlink():
-                problems.append(problem("content/" + _rel(rel_dir, name), 0, "error", "FILE_SYMLINK"))
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (here / d).is_symlink())
-        if rel_dir == ".":  # media requests are records, loaded by mediarequests.py
-            dirs[:] = [d for d in dirs if d != REQUESTS_SECTION]
-        names = sorted(f for f in files if f not in IGNORED and not f.startswith("."))
-        is_bundle = any(_is_index(n) for n in names)
-        attachments: list[Attachment] = []
-        for name in names:
-            path = here / name
-            rel = _rel(rel_dir, name)
-            if path.is_symlink():
-                problems.append(problem("content/" + rel, 0, "error", "FILE_SYMLINK"))
-            elif not name.endswith(".md"):
-                if is_bundle and name.lower() in RESERVED_NAMES:  # as a case-blind host sees it
-                    problems.append(problem("content/" + rel, 0, "error", "ATTACHMENT_RESERVED", name=name))
-                elif is_bundle:
-                    mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
-                    attachments.append(Attachment(name, rel, path.stat().st_size, mime))
-                else:
-                    problems.append(problem("content/" + rel, 0, "warning", "STRAY_FILE"))
-        for name in names:
-            path = here / name
-            if name.endswith(".md") and not path.is_symlink():
-                rel = _rel(rel_dir, name)
-                if rel_dir == "." or rel_dir.split("/")[0] not in SECTIONS:
-                    where = "content/" + rel
-                    problems.append(
-                        problem(where, 0, "error", "UNKNOWN_SECTION", sections=", ".join(SECTIONS))
-                    )
-                    continue
-                size = path.stat().st_size
-                if size > frontmatter.MAX_FILE_BYTES:
-                    problems.append(
-                        problem(
-                            "content/" + rel,
-                            0,
-                            "error",
-                            "FILE_TOO_LARGE",
-                            size=size,
-                            limit=frontmatter.MAX_FILE_BYTES,
-                        )
-                    )
-                    continue
-                own = tuple(attachments) if _is_index(name) else ()
-                sources.append(Source(rel, path.read_bytes() if read else b"", own, path))
+    _discover(str(content_dir), ".", read, sources, problems)
     return sources, problems
+
+
+def _discover(folder: str, rel_dir: str, read: bool, sources: list[Source], problems: list[Problem]) -> None:
+    """One folder (its files first, then its subfolders, each in name order), as os.walk would."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return  # unreadable: skipped, as os.walk skips it
+    dirs: list[os.DirEntry[str]] = []
+    files: list[os.DirEntry[str]] = []
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()  # a link to a folder counts as a folder, never entered
+        except OSError:
+            is_dir = False
+        (dirs if is_dir else files).append(entry)
+    for entry in dirs:
+        if entry.is_symlink():
+            problems.append(problem("content/" + _rel(rel_dir, entry.name), 0, "error", "FILE_SYMLINK"))
+    names = [f for f in files if f.name not in IGNORED and not f.name.startswith(".")]
+    is_bundle = any(_is_index(entry.name) for entry in names)
+    attachments: list[Attachment] = []
+    for entry in names:
+        name, rel = entry.name, _rel(rel_dir, entry.name)
+        if entry.is_symlink():
+            problems.append(problem("content/" + rel, 0, "error", "FILE_SYMLINK"))
+        elif not name.endswith(".md"):
+            if is_bundle and name.lower() in RESERVED_NAMES:  # as a case-blind host sees it
+                problems.append(problem("content/" + rel, 0, "error", "ATTACHMENT_RESERVED", name=name))
+            elif is_bundle:
+                mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+                attachments.append(Attachment(name, rel, entry.stat().st_size, mime))
+            else:
+                problems.append(problem("content/" + rel, 0, "warning", "STRAY_FILE"))
+    for entry in names:
+        name = entry.name
+        if not name.endswith(".md") or entry.is_symlink():
+            continue
+        rel = _rel(rel_dir, name)
+        if rel_dir == "." or rel_dir.split("/")[0] not in SECTIONS:
+            problems.append(
+                problem("content/" + rel, 0, "error", "UNKNOWN_SECTION", sections=", ".join(SECTIONS))
+            )
+            continue
+        try:
+            found = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue  # gone since the folder was listed
+        if found.st_size > frontmatter.MAX_FILE_BYTES:
+            problems.append(
+                problem(
+                    "content/" + rel,
+                    0,
+                    "error",
+                    "FILE_TOO_LARGE",
+                    size=found.st_size,
+                    limit=frontmatter.MAX_FILE_BYTES,
+                )
+            )
+            continue
+        own = tuple(attachments) if _is_index(name) else ()
+        seen = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
+        sources.append(
+            Source(rel, b"", own, entry.path, seen).read()
+            if read
+            else Source(rel, b"", own, entry.path, seen)
+        )
+    for entry in dirs:
+        if entry.is_symlink() or entry.name.startswith("."):
+            continue
+        if rel_dir == "." and entry.name == REQUESTS_SECTION:
+            continue  # media requests are records, loaded by mediarequests.py
+        _discover(entry.path, _rel(rel_dir, entry.name), read, sources, problems)
 
 
 def _rel(rel_dir: str, name: str) -> str:
@@ -255,6 +284,29 @@ def _cache_name(source: Source, settings: str, digest: str = "") -> str:
     return cache.key(settings, source.rel, attachments, digest or hashlib.sha256(source.raw).hexdigest())
 
 
+# A long-running process (the preview server) keeps each file's hash with what the file's
+# stat said when it was hashed, and hashes again only a file whose stat changed.  As git's
+# index does, it trusts that only for a file last modified well before it was hashed: an
+# edit within the file system's timestamp granularity of the hashing could keep the stat.
+RACY_NS = 2_000_000_000
+
+
+def _digest_seen(store: Cache, source: Source) -> str:
+    """The SHA-256 kept for this file, if its stat is the one it had when hashed; else ""."""
+    kept = store.recall("digests", source.rel) if source.seen else None
+    if kept is None:
+        return ""
+    seen, digest, hashed_at = kept
+    if seen != source.seen or source.seen[1] > hashed_at - RACY_NS:
+        return ""
+    return digest
+
+
+def _digest_hashed(store: Cache, source: Source, digest: str) -> None:
+    if source.seen and store.memory is not None:
+        store.remember("digests", source.rel, (source.seen, digest, time.time_ns()))
+
+
 def load(
     content_dir: Path,
     config: Config,
@@ -280,8 +332,12 @@ def load(
     sources: list[Source] = []
     for source in found:
         try:
-            known = digests.get(source.rel, "")
-            names.append(_cache_name(source if known else source.read(), settings, known))
+            known = digests.get(source.rel, "") or _digest_seen(store, source)
+            if not known:
+                source = source.read()
+                known = hashlib.sha256(source.raw).hexdigest()
+                _digest_hashed(store, source, known)
+            names.append(_cache_name(source, settings, known))
         except OSError:
             continue  # gone since it was listed
         sources.append(source)

@@ -14,7 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TypeVar
 
+from site_builder import cache
 from site_builder.config import Config
 from site_builder.errors import Problem, problem
 from site_builder.model import Announcement, Item, MediaPlan, Rebuttal
@@ -33,6 +35,7 @@ class State(StrEnum):
 
 
 VISIBLE = (State.PUBLISHED, State.WITHDRAWN)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -439,22 +442,60 @@ class Judgement:
     problems: list[Problem]
 
 
-def check(items: list[Item], config: Config, now: datetime, last_change: LastChange = _unknown) -> Judgement:
-    """Judge every item and the site as a whole."""
+# memo(key, make): the value for key, made by make() when not kept (Cache.memo); a
+# long-running process (the preview server) keeps each item's judgement between builds.
+Memo = Callable[[str, Callable[[], T]], T]
+
+
+def check(
+    items: list[Item],
+    config: Config,
+    now: datetime,
+    last_change: LastChange = _unknown,
+    memo: Memo | None = None,
+) -> Judgement:
+    """Judge every item and the site as a whole.
+
+    What the rules find for one item alone depends on its file, the settings and, of
+    `now`, only on which of the item's own dates and times have passed and on today's
+    date; `memo` may keep it under that key.  A judgement that asked git is not kept.
+    """
     days = WorkingDays(config.calendar)
     verdicts: dict[str, Verdict] = {}
     problems: list[Problem] = []
     by_source = {item.source: item for item in items}
+    settings = cache.key(config.model_dump_json(), str(now.astimezone(config.tz).date())) if memo else ""
+    asked: list[str] = []
+
+    def asking(source: str) -> datetime | None:
+        asked.append(source)
+        return last_change(source)
+
+    def alone(item: Item) -> tuple[Verdict, list[Problem]]:
+        verdict, found = judge(item, config, now, asking)
+        if item.meta.status != "draft":
+            found += _structure(item, config, days)
+        if verdict.state in VISIBLE and isinstance(item.meta, MediaPlan):
+            found += plan_overdue(item, config, now)
+        if not item.md_links and not isinstance(item.meta, MediaPlan):  # no other item's state
+            found += _references(item, config, by_source, verdicts)
+        return verdict, found
+
     for item in items:
-        verdict, found = judge(item, config, now, last_change)
+        if memo is None or not item.fingerprint:
+            verdict, found = alone(item)
+        else:
+            passed = sum(moment <= now for moment in item.moments)
+            key = f"{settings}|{item.fingerprint}|{passed}"
+            before = len(asked)
+            verdict, found = memo(key, lambda item=item: alone(item))
+            if len(asked) > before:  # git's answer may change without the file changing
+                verdict, found = alone(item)
         verdicts[item.source] = verdict
         problems += found
-        if item.meta.status != "draft":
-            problems += _structure(item, config, days)
-        if verdict.state in VISIBLE and isinstance(item.meta, MediaPlan):
-            problems += plan_overdue(item, config, now)
     for item in items:
-        problems += _references(item, config, by_source, verdicts)
+        if item.md_links or isinstance(item.meta, MediaPlan):
+            problems += _references(item, config, by_source, verdicts)
     problems += _collisions(items)
     if config.rules.kyrgyz_first:
         problems += kyrgyz_first(items, verdicts)

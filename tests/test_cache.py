@@ -144,3 +144,46 @@ def test_a_file_gone_before_its_worker_reads_it_is_skipped(tmp_path):
     results = content._parse_chunk(chunk, config, "settings", cache)
     assert [blob == b"" for _, blob in results] == [False, True]
     assert len(_packs(cache)) == 1 and len(pickle.loads(_packs(cache)[0].read_bytes()[8:])) == 1
+
+
+def test_memory_cache_writes_put_values_at_flush(tmp_path):
+    cache = Cache(tmp_path, memory=True)
+    cache.put("fragments", "f", {"a": b"1"})
+    assert Cache(tmp_path).get("fragments", "f") is None  # not written during the build
+    assert cache.get("fragments", "f") == {"a": b"1"}
+    cache.flush()
+    assert Cache(tmp_path).get("fragments", "f") == {"a": b"1"}
+
+
+def test_preview_hashes_again_a_file_whose_stat_changed(tmp_path):
+    """The preview server trusts a kept hash only while the file's stat is the one it had,
+    and not for a file modified just before it was hashed."""
+    import os
+    import time
+
+    from sitekit import config_text, item, make_site
+
+    from site_builder import content
+    from site_builder.config import parse_config
+
+    root = make_site(tmp_path, {"content/press-releases/a.md": item("Первый заголовок")})
+    config = parse_config(config_text())
+    path = root / "content/press-releases/a.md"
+    old = time.time() - 3600
+    os.utime(path, (old, old))
+    store = Cache(root / ".site-cache", memory=True)
+    (first,), _ = content.load(root / "content", config, 1, store)
+    assert first.meta.title == "Первый заголовок"
+    # Same size, same mtime: only the change time and the bytes tell.
+    path.write_text(path.read_text(encoding="utf-8").replace("Первый", "Второй"), encoding="utf-8")
+    os.utime(path, (old, old))
+    (second,), _ = content.load(root / "content", config, 1, store)
+    assert second.meta.title == "Второй заголовок"
+    # A file modified within the racy window of its hashing is hashed again every time.
+    path.write_text(path.read_text(encoding="utf-8").replace("Второй", "Третий"), encoding="utf-8")
+    (third,), _ = content.load(root / "content", config, 1, store)
+    assert third.meta.title == "Третий заголовок"
+    seen, _, hashed_at = store.recall("digests", "press-releases/a.md")
+    assert seen[1] > hashed_at - content.RACY_NS
+    # ... so even an unchanged stat does not vouch for it (a same-size edit in the same tick).
+    assert content._digest_seen(store, content.Source("press-releases/a.md", b"", (), str(path), seen)) == ""
