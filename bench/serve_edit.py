@@ -1,9 +1,12 @@
 """The preview server's edit loop, timed inside one process (run by bench/run.py).
 
 `site-builder serve` keeps one process: it builds once, then rebuilds in place on every
-change with the parsed items kept in memory.  This does the same without the HTTP server
-and the file watcher: one untimed build, then REPEAT times "append a sentence to the
-item, rebuild"; it prints one JSON line per timed rebuild (wall and CPU seconds).
+change with the parsed items and the folder's manifest kept in memory.  This drives the
+same `Preview.rebuild` without the HTTP server and the file watcher: one untimed build,
+then REPEAT times "append a sentence to the item, rebuild"; it prints one JSON line per
+timed rebuild (wall and CPU seconds): from the change to the browsers told to reload.
+What the server does after that (`Preview.settle`: cache writes, garbage collection) is
+not timed, as the editor does not wait for it.
 
     python bench/serve_edit.py --root SITE --now 2030-01-01T00:00:00+00:00 --edit FILE
 """
@@ -11,14 +14,16 @@ item, rebuild"; it prints one JSON line per timed rebuild (wall and CPU seconds)
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import tempfile
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
 
-from site_builder.build import CACHE_DIR, build
-from site_builder.cache import Cache
+from site_builder.serve import Hub, Preview
 
 
 def main() -> int:
@@ -30,22 +35,25 @@ def main() -> int:
     args = parser.parse_args()
     now = datetime.fromisoformat(args.now)
     original = args.edit.read_bytes()
-    store = Cache(args.root / CACHE_DIR, memory=True)
     with tempfile.TemporaryDirectory(prefix="serve-edit-") as folder:
         site = Path(folder) / "site"
-        first = build(args.root, now, site, jobs=1, store=store, in_place=True)
-        if not first.ok:
-            print(json.dumps({"error": [p.code for p in first.problems if p.is_error][:5]}))
+        preview = Preview(args.root.absolute(), site, Hub(), False, "en", lambda: now, threading.Event())
+        said = io.StringIO()
+        with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+            ok = preview.rebuild()
+            preview.settle()
+        if not ok:
+            print(json.dumps({"error": said.getvalue()[-500:]}))
             return 1
-        store.sweep()
         try:
             for n in range(args.repeat):
                 args.edit.write_bytes(original + f"\n\nПравка в предпросмотре ({n}).\n".encode())
                 wall, cpu = time.perf_counter(), time.process_time()
-                result = build(args.root, now, site, jobs=1, store=store, in_place=True)
-                store.sweep()
+                with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+                    ok = preview.rebuild()
                 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-                print(json.dumps({"ok": result.ok, "wall": round(wall, 4), "cpu": round(cpu, 4)}), flush=True)
+                preview.settle()  # as the server does once the browsers were told to reload
+                print(json.dumps({"ok": ok, "wall": round(wall, 4), "cpu": round(cpu, 4)}), flush=True)
         finally:
             args.edit.write_bytes(original)
     return 0

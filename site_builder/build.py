@@ -29,6 +29,7 @@ class Result:
     items: list[Item] = field(default_factory=list)
     manifest: dict[str, list] = field(default_factory=dict)  # what output/ holds: {path: row}
     written: int = 0  # files in output/; 0 when it was already up to date
+    fingerprint: str = ""  # of the output it left (see `site_fingerprint`); "" when unknown
     requests: list[mediarequests.Request] = field(default_factory=list)
 
     @property
@@ -59,7 +60,8 @@ def check(
         return Result(exc.problems)
     store = store or Cache(root / CACHE_DIR if use_cache else None)
     items, problems = content.load(root / "content", config, jobs, store, digests)
-    judgement = rules.check(items, config, now, gitverify.last_change(root))
+    memo = partial(store.memo, "judged") if store.memory is not None else None
+    judgement = rules.check(items, config, now, gitverify.last_change(root), memo)
     problems += judgement.problems
     requests, found = mediarequests.load(root / "content")
     problems += found + mediarequests.check(requests, config, now)
@@ -140,6 +142,7 @@ def build(
     in_place: bool = False,
     inputs: str | None = None,
     digests: dict[str, str] | None = None,
+    known: tuple[str, dict[str, list]] | None = None,
 ) -> Result:
     """Check, then render into output/ atomically; on any error output/ stays as it was
     (in place, for the preview server: as it was but for files the build already rewrote).
@@ -147,8 +150,10 @@ def build(
     `preview` (only `serve --drafts`, into a temporary folder) also renders drafts and
     items under review, each marked so its page carries the "not published" banner.
     `store` and `in_place` are for the preview server: a cache it keeps in memory between
-    builds, and its own folder updated file by file instead of swapped whole. `inputs` is
-    `uptodate.inputs_key(root, digests)` when the caller worked it out just before.
+    builds, and its own folder updated file by file instead of swapped whole; `known`, the
+    fingerprint and manifest of the last build this process committed into it, if that
+    build went through (the folder is then trusted to hold just that: no file is checked).
+    `inputs` is `uptodate.inputs_key(root, digests)` when the caller worked it out just before.
     """
     progress(0, STAGES, "check")
     # What this build reads, hashed before it reads it (see uptodate.py); not for previews.
@@ -170,19 +175,25 @@ def build(
     site.seal()
     target = output or root / "output"
     fingerprint = site_fingerprint(site, root, result.requests) if use_cache else ""
-    known: dict[str, object] = {}
+    recorded: dict[str, object] = {}
     if inputs:  # for the next build: how long these inputs make this output, and its warnings
         moments = (moment for item in items for moment in item.moments)  # found at parse time
         until = uptodate.next_change(now, result.config.tz, moments, result.requests)
-        known = {
+        recorded = {
             "inputs": uptodate.span(inputs, now, until),
             "problems": [dataclasses.astuple(p) for p in result.problems],
         }
-    if fingerprint and writer.unchanged(target, fingerprint):
-        writer.record(target, **known)
+    result.fingerprint = fingerprint
+    trusted = known if in_place and use_cache and target.is_dir() else None
+    if trusted and fingerprint and trusted[0] == fingerprint:
+        result.manifest = trusted[1]
+        progress(STAGES, STAGES, "done")
+        return result  # the folder holds this very output already
+    if fingerprint and not trusted and writer.unchanged(target, fingerprint):
+        writer.record(target, **recorded)
         progress(STAGES, STAGES, "done")
         return result  # same inputs, same time-dependent state, output untouched: nothing to do
-    staging = writer.Staging(target, in_place, reuse=use_cache)
+    staging = writer.Staging(target, in_place, reuse=use_cache, known=trusted[1] if trusted else None)
     try:
         result.manifest = render_site(site, root, staging, progress, jobs, store)
     except SiteError as exc:
@@ -193,7 +204,7 @@ def build(
         staging.abort()
         raise
     progress(3, STAGES, "write")
-    staging.commit(result.manifest, fingerprint, **known)
+    staging.commit(result.manifest, fingerprint, **recorded)
     result.written = len(result.manifest)
     progress(STAGES, STAGES, "done")
     return result

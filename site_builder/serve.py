@@ -9,6 +9,7 @@ shows the problems in an overlay and the terminal prints them.
 
 from __future__ import annotations
 
+import gc
 import json
 import queue
 import re
@@ -276,6 +277,10 @@ class Preview:
         self.pending = threading.Event()
         self.last_change = 0.0
         self.store = Cache(root / CACHE_DIR, memory=True)
+        # The fingerprint and manifest of the last build committed into site_dir, while the
+        # folder is known to hold exactly that (None after a build that failed writing it).
+        self.known: tuple[str, dict[str, list]] | None = None
+        self.sweep = False  # forget the cached values the last build did not use (see settle)
 
     def poke(self) -> None:
         self.last_change = time.monotonic()
@@ -290,9 +295,32 @@ class Preview:
             self.pending.clear()
             if not self.stopping.is_set():
                 self.rebuild()
+                self.settle()
 
     def rebuild(self) -> bool:
+        """Build, then tell the browsers: reload, or the problems.  The garbage collector
+        is off meanwhile (the process holds every parsed item: a full collection in the
+        middle of a build would walk them all); `settle` collects after."""
         started = time.perf_counter()
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._rebuild(started)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def settle(self) -> None:
+        """After a rebuild has been reported, while the editor looks at the page: write the
+        cache entries it made, forget what it no longer used (after a build that went
+        through), and collect the garbage it left."""
+        self.store.flush()
+        if self.sweep:
+            self.store.sweep()
+            self.sweep = False
+        gc.collect()
+
+    def _rebuild(self, started: float) -> bool:
         try:
             # jobs=1: never fork from this multi-threaded server process; the folder is the
             # server's own, updated in place; parsed items stay in memory between builds.
@@ -304,10 +332,15 @@ class Preview:
                 jobs=1,
                 store=self.store,
                 in_place=True,
+                known=self.known,
             )
             if result.ok:  # a failed build used only part of what is kept: keep it all for the next
-                self.store.sweep()
+                self.sweep = True
+                self.known = (result.fingerprint, result.manifest)
+            elif result.fingerprint:  # it failed while writing: the folder is checked next time
+                self.known = None
         except Exception as exc:  # a bug must not stop the preview: it is shown, not hidden
+            self.known = None
             print(traceback.format_exc(), file=sys.stderr, flush=True)
             detail = f"{self.texts['crash']}: {type(exc).__name__}: {exc}"
             self.hub.send("error", {"problems": [_row_raw("site-builder", detail)]})
@@ -365,6 +398,7 @@ def serve(root: Path, host: str, port: int, drafts: bool, lang: str, clock: Call
     ]
     try:
         preview.rebuild()
+        preview.settle()
         for thread in threads:
             thread.start()
         changes = _Changes(root, preview.poke)
@@ -386,6 +420,7 @@ def serve(root: Path, host: str, port: int, drafts: bool, lang: str, clock: Call
             observer.stop()
             observer.join(timeout=2)
         threads[1].join(timeout=5) if threads[1].is_alive() else None
+        preview.store.flush()  # what the last rebuild made, for the next start
         shutil.rmtree(workdir, ignore_errors=True)
         for sig, handler in previous.items():
             signal.signal(sig, handler)

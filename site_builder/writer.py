@@ -101,16 +101,25 @@ class Staging:
 
     `in_place` (the preview server's own folder, which nobody else reads as a whole)
     updates output/ itself: unchanged files are not touched at all, changed ones are
-    replaced one by one, and `commit` removes what the new build no longer has.
+    replaced one by one, and `commit` removes what the new build no longer has.  There
+    `known` may be the manifest the same process committed last: the folder is its own,
+    so those files are trusted as they are, without reading the manifest or a stat each.
     """
 
-    def __init__(self, output: Path, in_place: bool = False, reuse: bool = True):
+    def __init__(
+        self,
+        output: Path,
+        in_place: bool = False,
+        reuse: bool = True,
+        known: dict[str, list] | None = None,
+    ):
         self.output = output.absolute()
         self.in_place = in_place
         self.output.parent.mkdir(parents=True, exist_ok=True)
         recover(self.output)
         # Without `reuse` (--no-cache) every file is written anew.
-        self.previous = _previous(self.output) if reuse else {}
+        self.trusted = bool(in_place and reuse and known is not None and self.output.is_dir())
+        self.previous = (known if self.trusted else _previous(self.output)) if reuse else {}
         if in_place:
             self.path = self.output
             self.path.mkdir(exist_ok=True)
@@ -127,17 +136,16 @@ class Staging:
             raise ValueError(f"unsafe output path {rel!r}")
         # Plain strings, not Paths: this runs for every one of a site's thousands of files.
         target = os.path.join(self._root, rel)
-        parent = os.path.dirname(target)
-        if parent not in self._made:
-            os.makedirs(parent, exist_ok=True)
-            self._made.add(parent)
         seen = self.previous.get(rel)
+        if not self.in_place:  # in place, a file kept needs no folder made
+            self._folder(target)
         key = ""
         if isinstance(data, Keyed):
             key = data.key
             if seen and len(seen) > 3 and seen[3] == key and self._keep(rel, seen, target):
                 return seen
             data = data.render()
+        self._folder(target)
         if isinstance(data, CopyFrom):
             digest = ""
             self._replace(rel, target, lambda temporary: shutil.copyfile(data.path, temporary))
@@ -153,10 +161,16 @@ class Staging:
                 stat = _create(rel, target, data)
         return [digest, stat.st_size, stat.st_mtime_ns, key]
 
+    def _folder(self, target: str) -> None:
+        parent = os.path.dirname(target)
+        if parent not in self._made:
+            os.makedirs(parent, exist_ok=True)
+            self._made.add(parent)
+
     def _keep(self, rel: str, seen: list, target: str) -> bool:
         """Reuse the previous build's file, if it is still as that build left it."""
         if self.in_place:
-            return _intact(target, seen)
+            return self.trusted or _intact(target, seen)
         return _link(os.path.join(self._live, rel), seen, target)
 
     def _replace(self, rel: str, target: str, write: Callable[[str], object]) -> None:

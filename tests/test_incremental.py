@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import shutil
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pytest
 
 from site_builder import uptodate
 from site_builder.build import build
-from site_builder.cache import Cache
+from site_builder.serve import Hub, Preview
 
 NOW = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
 CONFIG = """\
@@ -197,7 +198,9 @@ def test_incremental_build_equals_clean_build(tmp_path: Path, seed: int) -> None
     files["content/announcements/briefing.md"] = EVENT
     extra, title = "", "Пресс-служба"
     now = NOW
-    kept = Cache(site / ".site-cache", memory=True)
+    # The preview server's way: its folder updated in place, parsed items, judgements and
+    # the folder's manifest kept in memory, the cache written after each rebuild.
+    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: now, threading.Event())
     for number in range(12):
         action, counter = step(rng, files, counter)
         if action == "template":
@@ -213,11 +216,10 @@ def test_incremental_build_equals_clean_build(tmp_path: Path, seed: int) -> None
         current = uptodate.current(site, site / "output", now)
         before = tree(site / "output") if current else None
         incremental = build(site, now, site / "output", jobs=2)
-        # The preview server's way: its folder updated in place, parsed items kept in memory.
-        preview = build(site, now, tmp_path / "preview", jobs=1, store=kept, in_place=True)
-        kept.sweep()
+        previewed = preview.rebuild()
+        preview.settle()
         clean = build(site, now, tmp_path / f"clean-{number}", jobs=1, use_cache=False)
-        assert incremental.ok == clean.ok == preview.ok, (action, [p.code for p in incremental.problems])
+        assert incremental.ok == clean.ok == previewed, (action, [p.code for p in incremental.problems])
         if clean.ok:
             expected = tree(tmp_path / f"clean-{number}")
             assert tree(site / "output") == expected, f"step {number}: {action}"
@@ -235,13 +237,37 @@ def test_incremental_build_equals_clean_build(tmp_path: Path, seed: int) -> None
     ],
 )
 def test_rebuild_later_the_same_day_equals_clean_build(tmp_path: Path, first: str, second: str) -> None:
-    """Scheduled builds every few minutes: output that depends on the time must follow it."""
+    """Scheduled builds every few minutes, and a preview server left running: output that
+    depends on the time must follow it (judgements kept in memory included)."""
     site = tmp_path / "site"
     site.mkdir()
-    materialise(site, {"content/announcements/briefing.md": EVENT})
+    materialise(site, {"content/announcements/briefing.md": EVENT, "content/press-releases/noon.md": NOON})
     (site / "config.yaml").write_text(CONFIG.format(extra="", title="Пресс-служба"), encoding="utf-8")
-    assert build(site, datetime.fromisoformat(first), site / "output").ok
-    later = datetime.fromisoformat(second)
-    assert build(site, later, site / "output").ok
-    assert build(site, later, tmp_path / "clean", use_cache=False).ok
+    now = datetime.fromisoformat(first)
+    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: now, threading.Event())
+    assert build(site, now, site / "output").ok
+    assert preview.rebuild()
+    preview.settle()
+    assert build(site, now, tmp_path / "clean-first", use_cache=False).ok
+    assert tree(tmp_path / "preview") == tree(tmp_path / "clean-first")
+    now = datetime.fromisoformat(second)
+    assert build(site, now, site / "output").ok
+    assert preview.rebuild()
+    assert build(site, now, tmp_path / "clean", use_cache=False).ok
     assert tree(site / "output") == tree(tmp_path / "clean")
+    assert tree(tmp_path / "preview") == tree(tmp_path / "clean")
+
+
+# Embargoed until 12:45 (Bishkek) on the day the tests above move through.
+NOON = """\
+---
+title: "Итоги совещания"
+date: 2026-11-22T12:45
+author: ps-transport
+division: transport
+status: approved
+approval: {by: pr-head, at: 2026-11-22T12:00}
+---
+
+Текст выходит в 12:45.
+"""
