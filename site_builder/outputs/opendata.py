@@ -13,7 +13,6 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from site_builder import cache
 from site_builder.model import Announcement, MediaPlan
 from site_builder.outputs import Context, Files
 from site_builder.site import Entry, Site, plan_rows
@@ -179,45 +178,62 @@ def _event_record(site: Site, e: Entry) -> dict:
     }
 
 
-# The tables with a record per entry: each record depends on its entry alone.
-PER_ENTRY = {
-    "items": (lambda e: True, _item_record, None),
+def _plan_records(site: Site, e: Entry, found: list[dict] | None = None) -> list[dict]:
+    """A published plan's rows (`found`: its `plan_rows`, when worked out already)."""
+    origin = site.config.origin
+    out = []
+    for row in plan_rows(e, site) if found is None else found:
+        entry, target = row["entry"], row["target"]
+        out.append(
+            {
+                "plan": origin + e.url,
+                "lang": e.lang,
+                "date": entry.date.isoformat(),
+                "channel": entry.channel,
+                "outlet": entry.outlet,
+                "topic": entry.topic,
+                "format": entry.format,
+                "responsible": entry.responsible,
+                "state": row["state"],
+                "result_url": origin + target.url if target is not None else None,
+            }
+        )
+    return out
+
+
+def _plan_state(site: Site, e: Entry) -> tuple[str, Callable[[], list[dict]]]:
+    """What a plan's rows show besides the plan itself (each row's state and the address
+    of what was published), and how to make them."""
+    found = plan_rows(e, site)
+    state = "|".join(f"{r['state']}:{r['target'].url if r['target'] else ''}" for r in found)
+    return state, lambda: _plan_records(site, e, found)
+
+
+def _alone(
+    record: Callable[[Site, Entry], dict],
+) -> Callable[[Site, Entry], tuple[str, Callable[[], list[dict]]]]:
+    """A table with one record per entry, which depends on the entry alone."""
+    return lambda site, e: ("", lambda: [record(site, e)])
+
+
+# The tables made entry by entry: (which entries, their records with what decides them
+# besides the entry's key, the order of the records).
+PER_ENTRY: dict[str, tuple[Callable[[Entry], bool], Callable, Callable[[dict], tuple] | None]] = {
+    "items": (lambda e: True, _alone(_item_record), None),
     "events": (
         lambda e: isinstance(e.meta, Announcement),
-        _event_record,
+        _alone(_event_record),
         lambda r: (r["starts"], r["url"]),
     ),
+    "media-plan": (lambda e: isinstance(e.meta, MediaPlan) and not e.withdrawn, _plan_state, None),
 }
 
 
 def rows(site: Site, name: str) -> list[dict]:
-    origin = site.config.origin
     if name in PER_ENTRY:
-        wanted, record, order = PER_ENTRY[name]
-        found = [record(site, e) for e in site.entries if wanted(e)]
+        wanted, keyed, order = PER_ENTRY[name]
+        found = [r for e in site.entries if wanted(e) for r in keyed(site, e)[1]()]
         return sorted(found, key=order) if order else found
-    if name == "media-plan":
-        out = []
-        for e in site.entries:
-            if not isinstance(e.meta, MediaPlan) or e.withdrawn:
-                continue
-            for row in plan_rows(e, site):
-                entry, target = row["entry"], row["target"]
-                out.append(
-                    {
-                        "plan": origin + e.url,
-                        "lang": e.lang,
-                        "date": entry.date.isoformat(),
-                        "channel": entry.channel,
-                        "outlet": entry.outlet,
-                        "topic": entry.topic,
-                        "format": entry.format,
-                        "responsible": entry.responsible,
-                        "state": row["state"],
-                        "result_url": origin + target.url if target is not None else None,
-                    }
-                )
-        return out
     register = site.media_requests
     empty = {k: None for k in ("received_on", "deadline", "answered_on", "outlet", "topic", "answer_summary")}
     out = [
@@ -300,24 +316,32 @@ def render(site: Site, ctx: Context) -> Files:
 
 def _per_entry(site: Site, ctx: Context, name: str, columns: list[str]) -> tuple[bytes, bytes]:
     """A per-entry table's JSON and CSV files, from each record's JSON and CSV line (as
-    UTF-8, the most compact), which the build cache keeps by the entry's key: an edit lays
-    out one record, not thousands."""
-    wanted, record, order = PER_ENTRY[name]
-    entries = [e for e in site.entries if wanted(e)]
+    UTF-8, the most compact), which the build cache keeps by the entry's key and what else
+    decides them: an edit lays out one entry's records, not thousands."""
+    wanted, keyed, order = PER_ENTRY[name]
     line = _csv_line()
 
-    def make(entry: Entry) -> Callable[[], tuple]:
-        def made() -> tuple:
-            found = record(site, entry)
-            text = _record_json({c: found[c] for c in columns})
-            row = line([found[c] for c in columns]).encode("utf-8")
-            return None if text is None else text.encode("utf-8"), row, order(found) if order else ()
+    def make(records: Callable[[], list[dict]]) -> Callable[[], list[tuple]]:
+        def made() -> list[tuple]:
+            out = []
+            for found in records():
+                text = _record_json({c: found[c] for c in columns})
+                row = line([found[c] for c in columns]).encode("utf-8")
+                out.append(
+                    (None if text is None else text.encode("utf-8"), row, order(found) if order else ())
+                )
+            return out
 
         return made
 
-    keys = {cache.key(name, entry.key, entry.url): entry for entry in entries}
-    made = ctx.fragments(f"data-{name}", site.config.site.language, {k: make(e) for k, e in keys.items()})
-    parts = [made[key] for key in keys]
+    wanted_parts: dict[str, Callable[[], list[tuple]]] = {}
+    for entry in site.entries:
+        if wanted(entry):
+            state, records = keyed(site, entry)
+            # The entry's key is a hash of all it shows; the fragments' bucket is the language's.
+            wanted_parts[f"{entry.key}|{entry.url}|{state}"] = make(records)
+    made = ctx.fragments(f"data-{name}", site.config.site.language, wanted_parts)
+    parts = [part for key in wanted_parts for part in made[key]]
     del made
     if order:
         parts.sort(key=lambda part: part[2])
