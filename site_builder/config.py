@@ -166,7 +166,8 @@ class Config(Strict):
 
     def _derived(self) -> Derived:
         found = self.derived
-        if any(a is not b for a, b in zip(found.of, (self.site, self.people, self.divisions), strict=True)):
+        of = found.of
+        if of[0] is not self.site or of[1] is not self.people or of[2] is not self.divisions:
             del self.__dict__["derived"]  # a copy with other settings: work them out again
             found = self.derived
         return found

@@ -153,8 +153,11 @@ def read_source(content_dir: Path, rel: str) -> Source:
     return found or Source(rel, (content_dir / rel).read_bytes())
 
 
+INDEX_NAMES = {"index.md", "index.ru.md", "index.ky.md", "index.en.md"}
+
+
 def _is_index(name: str) -> bool:
-    return name == "index.md" or bool(re.fullmatch(r"index\.(ru|ky|en)\.md", name))
+    return name in INDEX_NAMES
 
 
 def item_url(config: Config, lang: str, section: str, slug: str) -> str:

@@ -11,7 +11,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
 from typing import TypeVar
 
 from site_builder import cache
@@ -27,6 +26,24 @@ T = TypeVar("T")
 _REF_LINK = re.compile(
     r'<a href="' + re.escape(REF_PREFIX) + r'([^"#]*)(#[^"]*)?"([^>]*)>(.*?)</a>', re.DOTALL
 )
+
+
+class once:
+    """`functools.cached_property` without the lock Python 3.11 takes on every first access
+    (thousands of entries a build): the value is made once and kept on the instance."""
+
+    def __init__(self, make: Callable) -> None:
+        self.make = make
+        self.name = make.__name__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: object, owner: type | None = None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.make(instance)
+        return value
 
 
 @dataclass(frozen=True)
@@ -50,7 +67,7 @@ class Entry:
     preview: bool = False  # a draft or item under review: rendered only by `serve --drafts`
     key: str = ""  # hash of everything its pages show (set by Site.seal)
 
-    @cached_property
+    @once
     def meta(self):
         return self.item.meta
 
@@ -59,32 +76,32 @@ class Entry:
         """The body (none for a withdrawn item), with links to other items resolved."""
         return "" if self.withdrawn else _resolve_refs(self.item.html, self.urls)
 
-    @cached_property
+    @once
     def kind(self) -> str:
         return self.item.kind
 
-    @cached_property
+    @once
     def section(self) -> str:
         return SECTION_OF[self.item.kind]
 
-    @cached_property
+    @once
     def title(self) -> str:
         return self.item.meta.title
 
-    @cached_property
+    @once
     def date(self) -> datetime:
         assert self.item.meta.date is not None
         return self.item.meta.date
 
-    @cached_property
+    @once
     def lang(self) -> str:
         return self.item.lang
 
-    @cached_property
+    @once
     def summary(self) -> str:
         return self.item.meta.summary
 
-    @cached_property
+    @once
     def sort_key(self) -> tuple:
         return (-self.date.timestamp(), self.url)
 
@@ -109,7 +126,10 @@ class Site:
         """Give every entry its key, once previews are marked: the inputs of its pages."""
         own = {id(entry): cache.key(*self.entry_state(entry)) for entry in self.entries}
         for entry in self.entries:  # an item page names its translations and their state
-            entry.key = cache.key(own[id(entry)], *(own[id(other)] for other in entry.translations))
+            mine = own[id(entry)]
+            entry.key = (
+                cache.key(mine, *(own[id(e)] for e in entry.translations)) if entry.translations else mine
+            )
 
     def entry_state(self, entry: Entry) -> list[str]:
         """What an entry's pages and feed items show, `now` included only through its effects."""
@@ -117,8 +137,8 @@ class Site:
         notes = change_notes(item)  # corrections, event changes, the withdrawal
         parts = [item.fingerprint, entry.url, str(entry.withdrawn), str(entry.preview)]
         parts.append(str(sum(at <= now for at in notes)))
-        event = getattr(item.meta, "event", None)
-        if event is not None:
+        if isinstance(item.meta, Announcement):
+            event = item.meta.event
             parts.append(str((event.ends or event.starts) >= now))
         parts += [f"{t.slug}={t.name}" for t in entry.tags]
         if item.md_links:  # links to other items resolve by their state
