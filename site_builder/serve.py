@@ -29,7 +29,7 @@ from urllib.parse import unquote, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from site_builder import report
+from site_builder import report, writer
 from site_builder.build import CACHE_DIR, build
 from site_builder.cache import Cache
 from site_builder.i18n import words
@@ -310,6 +310,13 @@ class Preview:
             if collecting:
                 gc.enable()
 
+    def _distrust(self) -> None:
+        """A build failed while writing the folder: the next one checks every file against
+        the manifest of the last build that went through, as a build outside serve does."""
+        if self.known is not None and self.site_dir.is_dir():
+            writer.save(self.site_dir, *self.known)
+        self.known = None
+
     def settle(self) -> None:
         """After a rebuild has been reported, while the editor looks at the page: write the
         cache entries it made, forget what it no longer used (after a build that went
@@ -338,9 +345,9 @@ class Preview:
                 self.sweep = True
                 self.known = (result.fingerprint, result.manifest)
             elif result.fingerprint:  # it failed while writing: the folder is checked next time
-                self.known = None
+                self._distrust()
         except Exception as exc:  # a bug must not stop the preview: it is shown, not hidden
-            self.known = None
+            self._distrust()
             print(traceback.format_exc(), file=sys.stderr, flush=True)
             detail = f"{self.texts['crash']}: {type(exc).__name__}: {exc}"
             self.hub.send("error", {"problems": [_row_raw("site-builder", detail)]})

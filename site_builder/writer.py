@@ -103,7 +103,8 @@ class Staging:
     updates output/ itself: unchanged files are not touched at all, changed ones are
     replaced one by one, and `commit` removes what the new build no longer has.  There
     `known` may be the manifest the same process committed last: the folder is its own,
-    so those files are trusted as they are, without reading the manifest or a stat each.
+    so those files are trusted as they are, without reading the manifest or a stat each;
+    such a build leaves the manifest to its caller (`save`).
     """
 
     def __init__(
@@ -192,6 +193,12 @@ class Staging:
     def commit(self, manifest: dict[str, list], fingerprint: str = "", **fields: object) -> None:
         """Swap the staged tree in as output/ (atomically on Linux) and record its manifest."""
         output, staging = self.output, self.path
+        if self.trusted:
+            # The process that trusts its folder keeps the manifest itself, and writes it
+            # down (`save`) only when it stops trusting the folder.
+            for rel in self.previous.keys() - manifest.keys():
+                _remove(output, rel)
+            return
         _manifest_path(output).unlink(missing_ok=True)  # describes the output about to be replaced
         if self.in_place:
             for rel in self.previous.keys() - manifest.keys():
@@ -271,6 +278,11 @@ def _link(old: str, seen: list, target: str) -> bool:
     except OSError:
         return False
     return True
+
+
+def save(output: Path, fingerprint: str, files: dict[str, list]) -> None:
+    """Record that output/ holds these files (as a commit does), for a build that reads it."""
+    _save_manifest(output.absolute(), {"fingerprint": fingerprint, "files": files})
 
 
 def _save_manifest(output: Path, manifest: dict) -> None:

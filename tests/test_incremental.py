@@ -271,3 +271,42 @@ approval: {by: pr-head, at: 2026-11-22T12:00}
 
 Текст выходит в 12:45.
 """
+
+
+def test_preview_after_a_build_that_failed_while_writing_equals_clean_build(tmp_path: Path) -> None:
+    """The preview server trusts its folder to hold what it last committed, and writes no
+    manifest meanwhile; a build that fails half-way through writing must leave the next
+    one checking every file against what was really there before it."""
+    site = tmp_path / "site"
+    site.mkdir()
+
+    def approved(title: str) -> str:
+        return EVENT.split("event:")[0].replace("Брифинг о подготовке к зиме", title) + "---\n\nТекст.\n"
+
+    files = {f"content/press-releases/n{n}.md": approved(f"Новость {n}") for n in (1, 2)}
+    (site / "config.yaml").write_text(CONFIG.format(extra="", title="Пресс-служба"), encoding="utf-8")
+    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: NOW, threading.Event())
+    fault = site / "templates/press-release.html"
+
+    def step() -> bool:
+        materialise(site, files)
+        ok = preview.rebuild()
+        preview.settle()
+        return ok
+
+    assert step()
+    files["content/press-releases/added.md"] = approved("Добавленная новость")
+    assert step()  # a page the manifest on disk does not know of yet
+    # A fault in a template only one page uses: the build stops after writing others.
+    fault.parent.mkdir(parents=True)
+    fault.write_text(
+        "{% extends 'item.html' %}{% block content %}{{ nothing.here if entry.url.endswith('/faulty/') }}"
+        "{{ super() }}{% endblock %}"
+    )
+    files["content/press-releases/faulty.md"] = approved("Новость с ошибкой в шаблоне")
+    assert not step()
+    fault.unlink()
+    del files["content/press-releases/added.md"]
+    assert step()
+    assert build(site, NOW, tmp_path / "clean", jobs=1, use_cache=False).ok
+    assert tree(tmp_path / "preview") == tree(tmp_path / "clean")
