@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import partial
 from math import ceil
 
-from site_builder.outputs import Context, Files, lang_prefix
+from site_builder.outputs import Context, Files, Keyed, lang_prefix
 from site_builder.outputs.feeds import page_feeds
 from site_builder.render import render as template
 from site_builder.site import Entry, Site, plan_rows
@@ -120,54 +120,58 @@ def _item_pages(site: Site, ctx: Context, lang: str, entries: list[Entry]) -> Fi
 
 
 def _home(site: Site, ctx: Context, lang: str) -> Files:
-    """Home, the index pages with counts, subscribe and 404: few pages, always rendered."""
+    """Home, the index pages with counts, subscribe and 404.
+
+    Each is keyed by what the theme's template shows (entries by their keys, counts),
+    like the listings; one the site replaces with its own template, which may show
+    anything of the site, is always rendered, as is the subscribe page (feed counts).
+    """
     env = ctx.env(lang)
     common = _common(site, lang)
     prefix, base = common["prefix"], common["base"]
     out: Files = {}
+
+    def page(name: str, parts: list[str], **context: object) -> Keyed | bytes:
+        render = partial(template, env, name, **context, **common)
+        if (ctx.root / "templates" / name).exists():
+            return render()
+        return ctx.page(lang, [name, str(context.get("page_url")), *parts], render)
+
     latest = {kind: site.of_kind(kind, lang)[:5] for kind in SECTIONS}
+    events = site.upcoming_events(lang)[:6]
     plan = site.current_plan(lang)
-    out[prefix + "index.html"] = template(
-        env,
-        "home.html",
-        latest=latest,
-        events=site.upcoming_events(lang)[:6],
-        plan=plan,
-        plan_rows=plan_rows(plan, site) if plan else [],
-        page_url=base,
-        **common,
+    rows = plan_rows(plan, site) if plan else []
+    shown = [f"{kind}:{e.key}" for kind, entries in latest.items() for e in entries]
+    shown += [f"event:{e.key}" for e in events]
+    if plan:
+        shown.append(f"plan:{plan.key}")
+        shown += [f"{row['state']}:{row['target'].key if row['target'] else ''}" for row in rows]
+    out[prefix + "index.html"] = page(
+        "home.html", shown, latest=latest, events=events, plan=plan, plan_rows=rows, page_url=base
     )
     divisions = site.by_division(lang)
     listed = [d for d in site.config.divisions if d.id in divisions]
-    out[f"{prefix}divisions/index.html"] = template(
-        env,
+    counts = {k: len(v) for k, v in divisions.items()}
+    out[f"{prefix}divisions/index.html"] = page(
         "divisions.html",
+        [f"{d.id}={counts[d.id]}" for d in listed],
         divisions=listed,
-        counts={k: len(v) for k, v in divisions.items()},
+        counts=counts,
         page_url=f"{base}divisions/",
-        **common,
     )
-    tags = site.by_tag(lang)
-    out[f"{prefix}tags/index.html"] = template(
-        env,
-        "tags.html",
-        tags=[(site.tags[s], len(v)) for s, v in tags.items()],
-        page_url=f"{base}tags/",
-        **common,
+    tags = [(site.tags[s], len(v)) for s, v in site.by_tag(lang).items()]
+    out[f"{prefix}tags/index.html"] = page(
+        "tags.html", [f"{t.slug}={t.name}={n}" for t, n in tags], tags=tags, page_url=f"{base}tags/"
     )
-    years = site.by_year(lang)
-    out[f"{prefix}archive/index.html"] = template(
-        env,
-        "archive.html",
-        years=[(y, len(v)) for y, v in years.items()],
-        page_url=f"{base}archive/",
-        **common,
+    years = [(y, len(v)) for y, v in site.by_year(lang).items()]
+    out[f"{prefix}archive/index.html"] = page(
+        "archive.html", [f"{y}={n}" for y, n in years], years=years, page_url=f"{base}archive/"
     )
     out[f"{prefix}subscribe/index.html"] = template(
         env, "subscribe.html", page_url=f"{base}subscribe/", **common
     )
     if not prefix:
-        out["404.html"] = template(env, "404.html", page_url=f"{base}404.html", **common)
+        out["404.html"] = page("404.html", [], page_url=f"{base}404.html")
     return out
 
 
