@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 from typing import TypeVar
 
 from site_builder import cache
@@ -149,7 +150,7 @@ class Site:
         return self.memo(("of_lang", lang), lambda: [e for e in self.entries if e.lang == lang])
 
     def of_kind(self, kind: str, lang: str) -> list[Entry]:
-        return [e for e in self.of_lang(lang) if e.kind == kind]
+        return self.memo(("of_kind", kind, lang), lambda: [e for e in self.of_lang(lang) if e.kind == kind])
 
     def by_division(self, lang: str) -> dict[str, list[Entry]]:
         return self.memo(("by_division", lang), lambda: self._by_division(lang))
@@ -241,24 +242,27 @@ def build_site(
     requests: list[Request] | None = None,
 ) -> Site:
     """Keep the visible items and link them together."""
-    visible = [i for i in items if judgement.verdicts[i.source].state in VISIBLE]
-    tags: dict[str, Tag] = {}
-    for item in sorted(visible, key=lambda i: i.source):
+    verdicts = judgement.verdicts
+    visible = [i for i in items if verdicts[i.source].state in VISIBLE]
+    slugs: dict[str, str] = {}  # tag name → its slug
+    tags: dict[str, Tag] = {}  # by slug: the name it has in the first file (by path) using it
+    for item in sorted(visible, key=attrgetter("source")):
         for name in item.meta.tags:
-            tag_slug = slug(name) or "tag"
-            tags.setdefault(tag_slug, Tag(tag_slug, name))
+            if name not in slugs:
+                slugs[name] = slug(name) or "tag"
+                tags.setdefault(slugs[name], Tag(slugs[name], name))
     urls = {i.source: item_url(config, i.lang, SECTION_OF[i.kind], i.slug) for i in visible}
     entries: dict[str, Entry] = {}
     for item in visible:
-        withdrawn = judgement.verdicts[item.source].state == State.WITHDRAWN
+        meta = item.meta
         entries[item.source] = Entry(
             item=item,
             url=urls[item.source],
-            withdrawn=withdrawn,
+            withdrawn=verdicts[item.source].state == State.WITHDRAWN,
             urls=urls,
             updated=updated_at(item),
-            tags=[tags[slug(n) or "tag"] for n in dict.fromkeys(item.meta.tags)],
-            division=config.division(item.meta.division),
+            tags=[tags[slugs[n]] for n in dict.fromkeys(meta.tags)] if meta.tags else [],
+            division=config.division(meta.division),
         )
     groups: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries.values():
@@ -268,7 +272,7 @@ def build_site(
         group.sort(key=lambda e: order.get(e.lang, 99))
         for entry in group:
             entry.translations = [e for e in group if e is not entry]
-    ordered = sorted(entries.values(), key=lambda e: e.sort_key)
+    ordered = sorted(entries.values(), key=attrgetter("sort_key"))
     today = now.astimezone(config.tz).date()
     return Site(config, now, ordered, entries, tags, register(requests or [], config, today))
 
