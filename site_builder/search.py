@@ -53,7 +53,7 @@ from operator import sub
 from site_builder import cache
 from site_builder.cache import Cache
 from site_builder.model import Announcement, Rebuttal
-from site_builder.outputs import Context, Files, lang_prefix
+from site_builder.outputs import Context, Files, Keyed, lang_prefix
 from site_builder.render import day_format
 from site_builder.render import render as template
 from site_builder.site import Entry, Site
@@ -222,19 +222,39 @@ def _rows(site: Site, lang: str) -> Callable[[Doc], list]:
     return row
 
 
-def _files(lang: str, shards: dict[str, bytes], chunks: list[bytes], count: int) -> Files:
-    """A language's index files from its shards and its `d/` chunks."""
+def _files(
+    lang: str,
+    shards: dict[str, bytes],
+    chunks: list[bytes],
+    count: int,
+    digests: dict[bytes, str] | None = None,
+) -> Files:
+    """A language's index files from its shards and its `d/` chunks.
+
+    `digests` (the preview server's patched index) is every file's SHA-1 by its bytes
+    from the last build, filled with this build's: then each file is `Keyed` by it, so
+    one an edit left as it was is neither hashed nor compared again.
+    """
     folder = f"{FOLDER}{lang}/"
-    out: Files = {}
+    found: dict[str, bytes] = {}
     for key, shard in shards.items():
-        out[f"{folder}w/{_file_name(key)}.json"] = shard
+        found[f"{folder}w/{_file_name(key)}.json"] = shard
     for number, chunk in enumerate(chunks):
-        out[f"{folder}d/{number}.json"] = chunk
+        found[f"{folder}d/{number}.json"] = chunk
+    known = {} if digests is None else digests.copy()
+    if digests is not None:
+        digests.clear()
     version = hashlib.sha256()
-    for rel in sorted(out):
-        data = out[rel]
-        assert isinstance(data, bytes)
-        version.update(rel.encode() + b"\0" + data)
+    out: Files = {}
+    for rel in sorted(found):
+        data = found[rel]
+        digest = known.get(data) or hashlib.sha1(data).hexdigest()
+        version.update(rel.encode() + b"\0" + digest.encode())
+        if digests is None:
+            out[rel] = data
+        else:  # the digest is the writer's, so an unchanged file is kept by its key alone
+            digests[data] = digest
+            out[rel] = Keyed(digest, partial(bytes, data))
     out[f"{folder}index.json"] = _json(
         {
             "chunk": CHUNK,
@@ -274,6 +294,7 @@ class _Index:
             self.by_letter[term[0]].append(term)
         self.groups = {letter: self._group(letter) for letter in self.by_letter}
         self.chunks = [_json(self.rows[start : start + CHUNK]) for start in range(0, len(self.rows), CHUNK)]
+        self.digests: dict[bytes, str] = {}  # see `_files`
 
     def _group(self, letter: str) -> dict[str, bytes]:
         shards: dict[str, bytes] = {}
@@ -341,7 +362,7 @@ class _Index:
         else:
             shards = {}
             _split(sorted(self.lines), 0, self.lines, shards)
-        return _files(lang, shards, self.chunks, len(self.docs))
+        return _files(lang, shards, self.chunks, len(self.docs), self.digests)
 
 
 def pages(site: Site, ctx: Context) -> Files:
