@@ -16,7 +16,7 @@ from site_builder.content import PARALLEL_FROM
 from site_builder.errors import Problem, SiteError
 from site_builder.model import Item
 from site_builder.outputs import Context, Files, all_outputs, sitemap
-from site_builder.render import THEME, environment
+from site_builder.render import environment
 from site_builder.rules import Judgement, State, Verdict
 from site_builder.site import Site, build_site
 
@@ -211,14 +211,19 @@ def build(
 
 
 def static_fingerprint(config: Config, root: Path) -> str:
-    """The generator's code, the theme, the site's own templates and static files, the settings."""
+    """The generator's code (its theme included), the site's own templates and static
+    files, the settings."""
     parts: list[bytes | str] = [cache.code_fingerprint(), config.model_dump_json()]
-    for folder in (THEME, root / "templates", root / "static"):
+    for folder in (root / "templates", root / "static"):
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
                 if path.is_file():
                     parts += [path.as_posix(), path.read_bytes()]
     return cache.key(*parts)
+
+
+def _static(site: Site, root: Path) -> str:
+    return site.memo(("static", str(root)), lambda: static_fingerprint(site.config, root))
 
 
 def page_keys(site: Site, root: Path) -> dict[str, str]:
@@ -229,9 +234,7 @@ def page_keys(site: Site, root: Path) -> dict[str, str]:
     """
     from site_builder.outputs.feeds import page_feeds
 
-    base = cache.key(
-        static_fingerprint(site.config, root), site.now.astimezone(site.config.tz).date().isoformat()
-    )
+    base = cache.key(_static(site, root), site.now.astimezone(site.config.tz).date().isoformat())
     return {lang: cache.key(base, lang, repr(page_feeds(site, lang))) for lang in site.config.languages}
 
 
@@ -243,7 +246,7 @@ def site_fingerprint(site: Site, root: Path, requests: list) -> str:
     which events are upcoming, which corrections are already public (the entries' keys).
     """
     today = site.now.astimezone(site.config.tz).date().isoformat()
-    parts: list[bytes | str] = [static_fingerprint(site.config, root), repr(requests), today]
+    parts: list[bytes | str] = [_static(site, root), repr(requests), today]
     for entry in site.entries:
         parts.append(entry.key)
         for attachment in entry.item.attachments:

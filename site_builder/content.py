@@ -310,6 +310,17 @@ def _digest_hashed(store: Cache, source: Source, digest: str) -> None:
         store.remember("digests", source.rel, (source.seen, digest, time.time_ns()))
 
 
+def _named(store: Cache, source: Source, settings: str, digest: str) -> str:
+    """`_cache_name`, which a `memory` cache keeps by everything that goes into it."""
+    if store.memory is None:
+        return _cache_name(source, settings, digest)
+    return store.memo(
+        "names",
+        f"{settings}|{source.rel}|{digest}|{source.attachments!r}",
+        lambda: _cache_name(source, settings, digest),
+    )
+
+
 def load(
     content_dir: Path,
     config: Config,
@@ -340,7 +351,7 @@ def load(
                 source = source.read()
                 known = hashlib.sha256(source.raw).hexdigest()
                 _digest_hashed(store, source, known)
-            names.append(_cache_name(source, settings, known))
+            names.append(_named(store, source, settings, known))
         except OSError:
             continue  # gone since it was listed
         sources.append(source)

@@ -207,7 +207,7 @@ class Site:
         """Every feed, calendar and data file of a language (outputs/newsroom.py) for the subscribe page."""
         from site_builder.outputs import newsroom
 
-        return newsroom.subscriptions(self, lang)
+        return self.memo(("subscriptions", lang), lambda: newsroom.subscriptions(self, lang))
 
     def plan_completion(self, rows: list[dict]) -> list[dict]:
         """Completion of a plan's due entries per division, for the plan page."""

@@ -133,6 +133,10 @@ class Staging:
 
     def put(self, rel: str, data: bytes | CopyFrom | Keyed) -> list:
         """Write one file; its manifest row [sha1, size, mtime_ns, key]."""
+        if self.trusted and isinstance(data, Keyed):  # kept as it is: nothing touches the disk
+            seen = self.previous.get(rel)
+            if seen and len(seen) > 3 and seen[3] == data.key:
+                return seen
         if not _safe_target(rel):
             raise ValueError(f"unsafe output path {rel!r}")
         # Plain strings, not Paths: this runs for every one of a site's thousands of files.

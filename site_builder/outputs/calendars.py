@@ -36,8 +36,12 @@ def kind_slug(kind: str) -> str:
 
 def events(site: Site, lang: str) -> list[Entry]:
     """Announcements of a language, earliest event first."""
-    found = [e for e in site.of_kind("announcement", lang) if isinstance(e.meta, Announcement)]
-    return sorted(found, key=lambda e: (e.meta.event.starts, e.url))
+
+    def make() -> list[Entry]:
+        found = [e for e in site.of_kind("announcement", lang) if isinstance(e.meta, Announcement)]
+        return sorted(found, key=lambda e: (e.meta.event.starts, e.url))
+
+    return site.memo(("events", lang), make)
 
 
 def is_cancelled(entry: Entry) -> bool:

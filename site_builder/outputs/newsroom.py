@@ -59,7 +59,7 @@ def render(site: Site, ctx: Context) -> Files:
         prefix = lang_prefix(site, lang)
         base = site.config.base_path + prefix
         common = {"feeds": page_feeds(site, lang), "base": base, "prefix": prefix, "site_data": site}
-        links = subscriptions(site, lang)
+        links = site.subscriptions(lang)
         plan = site.current_plan(lang)
         out[f"{prefix}press-centre/index.html"] = template(
             env,
