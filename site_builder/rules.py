@@ -471,7 +471,9 @@ def check(
         asked.append(source)
         return last_change(source)
 
-    def alone(item: Item) -> tuple[Verdict, list[Problem]]:
+    def alone(item: Item) -> tuple[Verdict, list[Problem], bool]:
+        """The item's verdict and problems, and whether git was asked for them."""
+        before = len(asked)
         verdict, found = judge(item, config, now, asking)
         if item.meta.status != "draft":
             found += _structure(item, config, days)
@@ -479,18 +481,20 @@ def check(
             found += plan_overdue(item, config, now)
         if not item.md_links and not isinstance(item.meta, MediaPlan):  # no other item's state
             found += _references(item, config, by_source, verdicts)
-        return verdict, found
+        return verdict, found, len(asked) > before
 
     for item in items:
         if memo is None or not item.fingerprint:
-            verdict, found = alone(item)
+            verdict, found, _ = alone(item)
         else:
             passed = sum(moment <= now for moment in item.moments)
-            key = f"{settings}|{item.fingerprint}|{passed}"
-            before = len(asked)
-            verdict, found = memo(key, lambda item=item: alone(item))
-            if len(asked) > before:  # git's answer may change without the file changing
-                verdict, found = alone(item)
+            made: list[bool] = []
+            verdict, found, asked_git = memo(
+                f"{settings}|{item.fingerprint}|{passed}",
+                lambda item=item, made=made: made.append(True) or alone(item),
+            )
+            if asked_git and not made:  # git's answer may change without the file changing
+                verdict, found, asked_git = alone(item)
         verdicts[item.source] = verdict
         problems += found
     for item in items:

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import pickle
+import time
+from datetime import datetime
+from functools import partial
 
+from sitekit import config_text, item, make_site
+
+from site_builder import content, rules
 from site_builder.cache import Cache, code_fingerprint
+from site_builder.config import parse_config
 
 
 def _packs(cache: Cache, bucket: str = "items") -> list:
@@ -158,14 +166,6 @@ def test_memory_cache_writes_put_values_at_flush(tmp_path):
 def test_preview_hashes_again_a_file_whose_stat_changed(tmp_path):
     """The preview server trusts a kept hash only while the file's stat is the one it had,
     and not for a file modified just before it was hashed."""
-    import os
-    import time
-
-    from sitekit import config_text, item, make_site
-
-    from site_builder import content
-    from site_builder.config import parse_config
-
     root = make_site(tmp_path, {"content/press-releases/a.md": item("Первый заголовок")})
     config = parse_config(config_text())
     path = root / "content/press-releases/a.md"
@@ -187,3 +187,30 @@ def test_preview_hashes_again_a_file_whose_stat_changed(tmp_path):
     assert seen[1] > hashed_at - content.RACY_NS
     # ... so even an unchanged stat does not vouch for it (a same-size edit in the same tick).
     assert content._digest_seen(store, content.Source("press-releases/a.md", b"", (), str(path), seen)) == ""
+
+
+def test_preview_keeps_no_judgement_that_asked_git(tmp_path):
+    """An item whose verdict depends on when git says its text was committed is judged
+    again on every build: a commit changes that answer without changing the file."""
+    text = item("Исправленный текст", date="2026-11-20T10:00:00+06:00")
+    text = text.replace(
+        "  at: 2026-11-20T09:00:00+06:00", "  at: 2026-11-20T09:00:00+06:00\n  hash: sha256:" + "0" * 64
+    )
+    root = make_site(tmp_path, {"content/press-releases/a.md": text})
+    config = parse_config(config_text())
+    store = Cache(root / ".site-cache", memory=True)
+    items, _ = content.load(root / "content", config, 1, store)
+    now = datetime.fromisoformat("2026-11-25T10:00:00+06:00")
+    asked: list[str] = []
+    answers = iter([None, datetime.fromisoformat("2026-11-19T10:00:00+06:00")])
+
+    def last_change(source: str) -> datetime | None:
+        asked.append(source)
+        return next(answers)
+
+    memo = partial(store.memo, "judged")
+    first = rules.check(items, config, now, last_change, memo)
+    second = rules.check(items, config, now, last_change, memo)
+    assert asked == ["press-releases/a.md"] * 2
+    codes = [[p.code for p in judged.problems if p.is_error] for judged in (first, second)]
+    assert codes == [["APPROVAL_HASH_LIVE"], []]  # committed before its date: never went out
