@@ -164,8 +164,8 @@ def document_key(entry: Entry) -> str:
     settings: title, summary, the withdrawal, a rebuttal's or event's fields) and what the
     build made of it.
     """
-    if entry.key:
-        return cache.key(cache.code_fingerprint(), entry.key)
+    if entry.key:  # both of fixed length: joined, they name one pair
+        return cache.code_fingerprint() + entry.key
     return cache.key(
         cache.code_fingerprint(),
         entry.item.fingerprint,

@@ -21,16 +21,16 @@ def render(site: Site, files: Files) -> Files:
     config = site.config
     origin = config.origin + config.base_path
     entries = {entry.url: entry for entry in site.entries}
-    prefixes = sorted(
-        ((lang, lang_prefix(site, lang)) for lang in config.languages), key=lambda p: -len(p[1])
-    )
+    # A language's pages are under its prefix folder ("ky/"), the main language's at the top.
+    folders = {lang_prefix(site, lang): lang for lang in config.languages}
+    main = folders[""]
     pages: dict[str, list[str]] = {lang: [] for lang in config.languages}
     for rel in sorted(files):
         if not rel.endswith(".html") or rel in SKIPPED:
             continue
         path = rel.removesuffix("index.html")
-        lang = next(lang for lang, prefix in prefixes if path.startswith(prefix))
-        pages[lang].append(path)
+        folder, slash, _ = path.partition("/")
+        pages[folders.get(folder + slash, main)].append(path)
     out: Files = {}
     index = [
         '<?xml version="1.0" encoding="UTF-8"?>',
