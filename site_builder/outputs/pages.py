@@ -123,8 +123,9 @@ def _home(site: Site, ctx: Context, lang: str) -> Files:
     """Home, the index pages with counts, subscribe and 404.
 
     Each is keyed by what the theme's template shows (entries by their keys, counts),
-    like the listings; one the site replaces with its own template, which may show
-    anything of the site, is always rendered, as is the subscribe page (feed counts).
+    like the listings, or the subscribe page by the feeds and calendars it lists; one the
+    site replaces with its own template, which may show anything of the site, is always
+    rendered.
     """
     env = ctx.env(lang)
     common = _common(site, lang)
@@ -167,8 +168,9 @@ def _home(site: Site, ctx: Context, lang: str) -> Files:
     out[f"{prefix}archive/index.html"] = page(
         "archive.html", [f"{y}={n}" for y, n in years], years=years, page_url=f"{base}archive/"
     )
-    out[f"{prefix}subscribe/index.html"] = template(
-        env, "subscribe.html", page_url=f"{base}subscribe/", **common
+    # What the theme's subscribe page lists: every feed, calendar and data file, with counts.
+    out[f"{prefix}subscribe/index.html"] = page(
+        "subscribe.html", [repr(site.subscriptions(lang))], page_url=f"{base}subscribe/"
     )
     if not prefix:
         out["404.html"] = page("404.html", [], page_url=f"{base}404.html")
