@@ -13,8 +13,9 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from site_builder import cache
 from site_builder.model import Announcement, MediaPlan
-from site_builder.outputs import Context, Files
+from site_builder.outputs import Context, Files, Keyed
 from site_builder.site import Entry, Site, plan_rows
 
 STR = {"type": "string"}
@@ -304,21 +305,43 @@ def render(site: Site, ctx: Context) -> Files:
         columns = list(table.columns)
         if table.name in PER_ENTRY:
             json_data, csv_data = _per_entry(site, ctx, table.name, columns)
+            out[f"data/{table.name}.json"] = json_data
+            out[f"data/{table.name}.csv"] = csv_data
         else:
             records = [{c: r[c] for c in columns} for r in rows(site, table.name)]
-            json_data, csv_data = (_rows_json(records) + "\n").encode("utf-8"), to_csv(columns, records)
-        out[f"data/{table.name}.json"] = json_data
-        out[f"data/{table.name}.csv"] = csv_data
+            out[f"data/{table.name}.json"] = (_rows_json(records) + "\n").encode("utf-8")
+            out[f"data/{table.name}.csv"] = to_csv(columns, records)
         text = json.dumps(schema(site, table), ensure_ascii=False, indent=1) + "\n"
         out[f"data/schema/{table.name}.schema.json"] = text.encode("utf-8")
     return out
 
 
-def _per_entry(site: Site, ctx: Context, name: str, columns: list[str]) -> tuple[bytes, bytes]:
+def _per_entry(
+    site: Site, ctx: Context, name: str, columns: list[str]
+) -> tuple[Keyed | bytes, Keyed | bytes]:
     """A per-entry table's JSON and CSV files, from each record's JSON and CSV line (as
     UTF-8, the most compact), which the build cache keeps by the entry's key and what else
-    decides them: an edit lays out one entry's records, not thousands."""
+    decides them: an edit lays out one entry's records, not thousands.  The two files are
+    keyed by those keys, so when none changed they are not laid out at all."""
     wanted, keyed, order = PER_ENTRY[name]
+    made: list[tuple[bytes, bytes]] = []
+
+    def both() -> tuple[bytes, bytes]:
+        if not made:
+            made.append(_lay_out(site, ctx, name, columns, wanted, keyed, order))
+        return made[0]
+
+    lang = site.config.site.language
+    shown = cache.key(*(f"{e.key}|{e.url}|{keyed(site, e)[0]}" for e in site.entries if wanted(e)))
+    return (
+        ctx.page(lang, [f"data-{name}.json", shown], lambda: both()[0]),
+        ctx.page(lang, [f"data-{name}.csv", shown], lambda: both()[1]),
+    )
+
+
+def _lay_out(
+    site: Site, ctx: Context, name: str, columns: list[str], wanted, keyed, order
+) -> tuple[bytes, bytes]:
     line = _csv_line()
 
     def make(records: Callable[[], list[dict]]) -> Callable[[], list[tuple]]:
