@@ -169,8 +169,20 @@ class Staging:
     def _folder(self, target: str) -> None:
         parent = os.path.dirname(target)
         if parent not in self._made:
-            os.makedirs(parent, exist_ok=True)
-            self._made.add(parent)
+            self._make(parent)
+
+    def _make(self, folder: str) -> None:
+        """`os.makedirs` for a folder below the tree's root, without asking the disk about
+        the folders this build has already made (thousands: one per page)."""
+        above = os.path.dirname(folder)
+        if above not in self._made:
+            self._make(above)
+        try:
+            os.mkdir(folder)
+        except FileExistsError:
+            if not os.path.isdir(folder):  # a file where a folder must go
+                raise
+        self._made.add(folder)
 
     def _keep(self, rel: str, seen: list, target: str) -> bool:
         """Reuse the previous build's file, if it is still as that build left it."""
