@@ -16,7 +16,7 @@ from site_builder.content import PARALLEL_FROM
 from site_builder.errors import Problem, SiteError
 from site_builder.model import Item
 from site_builder.outputs import Context, Files, all_outputs, sitemap
-from site_builder.render import environment
+from site_builder.render import THEME, environment
 from site_builder.rules import Judgement, State, Verdict
 from site_builder.site import Site, build_site
 
@@ -189,8 +189,10 @@ def build(
         result.manifest = trusted[1]
         progress(STAGES, STAGES, "done")
         return result  # the folder holds this very output already
-    if fingerprint and not trusted and writer.unchanged(target, fingerprint):
+    kept = writer.unchanged(target, fingerprint) if fingerprint and not trusted else None
+    if kept is not None:
         writer.record(target, **recorded)
+        result.manifest = kept  # what output/ holds (the preview server trusts its folder by it)
         progress(STAGES, STAGES, "done")
         return result  # same inputs, same time-dependent state, output untouched: nothing to do
     staging = writer.Staging(target, in_place, reuse=use_cache, known=trusted[1] if trusted else None)
@@ -211,10 +213,11 @@ def build(
 
 
 def static_fingerprint(config: Config, root: Path) -> str:
-    """The generator's code (its theme included), the site's own templates and static
-    files, the settings."""
+    """The generator's code, the theme (read again: a long-running process imported the
+    code once, but reads the templates anew), the site's own templates and static files,
+    the settings."""
     parts: list[bytes | str] = [cache.code_fingerprint(), config.model_dump_json()]
-    for folder in (root / "templates", root / "static"):
+    for folder in (THEME, root / "templates", root / "static"):
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
                 if path.is_file():

@@ -29,7 +29,7 @@ from urllib.parse import unquote, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from site_builder import report, writer
+from site_builder import report, uptodate, writer
 from site_builder.build import CACHE_DIR, build
 from site_builder.cache import Cache
 from site_builder.i18n import words
@@ -39,6 +39,7 @@ SCRIPT = "/__sb/live-reload.js"
 WATCHED = ("content", "templates", "static")
 DEBOUNCE = 0.2  # seconds of quiet after the last change before rebuilding
 PING = 15.0  # seconds between keep-alive comments on the event stream
+CHECK_EVERY = 60.0  # seconds: how often `settle` makes sure the folder holds what is trusted
 _BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
 
 # English msgids; Russian and others come from the site_builder gettext catalog.
@@ -281,6 +282,7 @@ class Preview:
         # folder is known to hold exactly that (None after a build that failed writing it).
         self.known: tuple[str, dict[str, list]] | None = None
         self.sweep = False  # forget the cached values the last build did not use (see settle)
+        self.checked = time.monotonic()  # when `settle` last made sure the folder is as trusted
 
     def poke(self) -> None:
         self.last_change = time.monotonic()
@@ -311,8 +313,9 @@ class Preview:
                 gc.enable()
 
     def _distrust(self) -> None:
-        """A build failed while writing the folder: the next one checks every file against
-        the manifest of the last build that went through, as a build outside serve does."""
+        """The folder may not hold what is trusted (a build failed while writing it, or
+        something else touched it): the next build checks every file against the manifest
+        of the last build that went through, as a build outside serve does."""
         if self.known is not None and self.site_dir.is_dir():
             writer.save(self.site_dir, *self.known)
         self.known = None
@@ -325,6 +328,12 @@ class Preview:
         if self.sweep:
             self.store.sweep()
             self.sweep = False
+        if self.known is not None and time.monotonic() - self.checked > CHECK_EVERY:
+            # Something else may have touched the folder (a /tmp cleaner, a curious user):
+            # now and then, make sure it holds what is trusted, or let the next build check it.
+            self.checked = time.monotonic()
+            if not uptodate.intact(self.site_dir, self.known[1]):
+                self._distrust()
         gc.collect()
 
     def _rebuild(self, started: float) -> bool:
@@ -343,7 +352,8 @@ class Preview:
             )
             if result.ok:  # a failed build used only part of what is kept: keep it all for the next
                 self.sweep = True
-                self.known = (result.fingerprint, result.manifest)
+                # Trusted only with the manifest of what the folder holds (never an empty one).
+                self.known = (result.fingerprint, result.manifest) if result.manifest else None
             elif result.fingerprint:  # it failed while writing: the folder is checked next time
                 self._distrust()
         except Exception as exc:  # a bug must not stop the preview: it is shown, not hidden
@@ -427,7 +437,8 @@ def serve(root: Path, host: str, port: int, drafts: bool, lang: str, clock: Call
             observer.stop()
             observer.join(timeout=2)
         threads[1].join(timeout=5) if threads[1].is_alive() else None
-        preview.store.flush()  # what the last rebuild made, for the next start
+        if not threads[1].is_alive():  # never beside a rebuild still running
+            preview.store.flush()  # what the last rebuild made, for the next start
         shutil.rmtree(workdir, ignore_errors=True)
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -71,14 +71,15 @@ def _previous(output: Path) -> dict[str, list]:
     return {rel: row for rel, row in files.items() if isinstance(row, list) and len(row) >= 3}
 
 
-def unchanged(output: Path, fingerprint: str) -> bool:
-    """Did the last build have this fingerprint, and is its output exactly as it left it?"""
+def unchanged(output: Path, fingerprint: str) -> dict[str, list] | None:
+    """The files of the last build, if it had this fingerprint and its output is exactly as
+    it left it; None otherwise."""
     output = output.absolute()
     manifest = _manifest(output)
     files = manifest.get("files")
     if manifest.get("fingerprint") != fingerprint or not isinstance(files, dict):
-        return False
-    return uptodate.intact(output, files)
+        return None
+    return files if uptodate.intact(output, files) else None
 
 
 def record(output: Path, **fields: object) -> None:

@@ -310,3 +310,84 @@ def test_preview_after_a_build_that_failed_while_writing_equals_clean_build(tmp_
     assert step()
     assert build(site, NOW, tmp_path / "clean", jobs=1, use_cache=False).ok
     assert tree(tmp_path / "preview") == tree(tmp_path / "clean")
+
+
+def test_preview_after_a_failed_build_and_its_undo_equals_clean_build(tmp_path: Path) -> None:
+    """A template typo fails the build; undoing it makes the very output the folder holds
+    (nothing to write): the server must still know what the folder holds, so that an item
+    unpublished next has its page removed."""
+    site = tmp_path / "site"
+    site.mkdir()
+
+    def approved(title: str) -> str:
+        return EVENT.split("event:")[0].replace("Брифинг о подготовке к зиме", title) + "---\n\nТекст.\n"
+
+    files = {f"content/press-releases/n{n}.md": approved(f"Новость {n}") for n in (1, 2)}
+    (site / "config.yaml").write_text(CONFIG.format(extra="", title="Пресс-служба"), encoding="utf-8")
+    footer = site / "templates/partials/footer_extra.html"
+    footer.parent.mkdir(parents=True)
+    footer.write_text("<p>footer</p>\n")
+    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: NOW, threading.Event())
+
+    def step() -> bool:
+        materialise(site, files)
+        ok = preview.rebuild()
+        preview.settle()
+        return ok
+
+    assert step()
+    footer.write_text("<p>footer {% if %}</p>\n")
+    assert not step()
+    footer.write_text("<p>footer</p>\n")
+    assert step()
+    files["content/press-releases/n2.md"] = files["content/press-releases/n2.md"].replace("approved", "draft")
+    assert step()
+    assert build(site, NOW, tmp_path / "clean", jobs=1, use_cache=False).ok
+    assert tree(tmp_path / "preview") == tree(tmp_path / "clean")
+
+
+def test_preview_restores_a_file_removed_from_its_folder(tmp_path: Path, monkeypatch) -> None:
+    """The server trusts its folder between builds, but now and then makes sure it still
+    holds what it trusts: a page something else deleted comes back on the next build."""
+    monkeypatch.setattr("site_builder.serve.CHECK_EVERY", 0.0)
+    site = tmp_path / "site"
+    site.mkdir()
+    materialise(site, {"content/announcements/briefing.md": EVENT})
+    (site / "config.yaml").write_text(CONFIG.format(extra="", title="Пресс-служба"), encoding="utf-8")
+    now = NOW
+    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: now, threading.Event())
+    assert preview.rebuild()
+    preview.settle()
+    page = tmp_path / "preview/announcements/briefing/index.html"
+    page.unlink()
+    preview.settle()  # what the server does after a rebuild, once in a while
+    now += timedelta(minutes=1)  # the next rebuild: nothing changed in the content
+    assert preview.rebuild()
+    assert page.is_file()
+    assert build(site, now, tmp_path / "clean", jobs=1, use_cache=False).ok
+    assert tree(tmp_path / "preview") == tree(tmp_path / "clean")
+
+
+def test_preview_follows_an_edited_theme(tmp_path: Path, monkeypatch) -> None:
+    """A long-running server imported the code once, but reads the theme's templates on
+    every build: a theme edit must change every page it shows on, as a clean build does."""
+    from site_builder import build as build_module
+    from site_builder import render
+
+    theme = tmp_path / "theme"
+    shutil.copytree(render.THEME, theme)
+    for module in (render, build_module):
+        monkeypatch.setattr(module, "THEME", theme)
+    site = tmp_path / "site"
+    site.mkdir()
+    materialise(site, {"content/announcements/briefing.md": EVENT})
+    (site / "config.yaml").write_text(CONFIG.format(extra="", title="Пресс-служба"), encoding="utf-8")
+    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: NOW, threading.Event())
+    assert preview.rebuild()
+    preview.settle()
+    footer = theme / "templates/partials/footer.html"
+    footer.write_text(footer.read_text(encoding="utf-8").replace("</footer>", "<p>Новая тема</p></footer>"))
+    assert preview.rebuild()
+    assert build(site, NOW, tmp_path / "clean", jobs=1, use_cache=False).ok
+    assert "Новая тема" in (tmp_path / "clean/index.html").read_text(encoding="utf-8")
+    assert tree(tmp_path / "preview") == tree(tmp_path / "clean")
