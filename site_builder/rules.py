@@ -471,35 +471,38 @@ def check(
         asked.append(source)
         return last_change(source)
 
-    def alone(item: Item) -> tuple[Verdict, list[Problem], bool]:
-        """The item's verdict and problems, and whether git was asked for them."""
+    def alone(item: Item) -> tuple[Verdict, list[Problem], list[Problem] | None, bool]:
+        """The item's verdict and problems, its references' problems when they do not
+        depend on other items (None when they do), and whether git was asked."""
         before = len(asked)
         verdict, found = judge(item, config, now, asking)
         if item.meta.status != "draft":
             found += _structure(item, config, days)
         if verdict.state in VISIBLE and isinstance(item.meta, MediaPlan):
             found += plan_overdue(item, config, now)
+        references = None
         if not item.md_links and not isinstance(item.meta, MediaPlan):  # no other item's state
-            found += _references(item, config, by_source, verdicts)
-        return verdict, found, len(asked) > before
+            references = _references(item, config, by_source, verdicts)
+        return verdict, found, references, len(asked) > before
 
+    referenced: list[list[Problem] | None] = []
     for item in items:
         if memo is None or not item.fingerprint:
-            verdict, found, _ = alone(item)
+            verdict, found, references, _ = alone(item)
         else:
             passed = sum(moment <= now for moment in item.moments)
             made: list[bool] = []
-            verdict, found, asked_git = memo(
+            verdict, found, references, asked_git = memo(
                 f"{settings}|{item.fingerprint}|{passed}",
                 lambda item=item, made=made: made.append(True) or alone(item),
             )
             if asked_git and not made:  # git's answer may change without the file changing
-                verdict, found, asked_git = alone(item)
+                verdict, found, references, asked_git = alone(item)
         verdicts[item.source] = verdict
         problems += found
-    for item in items:
-        if item.md_links or isinstance(item.meta, MediaPlan):
-            problems += _references(item, config, by_source, verdicts)
+        referenced.append(references)
+    for item, references in zip(items, referenced, strict=True):
+        problems += _references(item, config, by_source, verdicts) if references is None else references
     problems += _collisions(items)
     if config.rules.kyrgyz_first:
         problems += kyrgyz_first(items, verdicts)
