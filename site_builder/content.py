@@ -129,11 +129,8 @@ def _discover(folder: str, rel_dir: str, read: bool, sources: list[Source], prob
             continue
         own = tuple(attachments) if _is_index(name) else ()
         seen = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
-        sources.append(
-            Source(rel, b"", own, entry.path, seen).read()
-            if read
-            else Source(rel, b"", own, entry.path, seen)
-        )
+        source = Source(rel, b"", own, entry.path, seen)
+        sources.append(source.read() if read else source)
     for entry in dirs:
         if entry.is_symlink() or entry.name.startswith("."):
             continue

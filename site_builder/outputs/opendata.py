@@ -324,15 +324,21 @@ def _per_entry(
     decides them: an edit lays out one entry's records, not thousands.  The two files are
     keyed by those keys, so when none changed they are not laid out at all."""
     wanted, keyed, order = PER_ENTRY[name]
+    # Each entry's records by the entry's key (a hash of all it shows) and what else decides them.
+    records: dict[str, Callable[[], list[dict]]] = {}
+    for entry in site.entries:
+        if wanted(entry):
+            state, make = keyed(site, entry)
+            records[f"{entry.key}|{entry.url}|{state}"] = make
     made: list[tuple[bytes, bytes]] = []
 
     def both() -> tuple[bytes, bytes]:
         if not made:
-            made.append(_lay_out(site, ctx, name, columns, wanted, keyed, order))
+            made.append(_lay_out(site, ctx, name, columns, records, order))
         return made[0]
 
     lang = site.config.site.language
-    shown = cache.key(*(f"{e.key}|{e.url}|{keyed(site, e)[0]}" for e in site.entries if wanted(e)))
+    shown = cache.key(*records)
     return (
         ctx.page(lang, [f"data-{name}.json", shown], lambda: both()[0]),
         ctx.page(lang, [f"data-{name}.csv", shown], lambda: both()[1]),
@@ -340,7 +346,12 @@ def _per_entry(
 
 
 def _lay_out(
-    site: Site, ctx: Context, name: str, columns: list[str], wanted, keyed, order
+    site: Site,
+    ctx: Context,
+    name: str,
+    columns: list[str],
+    records: dict[str, Callable[[], list[dict]]],
+    order: Callable[[dict], tuple] | None,
 ) -> tuple[bytes, bytes]:
     line = _csv_line()
 
@@ -357,12 +368,7 @@ def _lay_out(
 
         return made
 
-    wanted_parts: dict[str, Callable[[], list[tuple]]] = {}
-    for entry in site.entries:
-        if wanted(entry):
-            state, records = keyed(site, entry)
-            # The entry's key is a hash of all it shows; the fragments' bucket is the language's.
-            wanted_parts[f"{entry.key}|{entry.url}|{state}"] = make(records)
+    wanted_parts = {key: make(entry_records) for key, entry_records in records.items()}
     made = ctx.fragments(f"data-{name}", site.config.site.language, wanted_parts)
     parts = [part for key in wanted_parts for part in made[key]]
     del made
