@@ -273,6 +273,19 @@ approval: {by: pr-head, at: 2026-11-22T12:00}
 """
 
 
+def approved(title: str) -> str:
+    """A press release by this title, approved and out long before NOW."""
+    return EVENT.split("event:")[0].replace("Брифинг о подготовке к зиме", title) + "---\n\nТекст.\n"
+
+
+def preview_step(preview: Preview, site: Path, files: dict[str, str]) -> bool:
+    """Write the content, then rebuild and settle as the preview server does after a change."""
+    materialise(site, files)
+    ok = preview.rebuild()
+    preview.settle()
+    return ok
+
+
 def test_preview_after_a_build_that_failed_while_writing_equals_clean_build(tmp_path: Path) -> None:
     """The preview server trusts its folder to hold what it last committed, and writes no
     manifest meanwhile; a build that fails half-way through writing must leave the next
@@ -280,23 +293,14 @@ def test_preview_after_a_build_that_failed_while_writing_equals_clean_build(tmp_
     site = tmp_path / "site"
     site.mkdir()
 
-    def approved(title: str) -> str:
-        return EVENT.split("event:")[0].replace("Брифинг о подготовке к зиме", title) + "---\n\nТекст.\n"
-
     files = {f"content/press-releases/n{n}.md": approved(f"Новость {n}") for n in (1, 2)}
     (site / "config.yaml").write_text(CONFIG.format(extra="", title="Пресс-служба"), encoding="utf-8")
     preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: NOW, threading.Event())
     fault = site / "templates/press-release.html"
 
-    def step() -> bool:
-        materialise(site, files)
-        ok = preview.rebuild()
-        preview.settle()
-        return ok
-
-    assert step()
+    assert preview_step(preview, site, files)
     files["content/press-releases/added.md"] = approved("Добавленная новость")
-    assert step()  # a page the manifest on disk does not know of yet
+    assert preview_step(preview, site, files)  # a page the manifest on disk does not know of yet
     # A fault in a template only one page uses: the build stops after writing others.
     fault.parent.mkdir(parents=True)
     fault.write_text(
@@ -304,10 +308,10 @@ def test_preview_after_a_build_that_failed_while_writing_equals_clean_build(tmp_
         "{{ super() }}{% endblock %}"
     )
     files["content/press-releases/faulty.md"] = approved("Новость с ошибкой в шаблоне")
-    assert not step()
+    assert not preview_step(preview, site, files)
     fault.unlink()
     del files["content/press-releases/added.md"]
-    assert step()
+    assert preview_step(preview, site, files)
     assert build(site, NOW, tmp_path / "clean", jobs=1, use_cache=False).ok
     assert tree(tmp_path / "preview") == tree(tmp_path / "clean")
 
@@ -319,9 +323,6 @@ def test_preview_after_a_failed_build_and_its_undo_equals_clean_build(tmp_path: 
     site = tmp_path / "site"
     site.mkdir()
 
-    def approved(title: str) -> str:
-        return EVENT.split("event:")[0].replace("Брифинг о подготовке к зиме", title) + "---\n\nТекст.\n"
-
     files = {f"content/press-releases/n{n}.md": approved(f"Новость {n}") for n in (1, 2)}
     (site / "config.yaml").write_text(CONFIG.format(extra="", title="Пресс-служба"), encoding="utf-8")
     footer = site / "templates/partials/footer_extra.html"
@@ -329,19 +330,13 @@ def test_preview_after_a_failed_build_and_its_undo_equals_clean_build(tmp_path: 
     footer.write_text("<p>footer</p>\n")
     preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: NOW, threading.Event())
 
-    def step() -> bool:
-        materialise(site, files)
-        ok = preview.rebuild()
-        preview.settle()
-        return ok
-
-    assert step()
+    assert preview_step(preview, site, files)
     footer.write_text("<p>footer {% if %}</p>\n")
-    assert not step()
+    assert not preview_step(preview, site, files)
     footer.write_text("<p>footer</p>\n")
-    assert step()
+    assert preview_step(preview, site, files)
     files["content/press-releases/n2.md"] = files["content/press-releases/n2.md"].replace("approved", "draft")
-    assert step()
+    assert preview_step(preview, site, files)
     assert build(site, NOW, tmp_path / "clean", jobs=1, use_cache=False).ok
     assert tree(tmp_path / "preview") == tree(tmp_path / "clean")
 
