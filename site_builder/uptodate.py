@@ -21,6 +21,7 @@ import json
 import os
 import stat
 import subprocess
+import typing
 from collections.abc import Iterable, Iterator
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -160,8 +161,42 @@ def moments(value: object, depth: int = 0) -> Iterator[datetime]:
         for field in dataclasses.fields(value):
             yield from moments(getattr(value, field.name), depth + 1)
     elif hasattr(value, "__pydantic_fields__"):
-        for name in type(value).__pydantic_fields__:  # type: ignore[attr-defined]
+        for name in _timed_fields(type(value)):
             yield from moments(getattr(value, name, None), depth + 1)
+
+
+_TIMED: dict[type, tuple[str, ...]] = {}
+
+
+def _timed_fields(model: type) -> tuple[str, ...]:
+    """The fields of a pydantic model whose type may hold a datetime (`moments` skips the
+    rest: texts, numbers, literals — most of an item); each model's worked out once."""
+    found = _TIMED.get(model)
+    if found is None:
+        fields = model.__pydantic_fields__  # type: ignore[attr-defined]
+        found = tuple(name for name, info in fields.items() if _may_hold_time(info.annotation))
+        _TIMED[model] = found
+    return found
+
+
+_TIMELESS = (str, int, float, bool, bytes, type(None))
+
+
+def _may_hold_time(annotation: Any, depth: int = 0) -> bool:
+    """Whether a value of this type may be or contain a datetime; True when unsure."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        return False
+    if origin is typing.Annotated:
+        return _may_hold_time(typing.get_args(annotation)[0], depth)
+    if origin is not None:  # a union, list, dict, tuple …: any of its parts
+        return depth > 10 or any(_may_hold_time(arg, depth + 1) for arg in typing.get_args(annotation))
+    if isinstance(annotation, type) and issubclass(annotation, _TIMELESS):
+        return False
+    fields = getattr(annotation, "__pydantic_fields__", None)
+    if isinstance(fields, dict) and depth <= 10:  # a model: any of its fields
+        return any(_may_hold_time(info.annotation, depth + 1) for info in fields.values())
+    return True  # a dataclass, Any, a date or datetime, anything else: walked
 
 
 def span(key: str, now: datetime, until: datetime) -> dict[str, str]:

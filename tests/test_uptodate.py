@@ -133,3 +133,42 @@ def test_no_cache_takes_nothing_from_the_previous_build(tmp_path):
     code, _out, err = run_cli("build", "--now", NOW, "--no-cache", cwd=root)
     assert code == 0, err
     assert page.read_bytes() == good
+
+
+def test_moments_skip_only_fields_that_cannot_hold_a_time():
+    """`moments` walks only the fields whose type may hold a datetime: every model field
+    typed with a datetime anywhere in it (however nested) must be among them."""
+    import typing
+    from datetime import datetime
+
+    from site_builder import uptodate
+    from site_builder.model import MODELS
+
+    def holds_datetime(annotation, depth=0) -> bool:
+        if annotation is datetime or depth > 10:
+            return True
+        fields = getattr(annotation, "__pydantic_fields__", None)
+        if isinstance(fields, dict):
+            return any(holds_datetime(f.annotation, depth + 1) for f in fields.values())
+        return any(holds_datetime(arg, depth + 1) for arg in typing.get_args(annotation))
+
+    seen, todo = set(), list(MODELS.values())
+    while todo:
+        model = todo.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        timed = set(uptodate._timed_fields(model))
+        for name, info in model.__pydantic_fields__.items():
+            if holds_datetime(info.annotation):
+                assert name in timed, f"{model.__name__}.{name} holds a datetime but is skipped"
+            todo += [a for a in _parts(info.annotation) if hasattr(a, "__pydantic_fields__")]
+    assert "tags" not in uptodate._timed_fields(MODELS["press-release"])  # and texts are skipped
+
+
+def _parts(annotation):
+    import typing
+
+    yield annotation
+    for arg in typing.get_args(annotation):
+        yield from _parts(arg)
