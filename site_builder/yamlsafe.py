@@ -37,12 +37,36 @@ MAX_NODES = 20_000
 MAX_DEPTH = 32
 
 
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+# Scalar tags made here without PyYAML's constructor (a third of the time of a load);
+# any other tag (a merge key, !!binary, a local tag) has the whole document constructed
+# by PyYAML, which also reports what it cannot construct.
+_SCALARS = {
+    _STR: None,
+    "tag:yaml.org,2002:timestamp": None,  # kept as text (see _Loader)
+    "tag:yaml.org,2002:null": "construct_yaml_null",
+    "tag:yaml.org,2002:bool": "construct_yaml_bool",
+    "tag:yaml.org,2002:int": "construct_yaml_int",
+    "tag:yaml.org,2002:float": "construct_yaml_float",
+}
+
+
 def _walk(
-    node: yaml.Node, path: Path, lines: LineMap, seen: set[int], out: list[tuple[str, int, dict]]
-) -> None:
+    node: yaml.Node,
+    path: Path,
+    lines: LineMap,
+    seen: set[int],
+    out: list[tuple[str, int, dict]],
+    loader: yaml.BaseLoader | None,
+) -> Any:
+    """Check a node (aliases, size, depth, duplicate keys) and note its keys' lines; with a
+    `loader`, also make its value as PyYAML's safe constructor would (`_Generic` for what
+    only PyYAML makes)."""
     if id(node) in seen:
         out.append(("YAML_ALIAS", node.start_mark.line, {}))
-        return
+        return None
     seen.add(id(node))
     if len(seen) > MAX_NODES:
         out.append(("YAML_TOO_BIG", node.start_mark.line, {"limit": MAX_NODES}))
@@ -51,19 +75,46 @@ def _walk(
         out.append(("YAML_TOO_DEEP", node.start_mark.line, {"limit": MAX_DEPTH}))
         raise _Stop
     if isinstance(node, yaml.MappingNode):
+        if loader and node.tag != _MAP:
+            raise _Generic
         first: dict[str, int] = {}
+        mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+            scalar = isinstance(key_node, yaml.ScalarNode)
+            key = key_node.value if scalar else "?"
             line = key_node.start_mark.line
             if key in first:
                 out.append(("YAML_DUPLICATE_KEY", line, {"key": key, "first": first[key]}))
             first.setdefault(key, line)
             lines.setdefault((*path, key), line)
-            _walk(value_node, (*path, key), lines, seen, out)
-    elif isinstance(node, yaml.SequenceNode):
+            value = _walk(value_node, (*path, key), lines, seen, out, loader)
+            if loader:
+                if not scalar or key_node.tag not in _SCALARS:  # a merge key, a list as a key …
+                    raise _Generic
+                mapping[_scalar(key_node, loader)] = value
+        return mapping
+    if isinstance(node, yaml.SequenceNode):
+        if loader and node.tag != _SEQ:
+            raise _Generic
+        sequence = []
         for index, item in enumerate(node.value):
             lines.setdefault((*path, index), item.start_mark.line)
-            _walk(item, (*path, index), lines, seen, out)
+            sequence.append(_walk(item, (*path, index), lines, seen, out, loader))
+        return sequence
+    if not loader:
+        return None
+    if node.tag not in _SCALARS:
+        raise _Generic
+    return _scalar(node, loader)
+
+
+def _scalar(node: yaml.ScalarNode, loader: yaml.BaseLoader) -> Any:
+    method = _SCALARS[node.tag]
+    return node.value if method is None else getattr(loader, method)(node)
+
+
+class _Generic(Exception):
+    """A node `_walk` leaves to PyYAML's constructor."""
 
 
 class _Stop(Exception):
@@ -102,8 +153,16 @@ def load(text: str, path: str, first_line: int = 1) -> tuple[Any, LineMap, list[
             return {}, {}, []
         lines: LineMap = {(): node.start_mark.line + 1 + offset}
         found: list[tuple[str, int, dict]] = []
-        with contextlib.suppress(_Stop):
-            _walk(node, (), lines, set(), found)
+        data, generic = None, False
+        try:
+            data = _walk(node, (), lines, set(), found, loader)
+        except _Stop:
+            pass
+        except _Generic:  # checked still, by a walk that makes nothing
+            generic, found = True, []
+            lines = {(): lines[()]}
+            with contextlib.suppress(_Stop):
+                _walk(node, (), lines, set(), found, None)
         if found:
             problems = []
             for code, ln, args in found:
@@ -113,6 +172,8 @@ def load(text: str, path: str, first_line: int = 1) -> tuple[Any, LineMap, list[
                     continue
                 problems.append(problem(path, ln + 1 + offset, "error", code, **args))
             return None, {}, problems
+        if not generic:
+            return data, _shifted(lines, offset), []
         try:
             data = loader.construct_document(node)
         except yaml.MarkedYAMLError as exc:
@@ -125,9 +186,14 @@ def load(text: str, path: str, first_line: int = 1) -> tuple[Any, LineMap, list[
             )
         except (ValueError, TypeError) as exc:
             return None, {}, [problem(path, first_line, "error", "YAML_SYNTAX", detail=str(exc))]
-        return data, {k: v + 1 + offset for k, v in lines.items() if k != ()} | {(): lines[()]}, []
+        return data, _shifted(lines, offset), []
     finally:
         loader.dispose()
+
+
+def _shifted(lines: LineMap, offset: int) -> LineMap:
+    """Key lines as file lines (the root's is one already)."""
+    return {k: v + 1 + offset for k, v in lines.items() if k != ()} | {(): lines[()]}
 
 
 def line_for(lines: LineMap, loc: Path, default: int) -> int:
