@@ -23,7 +23,23 @@ except AttributeError:  # pragma: no cover - libyaml missing
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """SafeLoader that keeps timestamps as text."""
+    """SafeLoader that keeps timestamps as text, and remembers how it resolved a scalar."""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        # The tag of an untagged node depends on these three alone (no path resolvers are
+        # added); front matter repeats its keys and many values in every file.
+        if kind is not yaml.ScalarNode or len(value) > 40:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = _RESOLVED.get(key)
+        if tag is None:
+            if len(_RESOLVED) > 20_000:
+                _RESOLVED.clear()
+            tag = _RESOLVED[key] = super().resolve(kind, value, implicit)
+        return tag
+
+
+_RESOLVED: dict[tuple, str] = {}
 
 
 _Loader.add_constructor(
