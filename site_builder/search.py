@@ -102,7 +102,7 @@ class Doc:
     date: datetime
     snippet: str
     withdrawn: bool
-    title_words: str  # distinct normalised words of the title, sorted, space-separated
+    title_words: str  # distinct normalised words of the title, space-separated, in no order
     words: str  # the entry's other distinct words (not in the title), likewise
 
 
@@ -134,6 +134,15 @@ def document(entry: Entry) -> Doc:
     A withdrawn entry is found by its title and the public reason only, as its notice
     page shows them; the body and summary it had are not read.
     """
+    return _read(entry)[0]
+
+
+Words = Iterable[str]
+
+
+def _read(entry: Entry) -> tuple[Doc, Words, Words]:
+    """`document`, and its title words and other words as they were found (the doc keeps
+    them joined, to be cached; a build that has just read them need not split them again)."""
     if entry.withdrawn:
         withdrawal = entry.meta.withdrawn
         snippet = withdrawal.reason if withdrawal else ""
@@ -143,7 +152,8 @@ def document(entry: Entry) -> Doc:
         snippet = entry.summary or _cut(_SPACE.sub(" ", body[: SNIPPET * 3]).strip(), SNIPPET)
         parts = [entry.summary, body, *(tag.name for tag in entry.tags), *_fields(entry)]
     in_title = words(entry.title)
-    return Doc(
+    other = words(" ".join(parts)) - in_title
+    doc = Doc(
         url=entry.url,
         lang=entry.lang,
         kind=entry.kind,
@@ -151,9 +161,14 @@ def document(entry: Entry) -> Doc:
         date=entry.date,
         snippet=snippet,
         withdrawn=entry.withdrawn,
-        title_words=" ".join(sorted(in_title)),
-        words=" ".join(sorted(words(" ".join(parts)) - in_title)),
+        title_words=" ".join(in_title),
+        words=" ".join(other),
     )
+    return doc, in_title, other
+
+
+def _split_words(doc: Doc) -> tuple[Doc, Words, Words]:
+    return doc, doc.title_words.split(), doc.words.split()
 
 
 def document_key(entry: Entry) -> str:
@@ -181,28 +196,29 @@ def document_key(entry: Entry) -> str:
 
 def assemble(site: Site, lang: str, docs: Iterable[Doc]) -> Files:
     """The index files of one language (see the module docstring) from its docs, in any order."""
-    return _assemble(site, lang, sorted(docs, key=lambda d: (d.date.timestamp(), d.url)))
+    ordered = sorted(docs, key=lambda d: (d.date.timestamp(), d.url))
+    return _assemble(site, lang, map(_split_words, ordered))
 
 
-def _assemble(site: Site, lang: str, ordered: Iterable[Doc]) -> Files:
-    """`assemble` for docs already in id order, taken one at a time: a doc's words can be
-    let go as soon as they are in the postings."""
+def _assemble(site: Site, lang: str, ordered: Iterable[tuple[Doc, Words, Words]]) -> Files:
+    """`assemble` for docs already in id order, with their words, taken one at a time: a
+    doc's words can be let go as soon as they are in the postings."""
     postings: defaultdict[str, array] = defaultdict(partial(array, "I"))
     row = _rows(site, lang)
     rows = []
-    for number, doc in enumerate(ordered):
-        _post(postings, number, doc)
+    for number, (doc, title_words, other_words) in enumerate(ordered):
+        _post(postings, number, title_words, other_words)
         rows.append(row(doc))
     chunks = [_json(rows[start : start + CHUNK]) for start in range(0, len(rows), CHUNK)]
     return _files(lang, _shards(postings), chunks, len(rows))  # `_shards` empties `postings`
 
 
-def _post(postings: dict[str, array], number: int, doc: Doc) -> None:
+def _post(postings: dict[str, array], number: int, title_words: Words, other_words: Words) -> None:
     value = number * 2 + 1  # in the title
-    for word in doc.title_words.split():
+    for word in title_words:
         postings[word].append(value)
     value -= 1
-    for word in doc.words.split():
+    for word in other_words:
         postings[word].append(value)
 
 
@@ -285,7 +301,7 @@ class _Index:
         row = _rows(site, lang)
         self.rows = []
         for number, doc in enumerate(docs):
-            _post(self.postings, number, doc)
+            _post(self.postings, number, doc.title_words.split(), doc.words.split())
             self.rows.append(row(doc))
         self.lines = {term: _entry(term, found) for term, found in self.postings.items()}
         self.total = sum(map(len, self.lines.values()))
@@ -400,19 +416,22 @@ def render(site: Site, ctx: Context, store: Cache | None = None) -> Files:
     known: list[Doc | None] = store.get_many("search", keys)
     fresh: dict[str, bytes] = {}
 
-    def doc_at(index: int) -> Doc:
-        """The entry's doc, from the cache or made now (and put in the cache)."""
+    def read_at(index: int) -> tuple[Doc, Words, Words]:
+        """The entry's doc and its words, from the cache or read now (and put in the cache)."""
         doc, known[index] = known[index], None  # let it go once it is in the postings
         if isinstance(doc, Doc):
-            return doc
-        doc = document(entries[index])
+            return _split_words(doc)
+        found = _read(entries[index])
         if store.folder:
-            fresh[keys[index]] = pickle.dumps(doc, pickle.HIGHEST_PROTOCOL)
-            store.remember("search", keys[index], doc)
+            fresh[keys[index]] = pickle.dumps(found[0], pickle.HIGHEST_PROTOCOL)
+            store.remember("search", keys[index], found[0])
             if len(fresh) >= PACK:
                 store.put_many("search", fresh)
                 fresh.clear()
-        return doc
+        return found
+
+    def doc_at(index: int) -> Doc:
+        return read_at(index)[0]
 
     def docs(lang: str) -> Iterator[Doc]:
         return (doc_at(index) for index, entry in enumerate(entries) if entry.lang == lang)
@@ -420,7 +439,9 @@ def render(site: Site, ctx: Context, store: Cache | None = None) -> Files:
     out = pages(site, ctx)
     for lang in dict.fromkeys([*site.config.languages, *(entry.lang for entry in entries)]):
         if store.memory is None:
-            out |= _assemble(site, lang, docs(lang))
+            out |= _assemble(
+                site, lang, (read_at(i) for i, entry in enumerate(entries) if entry.lang == lang)
+            )
             continue
         # The preview server: patch the index it kept from the last build when it can.
         ids = [index for index, entry in enumerate(entries) if entry.lang == lang]
