@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 import icalendar
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from site_builder.build import build
+from site_builder.outputs import calendars
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 CONFIG = """\
@@ -168,3 +172,27 @@ def test_a_change_explained_by_a_correction_also_raises_the_sequence(tmp_path: P
     assert after.decoded("dtstart") == datetime(2026, 12, 6, 4, 0, tzinfo=UTC)
     assert int(after["sequence"]) == int(before["sequence"]) + 1
     assert after.decoded("dtstamp") > before.decoded("dtstamp")
+
+
+UNFOLD = re.compile(rb"\r\n[ \t]")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), max_size=400),
+    st.sampled_from(["summary", "description", "location", "x-wr-calname"]),
+    st.integers(0, 80),
+)
+def test_lines_are_folded_as_icalendar_folds_them(text, name, pad):
+    """The calendars fold content lines themselves (icalendar does it character by
+    character): the same content, every line at most 75 octets of whole characters, and
+    no escape cut in two, for any text."""
+    event = icalendar.Event()
+    event.add(name, "x" * pad + text)  # any text at any place of a fold
+    event.add("uid", "a/b@example.kg")
+    ours = calendars.to_ical(event)
+    assert UNFOLD.sub(b"", ours) == UNFOLD.sub(b"", event.to_ical())
+    assert not re.search(rb"[\\^]\r\n[ \t]", ours)  # a fold never just after "\" or "^"
+    for line in ours.split(b"\r\n"):
+        assert len(line) <= 75
+        line.decode()  # never a character cut in two
