@@ -78,7 +78,10 @@ def lang_prefix(site: Site, lang: str) -> str:
 
 
 def all_outputs() -> list:
-    """The output kinds, in the order their files are produced (later ones may not overwrite)."""
+    """The output kinds (no two may write one file), in the order their tasks are handed to
+    the render workers: the big single tasks first and the item pages, in many small
+    chunks, last, so the workers finish together instead of one of them still writing
+    the calendars alone at the end."""
     from site_builder.outputs import (
         assets,
         calendars,
@@ -90,4 +93,4 @@ def all_outputs() -> list:
         pages,
     )
 
-    return [pages, feeds, jsonfeed, changes, calendars, opendata, newsroom, assets]
+    return [calendars, feeds, opendata, jsonfeed, changes, newsroom, assets, pages]

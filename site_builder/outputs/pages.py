@@ -75,7 +75,7 @@ def paginate(
     return out
 
 
-ITEM_CHUNK = 250  # item pages per task: small enough to spread over the cores evenly
+ITEM_CHUNK = 150  # item pages per task: small enough to spread over the cores evenly
 COMMON = {"feeds", "base", "prefix", "site_data"}  # the same on every page of a language
 
 
