@@ -118,7 +118,12 @@ def feed_parts(site: Site, spec: FeedSpec) -> list[str]:
 
 
 def entry_html(site: Site, entry: Entry, lang: str) -> str:
-    """Full HTML of an entry as a feed carries it, with absolute links."""
+    """Full HTML of an entry as a feed carries it, with absolute links; made once per
+    site (an entry is in its section's feed, the feed of all, its division's and tags')."""
+    return site.memo(("feed-html", entry.url, lang), partial(_entry_html, site, entry, lang))
+
+
+def _entry_html(site: Site, entry: Entry, lang: str) -> str:
     gettext = translations(lang, "ui").gettext
     if entry.withdrawn:
         withdrawal = entry.meta.withdrawn
