@@ -1,13 +1,22 @@
 """Rendered files → output/, all or nothing (the preview server's folder: file by file).
 
-Files are written into a fresh directory beside output/ which is then swapped in with one
+Files are written into a directory beside output/ which is then swapped in with one
 atomic renameat2(RENAME_EXCHANGE) (Linux); elsewhere two renames, with recovery of a
 swap interrupted between them on the next run.  A build killed at any moment leaves the
 previous output/ complete.
+
+On Linux the tree a swap takes out is kept as the *spare* (`.output.spare`, with its
+manifest beside it) and the next build stages into it: there only what changed since
+that tree was live is written, linked or removed, instead of making thousands of folders
+and links anew and deleting the whole old tree — a one-item edit touches a few dozen
+files.  Every file kept from the spare is checked against its manifest row (size, mtime)
+and anything the spare holds that the new build does not write is removed before the
+swap, so the output is the same as a fresh tree's.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import hashlib
@@ -44,13 +53,61 @@ def _safe_target(rel: str) -> bool:
 
 
 def recover(output: Path) -> None:
-    """Finish or undo a swap that a killed run left half done; drop stale temporary trees."""
+    """Finish or undo a swap that a killed run left half done; drop stale temporary trees
+    (not the spare: it is a whole tree that some build left, with its manifest)."""
     old = output.with_name(f".{output.name}.old")
     if not output.exists() and old.is_dir():
         old.rename(output)
+    spare = _spare_path(output)
     for stale in output.parent.glob(f".{output.name}.*"):
-        if stale.is_dir():
+        if stale.is_dir() and stale != spare:
             shutil.rmtree(stale, ignore_errors=True)
+
+
+def _spare_path(output: Path) -> Path:
+    return output.with_name(f".{output.name}.spare")
+
+
+def _spare_manifest_path(output: Path) -> Path:
+    return output.with_name(f".{output.name}.spare.json")
+
+
+def _take_spare(output: Path, path: Path) -> dict[str, list] | None:
+    """The spare tree moved to `path` and the files its manifest lists; None (and no
+    spare any more) when there is none, or no manifest for it."""
+    spare, listed = _spare_path(output), _spare_manifest_path(output)
+    try:
+        files = json.loads(listed.read_text(encoding="utf-8")).get("files")
+    except (OSError, ValueError, AttributeError):
+        files = None
+    listed.unlink(missing_ok=True)  # it describes the spare, which is about to change
+    if not isinstance(files, dict) or not spare.is_dir():
+        shutil.rmtree(spare, ignore_errors=True)
+        return None
+    try:
+        spare.rename(path)
+    except OSError:
+        shutil.rmtree(spare, ignore_errors=True)
+        return None
+    return {rel: row for rel, row in files.items() if isinstance(row, list) and len(row) >= 3}
+
+
+def _listing(root: str) -> tuple[set[str], set[str]]:
+    """Every file (and link) and every folder below `root`, by path relative to it."""
+    files: set[str] = set()
+    folders: set[str] = set()
+    todo = [""]
+    while todo:
+        rel = todo.pop()
+        with os.scandir(os.path.join(root, rel) if rel else root) as listing:
+            for entry in listing:
+                name = f"{rel}/{entry.name}" if rel else entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    folders.add(name)
+                    todo.append(name)
+                else:
+                    files.add(name)
+    return files, folders
 
 
 def _manifest_path(output: Path) -> Path:
@@ -122,14 +179,27 @@ class Staging:
         # Without `reuse` (--no-cache) every file is written anew.
         self.trusted = bool(in_place and reuse and known is not None and self.output.is_dir())
         self.previous = (known if self.trusted else _previous(self.output)) if reuse else {}
+        self.reuse = reuse
+        # The spare tree this build stages into (see the module doc): what its manifest
+        # says of each file, and what it holds (files, folders) when taken.
+        self.spare: dict[str, list] = {}
+        self._spare_files: set[str] = set()
+        self._spare_folders: set[str] = set()
         if in_place:
             self.path = self.output
             self.path.mkdir(exist_ok=True)
         else:
             self.path = self.output.with_name(f".{self.output.name}.tmp-{os.getpid()}")
-            self.path.mkdir()
+            taken = _take_spare(self.output, self.path) if reuse else None
+            if taken is None:
+                _spare_manifest_path(self.output).unlink(missing_ok=True)
+                shutil.rmtree(_spare_path(self.output), ignore_errors=True)
+                self.path.mkdir()
+            else:
+                self.spare = taken
+                self._spare_files, self._spare_folders = _listing(str(self.path))
         self._root, self._live = str(self.path), str(self.output)
-        self._made: set[str] = {self._root}
+        self._made: set[str] = {self._root} | {os.path.join(self._root, f) for f in self._spare_folders}
         self._new: set[str] = set()  # in place: files this process added (taken back by abort)
 
     def put(self, rel: str, data: bytes | CopyFrom | Keyed) -> list:
@@ -146,8 +216,11 @@ class Staging:
         if not self.in_place:  # in place, a file kept needs no folder made
             self._folder(target)
         key = ""
+        spare = self.spare.get(rel)
         if isinstance(data, Keyed):
             key = data.key
+            if spare and len(spare) > 3 and spare[3] == key and self._spared(rel, spare, target):
+                return spare
             if seen and len(seen) > 3 and seen[3] == key and self._keep(rel, seen, target):
                 return seen
             data = data.render()
@@ -158,12 +231,15 @@ class Staging:
             stat = os.stat(target)
         else:
             digest = hashlib.sha1(data).hexdigest()
+            if spare and spare[0] == digest and self._spared(rel, spare, target):
+                return [*spare[:3], key]
             if seen and seen[0] == digest and self._keep(rel, seen, target):
                 return [*seen[:3], key]
             if self.in_place:
                 self._replace(rel, target, lambda temporary: _write(temporary, data))
                 stat = os.stat(target)
             else:
+                self._clear(rel, target)
                 stat = _create(rel, target, data)
         return [digest, stat.st_size, stat.st_mtime_ns, key]
 
@@ -182,17 +258,39 @@ class Staging:
             os.mkdir(folder)
         except FileExistsError:
             if not os.path.isdir(folder):  # a file where a folder must go
-                raise
+                if not self._clear(os.path.relpath(folder, self._root), folder):
+                    raise
+                os.mkdir(folder)
         self._made.add(folder)
+
+    def _spared(self, rel: str, row: list, target: str) -> bool:
+        """Keep the spare's file, if it is still as its manifest says."""
+        return rel in self._spare_files and _intact(target, row)
+
+    def _clear(self, rel: str, target: str) -> bool:
+        """Take away what the spare holds at `rel` (never written into: it may be a link to
+        a file of the live output); whether there was something of the spare's there."""
+        if rel in self._spare_files:
+            self._spare_files.discard(rel)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(target)
+            return True
+        if rel in self._spare_folders and os.path.isdir(target):
+            self._spare_folders.discard(rel)
+            shutil.rmtree(target)
+            return True
+        return False
 
     def _keep(self, rel: str, seen: list, target: str) -> bool:
         """Reuse the previous build's file, if it is still as that build left it."""
         if self.in_place:
             return self.trusted or _intact(target, seen)
+        self._clear(rel, target)
         return _link(os.path.join(self._live, rel), seen, target)
 
     def _replace(self, rel: str, target: str, write: Callable[[str], object]) -> None:
         if not self.in_place:
+            self._clear(rel, target)
             if os.path.lexists(target):  # it may be a link to the live output: never write into it
                 raise RuntimeError(f"two outputs write {rel}")
             write(target)  # a fresh tree: nobody reads it yet
@@ -216,16 +314,31 @@ class Staging:
             for rel in self.previous.keys() - manifest.keys():
                 _remove(output, rel)
             return
-        _manifest_path(output).unlink(missing_ok=True)  # describes the output about to be replaced
+        live = _manifest_path(output)  # describes the output about to be replaced
         if self.in_place:
+            live.unlink(missing_ok=True)
             for rel in self.previous.keys() - manifest.keys():
                 _remove(output, rel)
         else:
+            self._drop_leftovers(manifest)
             _fsync_tree(staging)
+            # The output about to be taken out is kept as the next build's spare, with
+            # its manifest, when it has one (moved aside first: output/ is never described
+            # by another tree's manifest).
+            spare = self.reuse and output.exists() and live.exists()
+            if spare:
+                os.replace(live, _spare_manifest_path(output))
+            else:
+                live.unlink(missing_ok=True)
             if output.exists():
-                if _exchange(staging, output):
-                    shutil.rmtree(staging, ignore_errors=True)  # now holds the previous output
+                if _exchange(staging, output):  # `staging` now holds the previous output
+                    if spare:
+                        shutil.rmtree(_spare_path(output), ignore_errors=True)
+                        staging.rename(_spare_path(output))
+                    else:
+                        shutil.rmtree(staging, ignore_errors=True)
                 else:
+                    _spare_manifest_path(output).unlink(missing_ok=True)
                     old = output.with_name(f".{output.name}.old")
                     output.rename(old)
                     staging.rename(output)
@@ -233,6 +346,29 @@ class Staging:
             else:
                 staging.rename(output)
         _save_manifest(output, {"fingerprint": fingerprint, "files": manifest, **fields})
+
+    def _drop_leftovers(self, manifest: dict[str, list]) -> None:
+        """Remove what the spare held that this build does not write (an item taken down,
+        a page gone), and the folders left empty: the tree then holds the manifest alone."""
+        if not self._spare_files and not self._spare_folders:
+            return
+        for rel in self._spare_files - manifest.keys():  # this process's view; workers only
+            target = os.path.join(self._root, rel)  # replaced files the manifest names
+            with contextlib.suppress(FileNotFoundError):
+                if os.path.isdir(target) and not os.path.islink(target):
+                    shutil.rmtree(target)
+                else:
+                    os.unlink(target)
+        needed = {os.path.dirname(rel) for rel in manifest}
+        for rel in list(needed):
+            while rel:
+                rel = os.path.dirname(rel)
+                if rel in needed:
+                    break
+                needed.add(rel)
+        for rel in sorted(self._spare_folders - needed, key=len, reverse=True):  # deepest first
+            with contextlib.suppress(FileNotFoundError):
+                shutil.rmtree(os.path.join(self._root, rel))
 
     def abort(self) -> None:
         if not self.in_place:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -86,8 +87,22 @@ def test_sigkill_never_leaves_a_partial_output(big_site):
     code, out, err = run_cli("build", "--now", NOW, cwd=root, timeout=300)
     assert code == 0, out + err
     assert tree(root / "output") == new
+    assert_no_leftovers(root)
+
+
+def assert_no_leftovers(root: Path) -> None:
+    """No temporary tree is left beside output/; the spare, if any, is exactly what its
+    manifest lists (the next build stages into it)."""
     leftovers = [p.name for p in root.iterdir() if p.name.startswith(".output.") and p.is_dir()]
-    assert not leftovers
+    assert leftovers in ([], [".output.spare"]), leftovers
+    if leftovers:
+        listed = json.loads((root / ".output.spare.json").read_text(encoding="utf-8"))["files"]
+        spare = root / ".output.spare"
+        held = {p.relative_to(spare).as_posix() for p in spare.rglob("*") if p.is_file()}
+        assert held == set(listed)
+        for rel, (_sha1, size, mtime_ns, *_key) in listed.items():
+            found = (spare / rel).stat()
+            assert (found.st_size, found.st_mtime_ns) == (size, mtime_ns), rel
 
 
 def test_kill_right_after_start_and_late(big_site):
@@ -101,7 +116,43 @@ def test_kill_right_after_start_and_late(big_site):
             kill(process)
         assert tree(root / "output") == new
     assert run_cli("build", "--now", NOW, cwd=root, timeout=300)[0] == 0
-    assert not [p.name for p in root.iterdir() if p.name.startswith(".output.") and p.is_dir()]
+    assert_no_leftovers(root)
+
+
+def test_sigkill_while_staging_into_the_spare(big_site):
+    """Builds that stage into the spare (the tree the last swap took out): killed at any
+    moment, output/ is one build or the other; finished, it equals a fresh build's tree."""
+    root, _old, new, duration = big_site
+    second = many(COUNT - 300, "Снова обновлённая новость")
+    first = many(COUNT - 300, "Обновлённая новость")
+    code, out, err = run_cli("build", "--now", NOW, "--output", str(root.parent / "third"), cwd=root)
+    assert code == 0, out + err
+    for rel, text in second.items():
+        (root / rel).write_text(text, encoding="utf-8")
+    code, out, err = run_cli("build", "--now", NOW, "--output", str(root.parent / "third"), cwd=root)
+    assert code == 0, out + err
+    third = tree(root.parent / "third")
+    rng = random.Random(20261202)
+    for delay in sorted(rng.uniform(0.05, duration) for _ in range(3)):
+        for content, expected in ((first, new), (second, third)):  # leaves `new` live, a spare beside
+            for rel, text in content.items():
+                (root / rel).write_text(text, encoding="utf-8")
+            code, out, err = run_cli("build", "--now", NOW, cwd=root, timeout=300)
+            assert code == 0, out + err
+            assert tree(root / "output") == expected
+            assert_no_leftovers(root)
+        for rel, text in first.items():
+            (root / rel).write_text(text, encoding="utf-8")
+        assert (root / ".output.spare").is_dir()
+        process = start_build(root)
+        time.sleep(delay)
+        if process.poll() is None:
+            kill(process)
+        assert tree(root / "output") in (third, new), f"killed after {delay:.2f} s"
+        code, out, err = run_cli("build", "--now", NOW, cwd=root, timeout=300)
+        assert code == 0, out + err
+        assert tree(root / "output") == new
+        assert_no_leftovers(root)
 
 
 def test_failing_build_leaves_output_untouched(tmp_path: Path):

@@ -180,8 +180,10 @@ def materialise(root: Path, files: dict[str, str]) -> None:
 
 
 def tree(folder: Path) -> dict[str, bytes]:
+    """Every file's bytes, and every folder (as None): an empty folder left behind differs."""
     return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+        p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else None
+        for p in sorted(folder.rglob("*"))
     }
 
 
@@ -386,3 +388,31 @@ def test_preview_follows_an_edited_theme(tmp_path: Path, monkeypatch) -> None:
     assert build(site, NOW, tmp_path / "clean", jobs=1, use_cache=False).ok
     assert "Новая тема" in (tmp_path / "clean/index.html").read_text(encoding="utf-8")
     assert tree(tmp_path / "preview") == tree(tmp_path / "clean")
+
+
+def test_a_build_into_a_touched_spare_equals_clean_build(tmp_path: Path) -> None:
+    """The tree a build swaps out becomes the next build's spare, which it stages into.
+    What someone changed or added in output/ meanwhile must not survive that: a page
+    edited by hand, a stray file, an empty folder."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "config.yaml").write_text(CONFIG.format(extra="", title="Пресс-служба"), encoding="utf-8")
+    files = {f"content/press-releases/n{n}.md": approved(f"Новость {n}") for n in (1, 2, 3, 4)}
+    materialise(site, files)
+    output = site / "output"
+    assert build(site, NOW, output).ok
+    # The page of an item no build changes: its key stays, so only its stat gives it away.
+    page = next(p for p in output.glob("press-releases/*/index.html") if "Новость 4" in p.read_text())
+    page.write_bytes(page.read_bytes().replace("Новость 4".encode(), "Подделка".encode()))
+    (output / "stray.html").write_text("<p>не из сборки</p>", encoding="utf-8")
+    (output / "press-releases/empty").mkdir()
+    files["content/press-releases/n1.md"] = approved("Новость 1, исправленная")
+    materialise(site, files)
+    assert build(site, NOW, output).ok  # the touched tree is now the spare
+    assert (site / ".output.spare/stray.html").is_file()
+    del files["content/press-releases/n3.md"]  # and one page goes: the spare still has it
+    files["content/press-releases/n2.md"] = approved("Новость 2, исправленная")
+    materialise(site, files)
+    assert build(site, NOW, output).ok  # staged into the touched spare
+    assert build(site, NOW, tmp_path / "clean", jobs=1, use_cache=False).ok
+    assert tree(output) == tree(tmp_path / "clean")
