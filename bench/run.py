@@ -41,6 +41,7 @@ ROWS = [
     ("sb-cold", "site_builder cold", "site_builder", "floor-sb"),
     ("sb-nochange", "site_builder no-change", "site_builder", "floor-sb"),
     ("sb-edit", "site_builder one-edit", "site_builder", "floor-sb"),
+    ("sb-edit-again", "site_builder one-edit, next", "site_builder", "floor-sb"),
     ("sb-serve-edit", "site_builder serve one-edit (warm)", "site_builder", "floor-sb"),
     ("hugo-cold", "hugo cold", "hugo", "floor-2p"),
     ("pelican-cold", "pelican cold", "pelican", "floor-1p"),
@@ -498,11 +499,15 @@ class Bench:
                 edit.restore()
                 clear(site / "output", site / ".site-cache", *site.glob(".output*"))
                 if not self.run(size, "sb-cold", cmd, n=n).ok:
-                    self.skip(size, ["sb-nochange", "sb-edit"], "not run: the cold build failed")
+                    self.skip(
+                        size, ["sb-nochange", "sb-edit", "sb-edit-again"], "not run: the cold build failed"
+                    )
                     return  # a broken generator fails the same way every time
                 self.run(size, "sb-nochange", cmd, n=n)
                 edit.apply(n)
                 self.run(size, "sb-edit", cmd, n=n)
+                edit.apply(n + 1000)  # the edit loop: a build before left a spare tree to stage into
+                self.run(size, "sb-edit-again", cmd, n=n)
             edit.restore()
             self.serve_edit(size, site, edit.path)
 
@@ -696,10 +701,12 @@ Pelican cold and the floor with the same process count (site_builder: floor {sb_
 multi-threaded Go binary: floor 2p; Pelican: floor 1p) at the same corpus size. "Cold" means no
 tool cache and an empty output folder; the OS page cache is warm (the corpus was just written).
 site_builder no-change = rebuild with output/ and .site-cache/ present; one-edit = the same after
-appending a sentence to one item; serve one-edit = the same edit rebuilt by `serve`'s warm process
-(in place, parsed items in memory; bench/serve_edit.py times the rebuild itself, so peak MiB is
-not measured there). Pelican cached = `pelicanconf_cached.py` (reader-level content
-cache, mtime check) after an untimed priming run. Hugo's edit loop (`hugo server` fast render,
+appending a sentence to one item; one-edit, next = another sentence right after, as in an
+editor's loop (the build before left its old tree as the spare to stage into); serve one-edit
+= the same edit rebuilt by `serve`'s warm process (in place, parsed items in memory;
+bench/serve_edit.py times the rebuild itself, so peak MiB is not measured there). Pelican
+cached = `pelicanconf_cached.py` (reader-level content cache, mtime check) after an untimed
+priming run. Hugo's edit loop (`hugo server` fast render,
 ~350 ms in issue 6) is not measured here.
 """
 
