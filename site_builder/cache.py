@@ -86,6 +86,8 @@ class Cache:
         self._held: dict[str, int] = {}  # packed bucket → entries its packs held when last all read
         self._seen: dict[str, set[Path]] = {}  # memory: packs already read (a pack never changes)
         self._dirty: set[tuple[str, str]] = set()  # memory: values `put` but not yet written
+        self._pending: dict[str, dict[str, bytes]] = {}  # memory: packed entries not yet written
+        self._compacts: dict[str, tuple[set[str], int, int]] = {}  # memory: compactions asked for
 
     def _path(self, bucket: str, name: str) -> Path:
         assert self.folder is not None
@@ -119,11 +121,19 @@ class Cache:
         self._write(bucket, name, value)
 
     def flush(self) -> None:
-        """Write what a `memory` cache was given by `put` since the last flush."""
+        """Write what a `memory` cache was given by `put` and `put_many` since the last
+        flush, then fold its packs as `compact` was asked to (after the build, so a preview
+        rebuild never waits for cache files)."""
         dirty, self._dirty = self._dirty, set()
         for bucket, name in sorted(dirty):
             if self.memory is not None and (bucket, name) in self.memory:
                 self._write(bucket, name, self.memory[bucket, name])
+        pending, self._pending = self._pending, {}
+        for bucket, blobs in sorted(pending.items()):
+            self._write_pack(bucket, blobs)
+        compacts, self._compacts = self._compacts, {}
+        for bucket, (live, most, batch) in sorted(compacts.items()):
+            self._compact(bucket, live, most, batch)
 
     def _write(self, bucket: str, name: str, value: Any) -> None:
         path = self._path(bucket, name)
@@ -202,6 +212,9 @@ class Cache:
         """Add entries in one new pack, each already pickled (a parse worker pickles once, for
         the parent and for the pack); a `memory` cache is told the values by `remember`.
         False when the pack could not be written (a full disk): that costs only time."""
+        if self.memory is not None and blobs:  # written at `flush`
+            self._pending.setdefault(bucket, {}).update(blobs)
+            return True
         return self.folder is None or not blobs or self._write_pack(bucket, blobs) is not None
 
     def _write_pack(self, bucket: str, blobs: dict[str, bytes]) -> Path | None:
@@ -254,9 +267,16 @@ class Cache:
         """Rewrite the packs with only the `live` entries, in packs of `batch` entries, once
         there are more than `most` packs, or the last full read of them found more stale
         entries than live ones; pack by pack, so at most a batch is in memory at once.  If a
-        new pack cannot be written, the old ones stay."""
+        new pack cannot be written, the old ones stay.  A `memory` cache does it at `flush`."""
         if self.folder is None:
             return
+        if self.memory is not None:
+            self._compacts[bucket] = (live, most, batch)
+            return
+        self._compact(bucket, live, most, batch)
+
+    def _compact(self, bucket: str, live: set[str], most: int, batch: int) -> None:
+        assert self.folder is not None
         packs = self._packs(bucket)
         if len(packs) <= 1 or (len(packs) <= most and self._held.get(bucket, 0) <= 2 * len(live)):
             return

@@ -361,7 +361,8 @@ def load(
         pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
         parts = pool.map(_parse_chunk, chunks, repeat(config), repeat(settings), repeat(store.detached()))
     else:
-        pool, parts = None, iter([_parse_chunk([job for _, job in todo], config, settings, store.detached())])
+        # In this process: a `memory` cache (the preview server's) writes the pack at its flush.
+        pool, parts = None, iter([_parse_chunk([job for _, job in todo], config, settings, store)])
     with pool or contextlib.nullcontext():
         # Chunk by chunk as they come, so the pickled results never all wait in memory.
         fresh = iter(todo)

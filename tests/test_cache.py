@@ -102,6 +102,7 @@ def test_a_memory_cache_reads_each_pack_once_and_rarely_compacts(tmp_path):
     cache = Cache(tmp_path, memory=True)
     names = [f"n{k}" for k in range(200)]
     cache.put_many("items", _blobs(dict.fromkeys(names, 1)))
+    cache.flush()  # a memory cache writes its packs after the build
     Cache(tmp_path).put_many("items", _blobs({"other": 2}))  # another process's pack
     reader = Cache(tmp_path, memory=True)
     assert reader.get_many("items", [*names, "other"]) == [1] * 200 + [2]
@@ -113,6 +114,7 @@ def test_a_memory_cache_reads_each_pack_once_and_rarely_compacts(tmp_path):
         reader.put_many("items", _blobs({names[edit]: 3}))
         reader.remember("items", names[edit], 3)
         reader.compact("items", set(names))
+        reader.flush()
     assert len(_packs(reader)) == 12  # no compaction yet: 12 packs, not mostly stale
 
 
@@ -161,6 +163,20 @@ def test_memory_cache_writes_put_values_at_flush(tmp_path):
     assert cache.get("fragments", "f") == {"a": b"1"}
     cache.flush()
     assert Cache(tmp_path).get("fragments", "f") == {"a": b"1"}
+
+
+def test_memory_cache_writes_and_folds_packs_at_flush(tmp_path):
+    """The preview server's cache writes no pack and folds none while a rebuild runs: the
+    editor waits for neither."""
+    for number in range(3):
+        Cache(tmp_path).put_many("items", {f"old{number}": pickle.dumps(number)})
+    cache = Cache(tmp_path, memory=True)
+    cache.put_many("items", {"new": pickle.dumps("new")})
+    cache.compact("items", {"old0", "new"}, most=1)
+    assert len(_packs(cache)) == 3  # nothing written or folded yet
+    cache.flush()
+    assert len(_packs(cache)) == 1
+    assert Cache(tmp_path).get_many("items", ["old0", "old1", "new"]) == [0, None, "new"]
 
 
 def test_preview_hashes_again_a_file_whose_stat_changed(tmp_path):
