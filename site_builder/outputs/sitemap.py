@@ -8,10 +8,12 @@ their translations as hreflang alternates.
 
 from __future__ import annotations
 
+from functools import partial
 from xml.sax.saxutils import escape
 
-from site_builder.outputs import Files, lang_prefix
-from site_builder.site import Site
+from site_builder import cache
+from site_builder.outputs import Files, Keyed, lang_prefix
+from site_builder.site import Entry, Site
 
 SKIPPED = {"404.html"}
 
@@ -37,26 +39,37 @@ def render(site: Site, files: Files) -> Files:
         '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
     for lang in config.languages:
-        lines = [
-            '<?xml version="1.0" encoding="UTF-8"?>',
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+        # Keyed by its pages and their entries (an entry's key covers its last change and
+        # translations): the preview server and an edit that moves no page skip it.
+        shown = [
+            entries[config.base_path + path].key for path in pages[lang] if config.base_path + path in entries
         ]
-        for path in pages[lang]:
-            lines.append(f"  <url><loc>{escape(origin + path)}</loc>")
-            entry = entries.get(config.base_path + path)
-            if entry is not None:
-                lines.append(f"    <lastmod>{entry.updated.date().isoformat()}</lastmod>")
-                if entry.translations:
-                    for other in (entry, *entry.translations):
-                        href = escape(config.origin + other.url)
-                        lines.append(
-                            f'    <xhtml:link rel="alternate" hreflang="{other.lang}" href="{href}"/>'
-                        )
-            lines.append("  </url>")
-        lines.append("</urlset>")
-        out[f"sitemaps/{lang}.xml"] = ("\n".join(lines) + "\n").encode()
+        key = cache.key(cache.code_fingerprint(), origin, config.origin, lang, "\n".join(pages[lang]), *shown)
+        out[f"sitemaps/{lang}.xml"] = Keyed(key, partial(_urlset, site, pages[lang], entries))
         index.append(f"  <sitemap><loc>{escape(origin)}sitemaps/{lang}.xml</loc></sitemap>")
     index.append("</sitemapindex>")
     out["sitemap.xml"] = ("\n".join(index) + "\n").encode()
     out["robots.txt"] = f"User-agent: *\nAllow: /\n\nSitemap: {origin}sitemap.xml\n".encode()
     return out
+
+
+def _urlset(site: Site, paths: list[str], entries: dict[str, Entry]) -> bytes:
+    """One language's sitemap: its pages, an item's with its last change and translations."""
+    config = site.config
+    origin = config.origin + config.base_path
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+    ]
+    for path in paths:
+        lines.append(f"  <url><loc>{escape(origin + path)}</loc>")
+        entry = entries.get(config.base_path + path)
+        if entry is not None:
+            lines.append(f"    <lastmod>{entry.updated.date().isoformat()}</lastmod>")
+            if entry.translations:
+                for other in (entry, *entry.translations):
+                    href = escape(config.origin + other.url)
+                    lines.append(f'    <xhtml:link rel="alternate" hreflang="{other.lang}" href="{href}"/>')
+        lines.append("  </url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode()
