@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -64,6 +65,22 @@ def recover(output: Path) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
+def _discard(path: Path) -> None:
+    """Delete a tree, or only the link when `path` is one (never what it points to)."""
+    if path.is_symlink():
+        path.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _real_folder(path: str) -> bool:
+    """A folder itself, not a link to one."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 def _spare_path(output: Path) -> Path:
     return output.with_name(f".{output.name}.spare")
 
@@ -81,13 +98,13 @@ def _take_spare(output: Path, path: Path) -> dict[str, list] | None:
     except (OSError, ValueError, AttributeError):
         files = None
     listed.unlink(missing_ok=True)  # it describes the spare, which is about to change
-    if not isinstance(files, dict) or not spare.is_dir():
-        shutil.rmtree(spare, ignore_errors=True)
+    if not isinstance(files, dict) or not _real_folder(str(spare)):
+        _discard(spare)
         return None
     try:
         spare.rename(path)
     except OSError:
-        shutil.rmtree(spare, ignore_errors=True)
+        _discard(spare)
         return None
     return {rel: row for rel, row in files.items() if isinstance(row, list) and len(row) >= 3}
 
@@ -193,7 +210,7 @@ class Staging:
             taken = _take_spare(self.output, self.path) if reuse else None
             if taken is None:
                 _spare_manifest_path(self.output).unlink(missing_ok=True)
-                shutil.rmtree(_spare_path(self.output), ignore_errors=True)
+                _discard(_spare_path(self.output))
                 self.path.mkdir()
             else:
                 self.spare = taken
@@ -257,26 +274,39 @@ class Staging:
         try:
             os.mkdir(folder)
         except FileExistsError:
-            if not os.path.isdir(folder):  # a file where a folder must go
+            if not _real_folder(folder):  # a file (or a link) where a folder must go
                 if not self._clear(os.path.relpath(folder, self._root), folder):
                     raise
-                os.mkdir(folder)
+                with contextlib.suppress(FileExistsError):  # another worker may have made it
+                    os.mkdir(folder)
+                if not _real_folder(folder):
+                    raise
         self._made.add(folder)
 
     def _spared(self, rel: str, row: list, target: str) -> bool:
-        """Keep the spare's file, if it is still as its manifest says."""
-        return rel in self._spare_files and _intact(target, row)
+        """Keep the spare's file, if it is still the regular file its manifest says."""
+        if rel not in self._spare_files:
+            return False
+        try:
+            found = os.lstat(target)
+        except OSError:
+            return False
+        return stat.S_ISREG(found.st_mode) and [found.st_size, found.st_mtime_ns] == row[1:3]
 
     def _clear(self, rel: str, target: str) -> bool:
         """Take away what the spare holds at `rel` (never written into: it may be a link to
-        a file of the live output); whether there was something of the spare's there."""
+        a file of the live output); whether there was something of the spare's there.
+        Forked workers each clear in their own copy of these sets: `_drop_leftovers`
+        looks at the disk again before it removes anything."""
         if rel in self._spare_files:
             self._spare_files.discard(rel)
-            with contextlib.suppress(FileNotFoundError):
+            with contextlib.suppress(FileNotFoundError, IsADirectoryError):  # a worker's folder now
                 os.unlink(target)
             return True
-        if rel in self._spare_folders and os.path.isdir(target):
-            self._spare_folders.discard(rel)
+        if rel in self._spare_folders and _real_folder(target):
+            below = rel + "/"
+            self._spare_folders = {f for f in self._spare_folders if f != rel and not f.startswith(below)}
+            self._spare_files = {f for f in self._spare_files if not f.startswith(below)}
             shutil.rmtree(target)
             return True
         return False
@@ -325,18 +355,17 @@ class Staging:
             # The output about to be taken out is kept as the next build's spare, with
             # its manifest, when it has one (moved aside first: output/ is never described
             # by another tree's manifest).
-            spare = self.reuse and output.exists() and live.exists()
+            spare = self.reuse and _real_folder(str(output)) and live.exists()
             if spare:
                 os.replace(live, _spare_manifest_path(output))
             else:
                 live.unlink(missing_ok=True)
-            if output.exists():
+            if output.exists() or output.is_symlink():
                 if _exchange(staging, output):  # `staging` now holds the previous output
                     if spare:
-                        shutil.rmtree(_spare_path(output), ignore_errors=True)
-                        staging.rename(_spare_path(output))
+                        self._keep_spare(staging, manifest)
                     else:
-                        shutil.rmtree(staging, ignore_errors=True)
+                        _discard(staging)
                 else:
                     _spare_manifest_path(output).unlink(missing_ok=True)
                     old = output.with_name(f".{output.name}.old")
@@ -347,18 +376,33 @@ class Staging:
                 staging.rename(output)
         _save_manifest(output, {"fingerprint": fingerprint, "files": manifest, **fields})
 
+    def _keep_spare(self, taken: Path, manifest: dict[str, list]) -> None:
+        """Keep the tree just taken out as the next build's spare, less the files this
+        build no longer publishes (an item taken down must not wait beside output/ for
+        another build).  output/ is in place already: nothing here may fail the build."""
+        spare = _spare_path(self.output)
+        try:
+            for rel in self.previous.keys() - manifest.keys():
+                if _safe_target(rel):
+                    with contextlib.suppress(FileNotFoundError, NotADirectoryError, IsADirectoryError):
+                        os.unlink(os.path.join(taken, rel))
+            _discard(spare)
+            taken.rename(spare)
+        except OSError:
+            _spare_manifest_path(self.output).unlink(missing_ok=True)
+            _discard(taken)
+            _discard(spare)
+
     def _drop_leftovers(self, manifest: dict[str, list]) -> None:
         """Remove what the spare held that this build does not write (an item taken down,
-        a page gone), and the folders left empty: the tree then holds the manifest alone."""
+        a page gone), and the folders left empty: the tree then holds the manifest alone.
+
+        This process's sets list the spare as it was taken, less what this process
+        cleared; a worker may have replaced a file of it by a folder, or a folder by a
+        file, so each path is looked at again: a folder the manifest needs and a file it
+        names are left alone, and nothing is removed through a link."""
         if not self._spare_files and not self._spare_folders:
             return
-        for rel in self._spare_files - manifest.keys():  # this process's view; workers only
-            target = os.path.join(self._root, rel)  # replaced files the manifest names
-            with contextlib.suppress(FileNotFoundError):
-                if os.path.isdir(target) and not os.path.islink(target):
-                    shutil.rmtree(target)
-                else:
-                    os.unlink(target)
         needed = {os.path.dirname(rel) for rel in manifest}
         for rel in list(needed):
             while rel:
@@ -366,9 +410,29 @@ class Staging:
                 if rel in needed:
                     break
                 needed.add(rel)
+        for rel in sorted(self._spare_files - manifest.keys() - needed):
+            if self._inside_a_file(rel, manifest):
+                continue  # a folder of the spare's that a file of this build replaced
+            with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+                target = os.path.join(self._root, rel)
+                if _real_folder(target):
+                    shutil.rmtree(target)
+                else:
+                    os.unlink(target)
         for rel in sorted(self._spare_folders - needed, key=len, reverse=True):  # deepest first
-            with contextlib.suppress(FileNotFoundError):
-                shutil.rmtree(os.path.join(self._root, rel))
+            target = os.path.join(self._root, rel)
+            if rel in manifest or self._inside_a_file(rel, manifest) or not _real_folder(target):
+                continue
+            shutil.rmtree(target, ignore_errors=True)
+
+    @staticmethod
+    def _inside_a_file(rel: str, manifest: dict[str, list]) -> bool:
+        """Whether some folder above `rel` is a file of this build."""
+        while rel:
+            rel = os.path.dirname(rel)
+            if rel in manifest:
+                return True
+        return False
 
     def abort(self) -> None:
         if not self.in_place:

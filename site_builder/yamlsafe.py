@@ -126,7 +126,12 @@ def _walk(
 
 def _scalar(node: yaml.ScalarNode, loader: yaml.BaseLoader) -> Any:
     method = _SCALARS[node.tag]
-    return node.value if method is None else getattr(loader, method)(node)
+    if method is None:
+        return node.value
+    try:
+        return getattr(loader, method)(node)
+    except (ValueError, TypeError):  # `!!int abc`, `0b_`: PyYAML's constructor says what is wrong
+        raise _Generic from None
 
 
 class _Generic(Exception):

@@ -50,6 +50,10 @@ def test_values_are_pyyamls(text):
         ("a: &x 1\nb: *x\n", "YAML_ALIAS"),
         ("a: 1\na: 2\n", "YAML_DUPLICATE_KEY"),
         ("<<: {a: 1}\na: 1\na: 2\n", "YAML_DUPLICATE_KEY"),  # found on the way PyYAML makes it too
+        ("phone: 0b_\n", "YAML_SYNTAX"),  # resolved as a number that is none
+        ("x: 0x_\n", "YAML_SYNTAX"),
+        ("n: !!int abc\n", "YAML_SYNTAX"),
+        ("n: !!float abc\n", "YAML_SYNTAX"),
     ],
 )
 def test_what_cannot_be_made_is_a_problem(text, code):

@@ -42,7 +42,9 @@ def render(site: Site, files: Files) -> Files:
         # Keyed by its pages and their entries (an entry's key covers its last change and
         # translations): the preview server and an edit that moves no page skip it.
         shown = [
-            entries[config.base_path + path].key for path in pages[lang] if config.base_path + path in entries
+            f"{entry.key} {entry.updated.isoformat()}"  # a draft in a preview has no key of its date
+            for entry in (entries.get(config.base_path + path) for path in pages[lang])
+            if entry is not None
         ]
         key = cache.key(cache.code_fingerprint(), origin, config.origin, lang, "\n".join(pages[lang]), *shown)
         out[f"sitemaps/{lang}.xml"] = Keyed(key, partial(_urlset, site, pages[lang], entries))
