@@ -73,6 +73,17 @@ def _discard(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
+def _no_link_above(root: str, rel: str) -> bool:
+    """Whether every folder between `root` and `rel` is a real folder (someone may have
+    put a link to a folder of their own in output/: nothing is removed through it)."""
+    parent = os.path.dirname(rel)
+    while parent:
+        if not _real_folder(os.path.join(root, parent)):
+            return False
+        parent = os.path.dirname(parent)
+    return True
+
+
 def _real_folder(path: str) -> bool:
     """A folder itself, not a link to one."""
     try:
@@ -383,7 +394,7 @@ class Staging:
         spare = _spare_path(self.output)
         try:
             for rel in self.previous.keys() - manifest.keys():
-                if _safe_target(rel):
+                if _safe_target(rel) and _no_link_above(str(taken), rel):
                     with contextlib.suppress(FileNotFoundError, NotADirectoryError, IsADirectoryError):
                         os.unlink(os.path.join(taken, rel))
             _discard(spare)

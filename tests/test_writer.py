@@ -99,6 +99,21 @@ def test_an_output_that_is_a_link_is_replaced_not_written_through(tmp_path: Path
     assert not (tmp_path / ".output.spare").is_symlink()
 
 
+def test_a_page_taken_down_is_not_removed_through_a_link(tmp_path: Path) -> None:
+    """The pages a build takes down are removed from the tree it takes out, but not
+    through a folder someone replaced by a link to a folder of their own."""
+    output, elsewhere = tmp_path / "output", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "a.txt").write_bytes(b"their own")
+    build(output, PAGE, {"media/a.txt": b"a"})
+    (output / "media/a.txt").unlink()
+    (output / "media").rmdir()
+    (output / "media").symlink_to(elsewhere)
+    build(output, PAGE)  # takes media/a.txt down; the touched tree becomes the spare
+    assert tree(elsewhere) == {"a.txt": b"their own"}
+    assert tree(output) == expected(PAGE)
+
+
 def test_a_page_taken_down_does_not_wait_in_the_spare(tmp_path: Path) -> None:
     output = tmp_path / "output"
     build(output, PAGE, {"news/secret/index.html": b"withdrawn later"})
