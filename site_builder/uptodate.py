@@ -229,9 +229,10 @@ def manifest_path(output: Path) -> Path:
     return output.with_name(f".{output.name}.manifest.json")
 
 
-def read_manifest(output: Path) -> dict:
+def read_manifest(output: Path, path: Path | None = None) -> dict:
+    """The manifest of output/ (or the one at `path`); {} when missing or unreadable."""
     try:
-        data = json.loads(manifest_path(output).read_text(encoding="utf-8"))
+        data = json.loads((path or manifest_path(output)).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}

@@ -104,18 +104,28 @@ def _take_spare(output: Path, path: Path) -> dict[str, list] | None:
     """The spare tree moved to `path` and the files its manifest lists; None (and no
     spare any more) when there is none, or no manifest for it."""
     spare, listed = _spare_path(output), _spare_manifest_path(output)
-    try:
-        files = json.loads(listed.read_text(encoding="utf-8")).get("files")
-    except (OSError, ValueError, AttributeError):
-        files = None
-    listed.unlink(missing_ok=True)  # it describes the spare, which is about to change
-    if not isinstance(files, dict) or not _real_folder(str(spare)):
-        _discard(spare)
+    files = _rows(uptodate.read_manifest(output, listed))
+    if files is None or not _real_folder(str(spare)):
+        _drop_spare(output)
         return None
+    listed.unlink(missing_ok=True)  # it describes the spare, which is about to change
     try:
         spare.rename(path)
     except OSError:
         _discard(spare)
+        return None
+    return files
+
+
+def _drop_spare(output: Path) -> None:
+    _spare_manifest_path(output).unlink(missing_ok=True)
+    _discard(_spare_path(output))
+
+
+def _rows(manifest: dict) -> dict[str, list] | None:
+    """A manifest's well-formed file rows {path: [sha1, size, mtime_ns, key]}; None when it has none."""
+    files = manifest.get("files")
+    if not isinstance(files, dict):
         return None
     return {rel: row for rel, row in files.items() if isinstance(row, list) and len(row) >= 3}
 
@@ -150,10 +160,7 @@ def _previous(output: Path) -> dict[str, list]:
     """What the last build wrote: {path: [sha1, size, mtime_ns, key]}; {} when unknown or gone."""
     if not output.is_dir():
         return {}
-    files = _manifest(output).get("files")
-    if not isinstance(files, dict):
-        return {}
-    return {rel: row for rel, row in files.items() if isinstance(row, list) and len(row) >= 3}
+    return _rows(_manifest(output)) or {}
 
 
 def unchanged(output: Path, fingerprint: str) -> dict[str, list] | None:
@@ -218,10 +225,10 @@ class Staging:
             self.path.mkdir(exist_ok=True)
         else:
             self.path = self.output.with_name(f".{self.output.name}.tmp-{os.getpid()}")
+            if not reuse:
+                _drop_spare(self.output)
             taken = _take_spare(self.output, self.path) if reuse else None
             if taken is None:
-                _spare_manifest_path(self.output).unlink(missing_ok=True)
-                _discard(_spare_path(self.output))
                 self.path.mkdir()
             else:
                 self.spare = taken
@@ -400,9 +407,8 @@ class Staging:
             _discard(spare)
             taken.rename(spare)
         except OSError:
-            _spare_manifest_path(self.output).unlink(missing_ok=True)
+            _drop_spare(self.output)
             _discard(taken)
-            _discard(spare)
 
     def _drop_leftovers(self, manifest: dict[str, list]) -> None:
         """Remove what the spare held that this build does not write (an item taken down,
