@@ -416,11 +416,12 @@ def render(site: Site, ctx: Context, store: Cache | None = None) -> Files:
     known: list[Doc | None] = store.get_many("search", keys)
     fresh: dict[str, bytes] = {}
 
-    def read_at(index: int) -> tuple[Doc, Words, Words]:
-        """The entry's doc and its words, from the cache or read now (and put in the cache)."""
+    def read_at(index: int, split: bool = True) -> tuple[Doc, Words, Words]:
+        """The entry's doc and its words, from the cache or read now (and put in the cache);
+        a cached doc's words are split only when `split`."""
         doc, known[index] = known[index], None  # let it go once it is in the postings
         if isinstance(doc, Doc):
-            return _split_words(doc)
+            return _split_words(doc) if split else (doc, (), ())
         found = _read(entries[index])
         if store.folder:
             fresh[keys[index]] = pickle.dumps(found[0], pickle.HIGHEST_PROTOCOL)
@@ -431,7 +432,7 @@ def render(site: Site, ctx: Context, store: Cache | None = None) -> Files:
         return found
 
     def doc_at(index: int) -> Doc:
-        return read_at(index)[0]
+        return read_at(index, split=False)[0]
 
     def docs(lang: str) -> Iterator[Doc]:
         return (doc_at(index) for index, entry in enumerate(entries) if entry.lang == lang)
