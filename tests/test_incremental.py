@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sitekit import tree
 
 from site_builder import uptodate
 from site_builder.build import build
@@ -177,14 +178,6 @@ def materialise(root: Path, files: dict[str, str]) -> None:
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    """Every file's bytes, and every folder (as None): an empty folder left behind differs."""
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else None
-        for p in sorted(folder.rglob("*"))
-    }
 
 
 @pytest.mark.parametrize("seed", range(8))

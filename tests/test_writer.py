@@ -7,25 +7,14 @@ by any of the forked workers, and nothing may be written through a link.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from functools import partial
 from pathlib import Path
 
+from sitekit import tree
+
 from site_builder import parallel, writer
-
-
-def tree(root: Path) -> dict[str, bytes | str]:
-    """Files by their bytes, folders as "dir", links as where they point."""
-    out: dict[str, bytes | str] = {}
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root).as_posix()
-        if path.is_symlink():
-            out[rel] = "link:" + os.readlink(path)
-        elif path.is_dir():
-            out[rel] = "dir"
-        else:
-            out[rel] = path.read_bytes()
-    return out
 
 
 def build(output: Path, *tasks: dict[str, bytes]) -> None:
@@ -37,16 +26,21 @@ def build(output: Path, *tasks: dict[str, bytes]) -> None:
     staging.commit(manifest, fingerprint="f")
 
 
-def expected(*tasks: dict[str, bytes]) -> dict[str, bytes | str]:
-    out: dict[str, bytes | str] = {}
+def expected(*tasks: dict[str, bytes]) -> dict[str, str]:
+    """The `tree` of a folder holding these files and nothing else."""
+    out: dict[str, str] = {}
     for files in tasks:
         for rel, data in files.items():
-            out[rel] = data
+            out[rel] = digest(data)
             parent = os.path.dirname(rel)
             while parent:
-                out[parent] = "dir"
+                out[parent + "/"] = "dir"
                 parent = os.path.dirname(parent)
-    return dict(sorted(out.items()))
+    return out
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 PAGE = {"index.html": b"<p>home</p>", "news/a/index.html": b"<p>a</p>"}
@@ -84,7 +78,7 @@ def test_nothing_is_written_through_a_link_in_the_spare(tmp_path: Path) -> None:
     build(output, PAGE, files | {"news/b/index.html": b"b"})  # the touched tree becomes the spare
     build(output, PAGE, files)  # staged into it
     assert tree(output) == expected(PAGE, files)
-    assert tree(elsewhere) == {"keep.txt": b"not the site's"}
+    assert tree(elsewhere) == {"keep.txt": digest(b"not the site's")}
 
 
 def test_an_output_that_is_a_link_is_replaced_not_written_through(tmp_path: Path) -> None:
@@ -95,7 +89,7 @@ def test_an_output_that_is_a_link_is_replaced_not_written_through(tmp_path: Path
     build(output, PAGE)
     build(output, PAGE, {"news/b/index.html": b"b"})
     assert tree(output) == expected(PAGE, {"news/b/index.html": b"b"})
-    assert tree(elsewhere) == {"index.html": b"someone else's"}
+    assert tree(elsewhere) == {"index.html": digest(b"someone else's")}
     assert not (tmp_path / ".output.spare").is_symlink()
 
 
@@ -110,7 +104,7 @@ def test_a_page_taken_down_is_not_removed_through_a_link(tmp_path: Path) -> None
     (output / "media").rmdir()
     (output / "media").symlink_to(elsewhere)
     build(output, PAGE)  # takes media/a.txt down; the touched tree becomes the spare
-    assert tree(elsewhere) == {"a.txt": b"their own"}
+    assert tree(elsewhere) == {"a.txt": digest(b"their own")}
     assert tree(output) == expected(PAGE)
 
 
