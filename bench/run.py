@@ -44,12 +44,15 @@ ROWS = [
     ("sb-edit-again", "site_builder one-edit, next", "site_builder", "floor-sb"),
     ("sb-serve-edit", "site_builder serve one-edit (warm)", "site_builder", "floor-sb"),
     ("hugo-cold", "hugo cold", "hugo", "floor-2p"),
+    ("hugo-serve-edit", "hugo server one-edit (fast render)", "hugo", "floor-2p"),
     ("pelican-cold", "pelican cold", "pelican", "floor-1p"),
     ("pelican-cached", "pelican cached no-change", "pelican", "floor-1p"),
     ("pelican-edit", "pelican cached one-edit", "pelican", "floor-1p"),
     ("floor-1p", "floor 1p", "floor", "floor-1p"),
     ("floor-2p", "floor 2p", "floor", "floor-2p"),
 ]
+# Rows compared with Hugo's edit loop ("vs Hugo edit": hugo server's fast render of the item).
+EDITS = {"sb-edit", "sb-edit-again", "sb-serve-edit", "hugo-serve-edit"}
 
 SITE_HEADER = """\
 site:
@@ -515,17 +518,24 @@ class Bench:
         """The preview server's rebuild after an edit, timed inside its warm process."""
         cmd = [self.tools.python, BENCH / "serve_edit.py", "--root", site, "--now", NOW]
         cmd += ["--edit", target, "--repeat", self.args.repeat]
-        rc, text = quiet_run(cmd, timeout=self.args.timeout)
-        (self.logs / f"n{size}-sb-serve-edit.log").write_text(text + "\n")
-        for n, line in enumerate(ln for ln in text.splitlines() if ln.startswith("{")):
+        self.edit_loop(size, "sb-serve-edit", cmd)
+
+    def edit_loop(self, size: int, key: str, cmd: list) -> None:
+        """A server's rebuilds after edits, each reported by the script as a JSON line."""
+        rc, text = quiet_run(cmd, timeout=self.args.timeout * (self.args.repeat + 1))
+        (self.logs / f"n{size}-{key}.log").write_text(text + "\n")
+        peak = 0.0
+        for line in text.splitlines():
+            if line.startswith("{") and "peak_mib" in line:
+                peak = json.loads(line)["peak_mib"]
+        for n, line in enumerate(ln for ln in text.splitlines() if ln.startswith('{"ok"')):
             data = json.loads(line)
             ok = rc == 0 and data.get("ok") is True
-            sample = Sample(data.get("wall", 0.0), data.get("cpu", 0.0), 0.0, None, 1, 0 if ok else rc or 1)
-            self.samples.setdefault((size, "sb-serve-edit"), []).append(sample)
-            key = "sb-serve-edit"
+            sample = Sample(data.get("wall", 0.0), data.get("cpu", 0.0), peak, None, 1, 0 if ok else rc or 1)
+            self.samples.setdefault((size, key), []).append(sample)
             log(f"[n{size}] {key:<15} #{n + 1}: {sample.wall:8.3f} s wall {sample.cpu:8.3f} s cpu")
-        if (size, "sb-serve-edit") not in self.samples:
-            self.skip(size, ["sb-serve-edit"], f"failed: {text[-300:]}")
+        if (size, key) not in self.samples:
+            self.skip(size, [key], f"failed: {text[-300:]}")
 
     def hugo(self, size: int, corpus: Path) -> None:
         if not self.tools.hugo:
@@ -537,7 +547,20 @@ class Bench:
             cmd = [self.tools.hugo, "--source", corpus / "hugo", "--destination", dest]
             cmd += ["--cacheDir", cache, "--gc", "--quiet"]
             if not self.run(size, "hugo-cold", cmd, n=n).ok:
+                self.skip(size, ["hugo-serve-edit"], "not run: the cold build failed")
                 return
+        self.hugo_serve_edit(size, corpus)
+
+    def hugo_serve_edit(self, size: int, corpus: Path) -> None:
+        """`hugo server`'s fast render of the item site_builder's edit runs change."""
+        item = edit_target(corpus / "contract" / "content").relative_to(corpus / "contract")
+        if not (corpus / "hugo" / item).is_file():
+            self.skip(size, ["hugo-serve-edit"], f"not run: {item} is not in the Hugo corpus")
+            return
+        cmd = [self.tools.python, BENCH / "hugo_serve_edit.py", "--hugo", self.tools.hugo]
+        cmd += ["--source", corpus / "hugo", "--edit", item, "--repeat", self.args.repeat]
+        cmd += ["--timeout", self.args.timeout]
+        self.edit_loop(size, "hugo-serve-edit", cmd)
 
     def pelican(self, size: int, corpus: Path) -> None:
         if not self.tools.pelican:
@@ -634,9 +657,9 @@ def table(bench: Bench, sizes: list[int], groups: set[str], sb_procs: int) -> tu
     """The Markdown table and the notes on failed rows."""
     head = (
         "| items | tool | wall s | CPU s | peak MiB | tree MiB | procs "
-        "| vs Hugo | vs Pelican | vs floor | runs | others |"
+        "| vs Hugo | vs Hugo edit | vs Pelican | vs floor | runs | others |"
     )
-    lines = [head, "|---:|---|" + "---:|" * 10]
+    lines = [head, "|---:|---|" + "---:|" * 11]
     notes: list[str] = []
     for size in sizes:
         stats = {key: medians(bench.samples.get((size, key), [])) for key, *_ in ROWS}
@@ -658,7 +681,9 @@ def table(bench: Bench, sizes: list[int], groups: set[str], sb_procs: int) -> tu
                 cell = "failed" if failed or (why and "failed" in why) else "skipped"
                 if failed and failed.rc == "timeout":
                     cell = "timeout"
-                lines.append(f"| {size} | {label} | {cell} | — | — | — | — | — | — | — | 0/{len(runs)} | — |")
+                lines.append(
+                    f"| {size} | {label} | {cell} | — | — | — | — | — | — | — | — | 0/{len(runs)} | — |"
+                )
                 if failed:
                     notes.append(
                         f"- n={size} {label}: exit {failed.rc}\n\n  ```\n  {_indent(failed.tail)}\n  ```"
@@ -671,6 +696,7 @@ def table(bench: Bench, sizes: list[int], groups: set[str], sb_procs: int) -> tu
             lines.append(
                 f"| {size} | {label} | {secs(got['wall'])} | {secs(got['cpu'])} | {got['peak']:.0f} | {tree} "
                 f"| {got['procs'] or '—'} | {ratio(got['wall'], 'hugo-cold')} "
+                f"| {ratio(got['wall'], 'hugo-serve-edit') if key in EDITS else '—'} "
                 f"| {ratio(got['wall'], 'pelican-cold')} | {ratio(got['wall'], floor_key)} "
                 f"| {got['runs']} | {others} |"
             )
@@ -706,8 +732,10 @@ editor's loop (the build before left its old tree as the spare to stage into); s
 = the same edit rebuilt by `serve`'s warm process (in place, parsed items in memory;
 bench/serve_edit.py times the rebuild itself, so peak MiB is not measured there). Pelican
 cached = `pelicanconf_cached.py` (reader-level content cache, mtime check) after an untimed
-priming run. Hugo's edit loop (`hugo server` fast render,
-~350 ms in issue 6) is not measured here.
+priming run. hugo server one-edit = `hugo server` (fast render, rendering to disk) after its
+first build and one visit of the item's page, the same item edited: wall = Hugo's own "Total
+in" figure (the span bench/serve_edit.py times for site_builder), CPU = the server's, peak MiB
+= the server's VmHWM (bench/hugo_serve_edit.py). vs Hugo edit divides by that wall time.
 """
 
 
