@@ -51,6 +51,7 @@ ACTIONS = [
     "translate",
     "attach",
     "plan",
+    "event",
     "template",
     "config",
     "time",
@@ -130,6 +131,32 @@ def plan(rng: random.Random, refs: list[str]) -> str:
     )
 
 
+def event(rng: random.Random, n: int) -> str:
+    """An announcement with a random kind, time and place; sometimes cancelled, changed
+    after publication or withdrawn (each calendar it is in must follow)."""
+    day, hour = rng.randint(1, 28), rng.randint(9, 17)
+    kind = rng.choice(["briefing", "press_conference", "round_table"])
+    lines = [
+        "---",
+        f'title: "Событие {n} — {rng.randint(0, 10**6)}"',
+        f"date: 2026-10-{day:02d}T10:00",
+        "author: ps-transport",
+        f"division: {rng.choice(['transport', 'culture'])}",
+        "status: approved",
+        f"approval: {{by: pr-head, at: 2026-10-{day:02d}T09:00}}",
+    ]
+    if rng.random() < 0.2:
+        lines[5] = "status: withdrawn"
+        lines.append(f'withdrawn: {{at: 2026-11-{day:02d}T18:00, reason: "Отменено {n}."}}')
+    lines += ["event:", f"  kind: {kind}", f"  starts: 2026-11-{day:02d}T{hour:02d}:00"]
+    lines.append(f'  location: "{rng.choice(["Мэрия", "Дом культуры", "Пресс-центр"])}"')
+    if rng.random() < 0.3:
+        lines.append(f'  changes: [{{at: 2026-11-{day:02d}T08:00, note: "Перенесено {n}."}}]')
+    if rng.random() < 0.2:
+        lines += ["  status: cancelled", '  cancel_reason: "По техническим причинам."']
+    return "\n".join(lines) + f"\n---\n\nПриглашаем журналистов {n}.\n"
+
+
 def step(rng: random.Random, files: dict[str, str], counter: int) -> tuple[str, int]:
     """One random editorial change to the site's files; the action and the new counter."""
     names = sorted(n for n in files if n.startswith("content/press-releases/") and n.endswith(".md"))
@@ -165,6 +192,13 @@ def step(rng: random.Random, files: dict[str, str], counter: int) -> tuple[str, 
         folder = f"content/press-releases/doc-{counter}"
         files[f"{folder}/index.md"] = item(rng, counter, [f"../{s}" for s in stems])
         files[f"{folder}/prikaz.pdf"] = f"%PDF-1.4 {rng.random()}"
+    elif action == "event":  # a new announcement, or one of them edited
+        events = sorted(n for n in files if n.startswith("content/announcements/"))
+        if rng.random() < 0.5:
+            counter += 1
+            files[f"content/announcements/e{counter}.md"] = event(rng, counter)
+        else:
+            files[rng.choice(events)] = event(rng, rng.randint(100, 200))
     elif action == "plan":
         refs = [n.removeprefix("content/") for n in names if n.endswith(".md")]
         files["content/media-plans/plan.md"] = plan(rng, refs)
