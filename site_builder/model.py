@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
@@ -22,6 +23,25 @@ SECTIONS: dict[str, TypeName] = {
     "media-plans": "media-plan",
 }
 SECTION_OF: dict[TypeName, str] = {kind: section for section, kind in SECTIONS.items()}
+
+
+class once:
+    """`functools.cached_property` without the lock Python 3.11 takes on every first access
+    (thousands of entries a build): the value is made once and kept in the instance's
+    `__dict__` (a frozen dataclass's too; only the instance's own fields may go into it)."""
+
+    def __init__(self, make: Callable) -> None:
+        self.make = make
+        self.name = make.__name__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: object, owner: type | None = None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.make(instance)
+        return value
 
 
 class Approval(Strict):
@@ -219,6 +239,31 @@ class Item:
     @property
     def title(self) -> str:
         return self.meta.title
+
+    @once
+    def notes(self) -> tuple[datetime, ...]:
+        """Moments of the public notes that explain a change after publication (corrections,
+        event changes, the withdrawal), earliest first; worked out once per parsed item,
+        which the preview server keeps from build to build."""
+        meta = self.meta
+        found = [c.at for c in meta.corrections]
+        if meta.withdrawn:
+            found.append(meta.withdrawn.at)
+        if isinstance(meta, Announcement):
+            found += [c.at for c in meta.event.changes]
+        return tuple(sorted(found))
+
+    @once
+    def stamp(self) -> float:
+        """The publication time as a POSIX timestamp: thousands of entries are sorted by it."""
+        assert self.meta.date is not None
+        return self.meta.date.timestamp()
+
+    @once
+    def updated(self) -> datetime:
+        """When the content last really changed: publication, a correction, a change, a withdrawal."""
+        assert self.meta.date is not None
+        return max((self.meta.date, *self.notes))
 
     @property
     def date(self) -> datetime | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -252,15 +253,9 @@ def approver_problems(item: Item, config: Config, person_id: str, at: datetime, 
     return out
 
 
-def change_notes(item: Item) -> list[datetime]:
-    """Moments of the public notes that explain a change after publication."""
-    meta = item.meta
-    notes = [c.at for c in meta.corrections]
-    if meta.withdrawn:
-        notes.append(meta.withdrawn.at)
-    if isinstance(meta, Announcement):
-        notes += [c.at for c in meta.event.changes]
-    return notes
+def change_notes(item: Item) -> tuple[datetime, ...]:
+    """Moments of the public notes that explain a change after publication, earliest first."""
+    return item.notes
 
 
 def _structure(item: Item, config: Config, days: WorkingDays) -> list[Problem]:
@@ -490,7 +485,7 @@ def check(
         if memo is None or not item.fingerprint:
             verdict, found, references, _ = alone(item)
         else:
-            passed = sum(moment <= now for moment in item.moments)
+            passed = bisect_right(item.moments, now)  # sorted at parse time
             made: list[bool] = []
             verdict, found, references, asked_git = memo(
                 f"{settings}|{item.fingerprint}|{passed}",

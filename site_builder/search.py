@@ -411,7 +411,7 @@ def render(site: Site, ctx: Context, store: Cache | None = None) -> Files:
     """
     store = store or Cache(None)
     order = {lang: number for number, lang in enumerate(site.config.languages)}
-    entries = sorted(site.entries, key=lambda e: (order.get(e.lang, len(order)), e.date.timestamp(), e.url))
+    entries = sorted(site.entries, key=lambda e: (order.get(e.lang, len(order)), e.item.stamp, e.url))
     keys = [document_key(entry) for entry in entries] if store.folder else [""] * len(entries)
     known: list[Doc | None] = store.get_many("search", keys)
     fresh: dict[str, bytes] = {}
@@ -446,7 +446,7 @@ def render(site: Site, ctx: Context, store: Cache | None = None) -> Files:
             continue
         # The preview server: patch the index it kept from the last build when it can.
         ids = [index for index, entry in enumerate(entries) if entry.lang == lang]
-        placed = [(entries[i].date.timestamp(), entries[i].url) for i in ids]  # what decides the ids
+        placed = [(entries[i].item.stamp, entries[i].url) for i in ids]  # what decides the ids
         index = store.recall("search-index", lang)
         usable = isinstance(index, _Index) and index.usable(site, lang, placed)
         changed = {n: i for n, i in enumerate(ids) if usable and index.keys[n] != keys[i]}

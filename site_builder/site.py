@@ -7,6 +7,7 @@ index is built from these entries, so an unpublished item cannot leak by constru
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,32 +20,14 @@ from site_builder.config import Config, Division
 from site_builder.content import item_url
 from site_builder.markdown import REF_PREFIX
 from site_builder.mediarequests import Register, Request, Tally, register
-from site_builder.model import SECTION_OF, Announcement, Item, MediaPlan, Rebuttal
-from site_builder.rules import VISIBLE, Judgement, State, change_notes
+from site_builder.model import SECTION_OF, Announcement, Item, MediaPlan, Rebuttal, once
+from site_builder.rules import VISIBLE, Judgement, State
 from site_builder.slugs import slug
 
 T = TypeVar("T")
 _REF_LINK = re.compile(
     r'<a href="' + re.escape(REF_PREFIX) + r'([^"#]*)(#[^"]*)?"([^>]*)>(.*?)</a>', re.DOTALL
 )
-
-
-class once:
-    """`functools.cached_property` without the lock Python 3.11 takes on every first access
-    (thousands of entries a build): the value is made once and kept on the instance."""
-
-    def __init__(self, make: Callable) -> None:
-        self.make = make
-        self.name = make.__name__
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-
-    def __get__(self, instance: object, owner: type | None = None):
-        if instance is None:
-            return self
-        value = instance.__dict__[self.name] = self.make(instance)
-        return value
 
 
 @dataclass(frozen=True)
@@ -104,7 +87,7 @@ class Entry:
 
     @once
     def sort_key(self) -> tuple:
-        return (-self.date.timestamp(), self.url)
+        return (-self.item.stamp, self.url)
 
 
 @dataclass
@@ -135,9 +118,9 @@ class Site:
     def entry_state(self, entry: Entry) -> list[str]:
         """What an entry's pages and feed items show, `now` included only through its effects."""
         item, now = entry.item, self.now
-        notes = change_notes(item)  # corrections, event changes, the withdrawal
+        notes = item.notes  # corrections, event changes, the withdrawal; in order
         parts = [item.fingerprint, entry.url, str(entry.withdrawn), str(entry.preview)]
-        parts.append(str(sum(at <= now for at in notes)))
+        parts.append(str(bisect_right(notes, now)))
         if isinstance(item.meta, Announcement):
             event = item.meta.event
             parts.append(str((event.ends or event.starts) >= now))
@@ -150,7 +133,13 @@ class Site:
         return self.memo(("of_lang", lang), lambda: [e for e in self.entries if e.lang == lang])
 
     def of_kind(self, kind: str, lang: str) -> list[Entry]:
-        return self.memo(("of_kind", kind, lang), lambda: [e for e in self.of_lang(lang) if e.kind == kind])
+        return self.memo(("by_kind", lang), lambda: self._by_kind(lang)).get(kind, [])
+
+    def _by_kind(self, lang: str) -> dict[str, list[Entry]]:
+        groups: dict[str, list[Entry]] = defaultdict(list)
+        for entry in self.of_lang(lang):
+            groups[entry.kind].append(entry)
+        return groups
 
     def by_division(self, lang: str) -> dict[str, list[Entry]]:
         return self.memo(("by_division", lang), lambda: self._by_division(lang))
@@ -177,8 +166,9 @@ class Site:
 
     def _by_year(self, lang: str) -> dict[int, list[Entry]]:
         groups: dict[int, list[Entry]] = defaultdict(list)
+        tz = self.config.tz
         for entry in self.of_lang(lang):
-            groups[entry.date.astimezone(self.config.tz).year].append(entry)
+            groups[entry.date.astimezone(tz).year].append(entry)
         return dict(sorted(groups.items(), reverse=True))
 
     def upcoming_events(self, lang: str) -> list[Entry]:
@@ -224,14 +214,7 @@ class Site:
 
 def updated_at(item: Item) -> datetime:
     """When the content last really changed: publication, a correction, a change, a withdrawal."""
-    meta = item.meta
-    assert meta.date is not None
-    moments = [meta.date, *(c.at for c in meta.corrections)]
-    if meta.withdrawn:
-        moments.append(meta.withdrawn.at)
-    if isinstance(meta, Announcement):
-        moments += [c.at for c in meta.event.changes]
-    return max(moments)
+    return item.updated
 
 
 def build_site(

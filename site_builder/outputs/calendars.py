@@ -9,15 +9,16 @@ comes from content (the entry's updated time), never from the clock.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC
-from functools import partial
+from functools import cache, partial
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Component, Event
 
 from site_builder.i18n import translations
 from site_builder.model import Announcement
-from site_builder.outputs import Context, Files, lang_prefix
+from site_builder.outputs import Context, Files, Keyed, lang_prefix
 from site_builder.rules import change_notes
 from site_builder.site import Entry, Site
 
@@ -82,8 +83,9 @@ def calendar_links(site: Site, lang: str) -> list[dict]:
             "webcal": webcal(site, base + "events.ics"),
         }
     ]
+    counts = Counter(e.meta.event.kind for e in found)
     for kind, title in KINDS.items():
-        count = sum(1 for e in found if e.meta.event.kind == kind)
+        count = counts[kind]
         if count:
             path = f"{base}{kind_slug(kind)}.ics"
             links.append({"title": gettext(title), "url": path, "count": count, "webcal": webcal(site, path)})
@@ -98,25 +100,40 @@ def webcal(site: Site, path: str) -> str:
 def render(site: Site, ctx: Context) -> Files:
     out: Files = {}
     for lang in site.config.languages:
-        found = events(site, lang)
-        gettext = translations(lang, "ui").gettext
-        prefix = lang_prefix(site, lang) + "calendar/"
+        out |= _calendars(site, ctx, lang)
+    return out
+
+
+def _calendars(site: Site, ctx: Context, lang: str) -> Files:
+    """A language's calendars, each keyed by its events' keys in order: an edit that
+    touches no event makes none of them (nor any event's bytes) again."""
+    found = events(site, lang)
+    gettext = translations(lang, "ui").gettext
+    prefix = lang_prefix(site, lang) + "calendar/"
+
+    @cache
+    def ical() -> dict[str, bytes]:
         # Each event is in three calendars (all, its kind, its own): serialise it once, and
         # only when it changed (the cache keeps each event's bytes under its entry's key).
         made = ctx.fragments(
             "ical", lang, {e.key or e.url: partial(_serialise, site, e, lang) for e in found}
         )
-        ical = {entry.url: made[entry.key or entry.url] for entry in found}
-        out[prefix + "events.ics"] = build_calendar(site, found, gettext("All events"), lang, ical)
-        for kind, title in KINDS.items():
-            of_kind = [e for e in found if e.meta.event.kind == kind]
-            if of_kind:
-                out[f"{prefix}{kind_slug(kind)}.ics"] = build_calendar(
-                    site, of_kind, gettext(title), lang, ical
-                )
-        for entry in found:
-            own = partial(build_calendar, site, [entry], entry.title, lang, ical)
-            out[event_ics_path(site, entry)] = ctx.page(lang, ["ics", entry.key], own)
+        return {entry.url: made[entry.key or entry.url] for entry in found}
+
+    def calendar(name: str, entries: list[Entry], title: str) -> Keyed | bytes:
+        make = lambda: build_calendar(site, entries, title, lang, ical())  # noqa: E731
+        return ctx.page(lang, ["ics", name, title, *(e.key or e.url for e in entries)], make)
+
+    out: Files = {prefix + "events.ics": calendar("events", found, gettext("All events"))}
+    by_kind: dict[str, list[Entry]] = {}
+    for entry in found:
+        by_kind.setdefault(entry.meta.event.kind, []).append(entry)
+    for kind, title in KINDS.items():
+        of_kind = by_kind.get(kind)
+        if of_kind:
+            out[f"{prefix}{kind_slug(kind)}.ics"] = calendar(kind, of_kind, gettext(title))
+    for entry in found:
+        out[event_ics_path(site, entry)] = calendar("", [entry], entry.title)
     return out
 
 

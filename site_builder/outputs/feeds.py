@@ -46,7 +46,7 @@ def _feed_specs(site: Site, lang: str) -> list[FeedSpec]:
     entries = site.of_lang(lang)
     specs = [FeedSpec("all", gettext("All publications"), entries, lang, "all")]
     for kind, (section, title) in KINDS.items():
-        specs.append(FeedSpec(section, gettext(title), [e for e in entries if e.kind == kind], lang, "type"))
+        specs.append(FeedSpec(section, gettext(title), site.of_kind(kind, lang), lang, "type"))
     groups = site.by_division(lang)
     for division in site.config.divisions:
         if division.id in groups:
