@@ -252,9 +252,10 @@ def build_site(
         groups[entry.item.key].append(entry)
     order = {lang: n for n, lang in enumerate(config.languages)}
     for group in groups.values():
-        group.sort(key=lambda e: order.get(e.lang, 99))
-        for entry in group:
-            entry.translations = [e for e in group if e is not entry]
+        if len(group) > 1:  # an item in one language has no translations (the default)
+            group.sort(key=lambda e: order.get(e.lang, 99))
+            for entry in group:
+                entry.translations = [e for e in group if e is not entry]
     ordered = sorted(entries.values(), key=attrgetter("sort_key"))
     today = now.astimezone(config.tz).date()
     return Site(config, now, ordered, entries, tags, register(requests or [], config, today))

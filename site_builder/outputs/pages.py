@@ -107,8 +107,9 @@ def _item_pages(site: Site, ctx: Context, lang: str, entries: list[Entry]) -> Fi
     env = ctx.env(lang)
     common = _common(site, lang)
     out: Files = {}
+    base = len(site.config.base_path)
     for entry in entries:
-        rel = entry.url[len(site.config.base_path) :]
+        rel = entry.url[base:]
         name = f"{entry.kind}.html"
         extra, parts = {}, [name, entry.key]
         if entry.kind == "media-plan":  # a plan shows the state of the items it plans
