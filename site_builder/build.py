@@ -172,7 +172,7 @@ def build(
     site = build_site(items, judgement, result.config, now, result.requests)
     for source in drafts:
         site.by_source[source].preview = True
-    site.seal()
+    site.seal(store.key_of)
     target = output or root / "output"
     fingerprint = site_fingerprint(site, root, result.requests) if use_cache else ""
     recorded: dict[str, object] = {}

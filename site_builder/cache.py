@@ -81,7 +81,7 @@ class Cache:
 
     def __init__(self, folder: Path | None, memory: bool = False):
         self.folder = folder
-        self.memory: dict[tuple[str, str], Any] | None = {} if memory and folder else None
+        self.memory: dict[tuple[str, Any], Any] | None = {} if memory and folder else None
         self._used: set[tuple[str, str]] = set()
         self._held: dict[str, int] = {}  # packed bucket → entries its packs held when last all read
         self._seen: dict[str, set[Path]] = {}  # memory: packs already read (a pack never changes)
@@ -258,6 +258,18 @@ class Cache:
         if (bucket, name) not in self.memory:
             self.memory[bucket, name] = make()
         return self.memory[bucket, name]
+
+    def key_of(self, *parts: bytes | str) -> str:
+        """`key(*parts)`, which a `memory` cache keeps by the parts themselves: a rebuild of
+        the preview asks again for thousands of keys (entries', pages') of the same parts."""
+        if self.memory is None:
+            return key(*parts)
+        name = ("keys", parts)
+        self._used.add(name)
+        found = self.memory.get(name)
+        if found is None:
+            found = self.memory[name] = key(*parts)
+        return found
 
     def detached(self) -> Cache:
         """The same folder without the values kept in memory (for a worker process)."""

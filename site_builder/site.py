@@ -106,14 +106,13 @@ class Site:
             self._memo[key] = make()
         return self._memo[key]
 
-    def seal(self) -> None:
-        """Give every entry its key, once previews are marked: the inputs of its pages."""
-        own = {id(entry): cache.key(*self.entry_state(entry)) for entry in self.entries}
+    def seal(self, key: Callable[..., str] = cache.key) -> None:
+        """Give every entry its key, once previews are marked: the inputs of its pages.
+        `key` is `cache.key`, or a cache's `key_of` that remembers it by its parts."""
+        own = {id(entry): key(*self.entry_state(entry)) for entry in self.entries}
         for entry in self.entries:  # an item page names its translations and their state
             mine = own[id(entry)]
-            entry.key = (
-                cache.key(mine, *(own[id(e)] for e in entry.translations)) if entry.translations else mine
-            )
+            entry.key = key(mine, *(own[id(e)] for e in entry.translations)) if entry.translations else mine
 
     def entry_state(self, entry: Entry) -> list[str]:
         """What an entry's pages and feed items show, `now` included only through its effects."""

@@ -230,3 +230,20 @@ def test_preview_keeps_no_judgement_that_asked_git(tmp_path):
     assert asked == ["press-releases/a.md"] * 2
     codes = [[p.code for p in judged.problems if p.is_error] for judged in (first, second)]
     assert codes == [["APPROVAL_HASH_LIVE"], []]  # committed before its date: never went out
+
+
+def test_key_of_is_the_key_and_a_memory_cache_keeps_it_by_its_parts(tmp_path):
+    from site_builder import cache as cache_module
+
+    plain, kept = Cache(tmp_path / "a"), Cache(tmp_path / "b", memory=True)
+    parts = ("page", "tags/x/", b"\x00bytes", "")
+    assert plain.key_of(*parts) == kept.key_of(*parts) == cache_module.key(*parts)
+    assert kept.key_of("a", "bc") != kept.key_of("ab", "c")  # the parts, not their concatenation
+    first = kept.key_of(*parts)
+    assert kept.key_of(*parts) is first  # remembered, not hashed again
+    kept.sweep()  # used since the last sweep: kept
+    assert kept.key_of(*parts) is first
+    kept.sweep()
+    kept.sweep()  # not used since the last sweep: forgotten
+    assert ("keys", parts) not in kept.memory
+    assert not any((tmp_path / "b").rglob("*"))  # never written to disk

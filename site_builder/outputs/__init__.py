@@ -54,7 +54,8 @@ class Context:
         """A page keyed by its language's inputs and `parts`; rendered now when keys are off."""
         if lang not in self.keys:
             return render()
-        return Keyed(cache.key(self.keys[lang], *parts), render)
+        key = self.store.key_of if self.store is not None else cache.key
+        return Keyed(key(self.keys[lang], *parts), render)
 
     def fragments(self, bucket: str, lang: str, wanted: dict[str, Callable[[], T]]) -> dict[str, T]:
         """Pieces of output by their key (`wanted`: key → how to make it), kept in the cache.
