@@ -82,7 +82,7 @@ class Cache:
     def __init__(self, folder: Path | None, memory: bool = False):
         self.folder = folder
         self.memory: dict[tuple[str, Any], Any] | None = {} if memory and folder else None
-        self._used: set[tuple[str, str]] = set()
+        self._used: set[tuple[str, Any]] = set()
         self._held: dict[str, int] = {}  # packed bucket → entries its packs held when last all read
         self._seen: dict[str, set[Path]] = {}  # memory: packs already read (a pack never changes)
         self._dirty: set[tuple[str, str]] = set()  # memory: values `put` but not yet written

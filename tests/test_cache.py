@@ -246,4 +246,6 @@ def test_key_of_is_the_key_and_a_memory_cache_keeps_it_by_its_parts(tmp_path):
     kept.sweep()
     kept.sweep()  # not used since the last sweep: forgotten
     assert ("keys", parts) not in kept.memory
-    assert not any((tmp_path / "b").rglob("*"))  # never written to disk
+    kept.key_of("x")
+    kept.flush()
+    assert not any(p.is_file() for p in (tmp_path / "b").rglob("*"))  # never written to disk

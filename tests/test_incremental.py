@@ -132,18 +132,20 @@ def plan(rng: random.Random, refs: list[str]) -> str:
 
 
 def event(rng: random.Random, n: int) -> str:
-    """An announcement with a random kind, time and place; sometimes cancelled, changed
-    after publication or withdrawn (each calendar it is in must follow)."""
+    """An announcement with a random kind, time and place; sometimes a draft, under review,
+    embargoed, cancelled, changed after publication or withdrawn (each calendar it is in
+    must follow)."""
     day, hour = rng.randint(1, 28), rng.randint(9, 17)
     kind = rng.choice(["briefing", "press_conference", "round_table"])
+    month = rng.choice([10, 10, 10, 11])  # November: often still embargoed, until time passes
     lines = [
         "---",
         f'title: "Событие {n} — {rng.randint(0, 10**6)}"',
-        f"date: 2026-10-{day:02d}T10:00",
+        f"date: 2026-{month}-{day:02d}T10:00",
         "author: ps-transport",
         f"division: {rng.choice(['transport', 'culture'])}",
-        "status: approved",
-        f"approval: {{by: pr-head, at: 2026-10-{day:02d}T09:00}}",
+        f"status: {rng.choice(['approved', 'approved', 'approved', 'draft', 'review'])}",
+        f"approval: {{by: pr-head, at: 2026-{month}-{day:02d}T09:00}}",
     ]
     if rng.random() < 0.2:
         lines[5] = "status: withdrawn"
@@ -194,11 +196,14 @@ def step(rng: random.Random, files: dict[str, str], counter: int) -> tuple[str, 
         files[f"{folder}/prikaz.pdf"] = f"%PDF-1.4 {rng.random()}"
     elif action == "event":  # a new announcement, or one of them edited
         events = sorted(n for n in files if n.startswith("content/announcements/"))
-        if rng.random() < 0.5:
+        chance = rng.random()
+        if chance < 0.4:
             counter += 1
             files[f"content/announcements/e{counter}.md"] = event(rng, counter)
-        else:
+        elif chance < 0.8 or len(events) < 2:
             files[rng.choice(events)] = event(rng, rng.randint(100, 200))
+        else:  # one taken away: it leaves every calendar it was in
+            del files[rng.choice(events)]
     elif action == "plan":
         refs = [n.removeprefix("content/") for n in names if n.endswith(".md")]
         files["content/media-plans/plan.md"] = plan(rng, refs)
