@@ -119,6 +119,8 @@ class Site:
         item, now = entry.item, self.now
         notes = item.notes  # corrections, event changes, the withdrawal; in order
         parts = [item.fingerprint, entry.url, str(entry.withdrawn), str(entry.preview)]
+        if entry.preview:  # `serve --drafts` dates an undated draft `now`: not in the file
+            parts.append(str(item.stamp))
         parts.append(str(bisect_right(notes, now)))
         if isinstance(item.meta, Announcement):
             event = item.meta.event

@@ -320,6 +320,26 @@ def preview_step(preview: Preview, site: Path, files: dict[str, str]) -> bool:
     return ok
 
 
+def test_drafts_preview_redates_an_undated_draft_on_every_build(tmp_path: Path) -> None:
+    """`serve --drafts` dates an undated draft `now`: a later rebuild must show the new
+    date on its page, listings and feeds, as a clean preview build at that time does."""
+    site = tmp_path / "site"
+    site.mkdir()
+    draft = '---\ntitle: "Черновик без даты"\nauthor: ps-transport\nstatus: draft\n---\n\nТекст.\n'
+    files = {
+        "content/press-releases/old.md": approved("Старая новость"),
+        "content/press-releases/d.md": draft,
+    }
+    (site / "config.yaml").write_text(CONFIG.format(extra="", title="Пресс-служба"), encoding="utf-8")
+    clock = [NOW]
+    preview = Preview(site, tmp_path / "preview", Hub(), True, "en", lambda: clock[0], threading.Event())
+    assert preview_step(preview, site, files)
+    clock[0] = NOW + timedelta(days=1, hours=3)
+    assert preview_step(preview, site, files)
+    assert build(site, clock[0], tmp_path / "clean", preview=True, jobs=1, use_cache=False).ok
+    assert tree(tmp_path / "preview") == tree(tmp_path / "clean")
+
+
 def test_preview_after_a_build_that_failed_while_writing_equals_clean_build(tmp_path: Path) -> None:
     """The preview server trusts its folder to hold what it last committed, and writes no
     manifest meanwhile; a build that fails half-way through writing must leave the next
