@@ -14,7 +14,7 @@ from site_builder import content, markdown
 from site_builder.config import Config
 from site_builder.errors import Problem, problem
 from site_builder.model import Item
-from site_builder.rules import approver_problems, change_notes
+from site_builder.rules import approver_problems
 
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 
@@ -44,7 +44,7 @@ def approve(
     previous = meta.approval
     published = previous is not None and meta.date is not None and meta.date <= now and previous.at <= now
     if published and previous is not None and previous.hash not in (None, item.digest):
-        if not any(at_ > previous.at for at_ in change_notes(item)):
+        if not any(at_ > previous.at for at_ in item.notes):
             refusals.append(
                 problem(
                     path,
@@ -54,7 +54,7 @@ def approve(
                     at=previous.at.astimezone(config.tz).strftime("%Y-%m-%d %H:%M"),
                 )
             )
-    if meta.date is not None and at > meta.date and not any(meta.date < t <= at for t in change_notes(item)):
+    if meta.date is not None and at > meta.date and not any(meta.date < t <= at for t in item.notes):
         stamp = at.astimezone(config.tz).strftime("%Y-%m-%d %H:%M")
         date = meta.date.astimezone(config.tz).strftime("%Y-%m-%d %H:%M")
         refusals.append(problem(path, item.line("date"), "error", "APPROVAL_AFTER_DATE", at=stamp, date=date))

@@ -194,7 +194,7 @@ def _approval_problems(item: Item, config: Config, now: datetime) -> list[Proble
             )
         )
     if meta.date is not None and approval.at > meta.date:
-        if not any(meta.date < at <= approval.at for at in change_notes(item)):
+        if not any(meta.date < at <= approval.at for at in item.notes):
             # For an event, a re-approval after publication means its time or place changed.
             code = "EVENT_CHANGE_NOTE" if isinstance(meta, Announcement) else "APPROVAL_AFTER_DATE"
             out.append(
@@ -251,11 +251,6 @@ def approver_problems(item: Item, config: Config, person_id: str, at: datetime, 
             )
         )
     return out
-
-
-def change_notes(item: Item) -> tuple[datetime, ...]:
-    """Moments of the public notes that explain a change after publication, earliest first."""
-    return item.notes
 
 
 def _structure(item: Item, config: Config, days: WorkingDays) -> list[Problem]:

@@ -213,11 +213,6 @@ class Site:
         return (current or plans or [None])[0]
 
 
-def updated_at(item: Item) -> datetime:
-    """When the content last really changed: publication, a correction, a change, a withdrawal."""
-    return item.updated
-
-
 def build_site(
     items: list[Item],
     judgement: Judgement,
@@ -244,7 +239,7 @@ def build_site(
             url=urls[item.source],
             withdrawn=verdicts[item.source].state == State.WITHDRAWN,
             urls=urls,
-            updated=updated_at(item),
+            updated=item.updated,
             tags=[tags[slugs[n]] for n in dict.fromkeys(meta.tags)] if meta.tags else [],
             division=config.division(meta.division),
         )

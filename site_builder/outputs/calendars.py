@@ -9,7 +9,6 @@ comes from content (the entry's updated time), never from the clock.
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import UTC
 from functools import cache, partial
 from urllib.parse import urlsplit
@@ -19,7 +18,6 @@ from icalendar import Calendar, Component, Event
 from site_builder.i18n import translations
 from site_builder.model import Announcement
 from site_builder.outputs import Context, Files, Keyed, lang_prefix
-from site_builder.rules import change_notes
 from site_builder.site import Entry, Site
 
 KINDS = {
@@ -45,6 +43,18 @@ def events(site: Site, lang: str) -> list[Entry]:
     return site.memo(("events", lang), make)
 
 
+def events_by_kind(site: Site, lang: str) -> dict[str, list[Entry]]:
+    """A language's announcements by event kind, each earliest first (`events`' order)."""
+
+    def make() -> dict[str, list[Entry]]:
+        groups: dict[str, list[Entry]] = {}
+        for entry in events(site, lang):
+            groups.setdefault(entry.meta.event.kind, []).append(entry)
+        return groups
+
+    return site.memo(("events_by_kind", lang), make)
+
+
 def is_cancelled(entry: Entry) -> bool:
     return entry.withdrawn or entry.meta.event.status == "cancelled"
 
@@ -56,7 +66,7 @@ def sequence(site: Site, entry: Entry) -> int:
     Any re-approval of a published event needs such a note (EVENT_CHANGE_NOTE), so the
     count rises with every published change and never falls as time passes.
     """
-    notes = [at for at in change_notes(entry.item) if entry.date < at <= site.now]
+    notes = [at for at in entry.item.notes if entry.date < at <= site.now]
     return len(notes) + (1 if is_cancelled(entry) else 0)
 
 
@@ -83,9 +93,9 @@ def calendar_links(site: Site, lang: str) -> list[dict]:
             "webcal": webcal(site, base + "events.ics"),
         }
     ]
-    counts = Counter(e.meta.event.kind for e in found)
+    by_kind = events_by_kind(site, lang)
     for kind, title in KINDS.items():
-        count = counts[kind]
+        count = len(by_kind.get(kind, ()))
         if count:
             path = f"{base}{kind_slug(kind)}.ics"
             links.append({"title": gettext(title), "url": path, "count": count, "webcal": webcal(site, path)})
@@ -125,9 +135,7 @@ def _calendars(site: Site, ctx: Context, lang: str) -> Files:
         return ctx.page(lang, ["ics", name, title, *(e.key or e.url for e in entries)], make)
 
     out: Files = {prefix + "events.ics": calendar("events", found, gettext("All events"))}
-    by_kind: dict[str, list[Entry]] = {}
-    for entry in found:
-        by_kind.setdefault(entry.meta.event.kind, []).append(entry)
+    by_kind = events_by_kind(site, lang)
     for kind, title in KINDS.items():
         of_kind = by_kind.get(kind)
         if of_kind:
