@@ -114,7 +114,10 @@ def render_site(
         _merge(manifest, produced)
     # The sitemaps list the pages just written, so they name only what is published.
     progress(2, STAGES, "sitemap")
-    _merge(manifest, staging.put_all(sitemap.render(site, manifest)))
+    # The preview server keeps each page's <url> element between builds (see sitemap.render).
+    where = (site.config.origin, site.config.base_path)
+    kept = store.memo("sitemap", where, dict) if store.memory is not None else None
+    _merge(manifest, staging.put_all(sitemap.render(site, manifest, kept)))
     return manifest
 
 

@@ -8,18 +8,21 @@ their translations as hreflang alternates.
 
 from __future__ import annotations
 
-from functools import partial
 from xml.sax.saxutils import escape
 
-from site_builder import cache
-from site_builder.outputs import Files, Keyed, lang_prefix
+from site_builder.outputs import Files, lang_prefix
 from site_builder.site import Entry, Site
 
 SKIPPED = {"404.html"}
 
 
-def render(site: Site, files: Files) -> Files:
-    """sitemap.xml (the index), sitemaps/<lang>.xml and robots.txt for these output files."""
+def render(site: Site, files: Files, kept: dict | None = None) -> Files:
+    """sitemap.xml (the index), sitemaps/<lang>.xml and robots.txt for these output files.
+
+    `kept` (the preview server's, between builds): each page's <url> element by what it
+    shows, from the build before; replaced by this build's, so an edit lays out only the
+    elements it changed, not thousands.
+    """
     config = site.config
     origin = config.origin + config.base_path
     entries = {entry.url: entry for entry in site.entries}
@@ -38,40 +41,54 @@ def render(site: Site, files: Files) -> Files:
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
+    known = {} if kept is None else kept
+    fresh: dict = {}
     for lang in config.languages:
-        # Keyed by its pages and their entries (an entry's key covers its last change and
-        # translations): the preview server and an edit that moves no page skip it.
-        shown = [
-            f"{entry.key} {entry.updated.isoformat()}"  # a draft in a preview has no key of its date
-            for entry in (entries.get(config.base_path + path) for path in pages[lang])
-            if entry is not None
-        ]
-        key = cache.key(cache.code_fingerprint(), origin, config.origin, lang, "\n".join(pages[lang]), *shown)
-        out[f"sitemaps/{lang}.xml"] = Keyed(key, partial(_urlset, site, pages[lang], entries))
+        out[f"sitemaps/{lang}.xml"] = _urlset(site, pages[lang], entries, known, fresh)
         index.append(f"  <sitemap><loc>{escape(origin)}sitemaps/{lang}.xml</loc></sitemap>")
     index.append("</sitemapindex>")
     out["sitemap.xml"] = ("\n".join(index) + "\n").encode()
     out["robots.txt"] = f"User-agent: *\nAllow: /\n\nSitemap: {origin}sitemap.xml\n".encode()
+    if kept is not None:  # what this build shows, and nothing older
+        kept.clear()
+        kept.update(fresh)
     return out
 
 
-def _urlset(site: Site, paths: list[str], entries: dict[str, Entry]) -> bytes:
+def _urlset(site: Site, paths: list[str], entries: dict[str, Entry], known: dict, fresh: dict) -> bytes:
     """One language's sitemap: its pages, an item's with its last change and translations."""
     config = site.config
-    origin = config.origin + config.base_path
+    base, origin = config.base_path, config.origin
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
     ]
     for path in paths:
-        lines.append(f"  <url><loc>{escape(origin + path)}</loc>")
-        entry = entries.get(config.base_path + path)
-        if entry is not None:
-            lines.append(f"    <lastmod>{entry.updated.date().isoformat()}</lastmod>")
-            if entry.translations:
-                for other in (entry, *entry.translations):
-                    href = escape(config.origin + other.url)
-                    lines.append(f'    <xhtml:link rel="alternate" hreflang="{other.lang}" href="{href}"/>')
-        lines.append("  </url>")
+        entry = entries.get(base + path)
+        shown: object  # what its element shows besides the site's address
+        if entry is None:
+            shown = path
+        elif entry.translations:
+            shown = (path, entry.updated.date(), *(f"{t.lang} {t.url}" for t in entry.translations))
+        else:
+            shown = (path, entry.updated.date())
+        line = known.get(shown)
+        if line is None:
+            line = _url(origin, base, path, entry)
+        lines.append(line)
+        fresh[shown] = line
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode()
+
+
+def _url(origin: str, base: str, path: str, entry: Entry | None) -> str:
+    """One page's <url> element, its lines joined."""
+    lines = [f"  <url><loc>{escape(origin + base + path)}</loc>"]
+    if entry is not None:
+        lines.append(f"    <lastmod>{entry.updated.date().isoformat()}</lastmod>")
+        if entry.translations:
+            for other in (entry, *entry.translations):
+                href = escape(origin + other.url)
+                lines.append(f'    <xhtml:link rel="alternate" hreflang="{other.lang}" href="{href}"/>')
+    lines.append("  </url>")
+    return "\n".join(lines)
