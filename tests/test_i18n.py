@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_time
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 import site_builder
 from site_builder.build import build
+from site_builder.render import LOCALES, fast_format, long_date_pattern
 
 PACKAGE = Path(site_builder.__file__).parent
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -189,3 +193,28 @@ def test_default_site_speaks_russian_and_kyrgyz_pages_speak_kyrgyz(tmp_path):
     assert "Press releases" not in home
     assert '<html lang="ky"' in ky and "Пресс-релиздер" in ky and "Начар көргөндөр үчүн версия" in ky
     assert "20 ноября 2026" in home
+
+
+@pytest.mark.parametrize("lang", ["ru", "ky", "en"])
+def test_dates_are_written_as_babel_writes_them(lang):
+    """render.fast_format stands in for Babel on every page: it must write what Babel does."""
+    locale = Locale.parse(LOCALES[lang])
+    long_date = long_date_pattern(lang)
+    day = fast_format(long_date, locale)
+    assert day is not None  # the theme's own patterns all take the fast way
+    for n in range(0, 20_000, 3):  # every third day of 55 years, every month and weekday
+        value = date(1995, 1, 1) + timedelta(days=n)
+        assert day(value) == format_date(value, long_date, locale=locale)
+    zone = ZoneInfo("Asia/Bishkek")
+    for pattern in (f"{long_date}, HH:mm", "dd.MM.y HH:mm", "HH:mm", "d MMM y H:m", "yyyy-MM-dd"):
+        written = fast_format(pattern, locale, time=True)
+        assert written is not None, pattern
+        for n in range(0, 600_000, 997):  # minutes and hours of all kinds over 400 days
+            value = datetime(2026, 1, 1, tzinfo=zone) + timedelta(minutes=n * 7)
+            assert written(value) == format_datetime(value, pattern, locale=locale), (pattern, value)
+            if pattern == "HH:mm":  # the `when` filter's "time" style asks Babel's format_time
+                assert written(value) == format_time(value, pattern, locale=locale), value
+    # Fields it does not write (weekday names, eras, time zones) are left to Babel.
+    assert fast_format("EEEE, d MMMM y", locale) is None
+    assert fast_format("HH:mm z", locale, time=True) is None
+    assert fast_format("dd.MM.y HH:mm", locale) is None  # a time in a date pattern
