@@ -468,3 +468,19 @@ def test_a_build_into_a_touched_spare_equals_clean_build(tmp_path: Path) -> None
     assert build(site, NOW, output).ok  # staged into the touched spare
     assert build(site, NOW, tmp_path / "clean", jobs=1, use_cache=False).ok
     assert tree(output) == tree(tmp_path / "clean")
+
+
+def test_preview_keeps_page_keys_over_a_rebuild_that_finds_its_folder_current(tmp_path: Path) -> None:
+    """A rebuild that changes nothing (a file saved as it was) renders no page, so it asks
+    for none of the pages' keys; they must stay remembered for the next real edit."""
+    site = tmp_path / "site"
+    site.mkdir()
+    files = {f"content/press-releases/n{n}.md": approved(f"Новость {n}") for n in range(4)}
+    (site / "config.yaml").write_text(CONFIG.format(extra="", title="Пресс-служба"), encoding="utf-8")
+    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: NOW, threading.Event())
+    assert preview_step(preview, site, files)
+    memory = preview.store.memory
+    assert memory is not None
+    kept = {name for name in memory if name[0] == "keys"}
+    assert preview_step(preview, site, files)  # nothing changed: the folder is current
+    assert kept <= set(memory)
