@@ -493,26 +493,31 @@ class Bench:
             self.skipped[(size, key)] = why
             log(f"[n{size}] {key}: {why}")
 
-    def site_builder(self, size: int, corpus: Path) -> None:
+    # Each tool has a cold round (run once per repeat, the tools taking turns: see `size`)
+    # and what it runs after the rounds (its warm and edit-loop measurements).
+
+    def site_builder_round(self, size: int, corpus: Path, n: int) -> bool:
+        """Cold, no-change, one-edit and the next edit; False when the cold build failed."""
         site = self.work / "site" / f"n{size}"
-        assemble_site(corpus, site, self.tools.country)
+        if n == 0:
+            assemble_site(corpus, site, self.tools.country)
         cmd = [*self.tools.site_builder, "build", "--root", site, "--now", NOW, "--quiet"]
         with Edit(edit_target(site / "content")) as edit:
-            for n in range(self.args.repeat):
-                edit.restore()
-                clear(site / "output", site / ".site-cache", *site.glob(".output*"))
-                if not self.run(size, "sb-cold", cmd, n=n).ok:
-                    self.skip(
-                        size, ["sb-nochange", "sb-edit", "sb-edit-again"], "not run: the cold build failed"
-                    )
-                    return  # a broken generator fails the same way every time
-                self.run(size, "sb-nochange", cmd, n=n)
-                edit.apply(n)
-                self.run(size, "sb-edit", cmd, n=n)
-                edit.apply(n + 1000)  # the edit loop: a build before left a spare tree to stage into
-                self.run(size, "sb-edit-again", cmd, n=n)
-            edit.restore()
-            self.serve_edit(size, site, edit.path)
+            clear(site / "output", site / ".site-cache", *site.glob(".output*"))
+            if not self.run(size, "sb-cold", cmd, n=n).ok:
+                keys = ["sb-nochange", "sb-edit", "sb-edit-again", "sb-serve-edit"]
+                self.skip(size, keys, "not run: the cold build failed")
+                return False  # a broken generator fails the same way every time
+            self.run(size, "sb-nochange", cmd, n=n)
+            edit.apply(n)
+            self.run(size, "sb-edit", cmd, n=n)
+            edit.apply(n + 1000)  # the edit loop: a build before left a spare tree to stage into
+            self.run(size, "sb-edit-again", cmd, n=n)
+        return True
+
+    def site_builder_after(self, size: int, corpus: Path) -> None:
+        site = self.work / "site" / f"n{size}"
+        self.serve_edit(size, site, edit_target(site / "content"))
 
     def serve_edit(self, size: int, site: Path, target: Path) -> None:
         """The preview server's rebuild after an edit, timed inside its warm process."""
@@ -537,18 +542,20 @@ class Bench:
         if (size, key) not in self.samples:
             self.skip(size, [key], f"failed: {text[-300:]}")
 
-    def hugo(self, size: int, corpus: Path) -> None:
+    def hugo_round(self, size: int, corpus: Path, n: int) -> bool:
         if not self.tools.hugo:
-            self.skip(size, ["hugo-cold"], f"hugo not available: {self.tools.peers_error}")
-            return
+            self.skip(size, ["hugo-cold", "hugo-serve-edit"], f"hugo not available: {self.tools.peers_error}")
+            return False
         dest, cache = self.work / "out" / f"n{size}" / "hugo", self.work / "out" / f"n{size}" / "hugo-cache"
-        for n in range(self.args.repeat):
-            clear(dest, cache)
-            cmd = [self.tools.hugo, "--source", corpus / "hugo", "--destination", dest]
-            cmd += ["--cacheDir", cache, "--gc", "--quiet"]
-            if not self.run(size, "hugo-cold", cmd, n=n).ok:
-                self.skip(size, ["hugo-serve-edit"], "not run: the cold build failed")
-                return
+        clear(dest, cache)
+        cmd = [self.tools.hugo, "--source", corpus / "hugo", "--destination", dest]
+        cmd += ["--cacheDir", cache, "--gc", "--quiet"]
+        if not self.run(size, "hugo-cold", cmd, n=n).ok:
+            self.skip(size, ["hugo-serve-edit"], "not run: the cold build failed")
+            return False
+        return True
+
+    def hugo_after(self, size: int, corpus: Path) -> None:
         self.hugo_serve_edit(size, corpus)
 
     def hugo_serve_edit(self, size: int, corpus: Path) -> None:
@@ -562,18 +569,19 @@ class Bench:
         cmd += ["--timeout", self.args.timeout]
         self.edit_loop(size, "hugo-serve-edit", cmd)
 
-    def pelican(self, size: int, corpus: Path) -> None:
+    def pelican_round(self, size: int, corpus: Path, n: int) -> bool:
         if not self.tools.pelican:
             keys = ["pelican-cold", "pelican-cached", "pelican-edit"]
             self.skip(size, keys, f"pelican not available: {self.tools.peers_error}")
-            return
-        home = corpus / "pelican"  # the confs use paths relative to it
+            return False
+        out = self.work / "out" / f"n{size}" / "pelican-cold"
+        clear(out)
+        cmd = [self.tools.pelican, "content", "-s", "pelicanconf.py", "-o", out, "-q"]
+        return self.run(size, "pelican-cold", cmd, cwd=corpus / "pelican", n=n).ok  # confs use relative paths
+
+    def pelican_after(self, size: int, corpus: Path) -> None:
+        home = corpus / "pelican"
         out = self.work / "out" / f"n{size}"
-        for n in range(self.args.repeat):
-            clear(out / "pelican-cold")
-            cmd = [self.tools.pelican, "content", "-s", "pelicanconf.py", "-o", out / "pelican-cold", "-q"]
-            if not self.run(size, "pelican-cold", cmd, cwd=home, n=n).ok:
-                break
         clear(home / "cache", out / "pelican-cached")
         cached = [self.tools.pelican, "content", "-s", "pelicanconf_cached.py", "-o", out / "pelican-cached"]
         cached.append("-q")
@@ -589,14 +597,35 @@ class Bench:
                 self.run(size, "pelican-edit", cached, cwd=home, n=n)
         clear(home / "cache")
 
-    def floor(self, size: int, corpus: Path) -> None:
+    def floor_round(self, size: int, corpus: Path, n: int) -> bool:
+        ok = True
         for procs in (1, 2):
             key, out = f"floor-{procs}p", self.work / "out" / f"n{size}" / f"floor-{procs}p"
-            for n in range(self.args.repeat):
-                clear(out)
-                cmd = [self.tools.python, BENCH / "floor.py", "--content", corpus / "contract" / "content"]
-                if not self.run(size, key, [*cmd, "--out", out, "--procs", procs], n=n).ok:
-                    break
+            clear(out)
+            cmd = [self.tools.python, BENCH / "floor.py", "--content", corpus / "contract" / "content"]
+            ok = self.run(size, key, [*cmd, "--out", out, "--procs", procs], n=n).ok and ok
+        return ok
+
+    def floor_after(self, size: int, corpus: Path) -> None:
+        pass
+
+    def size(self, size: int, corpus: Path, groups: list[str]) -> None:
+        """Every tool's cold round, the tools taking turns, then their warm measurements.
+
+        A disk that slows down over a session (see RESULTS.md: `mkdir` on this host's ext4)
+        or a neighbour's load then falls on every tool alike, not on whichever runs last;
+        each round starts with the next tool, so none is always first after another's
+        output was deleted.
+        """
+        live = list(groups)
+        for n in range(self.args.repeat):
+            turn = live[n % len(live) :] + live[: n % len(live)] if live else []
+            for group in turn:
+                if not getattr(self, f"{group}_round")(size, corpus, n):
+                    live.remove(group)  # a tool that failed fails the same way every time
+        for group in groups:
+            if group in live:
+                getattr(self, f"{group}_after")(size, corpus)
 
     def profile(self, size: int, corpus: Path) -> str:
         """Cold site_builder build under cProfile with one process; the top 30 by cumulative time."""
@@ -855,9 +884,7 @@ def main(argv: list[str] | None = None) -> int:
     for size in sizes:
         corpus = work / "corpus" / f"n{size}"
         ensure_corpus(gen, corpus, size, args.seed, args.regen, logs)
-        for group in GROUPS:
-            if group in groups:
-                getattr(bench, group)(size, corpus)
+        bench.size(size, corpus, [group for group in GROUPS if group in groups])
     if args.profile:
         size = args.profile_size or max(sizes)
         corpus = work / "corpus" / f"n{size}"
