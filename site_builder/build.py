@@ -211,6 +211,7 @@ def build(
     progress(3, STAGES, "write")
     staging.commit(result.manifest, fingerprint, **recorded)
     result.written = len(result.manifest)
+    store.prune()  # what older versions of the generator cached is never read again
     progress(STAGES, STAGES, "done")
     return result
 

@@ -18,7 +18,9 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 import secrets
+import shutil
 import zlib
 from collections.abc import Callable
 from functools import cache
@@ -27,6 +29,7 @@ from typing import Any, TypeVar
 
 PACKAGE = Path(__file__).parent
 T = TypeVar("T")
+_FINGERPRINT = re.compile(r"[0-9a-f]{16}")  # a folder of one version's entries (code_fingerprint)
 PACK_MAGIC = b"SBP1"  # a pack file: these 4 bytes, the CRC-32 of the rest, a pickled dict
 
 
@@ -307,6 +310,22 @@ class Cache:
         for path in packs:
             path.unlink(missing_ok=True)
         self._held[bucket] = len(live)
+
+    def prune(self) -> None:
+        """Delete what other versions of the generator left (their folders under other code
+        fingerprints): no entry of theirs is ever read by this one, and a cache kept between
+        CI runs would otherwise grow by a whole copy at every upgrade.  Quietly: a folder
+        that cannot be deleted only takes space."""
+        if self.folder is None:
+            return
+        mine = code_fingerprint()
+        try:
+            found = [path for path in self.folder.iterdir() if _FINGERPRINT.fullmatch(path.name)]
+        except OSError:
+            return
+        for path in found:
+            if path.name != mine and path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
 
     def sweep(self) -> None:
         """Forget the values kept in memory that were not used since the last sweep (call it

@@ -11,6 +11,7 @@ from functools import partial
 from sitekit import config_text, item, make_site
 
 from site_builder import content, rules
+from site_builder.build import build
 from site_builder.cache import Cache, code_fingerprint
 from site_builder.config import parse_config
 
@@ -249,3 +250,17 @@ def test_key_of_is_the_key_and_a_memory_cache_keeps_it_by_its_parts(tmp_path):
     kept.key_of("x")
     kept.flush()
     assert not any(p.is_file() for p in (tmp_path / "b").rglob("*"))  # never written to disk
+
+
+def test_a_build_deletes_what_other_versions_cached(tmp_path):
+    """A cache kept between CI runs must not keep a copy per generator version forever."""
+    root = make_site(tmp_path, {"content/press-releases/a.md": item("Первый заголовок")})
+    cache = root / ".site-cache"
+    old = cache / "0123456789abcdef" / "items"  # what an older version left
+    old.mkdir(parents=True)
+    (old / "x.pack").write_bytes(b"old")
+    mine = cache / "notes"  # not a version's folder: left alone
+    mine.mkdir(parents=True)
+    assert build(root, datetime.fromisoformat("2026-11-22T12:00:00+00:00"), jobs=1).ok
+    assert not (cache / "0123456789abcdef").exists()
+    assert (cache / code_fingerprint() / "items").is_dir() and mine.is_dir()
