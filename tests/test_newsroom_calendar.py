@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import icalendar
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from site_builder.build import build
@@ -183,6 +183,7 @@ UNFOLD = re.compile(rb"\r\n[ \t]")
     st.sampled_from(["summary", "description", "location", "x-wr-calname"]),
     st.integers(0, 80),
 )
+@example("\\\x80", "description", 59)  # an escaped backslash where a fold would fall: "\\\\"
 def test_lines_are_folded_as_icalendar_folds_them(text, name, pad):
     """The calendars fold content lines themselves (icalendar does it character by
     character): the same content, every line at most 75 octets of whole characters, and

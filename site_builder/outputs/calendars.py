@@ -171,8 +171,8 @@ def fold(line: str) -> bytes:
         end = start + LIMIT - 1
         while data[end] & 0xC0 == 0x80:  # a continuation byte: the character starts before
             end -= 1
-        if data[end - 1] in b"\\^" and end - 1 > start:
-            end -= 1  # the escape goes to the next piece whole
+        while data[end - 1] in b"\\^" and end - 1 > start:
+            end -= 1  # the escape goes to the next piece whole (an escaped backslash: both)
         pieces.append(data[start:end])
         start = end
     pieces.append(data[start:])
