@@ -184,16 +184,26 @@ UNFOLD = re.compile(rb"\r\n[ \t]")
     st.integers(0, 80),
 )
 @example("\\\x80", "description", 59)  # an escaped backslash where a fold would fall: "\\\\"
+@example("\\" * 40, "description", 0)  # a long run of escaped backslashes
+@example("^" * 80 + "\\" * 3, "summary", 1)
 def test_lines_are_folded_as_icalendar_folds_them(text, name, pad):
     """The calendars fold content lines themselves (icalendar does it character by
     character): the same content, every line at most 75 octets of whole characters, and
-    no escape cut in two, for any text."""
+    no escape cut in two (an even number of backslashes or carets before every fold),
+    for any text."""
     event = icalendar.Event()
     event.add(name, "x" * pad + text)  # any text at any place of a fold
     event.add("uid", "a/b@example.kg")
     ours = calendars.to_ical(event)
     assert UNFOLD.sub(b"", ours) == UNFOLD.sub(b"", event.to_ical())
-    assert not re.search(rb"[\\^]\r\n[ \t]", ours)  # a fold never just after "\" or "^"
-    for line in ours.split(b"\r\n"):
+    for fold in UNFOLD.finditer(ours):  # a fold never inside an escape
+        before = ours[: fold.start()]
+        for mark in (b"\\", b"^"):
+            assert (len(before) - len(before.rstrip(mark))) % 2 == 0, (mark, before[-8:])
+    lines = ours.split(b"\r\n")
+    # Every piece of a folded line but its last is full (at most 4 octets short: a UTF-8
+    # sequence or an escape kept whole): BEGIN, UID, the last piece, END and "" are short.
+    assert sum(len(line) < 60 for line in lines) <= 5, lines
+    for line in lines:
         assert len(line) <= 75
         line.decode()  # never a character cut in two

@@ -161,7 +161,8 @@ LIMIT = 75  # octets a line holds, CRLF not counted (RFC 5545 3.1)
 def fold(line: str) -> bytes:
     """A content line folded as RFC 5545 says and icalendar does: pieces of at most
     LIMIT - 1 octets (the continuation's leading space makes them LIMIT), never inside a
-    UTF-8 sequence, and never right after a backslash or caret that may begin an escape."""
+    UTF-8 sequence, and never inside an escape ("\\n", "\\\\", RFC 6868's "^^"): a run of
+    backslashes or carets is cut only after an even number of them."""
     data = line.encode()
     if len(data) < LIMIT:
         return data
@@ -171,8 +172,11 @@ def fold(line: str) -> bytes:
         end = start + LIMIT - 1
         while data[end] & 0xC0 == 0x80:  # a continuation byte: the character starts before
             end -= 1
-        while data[end - 1] in b"\\^" and end - 1 > start:
-            end -= 1  # the escape goes to the next piece whole (an escaped backslash: both)
+        run = end  # where the run of backslashes (or carets) before the cut begins
+        while run > 0 and data[run - 1] == data[end - 1] and data[end - 1] in b"\\^":
+            run -= 1
+        if (end - run) % 2:  # the last one begins an escape: it goes to the next piece whole
+            end -= 1
         pieces.append(data[start:end])
         start = end
     pieces.append(data[start:])
