@@ -166,6 +166,7 @@ def build(
         digests = {}
         inputs = uptodate.inputs_key(root, digests)
     store = store or Cache(root / CACHE_DIR if use_cache else None)
+    store.prune()  # marks this version's folder used; deletes other versions' long unused
     result = check(root, now, jobs, use_cache, store, digests)
     if not result.ok or result.config is None or result.judgement is None:
         return result
@@ -211,7 +212,6 @@ def build(
     progress(3, STAGES, "write")
     staging.commit(result.manifest, fingerprint, **recorded)
     result.written = len(result.manifest)
-    store.prune()  # what older versions of the generator cached is never read again
     progress(STAGES, STAGES, "done")
     return result
 

@@ -15,12 +15,14 @@ the entries no longer wanted, when they have grown many or mostly stale.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
 import re
 import secrets
 import shutil
+import time
 import zlib
 from collections.abc import Callable
 from functools import cache
@@ -30,6 +32,7 @@ from typing import Any, TypeVar
 PACKAGE = Path(__file__).parent
 T = TypeVar("T")
 _FINGERPRINT = re.compile(r"[0-9a-f]{16}")  # a folder of one version's entries (code_fingerprint)
+PRUNE_DAYS = 7  # another version's folder unused this long is deleted (see Cache.prune)
 PACK_MAGIC = b"SBP1"  # a pack file: these 4 bytes, the CRC-32 of the rest, a pickled dict
 
 
@@ -311,21 +314,30 @@ class Cache:
             path.unlink(missing_ok=True)
         self._held[bucket] = len(live)
 
-    def prune(self) -> None:
+    def prune(self, unused_days: float = PRUNE_DAYS) -> None:
         """Delete what other versions of the generator left (their folders under other code
-        fingerprints): no entry of theirs is ever read by this one, and a cache kept between
-        CI runs would otherwise grow by a whole copy at every upgrade.  Quietly: a folder
-        that cannot be deleted only takes space."""
+        fingerprints) once no build has used them for `unused_days`: no entry of theirs is
+        read by this version, and a cache kept between CI runs would otherwise keep a copy
+        per upgrade forever.  Two versions that build the same site in turn (two venvs, a
+        `serve` started before an upgrade) keep theirs: each build marks its own folder
+        used.  Quietly: a folder that cannot be deleted only takes space."""
         if self.folder is None:
             return
         mine = code_fingerprint()
+        with contextlib.suppress(OSError):  # not there yet: this build makes it
+            os.utime(self.folder / mine)  # used now (a build writes into it only when something is new)
         try:
             found = [path for path in self.folder.iterdir() if _FINGERPRINT.fullmatch(path.name)]
         except OSError:
             return
+        stale = time.time() - unused_days * 86400
         for path in found:
-            if path.name != mine and path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path, ignore_errors=True)
+            try:
+                if path.name == mine or path.is_symlink() or path.stat().st_mtime > stale:
+                    continue
+            except OSError:
+                continue
+            shutil.rmtree(path, ignore_errors=True)
 
     def sweep(self) -> None:
         """Forget the values kept in memory that were not used since the last sweep (call it

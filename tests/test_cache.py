@@ -252,15 +252,23 @@ def test_key_of_is_the_key_and_a_memory_cache_keeps_it_by_its_parts(tmp_path):
     assert not any(p.is_file() for p in (tmp_path / "b").rglob("*"))  # never written to disk
 
 
-def test_a_build_deletes_what_other_versions_cached(tmp_path):
-    """A cache kept between CI runs must not keep a copy per generator version forever."""
+def test_a_build_deletes_what_other_versions_cached_once_unused(tmp_path):
+    """A cache kept between CI runs must not keep a copy per generator version forever,
+    but two versions building one site in turn must not delete each other's."""
     root = make_site(tmp_path, {"content/press-releases/a.md": item("Первый заголовок")})
     cache = root / ".site-cache"
-    old = cache / "0123456789abcdef" / "items"  # what an older version left
-    old.mkdir(parents=True)
-    (old / "x.pack").write_bytes(b"old")
+    old, recent = cache / "0123456789abcdef", cache / "fedcba9876543210"  # other versions'
+    for folder in (old, recent):
+        (folder / "items").mkdir(parents=True)
+        (folder / "items" / "x.pack").write_bytes(b"old")
+    week = time.time() - 8 * 86400
+    os.utime(old, (week, week))
     mine = cache / "notes"  # not a version's folder: left alone
     mine.mkdir(parents=True)
     assert build(root, datetime.fromisoformat("2026-11-22T12:00:00+00:00"), jobs=1).ok
-    assert not (cache / "0123456789abcdef").exists()
+    assert not old.exists()
+    assert (recent / "items" / "x.pack").is_file()
     assert (cache / code_fingerprint() / "items").is_dir() and mine.is_dir()
+    os.utime(cache / code_fingerprint(), (week, week))
+    assert build(root, datetime.fromisoformat("2026-11-22T12:05:00+00:00"), jobs=1).ok
+    assert (cache / code_fingerprint()).stat().st_mtime > week + 86400  # its own, marked used
