@@ -69,7 +69,12 @@ def _urlset(site: Site, paths: list[str], entries: dict[str, Entry], known: dict
         if entry is None:
             shown = path
         elif entry.translations:
-            shown = (path, entry.updated.date(), *(f"{t.lang} {t.url}" for t in entry.translations))
+            shown = (
+                path,
+                entry.updated.date(),
+                entry.lang,
+                *(f"{t.lang} {t.url}" for t in entry.translations),
+            )
         else:
             shown = (path, entry.updated.date())
         line = known.get(shown)
