@@ -75,18 +75,16 @@ def environment(
     styles = {"date": long_date, "time": "HH:mm", "short": "dd.MM.y HH:mm", "long": f"{long_date}, HH:mm"}
     fast = {style: fast_format(pattern, locale, time=style != "date") for style, pattern in styles.items()}
 
+    babel = {"date": format_date, "time": format_time}  # the rest: format_datetime
+
     def _when(value: datetime, style: str) -> str:
+        style = style if style in styles else "long"  # any other style: the long one
         local = value.astimezone(tz)
-        written = fast[style] if style in fast else fast["long"]  # any other style: the long one
+        shown = local.date() if style == "date" else local
+        written = fast[style]
         if written is not None:
-            return written(local.date() if style == "date" else local)
-        if style == "date":
-            return format_date(local.date(), long_date, locale=locale)
-        if style == "time":
-            return format_time(local, "HH:mm", locale=locale)
-        if style == "short":
-            return format_datetime(local, "dd.MM.y HH:mm", locale=locale)
-        return format_datetime(local, f"{long_date}, HH:mm", locale=locale)
+            return written(shown)
+        return babel.get(style, format_datetime)(shown, styles[style], locale=locale)
 
     env.filters.update(
         when=when,

@@ -350,11 +350,11 @@ class Preview:
                 in_place=True,
                 known=self.known,
             )
-            # A failed build used only part of what is kept, and one that found the folder
-            # current already (nothing written) none of the pages' keys: keep it all for the next.
-            if result.ok and result.written:
-                self.sweep = True
             if result.ok:
+                # A failed build used only part of what is kept, and one that found the folder
+                # current already (nothing written) none of the pages' keys: keep it all for the next.
+                if result.written:
+                    self.sweep = True
                 # Trusted only with the manifest of what the folder holds (never an empty one).
                 self.known = (result.fingerprint, result.manifest) if result.manifest else None
             elif result.fingerprint:  # it failed while writing: the folder is checked next time
