@@ -40,6 +40,7 @@ class Result:
 CACHE_DIR = ".site-cache"
 
 
+@parallel.collecting_less
 def check(
     root: Path,
     now: datetime,
@@ -132,6 +133,7 @@ def _merge(manifest: dict[str, list], produced: dict[str, list]) -> None:
     manifest |= produced
 
 
+@parallel.collecting_less
 def build(
     root: Path,
     now: datetime,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from site_builder import cache, frontmatter, markdown, uptodate
+from site_builder import cache, frontmatter, markdown, parallel, uptodate
 from site_builder.approval import content_hash
 from site_builder.cache import Cache
 from site_builder.config import Config
@@ -358,8 +358,9 @@ def load(
     if jobs > 1 and len(todo) >= PARALLEL_FROM:
         size = max(50, -(-len(todo) // (jobs * 8)))  # small enough that no worker waits long for the last
         chunks = [[job for _, job in todo[i : i + size]] for i in range(0, len(todo), size)]
-        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
-        parts = pool.map(_parse_chunk, chunks, repeat(config), repeat(settings), repeat(store.detached()))
+        with parallel.frozen_heap():  # frozen only while the workers are forked
+            pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+            parts = pool.map(_parse_chunk, chunks, repeat(config), repeat(settings), repeat(store.detached()))
     else:
         # In this process: a `memory` cache (the preview server's) writes the pack at its flush.
         pool, parts = None, iter([_parse_chunk([job for _, job in todo], config, settings, store)])

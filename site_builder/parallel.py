@@ -10,13 +10,17 @@ finished first.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
 T = TypeVar("T")
+P = ParamSpec("P")
 _TASKS: list[Callable[[], object]] = []
 
 
@@ -40,10 +44,44 @@ def run(tasks: list[Callable[[], T]], jobs: int | None, local: Collection[int] =
     here = [index for index in range(len(tasks)) if index in local]
     there = [index for index in range(len(tasks)) if index not in local]
     try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        with frozen_heap(), ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             futures = [pool.submit(_run, index) for index in there]  # forks the workers
             done = {index: tasks[index]() for index in here}
             done |= {index: future.result() for index, future in zip(there, futures, strict=True)}
     finally:
         _TASKS = []
     return [done[index] for index in range(len(tasks))]  # type: ignore[misc]
+
+
+@contextlib.contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Leave what this process holds now out of the cyclic garbage collector while forked
+    workers share it: a worker's full collection would walk that whole heap, and touching
+    each object copies its memory page into the worker (time, and memory twice over)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+# Collect young objects every 20,000 allocations instead of 700: a build allocates
+# millions of short-lived objects and keeps a large heap of long-lived ones, and
+# CPython's default thresholds spend ~5% of a cold build walking it.
+BUILD_THRESHOLDS = (20_000, 50, 1000)
+
+
+def collecting_less(function: Callable[P, T]) -> Callable[P, T]:
+    """Run `function` with the garbage collector's BUILD_THRESHOLDS (then the old ones):
+    cycles are still collected, only less often."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        old = gc.get_threshold()
+        gc.set_threshold(*BUILD_THRESHOLDS)
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.set_threshold(*old)
+
+    return wrapper

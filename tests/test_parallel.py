@@ -1,0 +1,39 @@
+"""The process pool: results in task order, and the garbage collector set up for builds."""
+
+from __future__ import annotations
+
+import gc
+import os
+from functools import partial
+
+import pytest
+
+from site_builder import parallel
+
+
+def _task(number: int) -> tuple[int, int, int]:
+    return number, os.getpid(), gc.get_freeze_count()
+
+
+def test_results_come_in_task_order_and_workers_share_a_frozen_heap():
+    kept = [object() for _ in range(1000)]  # something for the workers to inherit
+    results = parallel.run([partial(_task, n) for n in range(12)], jobs=2, local=[0])
+    assert [number for number, _, _ in results] == list(range(12))
+    here, there = results[0], results[1:]
+    assert here[1] == os.getpid() and all(pid != os.getpid() for _, pid, _ in there)
+    # The workers never walk the heap they were forked with; this process has it back.
+    assert here[2] > len(kept) and all(frozen > len(kept) for _, _, frozen in there)
+    assert gc.get_freeze_count() == 0
+
+
+def test_thresholds_are_put_back_even_when_the_build_fails():
+    before = gc.get_threshold()
+
+    @parallel.collecting_less
+    def failing() -> None:
+        assert gc.get_threshold() == parallel.BUILD_THRESHOLDS
+        raise ValueError("bad input")
+
+    with pytest.raises(ValueError):
+        failing()
+    assert gc.get_threshold() == before
