@@ -19,6 +19,7 @@ from site_builder.outputs import Context, Files, all_outputs, sitemap
 from site_builder.render import THEME, environment
 from site_builder.rules import Judgement, State, Verdict
 from site_builder.site import Site, build_site
+from site_builder.workdays import WorkingDays
 
 
 @dataclass
@@ -62,10 +63,11 @@ def check(
     store = store or Cache(root / CACHE_DIR if use_cache else None)
     items, problems = content.load(root / "content", config, jobs, store, digests)
     memo = partial(store.memo, "judged") if store.memory is not None else None
-    judgement = rules.check(items, config, now, gitverify.last_change(root), memo)
+    days = WorkingDays(config.calendar, store)
+    judgement = rules.check(items, config, now, gitverify.last_change(root), memo, days)
     problems += judgement.problems
     requests, found = mediarequests.load(root / "content")
-    problems += found + mediarequests.check(requests, config, now)
+    problems += found + mediarequests.check(requests, config, now, days)
     if config.rules.verify_git:
         problems += gitverify.verify(root, items, config)
     return Result(sorted(problems, key=_order), config, judgement, items, requests=requests)
@@ -175,7 +177,8 @@ def build(
     items, judgement, drafts = result.items, result.judgement, set[str]()
     if preview:
         items, judgement, drafts = _with_drafts(items, judgement, now)
-    site = build_site(items, judgement, result.config, now, result.requests)
+    days = WorkingDays(result.config.calendar, store)
+    site = build_site(items, judgement, result.config, now, result.requests, days)
     for source in drafts:
         site.by_source[source].preview = True
     site.seal(store.key_of)

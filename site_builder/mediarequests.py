@@ -82,9 +82,11 @@ def deadline(request: Request, days: WorkingDays, config: Config) -> date:
     return days.add(request.meta.received, config.calendar.media_request_days)
 
 
-def check(requests: list[Request], config: Config, now: datetime) -> list[Problem]:
+def check(
+    requests: list[Request], config: Config, now: datetime, days: WorkingDays | None = None
+) -> list[Problem]:
     """Warnings for open requests near or past their deadline; errors for impossible dates."""
-    days = WorkingDays(config.calendar)
+    days = days or WorkingDays(config.calendar)
     today = now.astimezone(config.tz).date()
     out: list[Problem] = []
     for request in requests:
@@ -163,9 +165,11 @@ def state_of(request: Request, due: date, today: date) -> str:
     return "on_time" if answered <= due else "late"
 
 
-def register(requests: list[Request], config: Config, today: date) -> Register:
+def register(
+    requests: list[Request], config: Config, today: date, days: WorkingDays | None = None
+) -> Register:
     """Summarise requests received up to today; only public ones keep their details."""
-    days = WorkingDays(config.calendar)
+    days = days or WorkingDays(config.calendar)
     months: dict[str, Tally] = defaultdict(lambda: Tally(""))
     total = Tally("total")
     public: list[PublicRequest] = []

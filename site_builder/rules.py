@@ -443,6 +443,7 @@ def check(
     now: datetime,
     last_change: LastChange = _unknown,
     memo: Memo | None = None,
+    days: WorkingDays | None = None,
 ) -> Judgement:
     """Judge every item and the site as a whole.
 
@@ -450,7 +451,7 @@ def check(
     `now`, only on which of the item's own dates and times have passed and on today's
     date; `memo` may keep it under that key.  A judgement that asked git is not kept.
     """
-    days = WorkingDays(config.calendar)
+    days = days or WorkingDays(config.calendar)
     verdicts: dict[str, Verdict] = {}
     problems: list[Problem] = []
     by_source = {item.source: item for item in items}

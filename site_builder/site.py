@@ -23,6 +23,7 @@ from site_builder.mediarequests import Register, Request, Tally, register
 from site_builder.model import SECTION_OF, Announcement, Item, MediaPlan, Rebuttal, once
 from site_builder.rules import VISIBLE, Judgement, State
 from site_builder.slugs import slug
+from site_builder.workdays import WorkingDays
 
 T = TypeVar("T")
 _REF_LINK = re.compile(
@@ -219,8 +220,9 @@ def build_site(
     config: Config,
     now: datetime,
     requests: list[Request] | None = None,
+    days: WorkingDays | None = None,
 ) -> Site:
-    """Keep the visible items and link them together."""
+    """Keep the visible items and link them together (`days`: for the media requests' deadlines)."""
     verdicts = judgement.verdicts
     visible = [i for i in items if verdicts[i.source].state in VISIBLE]
     slugs: dict[str, str] = {}  # tag name → its slug
@@ -254,7 +256,7 @@ def build_site(
                 entry.translations = [e for e in group if e is not entry]
     ordered = sorted(entries.values(), key=attrgetter("sort_key"))
     today = now.astimezone(config.tz).date()
-    return Site(config, now, ordered, entries, tags, register(requests or [], config, today))
+    return Site(config, now, ordered, entries, tags, register(requests or [], config, today, days))
 
 
 def _resolve_refs(html: str, urls: dict[str, str]) -> str:

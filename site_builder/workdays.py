@@ -5,28 +5,45 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-import holidays
-
+from site_builder.cache import Cache
 from site_builder.config import WorkCalendar
 
 
 @dataclass
 class WorkingDays:
-    """Answers "is this a working day?" for one country plus the config's own exceptions."""
+    """Answers "is this a working day?" for one country plus the config's own exceptions.
+
+    A year's public holidays come from the `holidays` package, or from `store` (the
+    build cache, whose folder changes with the package's version) once worked out: the
+    package imports every country it knows before it answers for one, ~0.2 s of every
+    `check` and `build`.
+    """
 
     settings: WorkCalendar
-    _years: dict[int, holidays.HolidayBase] = field(default_factory=dict, repr=False)
+    store: Cache | None = field(default=None, repr=False)
+    _years: dict[int, frozenset[date]] = field(default_factory=dict, repr=False)
 
     def is_working(self, day: date) -> bool:
         if day in self.settings.extra_working_days:
             return True
         if day in self.settings.extra_days_off or day.weekday() >= 5:
             return False
-        table = self._years.get(day.year)
+        return day not in self.holidays(day.year)
+
+    def holidays(self, year: int) -> frozenset[date]:
+        """The country's public holidays in a year."""
+        table = self._years.get(year)
         if table is None:
-            table = holidays.country_holidays(self.settings.country, years=day.year)
-            self._years[day.year] = table
-        return day not in table
+            name = f"{self.settings.country}-{year}"
+            table = self.store.get("holidays", name) if self.store else None
+            if not isinstance(table, frozenset):
+                import holidays
+
+                table = frozenset(holidays.country_holidays(self.settings.country, years=year))
+                if self.store:
+                    self.store.put("holidays", name, table)
+            self._years[year] = table
+        return table
 
     def add(self, start: date, days: int) -> date:
         """The date that is `days` working days after `start` (start itself not counted)."""

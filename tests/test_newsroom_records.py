@@ -17,8 +17,22 @@ from test_newsroom_feeds import DRAFT, WITHDRAWN
 from test_newsroom_structured import REBUTTAL, RELEASE
 
 from site_builder.build import build, check
+from site_builder.cache import Cache
 from site_builder.config import WorkCalendar
 from site_builder.workdays import WorkingDays
+
+
+def test_holidays_are_kept_in_the_build_cache(tmp_path: Path) -> None:
+    """A year's holidays are worked out once per cache: later builds read them from it."""
+    settings = WorkCalendar(country="RU")
+    store = Cache(tmp_path / "cache")
+    days = WorkingDays(settings, store)
+    assert not days.is_working(date(2026, 11, 4))  # Unity Day, a Wednesday
+    assert store.get("holidays", "RU-2026") == days.holidays(2026) == WorkingDays(settings).holidays(2026)
+    # What the cache holds is what the next build goes by (here: a made-up holiday).
+    store.put("holidays", "RU-2026", frozenset({date(2026, 11, 5)}))
+    again = WorkingDays(settings, Cache(tmp_path / "cache"))
+    assert again.is_working(date(2026, 11, 4)) and not again.is_working(date(2026, 11, 5))
 
 
 def request(received: str, answered: str = "", public: bool = False, topic: str = "Тема") -> str:
