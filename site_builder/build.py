@@ -32,6 +32,7 @@ class Result:
     written: int = 0  # files in output/; 0 when it was already up to date
     fingerprint: str = ""  # of the output it left (see `site_fingerprint`); "" when unknown
     requests: list[mediarequests.Request] = field(default_factory=list)
+    days: WorkingDays | None = None  # the working days the check counted (holidays read once)
 
     @property
     def ok(self) -> bool:
@@ -70,7 +71,7 @@ def check(
     problems += found + mediarequests.check(requests, config, now, days)
     if config.rules.verify_git:
         problems += gitverify.verify(root, items, config)
-    return Result(sorted(problems, key=_order), config, judgement, items, requests=requests)
+    return Result(sorted(problems, key=_order), config, judgement, items, requests=requests, days=days)
 
 
 # progress(done, total, label): told before each stage, e.g. to draw a progress bar.
@@ -177,8 +178,7 @@ def build(
     items, judgement, drafts = result.items, result.judgement, set[str]()
     if preview:
         items, judgement, drafts = _with_drafts(items, judgement, now)
-    days = WorkingDays(result.config.calendar, store)
-    site = build_site(items, judgement, result.config, now, result.requests, days)
+    site = build_site(items, judgement, result.config, now, result.requests, result.days)
     for source in drafts:
         site.by_source[source].preview = True
     site.seal(store.key_of)
