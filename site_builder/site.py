@@ -100,12 +100,22 @@ class Site:
     tags: dict[str, Tag]
     media_requests: Register = field(default_factory=lambda: Register([], Tally("total"), []))
     _memo: dict = field(default_factory=dict, repr=False)
+    _placed: dict = field(default_factory=dict, repr=False)  # see `placed`
 
     def memo(self, key: object, make: Callable[[], T]) -> T:
         """A value worked out once per site (feeds, groupings): every page asks for it."""
         if key not in self._memo:
             self._memo[key] = make()
         return self._memo[key]
+
+    def placed(self, key: object, make: Callable[[], T]) -> T:
+        """`memo` for a value that depends only on where the entries are: which entries
+        there are, in what order, their language, kind, division and tags, and the
+        settings — not on what they say, their keys or `now`.  A site that `build_site`
+        made from the last one's entries, none of them moved, starts with these values."""
+        if key not in self._placed:
+            self._placed[key] = make()
+        return self._placed[key]
 
     def seal(self, key: Callable[..., str] = cache.key) -> None:
         """Give every entry its key, once previews are marked: the inputs of its pages.
@@ -132,10 +142,10 @@ class Site:
         return parts
 
     def of_lang(self, lang: str) -> list[Entry]:
-        return self.memo(("of_lang", lang), lambda: [e for e in self.entries if e.lang == lang])
+        return self.placed(("of_lang", lang), lambda: [e for e in self.entries if e.lang == lang])
 
     def of_kind(self, kind: str, lang: str) -> list[Entry]:
-        return self.memo(("by_kind", lang), lambda: self._by_kind(lang)).get(kind, [])
+        return self.placed(("by_kind", lang), lambda: self._by_kind(lang)).get(kind, [])
 
     def _by_kind(self, lang: str) -> dict[str, list[Entry]]:
         groups: dict[str, list[Entry]] = defaultdict(list)
@@ -144,7 +154,7 @@ class Site:
         return groups
 
     def by_division(self, lang: str) -> dict[str, list[Entry]]:
-        return self.memo(("by_division", lang), lambda: self._by_division(lang))
+        return self.placed(("by_division", lang), lambda: self._by_division(lang))
 
     def _by_division(self, lang: str) -> dict[str, list[Entry]]:
         groups: dict[str, list[Entry]] = defaultdict(list)
@@ -154,7 +164,7 @@ class Site:
         return groups
 
     def by_tag(self, lang: str) -> dict[str, list[Entry]]:
-        return self.memo(("by_tag", lang), lambda: self._by_tag(lang))
+        return self.placed(("by_tag", lang), lambda: self._by_tag(lang))
 
     def _by_tag(self, lang: str) -> dict[str, list[Entry]]:
         groups: dict[str, list[Entry]] = defaultdict(list)
@@ -164,7 +174,7 @@ class Site:
         return dict(sorted(groups.items()))
 
     def by_year(self, lang: str) -> dict[int, list[Entry]]:
-        return self.memo(("by_year", lang), lambda: self._by_year(lang))
+        return self.placed(("by_year", lang), lambda: self._by_year(lang))
 
     def _by_year(self, lang: str) -> dict[int, list[Entry]]:
         groups: dict[int, list[Entry]] = defaultdict(list)
@@ -221,10 +231,22 @@ def build_site(
     now: datetime,
     requests: list[Request] | None = None,
     days: WorkingDays | None = None,
+    last: Site | None = None,
 ) -> Site:
-    """Keep the visible items and link them together (`days`: for the media requests' deadlines)."""
+    """Keep the visible items and link them together (`days`: for the media requests' deadlines).
+
+    `last` is the site the previous build made, when the caller keeps it (the preview
+    server): if no entry has moved since (see `_moved`), its entries are taken over, the
+    edited ones given their new items, with the groupings worked out for it (`Site.placed`).
+    """
     verdicts = judgement.verdicts
     visible = [i for i in items if verdicts[i.source].state in VISIBLE]
+    today = now.astimezone(config.tz).date()
+    media_requests = register(requests or [], config, today, days)
+    if last is not None and not _moved(last, visible, verdicts, config):
+        return Site(
+            config, now, last.entries, last.by_source, last.tags, media_requests, _placed=last._placed
+        )
     slugs: dict[str, str] = {}  # tag name → its slug
     tags: dict[str, Tag] = {}  # by slug: the name it has in the first file (by path) using it
     for item in sorted(visible, key=attrgetter("source")):
@@ -255,8 +277,45 @@ def build_site(
             for entry in group:
                 entry.translations = [e for e in group if e is not entry]
     ordered = sorted(entries.values(), key=attrgetter("sort_key"))
-    today = now.astimezone(config.tz).date()
-    return Site(config, now, ordered, entries, tags, register(requests or [], config, today, days))
+    return Site(config, now, ordered, entries, tags, media_requests)
+
+
+_ONCE = [name for name, value in vars(Entry).items() if isinstance(value, once)]
+
+
+def _moved(last: Site, visible: list[Item], verdicts: dict, config: Config) -> bool:
+    """Whether `visible` needs entries of its own rather than `last`'s: something was
+    published, hidden, withdrawn, moved to another URL, date, division or tags, or
+    another translation group, or the settings changed.  Otherwise `last`'s entries are
+    made this build's (the edited ones get their new item, and forget what they showed)."""
+    entries = last.by_source
+    if len(visible) != len(entries) or config != last.config:
+        return True
+    edited: list[tuple[Entry, Item]] = []
+    for item in visible:
+        entry = entries.get(item.source)
+        if entry is None or entry.withdrawn != (verdicts[item.source].state == State.WITHDRAWN):
+            return True
+        if entry.item is not item:  # parsed anew: the file changed
+            old = entry.item
+            if (
+                item.stamp != old.stamp
+                or item.kind != old.kind
+                or item.lang != old.lang
+                or item.slug != old.slug
+                or item.key != old.key
+                or item.meta.tags != old.meta.tags
+                or item.meta.division != old.meta.division
+            ):
+                return True
+            edited.append((entry, item))
+    for entry, item in edited:
+        entry.item, entry.updated = item, item.updated
+        for name in _ONCE:
+            entry.__dict__.pop(name, None)
+    for entry in last.entries:  # set again by the build (`Site.seal`, drafts marked)
+        entry.key, entry.preview = "", False
+    return False
 
 
 def _resolve_refs(html: str, urls: dict[str, str]) -> str:

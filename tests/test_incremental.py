@@ -8,6 +8,7 @@ with a clean build of the same tree made without any cache.
 from __future__ import annotations
 
 import random
+import re
 import shutil
 import threading
 from datetime import UTC, datetime, timedelta
@@ -46,6 +47,7 @@ TAGS = ["дороги", "автобусы", "культура", "бюджет", 
 ACTIONS = [
     "add",
     "edit",
+    "reword",
     "delete",
     "rename",
     "translate",
@@ -176,6 +178,12 @@ def step(rng: random.Random, files: dict[str, str], counter: int) -> tuple[str, 
         files[f"content/press-releases/n{counter}.md"] = item(rng, counter, stems)
     elif action == "edit":
         files[rng.choice(names)] = item(rng, rng.randint(100, 200), stems)
+    elif action == "reword":  # new title, summary and text, same place: no entry moves
+        name = rng.choice(names)
+        marks = f"{rng.randint(0, 10**6)}"
+        text = re.sub(r'(?m)^title: "(.*)"$', rf'title: "\1 (правка {marks})"', files[name], count=1)
+        text = re.sub(r'(?m)^summary: ".*"$', f'summary: "Уточнено {marks}."', text, count=1)
+        files[name] = text + f"\nДобавлено {marks}.\n"
     elif action == "delete" and len(unlinked) > 1:
         gone = rng.choice(unlinked)
         for name in [n for n in files if n.startswith(gone.removesuffix("index.md") + "prikaz")]:
@@ -338,6 +346,38 @@ def test_drafts_preview_redates_an_undated_draft_on_every_build(tmp_path: Path) 
     assert preview_step(preview, site, files)
     assert build(site, clock[0], tmp_path / "clean", preview=True, jobs=1, use_cache=False).ok
     assert tree(tmp_path / "preview") == tree(tmp_path / "clean")
+
+
+def test_preview_takes_over_the_last_sites_entries_while_none_moves(tmp_path: Path) -> None:
+    """The preview server keeps the entries (and their groupings) of its last build when
+    an edit leaves every entry where it was; the pages still show the edit, as a clean
+    build does.  An edit that moves an entry (its date here) makes them all anew."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "config.yaml").write_text(CONFIG.format(extra="", title="Пресс-служба"), encoding="utf-8")
+    files = {f"content/press-releases/n{n}.md": approved(f"Новость {n}") for n in range(5)}
+    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: NOW, threading.Event())
+
+    def step_and_compare(number: int) -> list:
+        assert preview_step(preview, site, files)
+        assert build(site, NOW, tmp_path / f"clean-{number}", jobs=1, use_cache=False).ok
+        assert tree(tmp_path / "preview") == tree(tmp_path / f"clean-{number}")
+        return list(preview.store.recall("site", "").entries)
+
+    first = step_and_compare(0)
+    files["content/press-releases/n3.md"] = (
+        files["content/press-releases/n3.md"]
+        .replace("Новость 3", "Новость три")
+        .replace("Текст.", "Другой текст.")
+    )
+    second = step_and_compare(1)
+    assert [id(e) for e in second] == [id(e) for e in first]  # the same entries, in the same order
+    assert "Новость три" in (tmp_path / "preview" / "press-releases" / "n3" / "index.html").read_text()
+    files["content/press-releases/n3.md"] = files["content/press-releases/n3.md"].replace(
+        "date: 2026-11-01T10:00", "date: 2026-11-02T10:00"
+    )
+    third = step_and_compare(2)
+    assert not {id(e) for e in third} & {id(e) for e in second}
 
 
 def test_preview_after_a_build_that_failed_while_writing_equals_clean_build(tmp_path: Path) -> None:

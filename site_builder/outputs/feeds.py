@@ -38,7 +38,7 @@ class FeedSpec:
 
 def feed_specs(site: Site, lang: str) -> list[FeedSpec]:
     """Every feed of a language, in a stable order (worked out once per site and language)."""
-    return site.memo(("feed_specs", lang), lambda: _feed_specs(site, lang))
+    return site.placed(("feed_specs", lang), lambda: _feed_specs(site, lang))
 
 
 def _feed_specs(site: Site, lang: str) -> list[FeedSpec]:
@@ -63,7 +63,7 @@ def feed_url(site: Site, spec: FeedSpec, fmt: str) -> str:
 
 def feed_links(site: Site, lang: str) -> list[dict]:
     """Feeds for <link rel="alternate"> and the subscribe page."""
-    return site.memo(("feed_links", lang), lambda: _feed_links(site, lang))
+    return site.placed(("feed_links", lang), lambda: _feed_links(site, lang))
 
 
 def page_feeds(site: Site, lang: str) -> list[dict]:
@@ -71,7 +71,7 @@ def page_feeds(site: Site, lang: str) -> list[dict]:
     one per type (those per division and tag are on the subscribe page), from `feed_links`
     without the counts — so a page changes only when one of these comes or goes, not with
     every publication or new tag, and a page does not loop over every feed."""
-    return site.memo(
+    return site.placed(
         ("page_feeds", lang),
         lambda: [
             {k: v for k, v in link.items() if k != "count"}
