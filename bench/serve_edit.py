@@ -2,11 +2,13 @@
 
 `site-builder serve` keeps one process: it builds once, then rebuilds in place on every
 change with the parsed items and the folder's manifest kept in memory.  This drives the
-same `Preview.rebuild` without the HTTP server and the file watcher: one untimed build,
-then REPEAT times "append a sentence to the item, rebuild"; it prints one JSON line per
-timed rebuild (wall and CPU seconds): from the change to the browsers told to reload.
-What the server does after that (`Preview.settle`: cache writes, garbage collection) is
-not timed, as the editor does not wait for it.
+same `Preview.rebuild` with the server's file watcher but without its HTTP server: one
+untimed build, the watcher started, then REPEAT times "append a sentence to the item, wait
+for the watcher to report it and for the server's quiet spell (DEBOUNCE), rebuild"; it
+prints one JSON line per timed rebuild (wall and CPU seconds): from the change to the
+browsers told to reload.  What the server does after that (`Preview.settle`: cache
+writes, the check of the watcher's reports, garbage collection) is not timed, as the
+editor does not wait for it.
 
     python bench/serve_edit.py --root SITE --now 2030-01-01T00:00:00+00:00 --edit FILE
 """
@@ -23,7 +25,9 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from site_builder.serve import Hub, Preview
+from watchdog.observers import Observer
+
+from site_builder.serve import DEBOUNCE, Hub, Preview, _Changes, _watch_folders
 
 
 def main() -> int:
@@ -45,9 +49,22 @@ def main() -> int:
         if not ok:
             print(json.dumps({"error": said.getvalue()[-500:]}))
             return 1
+        root = args.root.absolute()
+        observer = Observer()  # as `serve` watches the site
+        changes = _Changes(root, preview.poke, preview.touch)
+        observer.schedule(changes, str(root), recursive=False)
+        _watch_folders(observer, changes, root, set())
+        observer.start()
+        preview.watched = True
+        preview.touch(None)
         try:
             for n in range(args.repeat):
+                preview.pending.clear()
                 args.edit.write_bytes(original + f"\n\nПравка в предпросмотре ({n}).\n".encode())
+                if not preview.pending.wait(10):
+                    print(json.dumps({"error": "the watcher reported no change"}))
+                    return 1
+                time.sleep(DEBOUNCE)  # the server rebuilds after a quiet spell
                 wall, cpu = time.perf_counter(), time.process_time()
                 with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
                     ok = preview.rebuild()
@@ -55,6 +72,8 @@ def main() -> int:
                 preview.settle()  # as the server does once the browsers were told to reload
                 print(json.dumps({"ok": ok, "wall": round(wall, 4), "cpu": round(cpu, 4)}), flush=True)
         finally:
+            observer.stop()
+            observer.join(timeout=5)
             args.edit.write_bytes(original)
     return 0
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -50,19 +50,22 @@ def check(
     use_cache: bool = True,
     store: Cache | None = None,
     digests: dict[str, str] | None = None,
+    touched: Collection[str] | None = None,
 ) -> Result:
     """Load and judge everything; write nothing.
 
     Parsed items are cached in ROOT/.site-cache by content hash (safe to delete);
     `store` is that cache when the caller keeps one between builds (the preview server),
-    `digests` the content files' hashes when the caller has them (`uptodate.inputs_key`).
+    `digests` the content files' hashes when the caller has them (`uptodate.inputs_key`),
+    `touched` the only content files changed since its last build, when it knows them
+    (see `content.load`).
     """
     try:
         config = load_config(root)
     except SiteError as exc:
         return Result(exc.problems)
     store = store or Cache(root / CACHE_DIR if use_cache else None)
-    items, problems = content.load(root / "content", config, jobs, store, digests)
+    items, problems = content.load(root / "content", config, jobs, store, digests, touched)
     memo = partial(store.memo, "judged") if store.memory is not None else None
     days = WorkingDays(config.calendar, store)
     judgement = rules.check(items, config, now, gitverify.last_change(root), memo, days)
@@ -151,6 +154,7 @@ def build(
     inputs: str | None = None,
     digests: dict[str, str] | None = None,
     known: tuple[str, dict[str, list]] | None = None,
+    touched: Collection[str] | None = None,
 ) -> Result:
     """Check, then render into output/ atomically; on any error output/ stays as it was
     (in place, for the preview server: as it was but for files the build already rewrote).
@@ -160,7 +164,8 @@ def build(
     `store` and `in_place` are for the preview server: a cache it keeps in memory between
     builds, and its own folder updated file by file instead of swapped whole; `known`, the
     fingerprint and manifest of the last build this process committed into it, if that
-    build went through (the folder is then trusted to hold just that: no file is checked).
+    build went through (the folder is then trusted to hold just that: no file is checked);
+    `touched`, the content files it knows to be the only ones changed since (see `check`).
     `inputs` is `uptodate.inputs_key(root, digests)` when the caller worked it out just before.
     """
     progress(0, STAGES, "check")
@@ -172,7 +177,7 @@ def build(
         inputs = uptodate.inputs_key(root, digests)
     store = store or Cache(root / CACHE_DIR if use_cache else None)
     store.prune()  # marks this version's folder used; deletes other versions' long unused
-    result = check(root, now, jobs, use_cache, store, digests)
+    result = check(root, now, jobs, use_cache, store, digests, touched)
     if not result.ok or result.config is None or result.judgement is None:
         return result
     items, judgement, drafts = result.items, result.judgement, set[str]()

@@ -89,6 +89,7 @@ class Cache:
         self.folder = folder
         self.memory: dict[tuple[str, Any], Any] | None = {} if memory and folder else None
         self._used: set[tuple[str, Any]] = set()
+        self._spared: set[str] = set()  # memory: buckets used whole since the last sweep
         self._held: dict[str, int] = {}  # packed bucket → entries its packs held when last all read
         self._seen: dict[str, set[Path]] = {}  # memory: packs already read (a pack never changes)
         self._dirty: set[tuple[str, str]] = set()  # memory: values `put` but not yet written
@@ -345,5 +346,11 @@ class Cache:
         pack already read, it is made again)."""
         if self.memory is not None:
             for stale in self.memory.keys() - self._used:
-                del self.memory[stale]
-            self._used = set()
+                if stale[0] not in self._spared:
+                    del self.memory[stale]
+            self._used, self._spared = set(), set()
+
+    def spare(self, *buckets: str) -> None:
+        """Count every value a `memory` cache keeps in these buckets as used (by a build that
+        relied on them without asking for each: see `content.load`)."""
+        self._spared.update(buckets)

@@ -10,7 +10,9 @@ import multiprocessing
 import os
 import pickle
 import re
+import stat
 import time
+from collections.abc import Collection
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import repeat
@@ -318,14 +320,106 @@ def _named(store: Cache, source: Source, settings: str, digest: str) -> str:
     )
 
 
+def _listing(
+    content_dir: Path, store: Cache, settings: str, digests: dict[str, str], touched: Collection[str] | None
+) -> tuple[list[Source], list[str], list[Problem]]:
+    """Every content file, its cache name, and what discovering them found wrong.
+
+    A `memory` cache keeps the last listing; given `touched`, only those files are looked
+    at again (their stat, and their hash when it changed), if each of them is still a file
+    the last listing holds: anything else is listed anew."""
+    kept = store.recall("listing", str(content_dir)) if store.memory is not None else None
+    if touched is not None and kept is not None and kept[3] == settings:
+        again = _relisted(content_dir, store, settings, kept, touched)
+        if again is not None:
+            _keep_listing(store, content_dir, *again, settings)
+            return again[0], list(again[1]), list(again[2])
+    found, problems = discover(content_dir, read=False)
+    names: list[str] = []
+    sources: list[Source] = []
+    for source in found:
+        try:
+            name, source = _name(store, source, settings, digests)
+        except OSError:
+            continue  # gone since it was listed
+        names.append(name)
+        sources.append(source)
+    if store.memory is not None:
+        _keep_listing(store, content_dir, sources, names, problems, settings)
+    return sources, names, problems
+
+
+def _keep_listing(store: Cache, content_dir: Path, sources, names, problems, settings: str) -> None:
+    """Keep a listing in a `memory` cache, without the bytes of the files it had to read."""
+    kept = [dataclasses.replace(s, raw=b"") if s.raw else s for s in sources]
+    store.remember("listing", str(content_dir), (kept, list(names), list(problems), settings))
+
+
+def listed_as_kept(content_dir: Path, store: Cache) -> bool:
+    """Whether content/ lists now as the `memory` cache's last listing says (the same
+    files with the same stat and attachments, the same problems): what a listing from the
+    watcher's reports (see `load`) is checked by, in case the watcher missed a change."""
+    kept = store.recall("listing", str(content_dir))
+    if kept is None:
+        return False
+    found, problems = discover(content_dir, read=False)
+
+    def state(sources: list[Source]) -> list[tuple]:
+        return [(source.rel, source.seen, source.attachments) for source in sources]
+
+    return state(found) == state(kept[0]) and problems == kept[2]
+
+
+def _name(store: Cache, source: Source, settings: str, digests: dict[str, str]) -> tuple[str, Source]:
+    """A file's cache name, and the source as read (when it had to be hashed)."""
+    known = digests.get(source.rel, "") or _digest_seen(store, source)
+    if not known:
+        source = source.read()
+        known = hashlib.sha256(source.raw).hexdigest()
+        _digest_hashed(store, source, known)
+    return _named(store, source, settings, known), source
+
+
+def _relisted(
+    content_dir: Path, store: Cache, settings: str, kept: tuple, touched: Collection[str]
+) -> tuple[list[Source], list[str], list[Problem]] | None:
+    """The kept listing with the touched files looked at again; None when one of them is
+    not a plain Markdown file of that listing within the size limit any more."""
+    sources, names, problems, _ = kept
+    store.spare("digests", "names")  # the kept names stand for the files' hashes
+    if not touched:
+        return sources, names, problems
+    where = {source.rel: index for index, source in enumerate(sources)}
+    sources, names = list(sources), list(names)
+    for rel in touched:
+        index = where.get(rel)
+        if index is None:
+            return None
+        try:
+            found = os.lstat(content_dir / rel)
+            if not stat.S_ISREG(found.st_mode) or found.st_size > frontmatter.MAX_FILE_BYTES:
+                return None
+            seen = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
+            names[index], source = _name(store, dataclasses.replace(sources[index], seen=seen), settings, {})
+        except OSError:
+            return None
+        sources[index] = source
+    return sources, names, problems
+
+
 def load(
     content_dir: Path,
     config: Config,
     jobs: int | None = None,
     store: Cache | None = None,
     digests: dict[str, str] | None = None,
+    touched: Collection[str] | None = None,
 ) -> tuple[list[Item], list[Problem]]:
     """Discover and parse every item, in file order.
+
+    `touched`, for a `memory` cache (the preview server): the files (relative to content/)
+    known to be the only ones whose bytes changed since the last load, none created,
+    deleted or moved; None when that is not known.  Only those are looked at again.
 
     Parsed items come from the cache when the file, its attachments and the settings are
     unchanged; the rest are parsed over `jobs` processes, which read the files themselves.
@@ -334,24 +428,11 @@ def load(
     """
     digests = digests or {}
     store = store or Cache(None)
-    found, problems = discover(content_dir, read=False)
     # What parsing depends on besides the file: time zone, languages, URL prefix, markers.
     site = config.site
     markers = "|".join(config.rules.restricted_markers)
     settings = f"{site.timezone}|{site.language}|{','.join(config.languages)}|{config.base_path}|{markers}"
-    names: list[str] = []
-    sources: list[Source] = []
-    for source in found:
-        try:
-            known = digests.get(source.rel, "") or _digest_seen(store, source)
-            if not known:
-                source = source.read()
-                known = hashlib.sha256(source.raw).hexdigest()
-                _digest_hashed(store, source, known)
-            names.append(_named(store, source, settings, known))
-        except OSError:
-            continue  # gone since it was listed
-        sources.append(source)
+    sources, names, problems = _listing(content_dir, store, settings, digests, touched)
     results: list[tuple[Item | None, list[Problem]] | None] = store.get_many("items", names)
     todo = [(index, (sources[index], names[index])) for index, value in enumerate(results) if value is None]
     jobs = jobs or os.cpu_count() or 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import queue
 import re
 import shutil
@@ -29,9 +30,10 @@ from urllib.parse import unquote, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from site_builder import report, uptodate, writer
+from site_builder import content, report, uptodate, writer
 from site_builder.build import CACHE_DIR, build
 from site_builder.cache import Cache
+from site_builder.content import IGNORED
 from site_builder.i18n import words
 
 EVENTS = "/__sb/events"
@@ -244,19 +246,39 @@ def make_handler(site_dir: Path, base_path: str, hub: Hub, stopping: threading.E
 
 
 class _Changes(FileSystemEventHandler):
-    """Pokes the rebuilder when anything the site is built from changes."""
+    """Pokes the rebuilder when anything the site is built from changes, and tells it which
+    content files changed (`touch`)."""
 
-    def __init__(self, root: Path, poke: Callable[[], None]) -> None:
+    def __init__(self, root: Path, poke: Callable[[], None], touch: Callable[[str | None], None]) -> None:
         self.root = root
         self.poke = poke
+        self.touch = touch
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return  # reading a file (the build itself does) is not a change
-        for raw in (event.src_path, getattr(event, "dest_path", "")):
-            if raw and self._watched(raw if isinstance(raw, str) else raw.decode()):
-                self.poke()
-                return
+        paths = [os.fsdecode(raw) for raw in (event.src_path, event.dest_path) if raw]
+        self._content(event, paths)
+        if any(self._watched(path) for path in paths):
+            self.poke()
+
+    def _content(self, event: FileSystemEvent, paths: list[str]) -> None:
+        """`touch` the Markdown file whose bytes changed, or None when content/ changed in
+        any other way a listing of it could see (a file made, deleted or moved; an
+        attachment rewritten): then the next build lists content/ anew."""
+        for path in paths:
+            try:
+                rel = Path(path).relative_to(self.root / "content")
+            except ValueError:
+                continue
+            if event.is_directory and event.event_type == "modified":
+                continue  # a folder's entries changed: each change has its own event
+            if any(part.startswith(".") or part in IGNORED for part in rel.parts):
+                continue  # never listed
+            if not event.is_directory and event.event_type in ("modified", "closed") and rel.suffix == ".md":
+                self.touch(rel.as_posix())
+            else:
+                self.touch(None)
 
     def _watched(self, path: str) -> bool:
         try:
@@ -283,10 +305,25 @@ class Preview:
         self.known: tuple[str, dict[str, list]] | None = None
         self.sweep = False  # forget the cached values the last build did not use (see settle)
         self.checked = time.monotonic()  # when `settle` last made sure the folder is as trusted
+        # The content files whose bytes changed since the last build began, as the watcher
+        # reported them; None when content/ may have changed otherwise (or before a build).
+        self.touched: set[str] | None = None
+        self.touching = threading.Lock()
+        self.watched = False  # whether a watcher reports every change (see `serve`)
+        self.by_reports = False  # the last build listed content/ from the watcher's reports
 
     def poke(self) -> None:
         self.last_change = time.monotonic()
         self.pending.set()
+
+    def touch(self, rel: str | None) -> None:
+        """A content file (relative to content/) whose bytes changed; None: content/
+        changed some other way, so the next build lists it anew."""
+        with self.touching:
+            if rel is None:
+                self.touched = None
+            elif self.touched is not None:
+                self.touched.add(rel)
 
     def loop(self) -> None:
         while not self.stopping.is_set():
@@ -324,6 +361,11 @@ class Preview:
         """After a rebuild has been reported, while the editor looks at the page: write the
         cache entries it made, forget what it no longer used (after a build that went
         through), and collect the garbage it left."""
+        if self.by_reports:  # a change the watcher did not report is found here, and built
+            self.by_reports = False
+            if not content.listed_as_kept(self.root / "content", self.store):
+                self.touch(None)
+                self.poke()
         self.store.flush()
         if self.sweep:
             self.store.sweep()
@@ -337,6 +379,9 @@ class Preview:
         gc.collect()
 
     def _rebuild(self, started: float) -> bool:
+        with self.touching:
+            touched, self.touched = self.touched if self.watched else None, set()
+        self.by_reports = touched is not None
         try:
             # jobs=1: never fork from this multi-threaded server process; the folder is the
             # server's own, updated in place; parsed items stay in memory between builds.
@@ -349,6 +394,7 @@ class Preview:
                 store=self.store,
                 in_place=True,
                 known=self.known,
+                touched=touched,
             )
             if result.ok:
                 # A failed build used only part of what is kept, and one that found the folder
@@ -360,6 +406,7 @@ class Preview:
             elif result.fingerprint:  # it failed while writing: the folder is checked next time
                 self._distrust()
         except Exception as exc:  # a bug must not stop the preview: it is shown, not hidden
+            self.touch(None)  # what it had listed may not be kept
             self._distrust()
             print(traceback.format_exc(), file=sys.stderr, flush=True)
             detail = f"{self.texts['crash']}: {type(exc).__name__}: {exc}"
@@ -421,11 +468,15 @@ def serve(root: Path, host: str, port: int, drafts: bool, lang: str, clock: Call
         preview.settle()
         for thread in threads:
             thread.start()
-        changes = _Changes(root, preview.poke)
+        changes = _Changes(root, preview.poke, preview.touch)
         observer.schedule(changes, str(root), recursive=False)  # config.yaml, new folders
         watching: set[str] = set()
         _watch_folders(observer, changes, root, watching)
         observer.start()
+        # From now on the watcher reports each change; what changed before it started is
+        # not known: the next build lists content/ anew.
+        preview.watched = True
+        preview.touch(None)
         bound_host, bound_port = server.server_address[:2]
         if drafts:
             print(texts["drafts"], flush=True)

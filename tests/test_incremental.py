@@ -218,6 +218,23 @@ def step(rng: random.Random, files: dict[str, str], counter: int) -> tuple[str, 
     return action, counter
 
 
+def apply(root: Path, old: dict[str, str], new: dict[str, str], preview: Preview) -> None:
+    """Write only what changed from `old` to `new`, and report it to the preview as its
+    file watcher would: each Markdown file rewritten in place, or that content/ changed
+    in another way (a file added, deleted or renamed, an attachment rewritten)."""
+    for rel in old.keys() - new.keys():
+        (root / rel).unlink()
+    for rel, text in new.items():
+        if old.get(rel) != text:
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text, encoding="utf-8")
+    changed = {rel for rel in new.keys() & old.keys() if old[rel] != new[rel] and rel.startswith("content/")}
+    if old.keys() != new.keys() or any(not rel.endswith(".md") for rel in changed):
+        preview.touch(None)
+    for rel in changed:
+        preview.touch(rel.removeprefix("content/"))
+
+
 def materialise(root: Path, files: dict[str, str]) -> None:
     if (root / "content").exists():
         shutil.rmtree(root / "content")
@@ -243,6 +260,8 @@ def test_incremental_build_equals_clean_build(tmp_path: Path, seed: int) -> None
     # The preview server's way: its folder updated in place, parsed items, judgements and
     # the folder's manifest kept in memory, the cache written after each rebuild.
     preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: now, threading.Event())
+    preview.watched = True  # told of each change, as by its file watcher (`apply`)
+    written: dict[str, str] = {}
     for number in range(12):
         action, counter = step(rng, files, counter)
         if action == "template":
@@ -252,7 +271,8 @@ def test_incremental_build_equals_clean_build(tmp_path: Path, seed: int) -> None
             title = rng.choice(["Пресс-служба", "Пресс-служба мэрии"])
         elif action == "time":  # scheduled builds: embargoes lift, events stop being upcoming
             now += rng.choice([timedelta(minutes=rng.randint(10, 70)), timedelta(days=rng.randint(1, 40))])
-        materialise(site, files)
+        apply(site, written, files, preview)
+        written = dict(files)
         (site / "config.yaml").write_text(CONFIG.format(extra=extra, title=title), encoding="utf-8")
         # `build` on the command line first asks whether output/ is already current.
         current = uptodate.current(site, site / "output", now)
@@ -260,6 +280,7 @@ def test_incremental_build_equals_clean_build(tmp_path: Path, seed: int) -> None
         incremental = build(site, now, site / "output", jobs=2)
         previewed = preview.rebuild()
         preview.settle()
+        assert not preview.pending.is_set(), "the content listed from the reports was not content/'s"
         clean = build(site, now, tmp_path / f"clean-{number}", jobs=1, use_cache=False)
         assert incremental.ok == clean.ok == previewed, (action, [p.code for p in incremental.problems])
         if clean.ok:
@@ -524,3 +545,69 @@ def test_preview_keeps_page_keys_over_a_rebuild_that_finds_its_folder_current(tm
     kept = {name for name in memory if name[0] == "keys"}
     assert preview_step(preview, site, files)  # nothing changed: the folder is current
     assert kept <= set(memory)
+
+
+def test_watcher_reports_rewritten_markdown_files_and_nothing_finer_than_that(tmp_path: Path) -> None:
+    """The preview server lists content/ from its watcher's reports only while those are
+    Markdown files rewritten in place; any other change to content/ makes it list anew."""
+    from watchdog.events import (
+        DirModifiedEvent,
+        FileClosedEvent,
+        FileCreatedEvent,
+        FileDeletedEvent,
+        FileModifiedEvent,
+        FileMovedEvent,
+    )
+
+    from site_builder.serve import _Changes
+
+    told: list[str | None] = []
+    pokes: list[int] = []
+    changes = _Changes(tmp_path, lambda: pokes.append(1), told.append)
+    content = tmp_path / "content" / "press-releases"
+
+    def heard(event) -> list[str | None]:
+        told.clear()
+        changes.on_any_event(event)
+        return list(told)
+
+    assert heard(FileModifiedEvent(str(content / "a.md"))) == ["press-releases/a.md"]
+    assert heard(FileClosedEvent(str(content / "a.md"))) == ["press-releases/a.md"]
+    assert heard(DirModifiedEvent(str(content))) == []
+    assert heard(FileCreatedEvent(str(content / "b.md"))) == [None]
+    assert heard(FileDeletedEvent(str(content / "a.md"))) == [None]
+    assert heard(FileMovedEvent(str(content / ".a.md.swp"), str(content / "a.md"))) == [None]
+    assert heard(FileModifiedEvent(str(content / "doc" / "prikaz.pdf"))) == [None]
+    assert heard(FileCreatedEvent(str(content / "doc" / "prikaz.pdf~"))) == [None]  # listed: published
+    assert heard(FileModifiedEvent(str(content / ".a.md.swp"))) == []  # never listed
+    pokes.clear()
+    assert heard(FileModifiedEvent(str(tmp_path / "templates" / "base.html"))) == []
+    assert pokes == [1]
+
+
+def test_preview_finds_and_builds_a_change_its_watcher_did_not_report(tmp_path: Path) -> None:
+    """A rebuild lists content/ from the watcher's reports; after it, the preview checks
+    content/ against that listing and, if the watcher missed a change, builds again from
+    a full listing — ending as a clean build does."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "config.yaml").write_text(CONFIG.format(extra="", title="Пресс-служба"), encoding="utf-8")
+    files = {f"content/press-releases/n{n}.md": approved(f"Новость {n}") for n in range(3)}
+    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: NOW, threading.Event())
+    preview.watched = True
+    preview.touch(None)
+    assert preview_step(preview, site, files)
+    assert not preview.pending.is_set()
+    page = tmp_path / "preview" / "press-releases" / "n1" / "index.html"
+    (site / "content/press-releases/n1.md").write_text(approved("Новость незамеченная"), encoding="utf-8")
+    assert preview.rebuild()  # nothing reported: the listing is the last one
+    assert "Новость незамеченная" not in page.read_text()
+    preview.settle()
+    assert preview.pending.is_set() and preview.touched is None
+    preview.pending.clear()  # as its loop does before each rebuild
+    assert preview.rebuild()
+    preview.settle()
+    assert not preview.pending.is_set()
+    assert build(site, NOW, tmp_path / "clean", jobs=1, use_cache=False).ok
+    assert tree(tmp_path / "preview") == tree(tmp_path / "clean")
+    assert "Новость незамеченная" in page.read_text()
