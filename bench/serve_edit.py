@@ -55,8 +55,7 @@ def main() -> int:
         observer.schedule(changes, str(root), recursive=False)
         _watch_folders(observer, changes, root, set())
         observer.start()
-        preview.watched = True
-        preview.touch(None)
+        preview.watching()
         try:
             for n in range(args.repeat):
                 preview.pending.clear()

@@ -355,13 +355,14 @@ def _keep_listing(store: Cache, content_dir: Path, sources, names, problems, set
     store.remember("listing", str(content_dir), (kept, list(names), list(problems), settings))
 
 
-def listed_as_kept(content_dir: Path, store: Cache) -> bool:
+def listed_as_kept(content_dir: Path, store: Cache) -> bool | None:
     """Whether content/ lists now as the `memory` cache's last listing says (the same
     files with the same stat and attachments, the same problems): what a listing from the
-    watcher's reports (see `load`) is checked by, in case the watcher missed a change."""
+    watcher's reports (see `load`) is checked by, in case the watcher missed a change.
+    None when no listing is kept."""
     kept = store.recall("listing", str(content_dir))
     if kept is None:
-        return False
+        return None
     found, problems = discover(content_dir, read=False)
 
     def state(sources: list[Source]) -> list[tuple]:

@@ -316,6 +316,22 @@ class Preview:
         self.last_change = time.monotonic()
         self.pending.set()
 
+    def watching(self) -> None:
+        """The watcher reports every change from now on; one made since the last build
+        began and before the watcher started is found by checking content/ once."""
+        self.watched = True
+        self._check_listing()
+
+    def _check_listing(self) -> None:
+        """Make sure the next build lists content/ anew unless it lists as the last build
+        found it; build again when it does not (not when no build listed it yet: one that
+        failed before would only fail again)."""
+        listed = content.listed_as_kept(self.root / "content", self.store)
+        if listed is not True:
+            self.touch(None)
+        if listed is False:
+            self.poke()
+
     def touch(self, rel: str | None) -> None:
         """A content file (relative to content/) whose bytes changed; None: content/
         changed some other way, so the next build lists it anew."""
@@ -363,9 +379,7 @@ class Preview:
         through), and collect the garbage it left."""
         if self.by_reports:  # a change the watcher did not report is found here, and built
             self.by_reports = False
-            if not content.listed_as_kept(self.root / "content", self.store):
-                self.touch(None)
-                self.poke()
+            self._check_listing()
         self.store.flush()
         if self.sweep:
             self.store.sweep()
@@ -473,10 +487,7 @@ def serve(root: Path, host: str, port: int, drafts: bool, lang: str, clock: Call
         watching: set[str] = set()
         _watch_folders(observer, changes, root, watching)
         observer.start()
-        # From now on the watcher reports each change; what changed before it started is
-        # not known: the next build lists content/ anew.
-        preview.watched = True
-        preview.touch(None)
+        preview.watching()
         bound_host, bound_port = server.server_address[:2]
         if drafts:
             print(texts["drafts"], flush=True)

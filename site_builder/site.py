@@ -120,10 +120,26 @@ class Site:
     def seal(self, key: Callable[..., str] = cache.key) -> None:
         """Give every entry its key, once previews are marked: the inputs of its pages.
         `key` is `cache.key`, or a cache's `key_of` that remembers it by its parts."""
-        own = {id(entry): key(*self.entry_state(entry)) for entry in self.entries}
+        own = {id(entry): self._own_key(entry, key) for entry in self.entries}
         for entry in self.entries:  # an item page names its translations and their state
             mine = own[id(entry)]
             entry.key = key(mine, *(own[id(e)] for e in entry.translations)) if entry.translations else mine
+
+    def _own_key(self, entry: Entry, key: Callable[..., str]) -> str:
+        """The hash of `entry_state`, which an entry taken over from the last site (see
+        `build_site`) keeps while its item, its preview mark and what `now` decides of it
+        are the same: nothing else it reads can change without the entry being made anew."""
+        item, now = entry.item, self.now
+        moment = (bisect_right(item.notes, now), entry.preview)
+        if isinstance(item.meta, Announcement):
+            event = item.meta.event
+            moment += ((event.ends or event.starts) >= now,)
+        kept = entry.__dict__.get("_own")
+        if kept is not None and kept[0] is item and kept[1] == moment:
+            return kept[2]
+        found = key(*self.entry_state(entry))
+        entry.__dict__["_own"] = (item, moment, found)
+        return found
 
     def entry_state(self, entry: Entry) -> list[str]:
         """What an entry's pages and feed items show, `now` included only through its effects."""
