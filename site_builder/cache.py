@@ -24,7 +24,7 @@ import secrets
 import shutil
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -256,7 +256,7 @@ class Cache:
         self._used.add((bucket, name))
         return self.memory.get((bucket, name))
 
-    def memo(self, bucket: str, name: str, make: Callable[[], T]) -> T:
+    def memo(self, bucket: str, name: Hashable, make: Callable[[], T]) -> T:
         """A value a `memory` cache keeps in memory only (a judgement, say): made by `make`
         when not kept; without `memory`, always made."""
         if self.memory is None:

@@ -11,7 +11,7 @@ import functools
 import re
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -434,7 +434,7 @@ class Judgement:
 
 # memo(key, make): the value for key, made by make() when not kept (Cache.memo); a
 # long-running process (the preview server) keeps each item's judgement between builds.
-Memo = Callable[[str, Callable[[], T]], T]
+Memo = Callable[[Hashable, Callable[[], T]], T]
 
 
 def check(
@@ -484,7 +484,7 @@ def check(
             passed = bisect_right(item.moments, now)  # sorted at parse time
             made: list[bool] = []
             verdict, found, references, asked_git = memo(
-                f"{settings}|{item.fingerprint}|{passed}",
+                (settings, item.fingerprint, passed),
                 lambda item=item, made=made: made.append(True) or alone(item),
             )
             if asked_git and not made:  # git's answer may change without the file changing

@@ -410,8 +410,7 @@ def render(site: Site, ctx: Context, store: Cache | None = None) -> Files:
     workers (see build.render_site).
     """
     store = store or Cache(None)
-    order = {lang: number for number, lang in enumerate(site.config.languages)}
-    entries = sorted(site.entries, key=lambda e: (order.get(e.lang, len(order)), e.item.stamp, e.url))
+    entries, ids_of, placed_of = site.placed("search-order", partial(_order, site))
     keys = [document_key(entry) for entry in entries] if store.folder else [""] * len(entries)
     known: list[Doc | None] = store.get_many("search", keys)
     fresh: dict[str, bytes] = {}
@@ -445,8 +444,7 @@ def render(site: Site, ctx: Context, store: Cache | None = None) -> Files:
             )
             continue
         # The preview server: patch the index it kept from the last build when it can.
-        ids = [index for index, entry in enumerate(entries) if entry.lang == lang]
-        placed = [(entries[i].item.stamp, entries[i].url) for i in ids]  # what decides the ids
+        ids, placed = ids_of.get(lang, []), placed_of.get(lang, [])
         index = store.recall("search-index", lang)
         usable = isinstance(index, _Index) and index.usable(site, lang, placed)
         changed = {n: i for n, i in enumerate(ids) if usable and index.keys[n] != keys[i]}
@@ -460,6 +458,18 @@ def render(site: Site, ctx: Context, store: Cache | None = None) -> Files:
     store.put_many("search", fresh)
     store.compact("search", set(keys))
     return out
+
+
+def _order(site: Site) -> tuple[list[Entry], dict[str, list[int]], dict[str, list[tuple]]]:
+    """The entries in id order (by language, then date and URL) and, per language, their
+    positions and what decides their ids there: worked out once per placing of entries."""
+    order = {lang: number for number, lang in enumerate(site.config.languages)}
+    entries = sorted(site.entries, key=lambda e: (order.get(e.lang, len(order)), e.item.stamp, e.url))
+    ids: dict[str, list[int]] = defaultdict(list)
+    for index, entry in enumerate(entries):
+        ids[entry.lang].append(index)
+    placed = {lang: [(entries[i].item.stamp, entries[i].url) for i in at] for lang, at in ids.items()}
+    return entries, dict(ids), placed
 
 
 def _fields(entry: Entry) -> list[str]:
