@@ -350,7 +350,12 @@ def _resolve_refs(html: str, urls: dict[str, str]) -> str:
 
 
 def plan_rows(entry: Entry, site: Site) -> list[dict]:
-    """A media plan's entries with the published item each one points to, and its state."""
+    """A media plan's entries with the published item each one points to, and its state
+    (worked out once per site: the plan's page, the home page and the open data show them)."""
+    return site.memo(("plan_rows", entry.url), lambda: _plan_rows(entry, site))
+
+
+def _plan_rows(entry: Entry, site: Site) -> list[dict]:
     assert isinstance(entry.meta, MediaPlan)
     today = site.now.astimezone(site.config.tz).date()
     rows = []
