@@ -252,6 +252,20 @@ def test_key_of_is_the_key_and_a_memory_cache_keeps_it_by_its_parts(tmp_path):
     assert not any(p.is_file() for p in (tmp_path / "b").rglob("*"))  # never written to disk
 
 
+def test_a_spared_bucket_outlives_one_sweep_whole(tmp_path):
+    """A build that relied on a bucket's values without asking for each (the preview's
+    listing from its watcher's reports stands for the files' hashes) spares it once."""
+    kept = Cache(tmp_path, memory=True)
+    kept.remember("digests", "a.md", 1)
+    kept.remember("names", "x", 2)
+    kept.sweep()  # used since the last sweep: kept
+    kept.spare("digests")
+    kept.sweep()
+    assert kept.memory[("digests", "a.md")] == 1 and ("names", "x") not in kept.memory
+    kept.sweep()  # spared once only: forgotten now
+    assert ("digests", "a.md") not in kept.memory
+
+
 def test_a_build_deletes_what_other_versions_cached_once_unused(tmp_path):
     """A cache kept between CI runs must not keep a copy per generator version forever,
     but two versions building one site in turn must not delete each other's."""
