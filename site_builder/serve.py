@@ -410,6 +410,9 @@ class Preview:
                 known=self.known,
                 touched=touched,
             )
+            if result.config is None:  # it stopped at config.yaml: content/ was not listed
+                self.touch(None)
+                self.by_reports = False
             if result.ok:
                 # A failed build used only part of what is kept, and one that found the folder
                 # current already (nothing written) none of the pages' keys: keep it all for the next.

@@ -129,11 +129,7 @@ class Site:
         """The hash of `entry_state`, which an entry taken over from the last site (see
         `build_site`) keeps while its item, its preview mark and what `now` decides of it
         are the same: nothing else it reads can change without the entry being made anew."""
-        item, now = entry.item, self.now
-        moment = (bisect_right(item.notes, now), entry.preview)
-        if isinstance(item.meta, Announcement):
-            event = item.meta.event
-            moment += ((event.ends or event.starts) >= now,)
+        item, moment = entry.item, (entry.preview, *self._moment(entry))
         kept = entry.__dict__.get("_own")
         if kept is not None and kept[0] is item and kept[1] == moment:
             return kept[2]
@@ -141,17 +137,23 @@ class Site:
         entry.__dict__["_own"] = (item, moment, found)
         return found
 
+    def _moment(self, entry: Entry) -> tuple:
+        """All that `now` decides of an entry's pages (`entry_state` and `_own_key` go by it):
+        how many of its public notes (corrections, event changes, the withdrawal; in order)
+        are out, and for an announcement whether its event is still to come."""
+        item, now = entry.item, self.now
+        if isinstance(item.meta, Announcement):
+            event = item.meta.event
+            return bisect_right(item.notes, now), (event.ends or event.starts) >= now
+        return (bisect_right(item.notes, now),)
+
     def entry_state(self, entry: Entry) -> list[str]:
         """What an entry's pages and feed items show, `now` included only through its effects."""
-        item, now = entry.item, self.now
-        notes = item.notes  # corrections, event changes, the withdrawal; in order
+        item = entry.item
         parts = [item.fingerprint, entry.url, str(entry.withdrawn), str(entry.preview)]
         if entry.preview:  # `serve --drafts` dates an undated draft `now`: not in the file
             parts.append(str(item.stamp))
-        parts.append(str(bisect_right(notes, now)))
-        if isinstance(item.meta, Announcement):
-            event = item.meta.event
-            parts.append(str((event.ends or event.starts) >= now))
+        parts += [str(part) for part in self._moment(entry)]
         parts += [f"{t.slug}={t.name}" for t in entry.tags]
         if item.md_links:  # links to other items resolve by their state
             parts.append(entry.html)

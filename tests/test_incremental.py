@@ -611,3 +611,31 @@ def test_preview_finds_and_builds_a_change_its_watcher_did_not_report(tmp_path: 
     assert build(site, NOW, tmp_path / "clean", jobs=1, use_cache=False).ok
     assert tree(tmp_path / "preview") == tree(tmp_path / "clean")
     assert "Новость незамеченная" in page.read_text()
+
+
+def test_preview_keeps_the_watchers_reports_over_a_build_stopped_by_the_settings(tmp_path: Path) -> None:
+    """A build that stops at config.yaml lists no content: what the watcher reported
+    meanwhile must still be looked at by the build after the settings are mended."""
+    site = tmp_path / "site"
+    site.mkdir()
+    config = CONFIG.format(extra="", title="Пресс-служба")
+    (site / "config.yaml").write_text(config, encoding="utf-8")
+    files = {f"content/press-releases/n{n}.md": approved(f"Новость {n}") for n in range(3)}
+    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: NOW, threading.Event())
+    preview.watched = True
+    preview.touch(None)
+    assert preview_step(preview, site, files)
+    (site / "config.yaml").write_text("site: [\n", encoding="utf-8")
+    draft = files["content/press-releases/n1.md"].replace("status: approved", "status: draft")
+    (site / "content/press-releases/n1.md").write_text(draft, encoding="utf-8")
+    preview.touch("press-releases/n1.md")
+    for _ in range(2):  # the failed build, and the one settle may ask for
+        preview.pending.clear()
+        assert not preview.rebuild()
+        preview.settle()
+    (site / "config.yaml").write_text(config, encoding="utf-8")  # no content reported now
+    preview.pending.clear()
+    assert preview.rebuild()
+    assert not (tmp_path / "preview" / "press-releases" / "n1").exists()
+    assert build(site, NOW, tmp_path / "clean", jobs=1, use_cache=False).ok
+    assert tree(tmp_path / "preview") == tree(tmp_path / "clean")
