@@ -185,7 +185,7 @@ def build(
         items, judgement, drafts = _with_drafts(items, judgement, now)
     # The preview server keeps the last site: when no entry moved, its entries and
     # groupings are this one's (see `build_site`).
-    last = store.recall("site", "") if store.memory is not None else None
+    last = store.recall("site", "")
     site = build_site(items, judgement, result.config, now, result.requests, result.days, last)
     if store.memory is not None:  # without what it made for its pages (`Site.memo`)
         store.remember("site", "", dataclasses.replace(site, _memo={}))

@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
+from typing import NamedTuple
 
 from pydantic import ValidationError
 
@@ -320,6 +321,15 @@ def _named(store: Cache, source: Source, settings: str, digest: str) -> str:
     )
 
 
+class _Listing(NamedTuple):
+    """A listing of content/ as a `memory` cache keeps it (see `_listing`)."""
+
+    sources: list[Source]  # without the bytes of the files the listing had to read
+    names: list[str]
+    problems: list[Problem]
+    settings: str  # the parse settings the names were made with
+
+
 def _listing(
     content_dir: Path, store: Cache, settings: str, digests: dict[str, str], touched: Collection[str] | None
 ) -> tuple[list[Source], list[str], list[Problem]]:
@@ -328,8 +338,8 @@ def _listing(
     A `memory` cache keeps the last listing; given `touched`, only those files are looked
     at again (their stat, and their hash when it changed), if each of them is still a file
     the last listing holds: anything else is listed anew."""
-    kept = store.recall("listing", str(content_dir)) if store.memory is not None else None
-    if touched is not None and kept is not None and kept[3] == settings:
+    kept: _Listing | None = store.recall("listing", str(content_dir))
+    if touched is not None and kept is not None and kept.settings == settings:
         again = _relisted(content_dir, store, settings, kept, touched)
         if again is not None:
             _keep_listing(store, content_dir, *again, settings)
@@ -352,7 +362,7 @@ def _listing(
 def _keep_listing(store: Cache, content_dir: Path, sources, names, problems, settings: str) -> None:
     """Keep a listing in a `memory` cache, without the bytes of the files it had to read."""
     kept = [dataclasses.replace(s, raw=b"") if s.raw else s for s in sources]
-    store.remember("listing", str(content_dir), (kept, list(names), list(problems), settings))
+    store.remember("listing", str(content_dir), _Listing(kept, list(names), list(problems), settings))
 
 
 def listed_as_kept(content_dir: Path, store: Cache) -> bool | None:
@@ -360,7 +370,7 @@ def listed_as_kept(content_dir: Path, store: Cache) -> bool | None:
     files with the same stat and attachments, the same problems): what a listing from the
     watcher's reports (see `load`) is checked by, in case the watcher missed a change.
     None when no listing is kept."""
-    kept = store.recall("listing", str(content_dir))
+    kept: _Listing | None = store.recall("listing", str(content_dir))
     if kept is None:
         return None
     found, problems = discover(content_dir, read=False)
@@ -368,7 +378,7 @@ def listed_as_kept(content_dir: Path, store: Cache) -> bool | None:
     def state(sources: list[Source]) -> list[tuple]:
         return [(source.rel, source.seen, source.attachments) for source in sources]
 
-    return state(found) == state(kept[0]) and problems == kept[2]
+    return state(found) == state(kept.sources) and problems == kept.problems
 
 
 def _name(store: Cache, source: Source, settings: str, digests: dict[str, str]) -> tuple[str, Source]:
@@ -382,11 +392,11 @@ def _name(store: Cache, source: Source, settings: str, digests: dict[str, str]) 
 
 
 def _relisted(
-    content_dir: Path, store: Cache, settings: str, kept: tuple, touched: Collection[str]
+    content_dir: Path, store: Cache, settings: str, kept: _Listing, touched: Collection[str]
 ) -> tuple[list[Source], list[str], list[Problem]] | None:
     """The kept listing with the touched files looked at again; None when one of them is
     not a plain Markdown file of that listing within the size limit any more."""
-    sources, names, problems, _ = kept
+    sources, names, problems = kept.sources, kept.names, kept.problems
     store.spare("digests", "names")  # the kept names stand for the files' hashes
     if not touched:
         return sources, names, problems

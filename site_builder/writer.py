@@ -239,10 +239,6 @@ class Staging:
 
     def put(self, rel: str, data: bytes | CopyFrom | Keyed) -> list:
         """Write one file; its manifest row [sha1, size, mtime_ns, key]."""
-        if self.trusted and isinstance(data, Keyed):  # kept as it is: nothing touches the disk
-            seen = self.previous.get(rel)
-            if seen and len(seen) > 3 and seen[3] == data.key:
-                return seen
         if not _safe_target(rel):
             raise ValueError(f"unsafe output path {rel!r}")
         # Plain strings, not Paths: this runs for every one of a site's thousands of files.
@@ -351,10 +347,11 @@ class Staging:
         os.replace(temporary, target)  # a reader sees the old file or the new one
 
     def put_all(self, files: Files) -> dict[str, list]:
-        if not self.trusted:
-            return {rel: self.put(rel, files[rel]) for rel in sorted(files)}
-        # `put`'s first case inline: in a trusted folder nearly every page is kept as it is.
-        previous, out = self.previous, {}
+        """`put` every file, in path order; in a trusted folder a page whose key is the one
+        it was written with is kept as it is, without touching the disk (nearly every page
+        of a preview rebuild)."""
+        previous: dict[str, list] = self.previous if self.trusted else {}
+        out = {}
         for rel in sorted(files):
             data, seen = files[rel], previous.get(rel)
             if seen is not None and type(data) is Keyed and len(seen) > 3 and seen[3] == data.key:
