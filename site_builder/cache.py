@@ -4,7 +4,8 @@ Every entry is keyed by a hash of everything that could change it — the file's
 attachments, the settings, and the generator's own code — so a stale entry is never
 used; deleting the folder only costs time.  Files are written to a temporary name and
 renamed, so a killed build never leaves a torn one in place (at most a stray temporary
-file); an unreadable or damaged entry is a miss.
+file); every file carries a CRC-32 of what it holds, and an unreadable or damaged entry
+is a miss.
 
 A bucket holds either one file per entry (`get`/`put`) or, for the thousands of parsed
 items, a few *pack* files of many entries each (`get_many`/`put_many`/`compact`):
@@ -30,10 +31,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 PACKAGE = Path(__file__).parent
+FOLDER = ".site-cache"  # the cache's folder in a site's root
 T = TypeVar("T")
 _FINGERPRINT = re.compile(r"[0-9a-f]{16}")  # a folder of one version's entries (code_fingerprint)
 PRUNE_DAYS = 7  # another version's folder unused this long is deleted (see Cache.prune)
 PACK_MAGIC = b"SBP1"  # a pack file: these 4 bytes, the CRC-32 of the rest, a pickled dict
+ENTRY_MAGIC = b"SBE1"  # a one-entry file: these 4 bytes, the pickled value, its CRC-32
 
 
 @cache
@@ -77,6 +80,17 @@ def key(*parts: bytes | str) -> str:
     return digest.hexdigest()
 
 
+class _Summed:
+    """A file to pickle into that keeps the CRC-32 of what was written."""
+
+    def __init__(self, handle: Any):
+        self.handle, self.crc = handle, 0
+
+    def write(self, data: bytes) -> int:
+        self.crc = zlib.crc32(data, self.crc)
+        return self.handle.write(data)
+
+
 class Cache:
     """A folder of pickled values in buckets ('items', 'search', …); `None` folder = off.
 
@@ -109,8 +123,11 @@ class Cache:
                 return self.memory[bucket, name]
         try:
             with open(self._path(bucket, name), "rb") as handle:
-                value = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError):
+                data = handle.read()
+            if data[:4] != ENTRY_MAGIC or int.from_bytes(data[-4:], "little") != zlib.crc32(data[4:-4]):
+                return None  # damaged: pickle alone could read a wrong value from it
+            value = pickle.loads(data[4:-4])
+        except Exception:  # any damage the checksum let through is a miss too
             return None
         if self.memory is not None:
             self.memory[bucket, name] = value
@@ -148,7 +165,10 @@ class Cache:
             path.parent.mkdir(parents=True, exist_ok=True)
             temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
             with open(temporary, "wb") as handle:
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                handle.write(ENTRY_MAGIC)
+                summed = _Summed(handle)  # pickled straight into the file, summed on the way
+                pickle.dump(value, summed, protocol=pickle.HIGHEST_PROTOCOL)
+                handle.write(summed.crc.to_bytes(4, "little"))
             os.replace(temporary, path)
         except OSError:
             pass  # a cache that cannot be written is only a slower build

@@ -25,7 +25,9 @@ Files under `search/<lang>/` (JSON, UTF-8, compact, sorted keys, nothing from th
 
 Doc ids count from the oldest item (by date, then URL), so they are the same in every
 build, a higher id is a newer item, and a newly published item takes the next id: the
-files it changes are its words' shards, the last metadata chunk and `index.json`.
+files it changes are its words' shards, the last metadata chunk and `index.json`.  A
+build with the cache patches the index the last one kept (`_Kept`) for such a change and
+for items edited in place; the preview server patches the one it holds (`_Index`).
 
 `static/search.js` looks every query word up as a prefix of the indexed words ("ремонт"
 finds "ремонта"), after taking a case ending off it ("вода" also finds "воды"), and
@@ -44,10 +46,11 @@ import unicodedata
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
+from itertools import accumulate
 from operator import sub
 
 from site_builder import cache
@@ -64,7 +67,8 @@ SPLIT = 48_000  # bytes: a bigger shard is split by the next letter of its words
 MAX_KEY = 5  # … up to keys this long
 SNIPPET = 220  # characters of body text shown when an item has no summary
 PACK = 2000  # docs per cache pack
-PATCH_MOST = 64  # changed docs the preview server patches its kept index for; more: rebuilt
+PATCH_MOST = 64  # changed docs a kept index is patched for (`_Kept`, `_Index`); more: rebuilt
+KEPT = "search-kept"  # cache bucket: each language's `_Kept`, by its code
 
 # Endings a query word may lose before it is looked up as a prefix, so a word typed in
 # one form finds the others: "вода" → "вод" (воды, водой), "мектептерге" → "мектеп"
@@ -197,12 +201,15 @@ def document_key(entry: Entry) -> str:
 def assemble(site: Site, lang: str, docs: Iterable[Doc]) -> Files:
     """The index files of one language (see the module docstring) from its docs, in any order."""
     ordered = sorted(docs, key=lambda d: (d.date.timestamp(), d.url))
-    return _assemble(site, lang, map(_split_words, ordered))
+    return _assemble(site, lang, map(_split_words, ordered))[0]
 
 
-def _assemble(site: Site, lang: str, ordered: Iterable[tuple[Doc, Words, Words]]) -> Files:
+def _assemble(
+    site: Site, lang: str, ordered: Iterable[tuple[Doc, Words, Words]]
+) -> tuple[Files, dict[str, bytes], list[bytes]]:
     """`assemble` for docs already in id order, with their words, taken one at a time: a
-    doc's words can be let go as soon as they are in the postings."""
+    doc's words can be let go as soon as they are in the postings.  Also every word's
+    line and the `d/` chunks, which a build keeps to patch (see `_Kept`)."""
     postings: defaultdict[str, array] = defaultdict(partial(array, "I"))
     row = _rows(site, lang)
     rows = []
@@ -210,7 +217,8 @@ def _assemble(site: Site, lang: str, ordered: Iterable[tuple[Doc, Words, Words]]
         _post(postings, number, title_words, other_words)
         rows.append(row(doc))
     chunks = [_json(rows[start : start + CHUNK]) for start in range(0, len(rows), CHUNK)]
-    return _files(lang, _shards(postings), chunks, len(rows))  # `_shards` empties `postings`
+    lines = _lines(postings)  # empties `postings`, so it and the lines are not both whole
+    return _files(lang, _shards(lines), chunks, len(rows)), lines, chunks
 
 
 def _post(postings: dict[str, array], number: int, title_words: Words, other_words: Words) -> None:
@@ -381,6 +389,97 @@ class _Index:
         return _files(lang, shards, self.chunks, len(self.docs), self.digests)
 
 
+@dataclass(slots=True)
+class _Kept:
+    """One language's index as a build leaves it in the cache for the next build to patch.
+
+    It holds every word's line (`_entry`), the `d/` chunks, each id's doc key, and what
+    decided the ids: the setting and a digest of the ids' (time, URL) pairs.  When the
+    next build's first `len(keys)` ids are the same (items edited in place; new items
+    published after the newest take the next ids), only the lines of the words its
+    changed docs lose or gain and the chunks those docs are in are made again; the shards
+    are split from the lines as a fresh build splits them, so the files are a fresh
+    build's.  The old words of a changed doc are read from the cache by its old key; when
+    the cache has lost it, or more than PATCH_MOST docs changed, the index is built afresh.
+    (The preview server keeps a whole `_Index` in memory instead.)
+    """
+
+    setting: tuple[str, str, int]  # language, time zone, docs per chunk
+    placed: str  # `_placed` of the ids' (time, URL) pairs
+    keys: list[str]  # each id's doc key
+    lines: dict[str, bytes]  # each word's line, in any order
+    chunks: list[bytes]  # the `d/` files
+
+    def changed(self, setting: tuple, keys: list[str], placed: list[tuple]) -> list[int] | None:
+        """The ids to patch for a build with these keys and ids (None: build afresh)."""
+        count = len(self.keys)
+        if self.setting != setting or len(keys) < count or _placed(placed[:count]) != self.placed:
+            return None
+        found = [n for n in range(count) if self.keys[n] != keys[n]] + list(range(count, len(keys)))
+        return found if len(found) <= PATCH_MOST else None
+
+    def patch(
+        self,
+        site: Site,
+        lang: str,
+        keys: list[str],
+        placed: list[tuple],
+        changed: dict[int, tuple[Doc | None, Doc]],
+    ) -> bool:
+        """Put each changed id's new doc in place of its old one (None: a new id); False
+        when the lines turn out not to hold the old docs (the index is then built afresh)."""
+        moves: defaultdict[str, list[tuple[int, bool]]] = defaultdict(list)  # word → (value, add)
+        for number, (old, new) in changed.items():
+            for value, before, after in (
+                (number * 2 + 1, old.title_words if old else "", new.title_words),
+                (number * 2, old.words if old else "", new.words),
+            ):
+                gone, got = set(before.split()), set(after.split())
+                for word in gone - got:
+                    moves[word].append((value, False))
+                for word in got - gone:
+                    moves[word].append((value, True))
+        for word, changes in moves.items():
+            line = self.lines.get(word)
+            found = _values(line) if line else array("I")
+            for value, add in changes:
+                at = bisect_left(found, value)
+                if (at < len(found) and found[at] == value) == add:
+                    return False  # the lines do not hold what the old docs say: not this index
+                if add:
+                    found.insert(at, value)
+                else:
+                    del found[at]
+            if found:
+                self.lines[word] = _entry(word, found)
+            else:
+                del self.lines[word]
+        row = _rows(site, lang)
+        for start in sorted({number - number % CHUNK for number in changed}):
+            at = start // CHUNK
+            rows = json.loads(self.chunks[at]) if at < len(self.chunks) else []
+            for number in range(start, min(start + CHUNK, len(keys))):
+                if number in changed:
+                    doc = changed[number][1]
+                    if number - start < len(rows):
+                        rows[number - start] = row(doc)
+                    else:
+                        rows.append(row(doc))
+            if at < len(self.chunks):
+                self.chunks[at] = _json(rows)
+            else:
+                self.chunks.append(_json(rows))
+        self.keys, self.placed = list(keys), _placed(placed)
+        return True
+
+    def files(self, lang: str) -> Files:
+        return _files(lang, _shards(self.lines), self.chunks, len(self.keys))
+
+
+def _placed(placed: list[tuple]) -> str:
+    return hashlib.sha1(repr(placed).encode()).hexdigest()
+
+
 def pages(site: Site, ctx: Context) -> Files:
     """The search page of every language (`{prefix}search/index.html`)."""
     out: Files = {}
@@ -406,13 +505,32 @@ def render(site: Site, ctx: Context, store: Cache | None = None) -> Files:
     Entries are read in id order and each doc's words go into the postings straight
     away; a doc made now is let go once it is there (cached ones come from the cache all
     at once).  Docs are kept in the cache's packed "search" bucket by `document_key`, so
-    an edit re-reads one entry.  This runs in the build's main process beside the render
-    workers (see build.render_site).
+    an edit re-reads one entry; a build with a disk cache patches the index the last one
+    kept (`_Kept`), the preview server the one it holds (`_Index`), when they can.  This
+    runs in the build's main process beside the render workers (see build.render_site).
     """
     store = store or Cache(None)
     entries, ids_of, placed_of = site.placed("search-order", partial(_order, site))
     keys = [document_key(entry) for entry in entries] if store.folder else [""] * len(entries)
-    known: list[Doc | None] = store.get_many("search", keys)
+    languages = list(dict.fromkeys([*site.config.languages, *(entry.lang for entry in entries)]))
+    patches: dict[str, tuple[_Kept, list[int]]] = {}
+    if store.folder and store.memory is None:
+        for lang in languages:
+            kept = store.get(KEPT, lang)
+            ids = ids_of.get(lang, [])
+            if isinstance(kept, _Kept):
+                changed = kept.changed(_setting(site, lang), [keys[i] for i in ids], placed_of.get(lang, []))
+                if changed is not None:
+                    patches[lang] = (kept, changed)
+    # The docs to read: a patch's changed ones (and their old versions), or all.
+    wanted = [i for lang in languages if lang not in patches for i in ids_of.get(lang, [])]
+    wanted += [ids_of[lang][n] for lang, (_, changed) in patches.items() for n in changed]
+    old_keys = [kept.keys[n] for kept, changed in patches.values() for n in changed if n < len(kept.keys)]
+    found = store.get_many("search", [keys[i] for i in wanted] + old_keys)
+    known: list[Doc | None] = [None] * len(entries)
+    for index, doc in zip(wanted, found, strict=False):
+        known[index] = doc
+    old_docs = dict(zip(old_keys, found[len(wanted) :], strict=True))
     fresh: dict[str, bytes] = {}
 
     def read_at(index: int, split: bool = True) -> tuple[Doc, Words, Words]:
@@ -433,31 +551,52 @@ def render(site: Site, ctx: Context, store: Cache | None = None) -> Files:
     def doc_at(index: int) -> Doc:
         return read_at(index, split=False)[0]
 
-    def docs(lang: str) -> Iterator[Doc]:
-        return (doc_at(index) for index, entry in enumerate(entries) if entry.lang == lang)
-
     out = pages(site, ctx)
-    for lang in dict.fromkeys([*site.config.languages, *(entry.lang for entry in entries)]):
+    for lang in languages:
+        ids, placed = ids_of.get(lang, []), placed_of.get(lang, [])
+        if lang in patches:
+            kept, changed = patches[lang]
+            olds = {n: old_docs[kept.keys[n]] if n < len(kept.keys) else None for n in changed}
+            new = {n: (olds[n], doc_at(ids[n])) for n in changed}
+            if all(old is not None for n, (old, _) in new.items() if n < len(kept.keys)) and kept.patch(
+                site, lang, [keys[i] for i in ids], placed, new
+            ):
+                out |= kept.files(lang)
+                store.put(KEPT, lang, kept)
+                continue
+            # The cache lost an old doc, or holds another index: build afresh, with every doc.
+            missing = [i for i in ids if known[i] is None]
+            for index, doc in zip(missing, store.get_many("search", [keys[i] for i in missing]), strict=True):
+                known[index] = doc
         if store.memory is None:
-            out |= _assemble(
-                site, lang, (read_at(i) for i, entry in enumerate(entries) if entry.lang == lang)
-            )
+            files, lines, chunks = _assemble(site, lang, map(read_at, ids))
+            out |= files
+            if store.folder:  # for the next build to patch
+                store.put(
+                    KEPT,
+                    lang,
+                    _Kept(_setting(site, lang), _placed(placed), [keys[i] for i in ids], lines, chunks),
+                )
+            del files, lines, chunks
             continue
         # The preview server: patch the index it kept from the last build when it can.
-        ids, placed = ids_of.get(lang, []), placed_of.get(lang, [])
         index = store.recall("search-index", lang)
         usable = isinstance(index, _Index) and index.usable(site, lang, placed)
-        changed = {n: i for n, i in enumerate(ids) if usable and index.keys[n] != keys[i]}
-        if usable and len(changed) <= PATCH_MOST:
+        changes = {n: i for n, i in enumerate(ids) if usable and index.keys[n] != keys[i]}
+        if usable and len(changes) <= PATCH_MOST:
             store.remember("search-index", lang, None)  # a patch that fails half-way is not kept
-            index.patch(site, lang, {n: (keys[i], doc_at(i)) for n, i in changed.items()})
+            index.patch(site, lang, {n: (keys[i], doc_at(i)) for n, i in changes.items()})
         else:
-            index = _Index(site, lang, [keys[i] for i in ids], placed, list(docs(lang)))
+            index = _Index(site, lang, [keys[i] for i in ids], placed, [doc_at(i) for i in ids])
         store.remember("search-index", lang, index)
         out |= index.files(lang)
     store.put_many("search", fresh)
     store.compact("search", set(keys))
     return out
+
+
+def _setting(site: Site, lang: str) -> tuple[str, str, int]:
+    return lang, str(site.config.tz), CHUNK
 
 
 def _order(site: Site) -> tuple[list[Entry], dict[str, list[int]], dict[str, list[tuple]]]:
@@ -499,12 +638,16 @@ def _file_name(key: str) -> str:
     return "-".join(f"{ord(c):x}" for c in key) or "0"  # U+0000 is in no word
 
 
-def _shards(postings: dict[str, array]) -> dict[str, bytes]:
-    """Term shards by word prefix, each `{"word": [gaps…]}` as bytes (see the module
-    docstring); `postings` is emptied on the way, so it and the shards are not both whole."""
-    lines = {word: _entry(word, postings.pop(word)) for word in sorted(postings)}
+def _lines(postings: dict[str, array]) -> dict[str, bytes]:
+    """Every word's `"word":[gaps…]` in word order; `postings` is emptied on the way."""
+    return {word: _entry(word, postings.pop(word)) for word in sorted(postings)}
+
+
+def _shards(lines: dict[str, bytes]) -> dict[str, bytes]:
+    """Term shards by word prefix, each `{"word": [gaps…], …}` as bytes (see the module
+    docstring), from every word's line."""
     shards: dict[str, bytes] = {}
-    _split(list(lines), 0, lines, shards)
+    _split(sorted(lines), 0, lines, shards)
     return shards
 
 
@@ -532,6 +675,11 @@ def _entry(word: str, found: array) -> bytes:
     if len(found) == 1:
         return f'"{word}":[{found[0]}]'.encode()
     return f'"{word}":[{found[0]},{",".join(map(str, map(sub, found[1:], found)))}]'.encode()
+
+
+def _values(line: bytes) -> array:
+    """The values an `_entry` line holds (its gaps added up again)."""
+    return array("I", accumulate(map(int, line[line.index(b":[") + 2 : -1].split(b","))))
 
 
 def _object(lines: Iterable[bytes]) -> bytes:

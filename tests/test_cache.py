@@ -8,6 +8,7 @@ import time
 from datetime import datetime
 from functools import partial
 
+import pytest
 from sitekit import config_text, item, make_site
 
 from site_builder import content, rules
@@ -286,3 +287,17 @@ def test_a_build_deletes_what_other_versions_cached_once_unused(tmp_path):
     os.utime(cache / code_fingerprint(), (week, week))
     assert build(root, datetime.fromisoformat("2026-11-22T12:05:00+00:00"), jobs=1).ok
     assert (cache / code_fingerprint()).stat().st_mtime > week + 86400  # its own, marked used
+
+
+@pytest.mark.parametrize("where", [0, 5, -30, -1])
+def test_a_damaged_entry_file_is_a_miss(tmp_path, where):
+    """A one-entry file that was changed after it was written (a byte flipped, in the
+    value or the checksum) is a miss, not a wrong value, even if it would still unpickle."""
+    cache = Cache(tmp_path / "c")
+    cache.put("b", "k", {"word": b"x" * 100, "n": 7})
+    assert cache.get("b", "k") == {"word": b"x" * 100, "n": 7}
+    path = cache._path("b", "k")
+    data = bytearray(path.read_bytes())
+    data[where] ^= 0x01
+    path.write_bytes(bytes(data))
+    assert cache.get("b", "k") is None

@@ -284,3 +284,96 @@ def _counting(function, calls: list):
 
 def _search_files(output: Path) -> dict[str, bytes]:
     return {p.relative_to(output).as_posix(): p.read_bytes() for p in (output / "search").rglob("*.json")}
+
+
+@pytest.mark.parametrize("split", [20, 48_000])
+def test_a_build_patches_the_index_it_kept_and_equals_a_clean_build(tmp_path: Path, monkeypatch, split: int):
+    """`build` with its disk cache patches the index the last build kept (`_Kept`) when the
+    older items keep their ids: edits in place and new items after the newest.  After
+    random such edits, and the ones that move ids (an older item added, one removed, a
+    date changed), its files are byte for byte a clean build's; only the moves build the
+    index afresh."""
+    monkeypatch.setattr(search, "SPLIT", split)
+    rng = random.Random(split)
+    vocabulary = ["вода", "водопровод", "мост", "мэрия", "школа", "шаар", "жол", "ремонт", "асфальт", "ёлка"]
+    vocabulary += [f"слово{n}" for n in range(40)] + ["zebra", "ыйык", "ңыз", "2026"]
+    monkeypatch.setattr(search, "CHUNK", 3)  # new items start new chunks too
+
+    def write(n: int, day: int, title: str = "") -> None:
+        body = " ".join(rng.sample(vocabulary, rng.randint(1, 12))) + ".\n"
+        lang = "ky" if n == 3 else "ru"
+        (root / f"content/press-releases/n{n}.md").write_text(
+            item(title or f"Новость {n}", date=f"2026-11-{day:02d}T10:00:00+06:00", body=body, lang=lang),
+            encoding="utf-8",
+        )
+
+    root = make_site(tmp_path, {}, KY_CONFIG)
+    (root / "content/press-releases").mkdir()
+    days = {n: 5 + n for n in range(8)}
+    for n, day in days.items():
+        write(n, day)
+    now = datetime.fromisoformat(NOW)
+    afresh: list[int] = []
+    monkeypatch.setattr(search, "_assemble", _counting(search._assemble, afresh))
+    output = tmp_path / "output"
+    assert build(root, now, output, jobs=1).ok
+    assert len(afresh) == 2  # the first build: both languages
+    moves = rebuilt = 0
+    for step in range(14):
+        action = rng.choice(["edit", "edit", "title", "newest", "older", "remove", "redate"])
+        if action in ("edit", "title"):
+            n = rng.choice(sorted(days))
+            write(n, days[n], f"Новость {n} {rng.choice(vocabulary)}" if action == "title" else "")
+        elif action == "newest":
+            n = max(days) + 1
+            days[n] = max(days.values()) + 1
+            write(n, days[n])
+        elif action == "older":
+            n = max(days) + 1
+            days[n] = 1
+            write(n, 1)
+        elif len(days) > 3:
+            n = rng.choice(sorted(days))
+            if action == "remove":
+                del days[n]
+                (root / f"content/press-releases/n{n}.md").unlink()
+            else:
+                days[n] = rng.choice([d for d in range(1, 20) if d not in days.values()])
+                write(n, days[n])
+        else:
+            continue
+        moves += action in ("older", "remove", "redate")
+        before = len(afresh)
+        assert build(root, now, output, jobs=1).ok
+        made = len(afresh) - before
+        if action not in ("older", "remove", "redate"):
+            assert made == 0, f"step {step}: {action} was not patched"
+        else:
+            rebuilt += made
+        clean = tmp_path / f"clean{step}"
+        assert build(root, now, clean, use_cache=False, jobs=1).ok
+        assert _search_files(output) == _search_files(clean), f"step {step}: {action}"
+    assert moves and rebuilt
+
+
+def test_a_kept_index_that_does_not_hold_its_docs_is_built_afresh(tmp_path: Path):
+    """A kept index whose lines do not hold the changed docs' old words as they should (not
+    this index) is not patched into a wrong one: the build makes it afresh."""
+    from site_builder.cache import Cache
+
+    root = make_site(tmp_path / "site", FILES, KY_CONFIG)
+    now = datetime.fromisoformat(NOW)
+    output = tmp_path / "output"
+    assert build(root, now, output, jobs=1).ok
+    store = Cache(root / ".site-cache")
+    kept = store.get(search.KEPT, "ru")
+    assert isinstance(kept, search._Kept) and "водопроводы" in kept.lines
+    # Every id holds the word already, so the edit's docs cannot gain it.
+    kept.lines["водопроводы"] = search._entry("водопроводы", search.array("I", range(2 * len(kept.keys))))
+    store.put(search.KEPT, "ru", kept)
+    path = root / "content/press-releases/voda.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Ёлки", "Водопроводы и ёлки"), encoding="utf-8")
+    assert build(root, now, output, jobs=1).ok
+    clean = tmp_path / "clean"
+    assert build(root, now, clean, use_cache=False, jobs=1).ok
+    assert _search_files(output) == _search_files(clean)
