@@ -39,7 +39,7 @@ class Result:
         return not any(p.is_error for p in self.problems)
 
 
-CACHE_DIR = ".site-cache"
+CACHE_DIR = cache.FOLDER
 
 
 @parallel.collecting_less

@@ -25,11 +25,14 @@ import typing
 from collections.abc import Iterable, Iterator
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from time import time_ns
 from typing import Any
 
 from site_builder import cache
 
 SKIPPED = {".git", ".site-cache", "__pycache__"}
+STATS = "stats"  # cache bucket: the content files' SHA-256 by their stat (see `inputs_key`)
+SETTLED_NS = 2_000_000_000  # a file changed this close to being hashed is hashed again next time
 
 
 def inputs_key(root: Path, digests: dict[str, str] | None = None) -> str:
@@ -37,8 +40,22 @@ def inputs_key(root: Path, digests: dict[str, str] | None = None) -> str:
 
     `digests`, when given, is filled with the SHA-256 of every content/*.md file read
     (by its path under content/), so the build need not read and hash them again.
+
+    Those hashes are kept in the cache by each file's stat (size, modification and change
+    times in nanoseconds, inode, device), as git's index keeps them, and a file whose stat
+    is the same is not read again.  Only files last changed SETTLED_NS before they were
+    hashed are kept: a file rewritten within the same tick of the file system's clock as
+    it was hashed, to the same size, would keep its stat (git calls it "racy").  A change
+    of the change time cannot be faked without the clock's help: `touch` restoring an
+    old modification time sets it to now.
     """
     digest = hashlib.sha256()
+    store = cache.Cache(root / cache.FOLDER)
+    known = store.get(STATS, "content")
+    if not isinstance(known, dict):
+        known = {}
+    table: dict[str, tuple[tuple[int, ...], str]] = {}
+    settled = time_ns() - SETTLED_NS
 
     def add(*parts: str | bytes) -> None:
         for part in parts:
@@ -52,23 +69,42 @@ def inputs_key(root: Path, digests: dict[str, str] | None = None) -> str:
         for name, path in _files(root / folder):
             if folder == "content" and not name.endswith(".md"):
                 try:  # attachments: large, and only their size is shown
-                    found = path.lstat()
+                    found = os.lstat(path)
                     add(folder, name, f"{found.st_mode}:{found.st_size}:{found.st_mtime_ns}")
                 except OSError:
                     add(folder, name, "(gone)")
             elif folder == "content":
-                data, regular = _read_file(path)
-                sha = hashlib.sha256(data).hexdigest()
+                try:
+                    found = os.lstat(path)
+                    signature = (
+                        found.st_size,
+                        found.st_mtime_ns,
+                        found.st_ctime_ns,
+                        found.st_ino,
+                        found.st_dev,
+                    )
+                except OSError:
+                    found, signature = None, ()
+                row = known.get(name)
+                if found and stat.S_ISREG(found.st_mode) and row and row[0] == signature:
+                    sha, regular = row[1], True
+                else:  # the stat was taken first: a change while reading is seen next time
+                    data, regular = _read_file(path)
+                    sha = hashlib.sha256(data).hexdigest() if regular else ""
                 add(folder, name, sha if regular else data)
                 if regular and digests is not None:
                     digests[name] = sha
+                if regular and found and found.st_mtime_ns < settled and found.st_ctime_ns < settled:
+                    table[name] = (signature, sha)
             else:
                 add(folder, name, _read(path))
     add("git", _git_state(root))
+    if table != known:
+        store.put(STATS, "content", table)
     return digest.hexdigest()
 
 
-def _files(folder: Path) -> Iterator[tuple[str, Path]]:
+def _files(folder: Path) -> Iterator[tuple[str, str]]:
     """Regular files below a folder in a stable order, as (relative name, path).
 
     Symbolic links (the build follows none; an editor's lock file may dangle) and special
@@ -76,28 +112,31 @@ def _files(folder: Path) -> Iterator[tuple[str, Path]]:
     """
     if not folder.is_dir():
         return
-    for base, dirs, names in os.walk(folder):
+    top = str(folder)
+    for base, dirs, names in os.walk(top):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED)
+        below = base[len(top) + 1 :].replace(os.sep, "/")
+        prefix = f"{below}/" if below else ""
         for name in sorted(names):
-            path = Path(base, name)
-            yield path.relative_to(folder).as_posix(), path
+            yield prefix + name, os.path.join(base, name)
 
 
-def _read(path: Path) -> bytes:
+def _read(path: str | Path) -> bytes:
     """A file's bytes, or what it is when it is not a regular file."""
     return _read_file(path)[0]
 
 
-def _read_file(path: Path) -> tuple[bytes, bool]:
+def _read_file(path: str | Path) -> tuple[bytes, bool]:
     """A file's bytes and True, or what it is when it is not a readable regular file and False."""
     try:
-        mode = path.lstat().st_mode
+        mode = os.lstat(path).st_mode
     except OSError:
         return b"(gone)", False
     if not stat.S_ISREG(mode):
         return (b"(link)" if stat.S_ISLNK(mode) else b"(special)"), False
     try:
-        return path.read_bytes(), True
+        with open(path, "rb") as handle:
+            return handle.read(), True
     except OSError:
         return b"(unreadable)", False
 
@@ -243,10 +282,13 @@ def intact(output: Path, files: dict) -> bool:
     if not output.is_dir():
         return False
     found = 0
-    for folder, _, names in os.walk(output):
+    top = str(output)
+    for folder, _, names in os.walk(top):
+        below = folder[len(top) + 1 :].replace(os.sep, "/")
+        prefix = f"{below}/" if below else ""
         for name in names:
             path = os.path.join(folder, name)
-            seen = files.get(os.path.relpath(path, output).replace(os.sep, "/"))
+            seen = files.get(prefix + name)
             try:
                 info = os.stat(path, follow_symlinks=False)
             except OSError:

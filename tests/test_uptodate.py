@@ -172,3 +172,48 @@ def _parts(annotation):
     yield annotation
     for arg in typing.get_args(annotation):
         yield from _parts(arg)
+
+
+def test_content_files_are_hashed_again_only_when_their_stat_changed(tmp_path, monkeypatch):
+    """The content files' hashes are kept by their stat, as git's index keeps them: an
+    unchanged file is not read again, and any rewrite is seen, even one to the same size
+    with the old modification time put back (its change time moves), while a file changed
+    just before it was hashed is never trusted by its stat."""
+    from site_builder import uptodate
+
+    root = site(tmp_path)
+    path = root / "content/press-releases/out.md"
+    read: list[str] = []
+    real = uptodate._read_file
+
+    def reading(path: str) -> tuple[bytes, bool]:
+        if str(path).endswith(".md"):
+            read.append(os.path.basename(path))
+        return real(path)
+
+    monkeypatch.setattr(uptodate, "_read_file", reading)
+
+    first = uptodate.inputs_key(root)
+    assert sorted(read) == ["briefing.md", "later.md", "out.md"]
+    read.clear()
+    assert uptodate.inputs_key(root) == first and sorted(read) == sorted(
+        ["briefing.md", "later.md", "out.md"]
+    )
+    # Everything was written just now, so nothing was kept; once settled, it is.
+    monkeypatch.setattr(uptodate, "SETTLED_NS", -(10**12))
+    uptodate.inputs_key(root)
+    read.clear()
+    digests: dict[str, str] = {}
+    assert uptodate.inputs_key(root, digests) == first and read == []
+    assert set(digests) == {"press-releases/out.md", "press-releases/later.md", "announcements/briefing.md"}
+
+    old = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Опубликованная", "Подтвержденная"), encoding="utf-8")  # same size
+    os.utime(path, ns=(old.st_atime_ns, old.st_mtime_ns))
+    assert path.stat().st_size == old.st_size and path.stat().st_mtime_ns == old.st_mtime_ns
+    read.clear()
+    assert uptodate.inputs_key(root) != first and read == ["out.md"]
+    code, out, _ = build(root)
+    assert code == 0 and QUIET not in out
+    assert "Подтвержденная" in (root / "output/press-releases/out/index.html").read_text(encoding="utf-8")
