@@ -483,14 +483,14 @@ def serve(root: Path, host: str, port: int, drafts: bool, lang: str, clock: Call
     try:
         preview.rebuild()
         preview.settle()
-        for thread in threads:
-            thread.start()
         changes = _Changes(root, preview.poke, preview.touch)
         observer.schedule(changes, str(root), recursive=False)  # config.yaml, new folders
         watching: set[str] = set()
         _watch_folders(observer, changes, root, watching)
         observer.start()
-        preview.watching()
+        preview.watching()  # before the rebuild thread starts: the cache is not for two threads
+        for thread in threads:
+            thread.start()
         bound_host, bound_port = server.server_address[:2]
         if drafts:
             print(texts["drafts"], flush=True)
