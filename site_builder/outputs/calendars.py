@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from datetime import UTC
 from functools import cache, partial
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-from icalendar import Calendar, Component, Event
 
 from site_builder.i18n import translations
 from site_builder.model import Announcement
 from site_builder.outputs import Context, Files, Keyed, lang_prefix
 from site_builder.site import Entry, Site
+
+if TYPE_CHECKING:  # icalendar takes 0.1 s to import: only a build that lays a calendar out does
+    from icalendar import Component, Event
 
 KINDS = {
     "press_conference": "Press conferences",
@@ -189,6 +191,8 @@ def build_calendar(site: Site, entries: list[Entry], title: str, lang: str, ical
     `ical` maps entry URLs to their serialised VEVENTs; icalendar folds each content line
     on its own, so a calendar is its header, its events' bytes and the END line.
     """
+    from icalendar import Calendar
+
     config = site.config
     site_title = config.site.titles.get(lang, config.site.title)  # type: ignore[call-overload]
     cal = Calendar()
@@ -203,6 +207,8 @@ def build_calendar(site: Site, entries: list[Entry], title: str, lang: str, ical
 
 
 def vevent(site: Site, entry: Entry, lang: str) -> Event:
+    from icalendar import Event
+
     gettext = translations(lang, "ui").gettext
     config = site.config
     event = entry.meta.event

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
 from site_builder.i18n import translations
@@ -77,6 +76,8 @@ def build_changes_feed(site: Site, lang: str) -> tuple[bytes, bytes]:
     gettext = translations(lang, "ui").gettext
     title = config.site.titles.get(lang, config.site.title)  # type: ignore[call-overload]
     found = changes(site, lang)[: config.site.feed_size]
+    from feedgen.feed import FeedGenerator  # see feeds.py
+
     fg = FeedGenerator()
     atom_self = config.origin + changes_url(site, lang, "atom")
     fg.id(atom_self)

@@ -5,15 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache, partial
+from typing import TYPE_CHECKING
 
-from feedgen.feed import FeedGenerator
-from lxml import etree
 from markupsafe import escape
 
 from site_builder.i18n import translations
 from site_builder.outputs import Context, Files, lang_prefix
 from site_builder.render import absolutize
 from site_builder.site import Entry, Site
+
+if TYPE_CHECKING:  # feedgen and lxml: imported by a build that writes a feed
+    from feedgen.feed import FeedGenerator
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -145,6 +147,8 @@ def build_feed(site: Site, spec: FeedSpec) -> tuple[bytes, bytes]:
     entries = spec.entries[: config.site.feed_size]
     title = config.site.titles.get(spec.lang, config.site.title)  # type: ignore[call-overload]
     page = config.origin + config.base_path + lang_prefix(site, spec.lang)
+    from feedgen.feed import FeedGenerator
+
     fg = FeedGenerator()
     atom_self = config.origin + feed_url(site, spec, "atom")
     fg.id(atom_self)
@@ -193,6 +197,8 @@ def atom_enclosures(atom: bytes, enclosures: dict[str, list[tuple[str, str, int]
     """
     if not enclosures:
         return atom
+    from lxml import etree
+
     root = etree.fromstring(atom)
     for entry in root.iter(f"{ATOM}entry"):
         files = enclosures.get(entry.findtext(f"{ATOM}id") or "")
