@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,7 +14,7 @@ from site_builder import cache, content, gitverify, mediarequests, parallel, rul
 from site_builder.cache import Cache
 from site_builder.config import Config, load_config
 from site_builder.content import PARALLEL_FROM
-from site_builder.errors import Problem, SiteError
+from site_builder.errors import Problem, SiteError, problem
 from site_builder.model import Item
 from site_builder.outputs import Context, Files, all_outputs, sitemap
 from site_builder.render import THEME, environment
@@ -69,12 +70,28 @@ def check(
     memo = partial(store.memo, "judged") if store.memory is not None else None
     days = WorkingDays(config.calendar, store)
     judgement = rules.check(items, config, now, gitverify.last_change(root), memo, days)
-    problems += judgement.problems
+    problems += judgement.problems + _unreadable_names(root)
     requests, found = mediarequests.load(root / "content")
     problems += found + mediarequests.check(requests, config, now, days)
     if config.rules.verify_git:
         problems += gitverify.verify(root, items, config)
     return Result(sorted(problems, key=_order), config, judgement, items, requests=requests, days=days)
+
+
+def _unreadable_names(root: Path) -> list[Problem]:
+    """Files and folders in templates/ and static/ whose names are not UTF-8 (content/
+    reports its own): no output path or cache key can be made of them."""
+    found = []
+    for folder in ("templates", "static"):
+        for base, dirs, names in os.walk(root / folder):
+            for name in sorted([*dirs, *names]):
+                if not content.readable_name(name):
+                    shown = os.fsencode(os.path.relpath(os.path.join(base, name), root)).decode(
+                        "utf-8", "replace"
+                    )
+                    found.append(problem(shown, 0, "error", "FILE_NAME_ENCODING"))
+            dirs[:] = sorted(d for d in dirs if content.readable_name(d))
+    return found
 
 
 # progress(done, total, label): told before each stage, e.g. to draw a progress bar.

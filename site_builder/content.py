@@ -81,6 +81,10 @@ def _discover(folder: str, rel_dir: str, read: bool, sources: list[Source], prob
     dirs: list[os.DirEntry[str]] = []
     files: list[os.DirEntry[str]] = []
     for entry in entries:
+        if not readable_name(entry.name):
+            shown = os.fsencode(entry.name).decode("utf-8", "replace")
+            problems.append(problem("content/" + _rel(rel_dir, shown), 0, "error", "FILE_NAME_ENCODING"))
+            continue  # no URL, cache key or message can be made of it
         try:
             is_dir = entry.is_dir()  # a link to a folder counts as a folder, never entered
         except OSError:
@@ -140,6 +144,15 @@ def _discover(folder: str, rel_dir: str, read: bool, sources: list[Source], prob
         if rel_dir == "." and entry.name == REQUESTS_SECTION:
             continue  # media requests are records, loaded by mediarequests.py
         _discover(entry.path, _rel(rel_dir, entry.name), read, sources, problems)
+
+
+def readable_name(name: str) -> bool:
+    """Whether a name from the file system is UTF-8 (Python keeps other bytes as surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _rel(rel_dir: str, name: str) -> str:

@@ -43,6 +43,10 @@ CODES: dict[str, tuple[str, str]] = {
         "an attachment may not be named {name}: the site makes a file of that name for the item",
         "Rename the file: index.html is the item's page and event.ics an announcement's calendar.",
     ),
+    "FILE_NAME_ENCODING": (
+        "the name of this file or folder is not valid UTF-8",
+        "Rename it to a UTF-8 name (git mv OLD NEW): it was probably saved in another system's encoding.",
+    ),
     "STRAY_FILE": (
         "this file is not an item and not in an item's folder; it is not published",
         "Put attachments in a folder with the item's index.md, or remove the file.",

@@ -59,7 +59,8 @@ def inputs_key(root: Path, digests: dict[str, str] | None = None) -> str:
 
     def add(*parts: str | bytes) -> None:
         for part in parts:
-            data = part.encode() if isinstance(part, str) else part
+            # A name that is not UTF-8 (content/ reports it) as the bytes it is on disk.
+            data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
             digest.update(len(data).to_bytes(8, "little"))
             digest.update(data)
 

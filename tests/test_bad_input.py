@@ -710,3 +710,32 @@ def test_urls_that_could_break_out_of_attributes_are_refused(tmp_path: Path, url
     assert code == 1
     assert ("content/rebuttals/r.md", 7, "error", "BAD_URL") in problems(out + err), out + err
     assert tree(root / "output") == before
+
+
+@pytest.mark.parametrize(
+    ("where", "shown"),
+    [
+        (b"content/press-releases/bad\xff.md", "content/press-releases/bad\ufffd.md"),
+        (b"content/press-releases/dir\xfe/index.md", "content/press-releases/dir\ufffd"),
+        (b"content/press-releases/good2/att\xfd.pdf", "content/press-releases/good2/att\ufffd.pdf"),
+        (b"static/logo\xfc.svg", "static/logo\ufffd.svg"),
+        (b"templates/partials\xfb/x.html", "templates/partials\ufffd"),
+    ],
+)
+def test_a_name_that_is_not_utf8_is_reported(tmp_path: Path, where: bytes, shown: str):
+    """A file or folder saved under another system's encoding of its name (cp1251, say)
+    cannot become a URL, a cache key or a message: it is an error with the name as far
+    as it can be shown, not a traceback, and output/ stays as it was."""
+    root = scratch(tmp_path, {"content/press-releases/good2/index.md": GOOD})
+    target = os.path.join(os.fsencode(root), where)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "wb") as handle:
+        handle.write(GOOD.encode())
+    before = tree(root / "output")
+    for command in ("check", "build"):
+        code, out, err = run_cli(command, "--now", NOW, cwd=root)
+        assert code == 1 and "Traceback" not in out + err, out + err
+        assert [p for p in problems(out + err) if p[2] == "error"] == [
+            (shown, 0, "error", "FILE_NAME_ENCODING")
+        ], out + err
+    assert tree(root / "output") == before
