@@ -558,11 +558,12 @@ def render(site: Site, ctx: Context, store: Cache | None = None) -> Files:
             kept, changed = patches[lang]
             olds = {n: old_docs[kept.keys[n]] if n < len(kept.keys) else None for n in changed}
             new = {n: (olds[n], doc_at(ids[n])) for n in changed}
-            if all(old is not None for n, (old, _) in new.items() if n < len(kept.keys)) and kept.patch(
+            if all(isinstance(old, Doc) for n, (old, _) in new.items() if n < len(kept.keys)) and kept.patch(
                 site, lang, [keys[i] for i in ids], placed, new
             ):
                 out |= kept.files(lang)
-                store.put(KEPT, lang, kept)
+                if changed:  # else the cache holds it as it is
+                    store.put(KEPT, lang, kept)
                 continue
             # The cache lost an old doc, or holds another index: build afresh, with every doc.
             missing = [i for i in ids if known[i] is None]

@@ -45,13 +45,16 @@ def inputs_key(root: Path, digests: dict[str, str] | None = None) -> str:
     times in nanoseconds, inode, device), as git's index keeps them, and a file whose stat
     is the same is not read again.  Only files last changed SETTLED_NS before they were
     hashed are kept: a file rewritten within the same tick of the file system's clock as
-    it was hashed, to the same size, would keep its stat (git calls it "racy").  A change
-    of the change time cannot be faked without the clock's help: `touch` restoring an
-    old modification time sets it to now.
+    it was hashed, to the same size, would keep its stat (git calls it "racy").  A rewrite
+    that puts the old modification time back (`touch -d`) still moves the change time,
+    which only the clock sets, so the table is used only where that is so (POSIX systems:
+    on Windows `st_ctime` is the creation time).  Like git's, it trusts the file system:
+    one that keeps no change time of its own (FAT) or a network one whose server's clock
+    runs more than SETTLED_NS behind this machine's can hide such a rewrite.
     """
     digest = hashlib.sha256()
     store = cache.Cache(root / cache.FOLDER)
-    known = store.get(STATS, "content")
+    known = store.get(STATS, "content") if os.name == "posix" else None
     if not isinstance(known, dict):
         known = {}
     table: dict[str, tuple[tuple[int, ...], str]] = {}
@@ -100,7 +103,7 @@ def inputs_key(root: Path, digests: dict[str, str] | None = None) -> str:
             else:
                 add(folder, name, _read(path))
     add("git", _git_state(root))
-    if table != known:
+    if table != known and os.name == "posix":
         store.put(STATS, "content", table)
     return digest.hexdigest()
 
