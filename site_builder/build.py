@@ -86,9 +86,7 @@ def _unreadable_names(root: Path) -> list[Problem]:
         for base, dirs, names in os.walk(root / folder):
             for name in sorted([*dirs, *names]):
                 if not content.readable_name(name):
-                    shown = os.fsencode(os.path.relpath(os.path.join(base, name), root)).decode(
-                        "utf-8", "replace"
-                    )
+                    shown = content.shown_name(os.path.relpath(os.path.join(base, name), root))
                     found.append(problem(shown, 0, "error", "FILE_NAME_ENCODING"))
             dirs[:] = sorted(d for d in dirs if content.readable_name(d))
     return found

@@ -124,9 +124,10 @@ class Cache:
         try:
             with open(self._path(bucket, name), "rb") as handle:
                 data = handle.read()
-            if data[:4] != ENTRY_MAGIC or int.from_bytes(data[-4:], "little") != zlib.crc32(data[4:-4]):
+            body = memoryview(data)[4:-4]  # not copied: an entry may be megabytes
+            if data[:4] != ENTRY_MAGIC or int.from_bytes(data[-4:], "little") != zlib.crc32(body):
                 return None  # damaged: pickle alone could read a wrong value from it
-            value = pickle.loads(data[4:-4])
+            value = pickle.loads(body)
         except Exception:  # any damage the checksum let through is a miss too
             return None
         if self.memory is not None:

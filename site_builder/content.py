@@ -82,8 +82,8 @@ def _discover(folder: str, rel_dir: str, read: bool, sources: list[Source], prob
     files: list[os.DirEntry[str]] = []
     for entry in entries:
         if not readable_name(entry.name):
-            shown = os.fsencode(entry.name).decode("utf-8", "replace")
-            problems.append(problem("content/" + _rel(rel_dir, shown), 0, "error", "FILE_NAME_ENCODING"))
+            shown = "content/" + _rel(rel_dir, shown_name(entry.name))
+            problems.append(problem(shown, 0, "error", "FILE_NAME_ENCODING"))
             continue  # no URL, cache key or message can be made of it
         try:
             is_dir = entry.is_dir()  # a link to a folder counts as a folder, never entered
@@ -153,6 +153,11 @@ def readable_name(name: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def shown_name(name: str) -> str:
+    """A name from the file system as it can be shown: bytes that are not UTF-8 as U+FFFD."""
+    return os.fsencode(name).decode("utf-8", "replace")
 
 
 def _rel(rel_dir: str, name: str) -> str:

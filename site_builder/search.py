@@ -46,7 +46,7 @@ import unicodedata
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -337,19 +337,13 @@ class _Index:
         row = _rows(site, lang)
         touched: set[str] = set()
         for number, (key, doc) in changed.items():
-            old = self.docs[number]
-            for value, before, after in (
-                (number * 2 + 1, old.title_words, doc.title_words),
-                (number * 2, old.words, doc.words),
-            ):
-                gone, new = set(before.split()), set(after.split())
-                for term in gone - new:
-                    found = self.postings[term]
-                    del found[bisect_left(found, value)]
-                for term in new - gone:
-                    found = self.postings[term]
+            for term, value, add in _moves(number, self.docs[number], doc):
+                found = self.postings[term]
+                if add:
                     found.insert(bisect_left(found, value), value)
-                touched |= gone ^ new
+                else:
+                    del found[bisect_left(found, value)]
+                touched.add(term)
             self.keys[number], self.docs[number] = key, doc
             self.rows[number] = row(doc)
         for number in {number // CHUNK for number in changed}:
@@ -384,8 +378,7 @@ class _Index:
                 key: shard for letter in sorted(self.groups) for key, shard in self.groups[letter].items()
             }
         else:
-            shards = {}
-            _split(sorted(self.lines), 0, self.lines, shards)
+            shards = _shards(self.lines)
         return _files(lang, shards, self.chunks, len(self.docs), self.digests)
 
 
@@ -430,15 +423,8 @@ class _Kept:
         when the lines turn out not to hold the old docs (the index is then built afresh)."""
         moves: defaultdict[str, list[tuple[int, bool]]] = defaultdict(list)  # word → (value, add)
         for number, (old, new) in changed.items():
-            for value, before, after in (
-                (number * 2 + 1, old.title_words if old else "", new.title_words),
-                (number * 2, old.words if old else "", new.words),
-            ):
-                gone, got = set(before.split()), set(after.split())
-                for word in gone - got:
-                    moves[word].append((value, False))
-                for word in got - gone:
-                    moves[word].append((value, True))
+            for word, value, add in _moves(number, old, new):
+                moves[word].append((value, add))
         for word, changes in moves.items():
             line = self.lines.get(word)
             found = _values(line) if line else array("I")
@@ -474,6 +460,20 @@ class _Kept:
 
     def files(self, lang: str) -> Files:
         return _files(lang, _shards(self.lines), self.chunks, len(self.keys))
+
+
+def _moves(number: int, old: Doc | None, new: Doc) -> Iterator[tuple[str, int, bool]]:
+    """How the postings change when doc `number` goes from `old` (None: a new id) to `new`:
+    (word, value, True to add it or False to take it out)."""
+    for value, before, after in (
+        (number * 2 + 1, old.title_words if old else "", new.title_words),
+        (number * 2, old.words if old else "", new.words),
+    ):
+        gone, got = set(before.split()), set(after.split())
+        for word in gone - got:
+            yield word, value, False
+        for word in got - gone:
+            yield word, value, True
 
 
 def _placed(placed: list[tuple]) -> str:
