@@ -15,7 +15,7 @@ import time
 from collections.abc import Collection
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import accumulate, repeat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -466,8 +466,8 @@ def load(
     todo = [(index, (sources[index], names[index])) for index, value in enumerate(results) if value is None]
     jobs = jobs or os.cpu_count() or 1
     if jobs > 1 and len(todo) >= PARALLEL_FROM:
-        size = max(50, -(-len(todo) // (jobs * 8)))  # small enough that no worker waits long for the last
-        chunks = [[job for _, job in todo[i : i + size]] for i in range(0, len(todo), size)]
+        ends = list(accumulate(parallel.tapering(len(todo), jobs)))
+        chunks = [[job for _, job in todo[start:end]] for start, end in zip([0, *ends], ends, strict=False)]
         with parallel.frozen_heap():  # frozen only while the workers are forked
             pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
             parts = pool.map(_parse_chunk, chunks, repeat(config), repeat(settings), repeat(store.detached()))

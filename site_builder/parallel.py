@@ -53,6 +53,25 @@ def run(tasks: list[Callable[[], T]], jobs: int | None, local: Collection[int] =
     return [done[index] for index in range(len(tasks))]  # type: ignore[misc]
 
 
+def tapering(count: int, jobs: int, least: int = 50) -> list[int]:
+    """Sizes of the chunks `count` jobs go to `jobs` workers in, largest first.
+
+    Workers take chunks in order, so at the end one waits for the others about as long
+    as the last chunks take: first about six chunks a worker of equal size (few enough
+    that each one's fixed cost is small), then each chunk a worker's share of what is
+    left, down to a quarter of the first size (never below `least`).  At most 8 × jobs
+    chunks (content.load writes a cache pack for each).
+    """
+    most = max(least, -(-count // (jobs * 6)))
+    smallest = max(least, most // 4)
+    sizes, left = [], count
+    while left:
+        size = min(left, most, max(smallest, -(-left // jobs)))
+        sizes.append(size)
+        left -= size
+    return sizes
+
+
 @contextlib.contextmanager
 def frozen_heap() -> Iterator[None]:
     """Leave what this process holds now out of the cyclic garbage collector while forked

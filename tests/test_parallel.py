@@ -37,3 +37,15 @@ def test_thresholds_are_put_back_even_when_the_build_fails():
     with pytest.raises(ValueError):
         failing()
     assert gc.get_threshold() == before
+
+
+@pytest.mark.parametrize("jobs", [2, 3, 8])
+@pytest.mark.parametrize("count", [0, 1, 50, 400, 999, 5000, 20_000])
+def test_chunks_cover_every_job_and_the_last_ones_are_short(count, jobs):
+    sizes = parallel.tapering(count, jobs)
+    assert sum(sizes) == count and all(size > 0 for size in sizes)
+    assert sizes == sorted(sizes, reverse=True)
+    # content.load writes a cache pack per chunk and folds them above 8 × jobs + 8.
+    assert len(sizes) <= 8 * jobs
+    # At the end a worker waits for the others at most about one of the short last chunks.
+    assert not sizes or max(sizes[-jobs:]) <= max(50, sizes[0] // 2)
