@@ -139,16 +139,23 @@ def _build(args: argparse.Namespace, root: Path, now: datetime) -> int:
     output = args.output or root / "output"
     recorded = _recorded_problems(output) if not args.no_cache else None
     digests: dict[str, str] = {}
-    inputs = uptodate.inputs_key(root, digests) if recorded is not None else None
-    if recorded is not None and uptodate.current(root, output, now, inputs):
-        # The last build read the same files and nothing it showed changes before now:
-        # say what it said, without parsing anything.
-        _print(recorded, args)
-        if not args.quiet and args.format == "text":
-            _say_up_to_date(args, started)
-        return EXIT_OK
+    inputs, aside = None, None
+    if recorded is not None:
+        inputs = uptodate.inputs_key(root, digests)
+        if uptodate.current(root, output, now, inputs):
+            # The last build read the same files and nothing it showed changes before now:
+            # say what it said, without parsing anything.
+            _print(recorded, args)
+            if not args.quiet and args.format == "text":
+                _say_up_to_date(args, started)
+            return EXIT_OK
+    elif not args.no_cache:  # no output to keep: hash the inputs aside while the rest is imported
+        aside = uptodate.inputs_key_aside(root)
     from site_builder import progress
     from site_builder.build import build
+
+    if aside is not None:
+        inputs, digests = aside()
 
     with progress.bar(progress.wanted(args.quiet or args.format != "text"), args.lang) as update:
         result = build(

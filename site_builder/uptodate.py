@@ -15,6 +15,7 @@ rest of the generator is imported.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -22,8 +23,9 @@ import os
 import stat
 import subprocess
 import typing
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, time, timedelta
+from functools import partial
 from pathlib import Path
 from time import time_ns
 from typing import Any
@@ -106,6 +108,54 @@ def inputs_key(root: Path, digests: dict[str, str] | None = None) -> str:
     if table != known and os.name == "posix":
         store.put(STATS, "content", table)
     return digest.hexdigest()
+
+
+def inputs_key_aside(root: Path) -> Callable[[], tuple[str, dict[str, str]]]:
+    """`inputs_key(root, digests)` worked out by a forked process while this one goes on;
+    call what this returns for the key and the digests.
+
+    A build that has no output to keep (the first one, or output/ gone) hashes its inputs
+    and imports the rest of the generator before it parses anything; each takes a few
+    tenths of a second on a large site, and on two cores they take them side by side.
+    The files are still hashed before the build reads them.  Without `fork`, or when the
+    forked process fails, the key is worked out in this process when it is asked for.
+    """
+    if os.name != "posix" or not hasattr(os, "fork"):
+        return partial(_key_and_digests, root)
+    read, write = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        return partial(_key_and_digests, root)
+    if pid == 0:  # the forked process: it only hashes, writes the result and exits
+        code = 1
+        try:
+            os.close(read)
+            with os.fdopen(write, "wb") as out:
+                out.write(json.dumps(_key_and_digests(root)).encode())
+            code = 0
+        finally:
+            os._exit(code)  # no cleanup of the parent's: its buffers and exit handlers are its own
+    os.close(write)
+
+    def collect() -> tuple[str, dict[str, str]]:
+        with os.fdopen(read, "rb") as handle:
+            data = handle.read()
+        _, status = os.waitpid(pid, 0)
+        with contextlib.suppress(ValueError, TypeError):
+            key, digests = json.loads(data) if status == 0 else (None, None)
+            if isinstance(key, str) and isinstance(digests, dict):
+                return key, digests
+        return _key_and_digests(root)
+
+    return collect
+
+
+def _key_and_digests(root: Path) -> tuple[str, dict[str, str]]:
+    digests: dict[str, str] = {}
+    return inputs_key(root, digests), digests
 
 
 def _files(folder: Path) -> Iterator[tuple[str, str]]:

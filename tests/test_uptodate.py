@@ -217,3 +217,38 @@ def test_content_files_are_hashed_again_only_when_their_stat_changed(tmp_path, m
     code, out, _ = build(root)
     assert code == 0 and QUIET not in out
     assert "Подтвержденная" in (root / "output/press-releases/out/index.html").read_text(encoding="utf-8")
+
+
+def test_inputs_hashed_aside_are_the_ones_hashed_here(tmp_path, monkeypatch):
+    """A first build hashes its inputs in a forked process while it imports the rest; the
+    key and the digests are the same as this process would make, and a fork that fails
+    or a forked process that dies leaves the work to this process."""
+    from site_builder import uptodate
+
+    root = site(tmp_path)
+    digests: dict[str, str] = {}
+    key = uptodate.inputs_key(root, digests)
+    assert len(digests) == 3
+
+    parent, real = os.getpid(), uptodate.inputs_key
+    here: list[str] = []  # calls in this process (the forked one's are its own)
+    failing = False
+
+    def hashing(*args, **kwargs):
+        if os.getpid() == parent:
+            here.append("here")
+        elif failing:
+            raise RuntimeError("the forked process fails")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(uptodate, "inputs_key", hashing)
+    assert uptodate.inputs_key_aside(root)() == (key, digests) and here == []
+    failing = True
+    assert uptodate.inputs_key_aside(root)() == (key, digests) and here == ["here"]
+
+    def no_fork():
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    here.clear()
+    assert uptodate.inputs_key_aside(root)() == (key, digests) and here == ["here"]
