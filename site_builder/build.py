@@ -66,9 +66,10 @@ def check(
     except SiteError as exc:
         return Result(exc.problems)
     store = store or Cache(root / CACHE_DIR if use_cache else None)
-    items, problems = content.load(root / "content", config, jobs, store, digests, touched)
-    memo = partial(store.memo, "judged") if store.memory is not None else None
     days = WorkingDays(config.calendar, store)
+    # While workers parse (a first build: every file), ready what the rules ask first.
+    items, problems = content.load(root / "content", config, jobs, store, digests, touched, days.prepare)
+    memo = partial(store.memo, "judged") if store.memory is not None else None
     judgement = rules.check(items, config, now, gitverify.last_change(root), memo, days)
     problems += judgement.problems + _unreadable_names(root)
     requests, found = mediarequests.load(root / "content")

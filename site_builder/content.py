@@ -12,7 +12,7 @@ import pickle
 import re
 import stat
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import accumulate, repeat
@@ -443,8 +443,12 @@ def load(
     store: Cache | None = None,
     digests: dict[str, str] | None = None,
     touched: Collection[str] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[list[Item], list[Problem]]:
     """Discover and parse every item, in file order.
+
+    `meanwhile` is called in this process while worker processes parse (when there are
+    enough files for them): work the caller needs next, done while this process waits.
 
     `touched`, for a `memory` cache (the preview server): the files (relative to content/)
     known to be the only ones whose bytes changed since the last load, none created,
@@ -475,6 +479,8 @@ def load(
         # In this process: a `memory` cache (the preview server's) writes the pack at its flush.
         pool, parts = None, iter([_parse_chunk([job for _, job in todo], config, settings, store)])
     with pool or contextlib.nullcontext():
+        if pool is not None and meanwhile is not None:
+            meanwhile()
         # Chunk by chunk as they come, so the pickled results never all wait in memory.
         fresh = iter(todo)
         for part in parts:

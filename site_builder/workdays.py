@@ -30,6 +30,13 @@ class WorkingDays:
             return False
         return day not in self.holidays(day.year)
 
+    def prepare(self) -> None:
+        """Have the package ready to answer (its country table: ~0.15 s the first time),
+        for a caller with that time to spare; the years are still worked out as asked."""
+        import holidays
+
+        holidays.country_holidays(self.settings.country)
+
     def holidays(self, year: int) -> frozenset[date]:
         """The country's public holidays in a year."""
         table = self._years.get(year)

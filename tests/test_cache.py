@@ -301,3 +301,25 @@ def test_a_damaged_entry_file_is_a_miss(tmp_path, where):
     data[where] ^= 0x01
     path.write_bytes(bytes(data))
     assert cache.get("b", "k") is None
+
+
+def test_work_meanwhile_is_done_while_workers_parse_and_only_then(tmp_path, monkeypatch):
+    """A first build readies what the rules ask first (the holiday tables) in the time
+    it waits for the parse workers; with nothing to hand them, it is not done ahead."""
+    files = {f"content/press-releases/n{n}.md": item(f"Новость {n}") for n in range(6)}
+    root = make_site(tmp_path, files)
+    config = parse_config(config_text())
+    monkeypatch.setattr(content, "PARALLEL_FROM", 4)
+    calls: list[int] = []
+
+    def meanwhile() -> None:
+        calls.append(os.getpid())
+
+    store = Cache(root / ".site-cache")
+    items, _ = content.load(root / "content", config, 2, store, meanwhile=meanwhile)
+    assert len(items) == 6 and calls == [os.getpid()]
+    # Everything comes from the cache now: no workers, nothing done ahead.
+    items, _ = content.load(root / "content", config, 2, store, meanwhile=meanwhile)
+    assert len(items) == 6 and calls == [os.getpid()]
+    items, _ = content.load(root / "content", config, 1, Cache(None), meanwhile=meanwhile)
+    assert len(items) == 6 and calls == [os.getpid()]
