@@ -7,6 +7,7 @@ import atexit
 import contextlib
 import os
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -120,6 +121,8 @@ def run() -> NoReturn:
     run and the output streams are flushed here, and the process ends without that.
     """
     code = main()
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+        sys.exit(code)  # a thread still at work (none after a build): Python waits for it as usual
     atexit._run_exitfuncs()  # what a normal exit runs first (multiprocessing's clean-up …)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`), a closed stream

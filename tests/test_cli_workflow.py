@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -299,3 +300,28 @@ def test_example_site_validates_against_its_schemas(tmp_path):
     assert checked > 30
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"title": "x", "date": "20.11.2026"}, found["press-release.schema.json"])
+
+
+def test_the_command_exits_at_once_but_flushes_its_output_and_waits_for_threads(tmp_path):
+    """`cli.run` ends the process without Python's shutdown, after the exit handlers and a
+    flush of the output streams; while another thread still works, it exits as usual."""
+    script = """
+import sys, threading, time
+from site_builder import cli
+
+def main():
+    print("x" * 200_000)  # more than a pipe holds: still buffered when main returns
+    if sys.argv[1] == "thread":
+        threading.Thread(target=lambda: (time.sleep(0.3), open(sys.argv[2], "w").write("done"))).start()
+    return 3
+
+cli.main = main
+cli.run()
+"""
+    for mode in ("plain", "thread"):
+        marker = tmp_path / f"{mode}.txt"
+        done = subprocess.run(
+            [sys.executable, "-c", script, mode, str(marker)], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 3 and done.stdout == "x" * 200_000 + "\n"
+        assert marker.exists() == (mode == "thread")
