@@ -118,16 +118,24 @@ def run() -> NoReturn:
     A build leaves a large heap behind (every item, entry and index word), and Python's
     shutdown frees it object by object: a third of a second after a 5,000-item build,
     for memory the system takes back anyway.  So after `main` returns, the exit handlers
-    run and the output streams are flushed here, and the process ends without that.
+    run and the output streams are flushed here, and the process ends without that —
+    unless a profiler or tracer is on (`python -m cProfile` writes its report after this
+    returns) or another thread is still at work.
     """
     code = main()
-    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
-        sys.exit(code)  # a thread still at work (none after a build): Python waits for it as usual
+    if sys.getprofile() or sys.gettrace() or _working_threads():
+        sys.exit(code)  # a profiler writes its report, a thread still at work is waited for, as usual
     atexit._run_exitfuncs()  # what a normal exit runs first (multiprocessing's clean-up …)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`), a closed stream
             stream.flush()
     os._exit(code)
+
+
+def _working_threads() -> bool:
+    """Whether a thread besides this one is still at work (none is after a build)."""
+    main_thread = threading.main_thread()
+    return any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not main_thread)
 
 
 def _print(problems: list[Problem], args: argparse.Namespace) -> None:

@@ -325,3 +325,13 @@ cli.run()
         )
         assert done.returncode == 3 and done.stdout == "x" * 200_000 + "\n"
         assert marker.exists() == (mode == "thread")
+
+
+def test_the_command_under_a_profiler_exits_as_usual_so_the_report_is_written(tmp_path):
+    script = tmp_path / "command.py"
+    script.write_text("from site_builder import cli\ncli.main = lambda: 0\ncli.run()\n", encoding="utf-8")
+    report = tmp_path / "run.prof"
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(report), str(script)], capture_output=True, timeout=60
+    )
+    assert done.returncode == 0 and report.stat().st_size > 0
