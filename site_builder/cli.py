@@ -123,13 +123,25 @@ def run() -> NoReturn:
     returns) or another thread is still at work.
     """
     code = main()
-    if sys.getprofile() or sys.gettrace() or _working_threads():
+    if _watched() or _working_threads():
         sys.exit(code)  # a profiler writes its report, a thread still at work is waited for, as usual
     atexit._run_exitfuncs()  # what a normal exit runs first (multiprocessing's clean-up …)
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`), a closed stream
-            stream.flush()
+        if stream is not None:  # None: started with the stream closed (`>&-`)
+            with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`), a closed stream
+                stream.flush()
     os._exit(code)
+
+
+def _watched() -> bool:
+    """Whether a profiler, tracer or debugger is on (from Python 3.12 cProfile and
+    debuggers may use `sys.monitoring` instead of the profile and trace functions)."""
+    if sys.getprofile() or sys.gettrace():
+        return True
+    monitoring = getattr(sys, "monitoring", None)
+    return monitoring is not None and any(
+        monitoring.get_tool(tool) for tool in (monitoring.PROFILER_ID, monitoring.DEBUGGER_ID)
+    )
 
 
 def _working_threads() -> bool:

@@ -142,8 +142,11 @@ def inputs_key_aside(root: Path) -> Callable[[], tuple[str, dict[str, str]]]:
 
     def collect() -> tuple[str, dict[str, str]]:
         with os.fdopen(read, "rb") as handle:
-            data = handle.read()
-        _, status = os.waitpid(pid, 0)
+            data = handle.read()  # whole only when the forked process got to its end
+        try:
+            _, status = os.waitpid(pid, 0)
+        except ChildProcessError:  # SIGCHLD ignored (inherited): the system reaped it already
+            status = 0
         with contextlib.suppress(ValueError, TypeError):
             key, digests = json.loads(data) if status == 0 else (None, None)
             if isinstance(key, str) and isinstance(digests, dict):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -310,7 +311,7 @@ import sys, threading, time
 from site_builder import cli
 
 def main():
-    print("x" * 200_000)  # more than a pipe holds: still buffered when main returns
+    print("x" * 200_000)  # the newline, at least, is still in the buffer when main returns
     if sys.argv[1] == "thread":
         threading.Thread(target=lambda: (time.sleep(0.3), open(sys.argv[2], "w").write("done"))).start()
     return 3
@@ -320,8 +321,13 @@ cli.run()
 """
     for mode in ("plain", "thread"):
         marker = tmp_path / f"{mode}.txt"
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered, as usual
         done = subprocess.run(
-            [sys.executable, "-c", script, mode, str(marker)], capture_output=True, text=True, timeout=60
+            [sys.executable, "-c", script, mode, str(marker)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
         )
         assert done.returncode == 3 and done.stdout == "x" * 200_000 + "\n"
         assert marker.exists() == (mode == "thread")
@@ -335,3 +341,9 @@ def test_the_command_under_a_profiler_exits_as_usual_so_the_report_is_written(tm
         [sys.executable, "-m", "cProfile", "-o", str(report), str(script)], capture_output=True, timeout=60
     )
     assert done.returncode == 0 and report.stat().st_size > 0
+
+
+def test_the_command_started_with_its_output_closed_still_exits_with_its_code(tmp_path):
+    script = "from site_builder import cli\ncli.main = lambda: 3\ncli.run()\n"
+    done = subprocess.run(["sh", "-c", f'exec "{sys.executable}" -c "$0" >&-', script], capture_output=True)
+    assert done.returncode == 3 and b"Traceback" not in done.stderr

@@ -8,6 +8,7 @@ a touched output file makes it build again; the warnings of the last build are r
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 from sitekit import announcement_fields, item, make_site, run_cli, tree
@@ -245,6 +246,16 @@ def test_inputs_hashed_aside_are_the_ones_hashed_here(tmp_path, monkeypatch):
     assert uptodate.inputs_key_aside(root)() == (key, digests) and here == []
     failing = True
     assert uptodate.inputs_key_aside(root)() == (key, digests) and here == ["here"]
+
+    # A parent that ignores SIGCHLD (inherited through exec) has its children reaped for it.
+    failing = False
+    here.clear()
+    before = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:  # (git's exit status is not known then either: compared with a key made the same way)
+        ignoring: dict[str, str] = {}
+        assert uptodate.inputs_key_aside(root)() == (real(root, ignoring), ignoring) and here == []
+    finally:
+        signal.signal(signal.SIGCHLD, before)
 
     def no_fork():
         raise OSError("no more processes")
