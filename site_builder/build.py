@@ -68,7 +68,8 @@ def check(
     store = store or Cache(root / CACHE_DIR if use_cache else None)
     days = WorkingDays(config.calendar, store)
     # While workers parse (a first build: every file), ready what the rules ask first.
-    items, problems = content.load(root / "content", config, jobs, store, digests, touched, days.prepare)
+    ready = partial(days.prepare, now.astimezone(config.tz).year)
+    items, problems = content.load(root / "content", config, jobs, store, digests, touched, ready)
     memo = partial(store.memo, "judged") if store.memory is not None else None
     judgement = rules.check(items, config, now, gitverify.last_change(root), memo, days)
     problems += judgement.problems + _unreadable_names(root)

@@ -30,9 +30,14 @@ class WorkingDays:
             return False
         return day not in self.holidays(day.year)
 
-    def prepare(self) -> None:
+    def prepare(self, year: int) -> None:
         """Have the package ready to answer (its country table: ~0.15 s the first time),
-        for a caller with that time to spare; the years are still worked out as asked."""
+        for a caller with that time to spare, unless the cache holds the year's holidays
+        already (then it will likely not be asked); the years are worked out as asked."""
+        if self.store and isinstance(
+            self.store.get("holidays", f"{self.settings.country}-{year}"), frozenset
+        ):
+            return
         import holidays
 
         holidays.country_holidays(self.settings.country)

@@ -35,6 +35,26 @@ def test_holidays_are_kept_in_the_build_cache(tmp_path: Path) -> None:
     assert again.is_working(date(2026, 11, 4)) and not again.is_working(date(2026, 11, 5))
 
 
+def test_readying_the_package_ahead_is_skipped_when_the_cache_has_the_year(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import holidays
+
+    asked: list[str] = []
+    real = holidays.country_holidays
+    monkeypatch.setattr(
+        holidays, "country_holidays", lambda country, **kw: asked.append(country) or real(country, **kw)
+    )
+    store = Cache(tmp_path / "cache")
+    days = WorkingDays(WorkCalendar(country="RU"), store)
+    days.prepare(2026)
+    assert asked == ["RU"]
+    days.holidays(2026)  # worked out and kept in the cache
+    asked.clear()
+    WorkingDays(WorkCalendar(country="RU"), Cache(tmp_path / "cache")).prepare(2026)
+    assert asked == []
+
+
 def request(received: str, answered: str = "", public: bool = False, topic: str = "Тема") -> str:
     return f"""---
 received: {received}
