@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Collection
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from itertools import accumulate, repeat
+from itertools import accumulate, pairwise, repeat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -470,8 +470,8 @@ def load(
     todo = [(index, (sources[index], names[index])) for index, value in enumerate(results) if value is None]
     jobs = jobs or os.cpu_count() or 1
     if jobs > 1 and len(todo) >= PARALLEL_FROM:
-        ends = list(accumulate(parallel.tapering(len(todo), jobs)))
-        chunks = [[job for _, job in todo[start:end]] for start, end in zip([0, *ends], ends, strict=False)]
+        bounds = pairwise(accumulate(parallel.tapering(len(todo), jobs), initial=0))
+        chunks = [[job for _, job in todo[start:end]] for start, end in bounds]
         with parallel.frozen_heap():  # frozen only while the workers are forked
             pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
             parts = pool.map(_parse_chunk, chunks, repeat(config), repeat(settings), repeat(store.detached()))

@@ -34,28 +34,34 @@ class WorkingDays:
         """Have the package ready to answer (its country table: ~0.15 s the first time),
         for a caller with that time to spare, unless the cache holds the year's holidays
         already (then it will likely not be asked); the years are worked out as asked."""
-        if self.store and isinstance(
-            self.store.get("holidays", f"{self.settings.country}-{year}"), frozenset
-        ):
-            return
-        import holidays
+        if self._kept(year) is None:
+            import holidays
 
-        holidays.country_holidays(self.settings.country)
+            holidays.country_holidays(self.settings.country)
 
     def holidays(self, year: int) -> frozenset[date]:
         """The country's public holidays in a year."""
-        table = self._years.get(year)
+        table = self._kept(year)
         if table is None:
-            name = f"{self.settings.country}-{year}"
-            table = self.store.get("holidays", name) if self.store else None
-            if not isinstance(table, frozenset):
-                import holidays
+            import holidays
 
-                table = frozenset(holidays.country_holidays(self.settings.country, years=year))
-                if self.store:
-                    self.store.put("holidays", name, table)
+            table = frozenset(holidays.country_holidays(self.settings.country, years=year))
+            if self.store:
+                self.store.put("holidays", self._name(year), table)
             self._years[year] = table
         return table
+
+    def _kept(self, year: int) -> frozenset[date] | None:
+        """The year's holidays as already worked out: here, or in the cache (then kept here)."""
+        table = self._years.get(year)
+        if table is None and self.store:
+            found = self.store.get("holidays", self._name(year))
+            if isinstance(found, frozenset):
+                table = self._years[year] = found
+        return table
+
+    def _name(self, year: int) -> str:
+        return f"{self.settings.country}-{year}"
 
     def add(self, start: date, days: int) -> date:
         """The date that is `days` working days after `start` (start itself not counted)."""
