@@ -19,6 +19,7 @@ between.  A last line gives the server's peak memory (VmHWM).  Standard library 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import queue
@@ -62,6 +63,7 @@ def main() -> int:
     parser.add_argument("--source", type=Path, required=True)
     parser.add_argument("--edit", type=Path, required=True, help="the item, relative to --source")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--scratch", help="make the working folder here and leave it")
     parser.add_argument("--timeout", type=float, default=1800)
     args = parser.parse_args()
     item = args.source / args.edit
@@ -88,7 +90,12 @@ def main() -> int:
             if found:
                 return at, found
 
-    with tempfile.TemporaryDirectory(prefix="hugo-serve-") as folder:
+    # bench/run.py passes its trash (see `Trash` there): the folder is left for it to delete.
+    with (
+        contextlib.nullcontext(tempfile.mkdtemp(prefix="hugo-serve-", dir=args.scratch))
+        if args.scratch
+        else tempfile.TemporaryDirectory(prefix="hugo-serve-")
+    ) as folder:
         cmd = [args.hugo, "server", "--source", str(args.source), "--bind", "127.0.0.1", "--port", str(port)]
         cmd += ["--destination", f"{folder}/public", "--cacheDir", f"{folder}/cache", "--appendPort=false"]
         server = subprocess.Popen(

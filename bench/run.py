@@ -256,11 +256,65 @@ def quiet_run(cmd: list, *, cwd: Path | None = None, timeout: float = 600) -> tu
 
 
 def clear(*paths: Path) -> None:
+    """Take old trees out of the way: into the trash (`Trash`) during a run, else deleted."""
     for path in paths:
+        if TRASH.folder is not None and TRASH.take(path):
+            continue
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
         elif path.exists() or path.is_symlink():
             path.unlink()
+
+
+class Trash:
+    """Where a run puts the trees it would delete, to delete them all once it is over.
+
+    On an ext4 without a journal (this host's root), the kernel will not hand out again an
+    inode freed in the last 5 seconds, or 5 minutes while its inode table block is not yet
+    written back (`recently_deleted` in fs/ext4/ialloc.c): each new file or folder is found
+    by stepping over every such inode near it.  Deleting one build's 15,000 files and
+    folders just before the next build made that build's kernel time grow round by round
+    (10,000 items: 4.9, 10.8, 16.2 s of system time in three rounds, 3.4 to 4.6 s when the
+    old trees were moved aside instead), slowing whichever tool creates the most files
+    most, which no CI machine starting from a fresh checkout sees.  So old trees are
+    renamed into `work/trash/` (one rename each) and deleted when the run is over.
+    """
+
+    folder: Path | None = None
+    count = 0
+
+    def open(self, work: Path) -> None:
+        """Start a run's trash; a trash an interrupted run left is deleted first, and the
+        run then waits out the kernel's memory of those inodes."""
+        folder = work / "trash"
+        if folder.exists():
+            log(f"deleting {folder} (left by an interrupted run), then waiting {RECENT_DELETE} s")
+            shutil.rmtree(folder, ignore_errors=True)
+            time.sleep(RECENT_DELETE)
+        folder.mkdir(parents=True)
+        self.folder, self.count = folder, 0
+
+    def take(self, path: Path) -> bool:
+        """Move `path` (if it exists) into the trash; False when it cannot be (another disk)."""
+        assert self.folder is not None
+        if not (path.exists() or path.is_symlink()):
+            return True
+        self.count += 1
+        try:
+            path.rename(self.folder / f"{self.count}-{path.name}")
+        except OSError:
+            return False
+        return True
+
+    def empty(self) -> None:
+        if self.folder is not None:
+            log(f"deleting the trash: {self.count} trees")
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
+
+
+TRASH = Trash()
+RECENT_DELETE = 310  # seconds: the kernel's memory of freed inodes with unwritten tables (5 min), and some
 
 
 # ── the tools ─────────────────────────────────────────────────────────────────────────────────
@@ -524,6 +578,7 @@ class Bench:
         """The preview server's rebuild after an edit, timed inside its warm process."""
         cmd = [self.tools.python, BENCH / "serve_edit.py", "--root", site, "--now", NOW]
         cmd += ["--edit", target, "--repeat", self.args.repeat]
+        cmd += ["--scratch", TRASH.folder] if TRASH.folder else []
         self.edit_loop(size, "sb-serve-edit", cmd)
 
     def edit_loop(self, size: int, key: str, cmd: list) -> None:
@@ -568,6 +623,7 @@ class Bench:
         cmd = [self.tools.python, BENCH / "hugo_serve_edit.py", "--hugo", self.tools.hugo]
         cmd += ["--source", corpus / "hugo", "--edit", item, "--repeat", self.args.repeat]
         cmd += ["--timeout", self.args.timeout]
+        cmd += ["--scratch", TRASH.folder] if TRASH.folder else []
         self.edit_loop(size, "hugo-serve-edit", cmd)
 
     def pelican_round(self, size: int, corpus: Path, n: int) -> bool:
@@ -761,7 +817,8 @@ run, as a share of the whole machine (from /proc/stat) — above ~10 % wall time
 speed-ups) are pessimistic, CPU times much less affected. Ratios divide wall times by Hugo cold,
 Pelican cold and the floor with the same process count (site_builder: floor {sb_procs}p; Hugo, a
 multi-threaded Go binary: floor 2p; Pelican: floor 1p) at the same corpus size. "Cold" means no
-tool cache and an empty output folder; the OS page cache is warm (the corpus was just written).
+tool cache and an empty output folder (old trees are moved aside and deleted after the run:
+bench/README.md); the OS page cache is warm (the corpus was just written).
 site_builder no-change = rebuild with output/ and .site-cache/ present; one-edit = the same after
 appending a sentence to one item; one-edit, next = another sentence right after, as in an
 editor's loop (the build before left its old tree as the spare to stage into); serve one-edit
@@ -888,15 +945,19 @@ def main(argv: list[str] | None = None) -> int:
 
     bench = Bench(args, tools, work, logs)
     profile = ""
-    for size in sizes:
-        corpus = work / "corpus" / f"n{size}"
-        ensure_corpus(gen, corpus, size, args.seed, args.regen, logs)
-        bench.size(size, corpus, [group for group in GROUPS if group in groups])
-    if args.profile:
-        size = args.profile_size or max(sizes)
-        corpus = work / "corpus" / f"n{size}"
-        ensure_corpus(gen, corpus, size, args.seed, args.regen, logs)
-        profile = bench.profile(size, corpus)
+    TRASH.open(work)
+    try:
+        for size in sizes:
+            corpus = work / "corpus" / f"n{size}"
+            ensure_corpus(gen, corpus, size, args.seed, args.regen, logs)
+            bench.size(size, corpus, [group for group in GROUPS if group in groups])
+        if args.profile:
+            size = args.profile_size or max(sizes)
+            corpus = work / "corpus" / f"n{size}"
+            ensure_corpus(gen, corpus, size, args.seed, args.regen, logs)
+            profile = bench.profile(size, corpus)
+    finally:
+        TRASH.empty()
 
     info["load average at end"] = loadavg()
     body = report(bench, tools, sizes, groups, argv)

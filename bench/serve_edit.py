@@ -36,10 +36,16 @@ def main() -> int:
     parser.add_argument("--now", required=True)
     parser.add_argument("--edit", type=Path, required=True)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--scratch", help="make the working folder here and leave it")
     args = parser.parse_args()
     now = datetime.fromisoformat(args.now)
     original = args.edit.read_bytes()
-    with tempfile.TemporaryDirectory(prefix="serve-edit-") as folder:
+    # bench/run.py passes its trash (see `Trash` there): the folder is left for it to delete.
+    with (
+        contextlib.nullcontext(tempfile.mkdtemp(prefix="serve-edit-", dir=args.scratch))
+        if args.scratch
+        else tempfile.TemporaryDirectory(prefix="serve-edit-")
+    ) as folder:
         site = Path(folder) / "site"
         preview = Preview(args.root.absolute(), site, Hub(), False, "en", lambda: now, threading.Event())
         said = io.StringIO()
