@@ -44,6 +44,7 @@ ROWS = [
     ("sb-edit-again", "site_builder one-edit, next", "site_builder", "floor-sb"),
     ("sb-serve-edit", "site_builder serve one-edit (warm)", "site_builder", "floor-sb"),
     ("hugo-cold", "hugo cold", "hugo", "floor-2p"),
+    ("hugo-edit", "hugo one-edit (full re-render)", "hugo", "floor-2p"),
     ("hugo-serve-edit", "hugo server one-edit (fast render)", "hugo", "floor-2p"),
     ("pelican-cold", "pelican cold", "pelican", "floor-1p"),
     ("pelican-cached", "pelican cached no-change", "pelican", "floor-1p"),
@@ -52,7 +53,7 @@ ROWS = [
     ("floor-2p", "floor 2p", "floor", "floor-2p"),
 ]
 # Rows compared with Hugo's edit loop ("vs Hugo edit": hugo server's fast render of the item).
-EDITS = {"sb-edit", "sb-edit-again", "sb-serve-edit", "hugo-serve-edit"}
+EDITS = {"sb-edit", "sb-edit-again", "sb-serve-edit", "hugo-edit", "hugo-serve-edit"}
 
 SITE_HEADER = """\
 site:
@@ -600,15 +601,23 @@ class Bench:
 
     def hugo_round(self, size: int, corpus: Path, n: int) -> bool:
         if not self.tools.hugo:
-            self.skip(size, ["hugo-cold", "hugo-serve-edit"], f"hugo not available: {self.tools.peers_error}")
+            keys = ["hugo-cold", "hugo-edit", "hugo-serve-edit"]
+            self.skip(size, keys, f"hugo not available: {self.tools.peers_error}")
             return False
         dest, cache = self.work / "out" / f"n{size}" / "hugo", self.work / "out" / f"n{size}" / "hugo-cache"
         clear(dest, cache)
         cmd = [self.tools.hugo, "--source", corpus / "hugo", "--destination", dest]
         cmd += ["--cacheDir", cache, "--gc", "--quiet"]
         if not self.run(size, "hugo-cold", cmd, n=n).ok:
-            self.skip(size, ["hugo-serve-edit"], "not run: the cold build failed")
+            self.skip(size, ["hugo-edit", "hugo-serve-edit"], "not run: the cold build failed")
             return False
+        # The command line's answer to an edit: Hugo has no incremental build outside its
+        # server, so `hugo` renders every page again (into the same folder, cache kept).
+        item = edit_target(corpus / "contract" / "content").relative_to(corpus / "contract")
+        if (corpus / "hugo" / item).is_file():
+            with Edit(corpus / "hugo" / item) as edit:
+                edit.apply(n)
+                self.run(size, "hugo-edit", cmd, n=n)
         return True
 
     def hugo_after(self, size: int, corpus: Path) -> None:
@@ -825,10 +834,12 @@ editor's loop (the build before left its old tree as the spare to stage into); s
 = the same edit rebuilt by `serve`'s warm process (in place, parsed items in memory;
 bench/serve_edit.py times the rebuild itself, so peak MiB is not measured there). Pelican
 cached = `pelicanconf_cached.py` (reader-level content cache, mtime check) after an untimed
-priming run. hugo server one-edit = `hugo server` (fast render, rendering to disk) after its
-first build and one visit of the item's page, the same item edited: wall = Hugo's own "Total
-in" figure (the span bench/serve_edit.py times for site_builder), CPU = the server's, peak MiB
-= the server's VmHWM (bench/hugo_serve_edit.py). vs Hugo edit divides by that wall time.
+priming run. hugo one-edit = `hugo` again after the same edit, into its cold build's folder
+with its cache (a full re-render: Hugo builds incrementally only in its server). hugo server
+one-edit = `hugo server` (fast render, rendering to disk) after its first build and one visit
+of the item's page, the same item edited: wall = Hugo's own "Total in" figure (the span
+bench/serve_edit.py times for site_builder), CPU = the server's, peak MiB = the server's
+VmHWM (bench/hugo_serve_edit.py). vs Hugo edit divides by that wall time.
 """
 
 
