@@ -63,7 +63,7 @@ def main() -> int:
     parser.add_argument("--source", type=Path, required=True)
     parser.add_argument("--edit", type=Path, required=True, help="the item, relative to --source")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--scratch", help="make the working folder here and leave it")
+    parser.add_argument("--scratch", type=Path, help="make the working folder here and leave it")
     parser.add_argument("--timeout", type=float, default=1800)
     args = parser.parse_args()
     item = args.source / args.edit
@@ -92,7 +92,7 @@ def main() -> int:
 
     # bench/run.py passes its trash (see `Trash` there): the folder is left for it to delete.
     with (
-        contextlib.nullcontext(tempfile.mkdtemp(prefix="hugo-serve-", dir=args.scratch))
+        contextlib.nullcontext(tempfile.mkdtemp(prefix="hugo-serve-", dir=args.scratch.resolve()))
         if args.scratch
         else tempfile.TemporaryDirectory(prefix="hugo-serve-")
     ) as folder:

@@ -270,52 +270,68 @@ def clear(*paths: Path) -> None:
 class Trash:
     """Where a run puts the trees it would delete, to delete them all once it is over.
 
-    On an ext4 without a journal (this host's root), the kernel will not hand out again an
-    inode freed in the last 5 seconds, or 5 minutes while its inode table block is not yet
-    written back (`recently_deleted` in fs/ext4/ialloc.c): each new file or folder is found
-    by stepping over every such inode near it.  Deleting one build's 15,000 files and
-    folders just before the next build made that build's kernel time grow round by round
-    (10,000 items: 4.9, 10.8, 16.2 s of system time in three rounds, 3.4 to 4.6 s when the
-    old trees were moved aside instead), slowing whichever tool creates the most files
-    most, which no CI machine starting from a fresh checkout sees.  So old trees are
-    renamed into `work/trash/` (one rename each) and deleted when the run is over.
+    On an ext4 without a journal (this host's root), the kernel avoids handing out again
+    an inode freed in the last 60 seconds, or 6 minutes while its inode table block is not
+    yet written back (`recently_deleted` in fs/ext4/ialloc.c): each new file or folder is
+    found by stepping over every such inode near it.  Deleting one build's tree (15,000
+    files and folders at 5,000 items) just before the next build made that build's kernel
+    time grow round by round (10,000 items: 4.9, 10.8, 16.2 s of system time in three
+    rounds, 3.4 to 4.6 s when the old trees were moved aside instead), slowing whichever
+    tool creates the most files most, which no CI machine starting from a fresh checkout
+    sees.  So old trees are renamed into `WORK/trash/` (one rename each) and deleted when
+    the run is over; the next run waits until the kernel has forgotten them.
     """
 
     folder: Path | None = None
     count = 0
 
     def open(self, work: Path) -> None:
-        """Start a run's trash; a trash an interrupted run left is deleted first, and the
-        run then waits out the kernel's memory of those inodes."""
-        folder = work / "trash"
-        if folder.exists():
-            log(f"deleting {folder} (left by an interrupted run), then waiting {RECENT_DELETE} s")
-            shutil.rmtree(folder, ignore_errors=True)
-            time.sleep(RECENT_DELETE)
+        """Start a run's trash.  A trash an interrupted run left is deleted first; then the
+        run waits until `RECENT_DELETE` seconds have passed since the last deletion of a
+        trash (recorded in `WORK/trash.emptied`)."""
+        folder, stamp = work / "trash", work / "trash.emptied"
+        if folder.is_dir() and not folder.is_symlink():
+            if any(folder.iterdir()):
+                log(f"deleting {folder}, left by an interrupted run")
+                shutil.rmtree(folder)
+                stamp.write_text(str(time.time()))
+            else:
+                folder.rmdir()
+        elif folder.exists() or folder.is_symlink():
+            folder.unlink()
+        try:
+            left = RECENT_DELETE - (time.time() - float(stamp.read_text()))
+        except (OSError, ValueError):
+            left = 0
+        if left > 0:
+            log(f"waiting {left:.0f} s: the kernel avoids inodes freed in the last {RECENT_DELETE} s")
+            time.sleep(left)
         folder.mkdir(parents=True)
-        self.folder, self.count = folder, 0
+        self.folder, self.count, self.stamp = folder, 0, stamp
 
     def take(self, path: Path) -> bool:
         """Move `path` (if it exists) into the trash; False when it cannot be (another disk)."""
         assert self.folder is not None
         if not (path.exists() or path.is_symlink()):
             return True
-        self.count += 1
         try:
-            path.rename(self.folder / f"{self.count}-{path.name}")
-        except OSError:
+            path.rename(self.folder / f"{self.count + 1}-{path.name}")
+        except OSError as exc:
+            log(f"cannot move {path} into the trash ({exc}): deleting it")
             return False
+        self.count += 1
         return True
 
     def empty(self) -> None:
         if self.folder is not None:
             log(f"deleting the trash: {self.count} trees")
             shutil.rmtree(self.folder, ignore_errors=True)
+            self.stamp.write_text(str(time.time()))
             self.folder = None
 
 
 TRASH = Trash()
-RECENT_DELETE = 310  # seconds: the kernel's memory of freed inodes with unwritten tables (5 min), and some
+RECENT_DELETE = 400  # s: the kernel's memory of freed inodes with unwritten tables (6 min), and some
 
 
 # ── the tools ─────────────────────────────────────────────────────────────────────────────────
@@ -618,6 +634,8 @@ class Bench:
             with Edit(corpus / "hugo" / item) as edit:
                 edit.apply(n)
                 self.run(size, "hugo-edit", cmd, n=n)
+        else:
+            self.skip(size, ["hugo-edit"], f"not run: {item} is not in the Hugo corpus")
         return True
 
     def hugo_after(self, size: int, corpus: Path) -> None:
@@ -684,10 +702,8 @@ class Bench:
     def size(self, size: int, corpus: Path, groups: list[str]) -> None:
         """Every tool's cold round, the tools taking turns, then their warm measurements.
 
-        A disk that slows down over a session (see RESULTS.md: `mkdir` on this host's ext4)
-        or a neighbour's load then falls on every tool alike, not on whichever runs last;
-        each round starts with the next tool, so none is always first after another's
-        output was deleted.
+        A neighbour's load then falls on every tool alike, not on whichever runs last;
+        each round starts with the next tool, so none is always first after another.
         """
         live = list(groups)
         for n in range(self.args.repeat):
@@ -956,6 +972,9 @@ def main(argv: list[str] | None = None) -> int:
 
     bench = Bench(args, tools, work, logs)
     profile = ""
+    # A kill ends the run as Ctrl+C does: the edited items are put back, the trash emptied
+    # (after the report is written).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     TRASH.open(work)
     try:
         for size in sizes:
@@ -967,28 +986,27 @@ def main(argv: list[str] | None = None) -> int:
             corpus = work / "corpus" / f"n{size}"
             ensure_corpus(gen, corpus, size, args.seed, args.regen, logs)
             profile = bench.profile(size, corpus)
+        info["load average at end"] = loadavg()
+        body = report(bench, tools, sizes, groups, argv)
+        print(body)
+        if profile:
+            print("## Profile\n\n" + profile)
+        results = work / f"results-{stamp}.md"
+        header = f"# bench/run.py {' '.join(argv)}\n\n" + "".join(
+            f"- {k}: {v}\n" for k, v in {**info, **tools.versions}.items()
+        )
+        results.write_text(
+            header + "\n" + body + ("\n## Profile\n\n" + profile if profile else ""), encoding="utf-8"
+        )
+        raw = {f"n{s}/{k}": [asdict(x) for x in v] for (s, k), v in bench.samples.items()}
+        (work / f"runs-{stamp}.json").write_text(json.dumps(raw, indent=1, ensure_ascii=False))
+        log(f"wrote {results}")
+        if args.write_results:
+            write_results(BENCH / "RESULTS.md", body, info, tools, argv, profile)
+            log(f"wrote {BENCH / 'RESULTS.md'}")
+        return 0
     finally:
         TRASH.empty()
-
-    info["load average at end"] = loadavg()
-    body = report(bench, tools, sizes, groups, argv)
-    print(body)
-    if profile:
-        print("## Profile\n\n" + profile)
-    results = work / f"results-{stamp}.md"
-    header = f"# bench/run.py {' '.join(argv)}\n\n" + "".join(
-        f"- {k}: {v}\n" for k, v in {**info, **tools.versions}.items()
-    )
-    results.write_text(
-        header + "\n" + body + ("\n## Profile\n\n" + profile if profile else ""), encoding="utf-8"
-    )
-    raw = {f"n{s}/{k}": [asdict(x) for x in v] for (s, k), v in bench.samples.items()}
-    (work / f"runs-{stamp}.json").write_text(json.dumps(raw, indent=1, ensure_ascii=False))
-    log(f"wrote {results}")
-    if args.write_results:
-        write_results(BENCH / "RESULTS.md", body, info, tools, argv, profile)
-        log(f"wrote {BENCH / 'RESULTS.md'}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -36,13 +36,13 @@ def main() -> int:
     parser.add_argument("--now", required=True)
     parser.add_argument("--edit", type=Path, required=True)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--scratch", help="make the working folder here and leave it")
+    parser.add_argument("--scratch", type=Path, help="make the working folder here and leave it")
     args = parser.parse_args()
     now = datetime.fromisoformat(args.now)
     original = args.edit.read_bytes()
     # bench/run.py passes its trash (see `Trash` there): the folder is left for it to delete.
     with (
-        contextlib.nullcontext(tempfile.mkdtemp(prefix="serve-edit-", dir=args.scratch))
+        contextlib.nullcontext(tempfile.mkdtemp(prefix="serve-edit-", dir=args.scratch.resolve()))
         if args.scratch
         else tempfile.TemporaryDirectory(prefix="serve-edit-")
     ) as folder:
