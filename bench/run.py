@@ -629,23 +629,29 @@ class Bench:
             return False
         # The command line's answer to an edit: Hugo has no incremental build outside its
         # server, so `hugo` renders every page again (into the same folder, cache kept).
-        item = edit_target(corpus / "contract" / "content").relative_to(corpus / "contract")
-        if (corpus / "hugo" / item).is_file():
+        item = self.hugo_item(size, corpus, "hugo-edit")
+        if item is not None:
             with Edit(corpus / "hugo" / item) as edit:
                 edit.apply(n)
                 self.run(size, "hugo-edit", cmd, n=n)
-        else:
-            self.skip(size, ["hugo-edit"], f"not run: {item} is not in the Hugo corpus")
         return True
+
+    def hugo_item(self, size: int, corpus: Path, key: str) -> Path | None:
+        """The item site_builder's edit runs change, as the Hugo site has it (relative to
+        its source); None, with `key` skipped, when the Hugo corpus lacks it."""
+        item = edit_target(corpus / "contract" / "content").relative_to(corpus / "contract")
+        if (corpus / "hugo" / item).is_file():
+            return item
+        self.skip(size, [key], f"not run: {item} is not in the Hugo corpus")
+        return None
 
     def hugo_after(self, size: int, corpus: Path) -> None:
         self.hugo_serve_edit(size, corpus)
 
     def hugo_serve_edit(self, size: int, corpus: Path) -> None:
         """`hugo server`'s fast render of the item site_builder's edit runs change."""
-        item = edit_target(corpus / "contract" / "content").relative_to(corpus / "contract")
-        if not (corpus / "hugo" / item).is_file():
-            self.skip(size, ["hugo-serve-edit"], f"not run: {item} is not in the Hugo corpus")
+        item = self.hugo_item(size, corpus, "hugo-serve-edit")
+        if item is None:
             return
         cmd = [self.tools.python, BENCH / "hugo_serve_edit.py", "--hugo", self.tools.hugo]
         cmd += ["--source", corpus / "hugo", "--edit", item, "--repeat", self.args.repeat]
