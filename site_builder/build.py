@@ -15,6 +15,8 @@ from site_builder.cache import Cache
 from site_builder.config import Config, load_config
 from site_builder.content import PARALLEL_FROM
 from site_builder.errors import Problem, SiteError, problem
+from site_builder.links import find as find_links
+from site_builder.links import is_link
 from site_builder.model import Item
 from site_builder.outputs import Context, Files, all_outputs, sitemap
 from site_builder.render import THEME, environment
@@ -61,10 +63,11 @@ def check(
     `touched` the only content files changed since its last build, when it knows them
     (see `content.load`).
     """
+    linked = find_links(root)  # but below content/ and config.yaml: they report their own
     try:
         config = load_config(root)
     except SiteError as exc:
-        return Result(exc.problems)
+        return Result(sorted(exc.problems + linked, key=_order))
     store = store or Cache(root / CACHE_DIR if use_cache else None)
     days = WorkingDays(config.calendar, store)
     # While workers parse (a first build: every file), ready what the rules ask first.
@@ -72,7 +75,7 @@ def check(
     items, problems = content.load(root / "content", config, jobs, store, digests, touched, ready)
     memo = partial(store.memo, "judged") if store.memory is not None else None
     judgement = rules.check(items, config, now, gitverify.last_change(root), memo, days)
-    problems += judgement.problems + _unreadable_names(root)
+    problems += judgement.problems + _unreadable_names(root) + linked
     requests, found = mediarequests.load(root / "content")
     problems += found + mediarequests.check(requests, config, now, days)
     if config.rules.verify_git:
@@ -85,6 +88,8 @@ def _unreadable_names(root: Path) -> list[Problem]:
     reports its own): no output path or cache key can be made of them."""
     found = []
     for folder in ("templates", "static"):
+        if is_link(root / folder):
+            continue  # an error of its own, never listed
         for base, dirs, names in os.walk(root / folder):
             for name in sorted([*dirs, *names]):
                 if not content.readable_name(name):
@@ -254,9 +259,9 @@ def static_fingerprint(config: Config, root: Path) -> str:
     the settings."""
     parts: list[bytes | str] = [cache.code_fingerprint(), config.model_dump_json()]
     for folder in (THEME, root / "templates", root / "static"):
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
+        if folder.is_dir() and not folder.is_symlink():
+            for path in sorted(folder.rglob("*")):  # never enters a link to a folder
+                if path.is_file() and not path.is_symlink():
                     parts += [path.as_posix(), path.read_bytes()]
     return cache.key(*parts)
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
 
-from site_builder import yamlsafe
+from site_builder import links, yamlsafe
 from site_builder.errors import ConfigError, Problem, problem
 from site_builder.fields import Day, Id, Strict, Text, Url, problems_from
 
@@ -233,11 +233,11 @@ def load_config(root: Path) -> Config:
     """Read root/config.yaml; every failure is a ConfigError, never a traceback."""
     path = root / "config.yaml"
     name = "config.yaml"
+    if links.is_link(path):  # never read through, wherever it points
+        raise ConfigError([links.symlink(root, path)])
     if not path.is_file():
         raise ConfigError([problem(name, 0, "error", "CONFIG_MISSING", root=str(root))])
-    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
-        raise ConfigError([problem(name, 0, "error", "FILE_SYMLINK")])
-    raw = path.read_bytes()
+    raw = links.read(path)
     from site_builder.frontmatter import decode
 
     text, problems = decode(raw, name, MAX_CONFIG_BYTES)

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from pydantic import ValidationError
 
-from site_builder import cache, frontmatter, markdown, parallel, uptodate
+from site_builder import cache, frontmatter, links, markdown, parallel, uptodate
 from site_builder.approval import content_hash
 from site_builder.cache import Cache
 from site_builder.config import Config
@@ -52,8 +52,7 @@ class Source:
         """This source with its bytes, read from disk if `discover` left them out."""
         if self.raw or self.path is None:
             return self
-        with open(self.path, "rb") as handle:
-            return dataclasses.replace(self, raw=handle.read())
+        return dataclasses.replace(self, raw=links.read(self.path))  # a link since listed: OSError
 
 
 def discover(content_dir: Path, read: bool = True) -> tuple[list[Source], list[Problem]]:
@@ -65,13 +64,17 @@ def discover(content_dir: Path, read: bool = True) -> tuple[list[Source], list[P
     """
     sources: list[Source] = []
     problems: list[Problem] = []
+    if links.is_link(content_dir):  # never listed through (`links.find` reports it)
+        return [], []
     if not content_dir.is_dir():
         return [], [problem("content/", 0, "error", "CONTENT_MISSING")]
-    _discover(str(content_dir), ".", read, sources, problems)
+    _discover(content_dir.parent, str(content_dir), ".", read, sources, problems)
     return sources, problems
 
 
-def _discover(folder: str, rel_dir: str, read: bool, sources: list[Source], problems: list[Problem]) -> None:
+def _discover(
+    root: Path, folder: str, rel_dir: str, read: bool, sources: list[Source], problems: list[Problem]
+) -> None:
     """One folder (its files first, then its subfolders, each in name order), as os.walk would."""
     try:
         with os.scandir(folder) as listing:
@@ -92,14 +95,14 @@ def _discover(folder: str, rel_dir: str, read: bool, sources: list[Source], prob
         (dirs if is_dir else files).append(entry)
     for entry in dirs:
         if entry.is_symlink():
-            problems.append(problem("content/" + _rel(rel_dir, entry.name), 0, "error", "FILE_SYMLINK"))
+            problems.append(links.symlink(root, entry.path))
     names = [f for f in files if f.name not in IGNORED and not f.name.startswith(".")]
     is_bundle = any(_is_index(entry.name) for entry in names)
     attachments: list[Attachment] = []
     for entry in names:
         name, rel = entry.name, _rel(rel_dir, entry.name)
         if entry.is_symlink():
-            problems.append(problem("content/" + rel, 0, "error", "FILE_SYMLINK"))
+            problems.append(links.symlink(root, entry.path))
         elif not name.endswith(".md"):
             if is_bundle and name.lower() in RESERVED_NAMES:  # as a case-blind host sees it
                 problems.append(problem("content/" + rel, 0, "error", "ATTACHMENT_RESERVED", name=name))
@@ -143,7 +146,7 @@ def _discover(folder: str, rel_dir: str, read: bool, sources: list[Source], prob
             continue
         if rel_dir == "." and entry.name == REQUESTS_SECTION:
             continue  # media requests are records, loaded by mediarequests.py
-        _discover(entry.path, _rel(rel_dir, entry.name), read, sources, problems)
+        _discover(root, entry.path, _rel(rel_dir, entry.name), read, sources, problems)
 
 
 def readable_name(name: str) -> bool:

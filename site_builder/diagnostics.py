@@ -36,7 +36,7 @@ CODES: dict[str, tuple[str, str]] = {
         "Start with a '---' line, the keys (title, date, …), a closing '---' line, then the text.",
     ),
     "FILE_SYMLINK": (
-        "symbolic links are not followed",
+        "this is a symbolic link to {target}; links are not followed",
         "Replace the link with a real file or folder inside the repository.",
     ),
     "ATTACHMENT_RESERVED": (

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from site_builder import frontmatter
+from site_builder import frontmatter, links
 from site_builder.config import Config
 from site_builder.errors import Problem, problem
 from site_builder.fields import problems_from
@@ -57,12 +57,12 @@ def load(content_dir: Path) -> tuple[list[Request], list[Problem]]:
     folder = content_dir / REQUESTS_SECTION
     requests: list[Request] = []
     problems: list[Problem] = []
-    if not folder.is_dir():
-        return [], []
+    if not folder.is_dir() or links.is_link(folder) or links.is_link(content_dir):
+        return [], []  # a link is reported by the listing of content/, and never followed
+    problems += links.below(content_dir.parent, folder)  # every link below: none is entered or read
     for path in sorted(folder.rglob("*.md")):
         rel = path.relative_to(content_dir).as_posix()
         if path.is_symlink():
-            problems.append(problem(rel, 0, "error", "FILE_SYMLINK"))
             continue
         if path.stat().st_size > frontmatter.MAX_FILE_BYTES:
             size = path.stat().st_size
@@ -70,7 +70,7 @@ def load(content_dir: Path) -> tuple[list[Request], list[Problem]]:
                 problem(rel, 0, "error", "FILE_TOO_LARGE", size=size, limit=frontmatter.MAX_FILE_BYTES)
             )
             continue
-        request, found = parse(rel, path.read_bytes())
+        request, found = parse(rel, links.read(path))
         problems += found
         if request is not None:
             requests.append(request)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -15,6 +17,7 @@ from babel.dates import format_date, format_datetime, format_time, get_date_form
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
+from site_builder import links
 from site_builder.config import Config
 from site_builder.errors import TemplateError, problem
 from site_builder.i18n import translations
@@ -43,9 +46,9 @@ def environment(
     `bytecode` is a folder for compiled templates (keyed by the template's file and
     source checksum), so neither later builds nor worker processes compile them again.
     """
-    loaders = [jinja2.FileSystemLoader(str(THEME / "templates"))]
-    if (site_dir / "templates").is_dir():
-        loaders.insert(0, jinja2.FileSystemLoader(str(site_dir / "templates")))
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(THEME / "templates"))]
+    if os.path.lexists(site_dir / "templates"):
+        loaders.insert(0, NoLinkLoader(site_dir))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
@@ -98,6 +101,50 @@ def environment(
     env.globals["card"] = _memo_card(env)
     env.globals["once"] = _once(env)
     return env
+
+
+class NoLinkLoader(jinja2.BaseLoader):
+    """The site's templates/ as jinja2's FileSystemLoader reads it, but never through a
+    link (see links.py): the folder, every folder on the way and the file are each looked
+    at first, and the file is opened without following one.
+
+    A template that is a link or lies behind one, however it is asked for (`extends`,
+    `include`, `import`), is a TemplateError naming the link, never a quiet fall-through
+    to the theme's template of that name.
+    """
+
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = site_dir
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        path = str(self.site_dir / "templates")
+        for piece in ["", *jinja2.loaders.split_template_path(template)]:  # refuses '..'
+            path = os.path.join(path, piece) if piece else path
+            try:
+                found = os.lstat(path)
+            except OSError:
+                raise jinja2.TemplateNotFound(template) from None
+            if stat.S_ISLNK(found.st_mode):
+                raise TemplateError([links.symlink(self.site_dir, path)])
+        if not stat.S_ISREG(found.st_mode):
+            raise jinja2.TemplateNotFound(template)
+        try:
+            data = links.read(path)
+        except OSError:
+            if links.is_link(path):  # made a link since it was looked at
+                raise TemplateError([links.symlink(self.site_dir, path)]) from None
+            raise jinja2.TemplateNotFound(template) from None
+        mtime = found.st_mtime
+
+        def uptodate() -> bool:
+            try:
+                return os.lstat(path).st_mtime == mtime
+            except OSError:
+                return False
+
+        return data.decode("utf-8"), os.path.normpath(path), uptodate
 
 
 def _once(env: jinja2.Environment) -> Callable[..., Markup]:

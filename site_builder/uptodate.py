@@ -164,17 +164,22 @@ def _key_and_digests(root: Path) -> tuple[str, dict[str, str]]:
 def _files(folder: Path) -> Iterator[tuple[str, str]]:
     """Regular files below a folder in a stable order, as (relative name, path).
 
-    Symbolic links (the build follows none; an editor's lock file may dangle) and special
-    files (a named pipe would block a read) are named, not read.
+    Symbolic links (the build follows none and fails on them; an editor's lock file may
+    dangle), links to folders and the folder itself when it is a link included, and
+    special files (a named pipe would block a read) are named, not read.
     """
+    if os.path.islink(folder):
+        yield "", str(folder)
+        return
     if not folder.is_dir():
         return
     top = str(folder)
-    for base, dirs, names in os.walk(top):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED)
+    for base, dirs, names in os.walk(top):  # links to folders are listed in `dirs`, not entered
+        linked = [d for d in dirs if os.path.islink(os.path.join(base, d))]
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED and d not in linked)
         below = base[len(top) + 1 :].replace(os.sep, "/")
         prefix = f"{below}/" if below else ""
-        for name in sorted(names):
+        for name in sorted([*names, *linked]):
             yield prefix + name, os.path.join(base, name)
 
 
@@ -192,7 +197,8 @@ def _read_file(path: str | Path) -> tuple[bytes, bool]:
     if not stat.S_ISREG(mode):
         return (b"(link)" if stat.S_ISLNK(mode) else b"(special)"), False
     try:
-        with open(path, "rb") as handle:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))  # a link since: not read
+        with open(fd, "rb") as handle:
             return handle.read(), True
     except OSError:
         return b"(unreadable)", False
@@ -350,6 +356,8 @@ def intact(output: Path, files: dict) -> bool:
                 info = os.stat(path, follow_symlinks=False)
             except OSError:
                 return False
+            if not stat.S_ISREG(info.st_mode):
+                return False  # the build writes no link, nor anything else but files
             if not isinstance(seen, list) or [info.st_size, info.st_mtime_ns] != seen[1:3]:
                 return False
             found += 1

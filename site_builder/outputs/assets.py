@@ -11,8 +11,8 @@ from site_builder.site import Site
 
 def _tree(folder: Path, prefix: str) -> Files:
     out: Files = {}
-    if folder.is_dir():
-        for path in sorted(folder.rglob("*")):
+    if folder.is_dir() and not folder.is_symlink():  # a link is an error (links.py), never followed
+        for path in sorted(folder.rglob("*")):  # never enters a link to a folder
             if path.is_file() and not path.is_symlink() and not path.name.startswith("."):
                 out[prefix + path.relative_to(folder).as_posix()] = CopyFrom(path)
     return out
