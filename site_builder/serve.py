@@ -186,6 +186,9 @@ def make_handler(site_dir: Path, base_path: str, hub: Hub, stopping: threading.E
                 self._reply(503, "text/html; charset=utf-8", inject(waiting.encode()))
                 return
             target = Path(self.translate_path("/" + rel))
+            if not target.resolve().is_relative_to(site_dir.resolve()):
+                self._missing()  # through a link (the build writes none): nothing outside is served
+                return
             if target.is_dir():
                 if not path.endswith("/"):
                     self._redirect(path + "/")

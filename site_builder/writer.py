@@ -258,7 +258,7 @@ class Staging:
         self._folder(target)
         if isinstance(data, CopyFrom):
             digest = ""
-            self._replace(rel, target, lambda temporary: shutil.copyfile(data.path, temporary))
+            self._replace(rel, target, lambda temporary: _copy(data.path, temporary))
             stat = os.stat(target)
         else:
             digest = hashlib.sha1(data).hexdigest()
@@ -496,6 +496,14 @@ def _create(rel: str, path: str, data: bytes) -> os.stat_result:
         return os.fstat(handle.fileno())
 
 
+def _copy(source: Path, path: str) -> None:
+    """Copy an input file (an attachment, a static file) as it is, never through a link:
+    the check refused every link, and one made since is not followed (an OSError)."""
+    fd = os.open(source, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with open(fd, "rb") as handle, open(path, "wb") as out:
+        shutil.copyfileobj(handle, out, 1 << 20)
+
+
 def _write(path: str, data: bytes) -> None:
     with open(path, "wb") as handle:
         handle.write(data)
@@ -503,17 +511,17 @@ def _write(path: str, data: bytes) -> None:
 
 def _intact(path: str | Path, seen: list) -> bool:
     try:
-        stat = os.stat(path)
+        found = os.lstat(path)  # a link (the build writes none) is not its file
     except OSError:
         return False
-    return [stat.st_size, stat.st_mtime_ns] == seen[1:3]
+    return stat.S_ISREG(found.st_mode) and [found.st_size, found.st_mtime_ns] == seen[1:3]
 
 
 def _link(old: str, seen: list, target: str) -> bool:
     """Hard-link the previous build's file if it is still exactly as that build left it."""
     try:
-        stat = os.stat(old)
-        if [stat.st_size, stat.st_mtime_ns] != seen[1:3]:
+        found = os.lstat(old)  # a link put into output/ is not carried into the next one
+        if not stat.S_ISREG(found.st_mode) or [found.st_size, found.st_mtime_ns] != seen[1:3]:
             return False
         os.link(old, target)
     except OSError:

@@ -10,15 +10,21 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
+import urllib.error
+import urllib.request
 from collections.abc import Callable
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from sitekit import NOW, config_dict, config_text, item, make_site, run_cli, tree
 
+from site_builder import serve, uptodate, writer
 from site_builder.cli import main
 from site_builder.config import load_config
 from site_builder.errors import TemplateError
+from site_builder.outputs import CopyFrom
 from site_builder.outputs.assets import _tree
 from site_builder.render import environment
 
@@ -228,3 +234,58 @@ def test_static_copying_enters_no_linked_folder(tmp_path: Path):
     linked = tmp_path / "linked"
     os.symlink(outside, linked)
     assert _tree(linked, "static/") == {}
+
+
+# --- output/: the build writes no link, carries none over and serves none ------------------------
+
+
+def test_the_writer_copies_and_keeps_no_link(tmp_path: Path):
+    """An input made a link after the check is not copied through; a file of the last
+    output replaced by a link is not carried into the next one (nor taken as intact)."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text(MARK, encoding="utf-8")
+    link = tmp_path / "attachment.pdf"
+    os.symlink(secret, link)
+    staging = writer.Staging(tmp_path / "site-output")
+    with pytest.raises(OSError):
+        staging.put("press-releases/x/attachment.pdf", CopyFrom(link))
+    assert not any(MARK.encode() in p.read_bytes() for p in staging.path.rglob("*") if p.is_file())
+    staging.abort()
+    found = os.stat(secret)  # what a manifest row of the file the link replaced may say
+    seen = ["", found.st_size, found.st_mtime_ns]
+    assert not writer._link(str(link), seen, str(tmp_path / "kept"))
+    assert not os.path.lexists(tmp_path / "kept")
+    assert not writer._intact(link, seen)
+    output = tmp_path / "output"
+    output.mkdir()
+    os.symlink(secret, output / "page.html")
+    mine = os.lstat(output / "page.html")
+    assert not uptodate.intact(output, {"page.html": ["", mine.st_size, mine.st_mtime_ns]})
+
+
+def test_the_preview_server_serves_nothing_through_a_link(tmp_path: Path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text(MARK, encoding="utf-8")
+    site_dir = tmp_path / "preview"
+    site_dir.mkdir()
+    (site_dir / "index.html").write_text("<!DOCTYPE html><title>home</title>", encoding="utf-8")
+    (site_dir / "own.txt").write_text("own", encoding="utf-8")
+    os.symlink(secret, site_dir / "secret.txt")
+    os.symlink(tmp_path, site_dir / "up")
+    handler = serve.make_handler(site_dir, "/", serve.Hub(), threading.Event(), serve.TEXTS)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        with urllib.request.urlopen(base + "/own.txt", timeout=30) as response:
+            assert response.read() == b"own"
+        for path in ("/secret.txt", "/up/secret.txt"):
+            with pytest.raises(urllib.error.HTTPError) as caught:
+                urllib.request.urlopen(base + path, timeout=30)
+            assert caught.value.code == 404
+            assert MARK.encode() not in caught.value.read()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
