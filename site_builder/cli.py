@@ -249,11 +249,15 @@ def _approve(args: argparse.Namespace, root: Path, now: datetime) -> int:
     from site_builder.config import load_config
     from site_builder.content import read_source
     from site_builder.errors import SiteError
+    from site_builder.links import is_link, symlink
 
     try:
         config = load_config(root)
     except SiteError as exc:
         _print(exc.problems, args)
+        return EXIT_PROBLEMS
+    if is_link(root / "content"):  # the approval would be written wherever it leads
+        _print([symlink(root, root / "content")], args)
         return EXIT_PROBLEMS
     target = args.path if args.path.is_absolute() else Path.cwd() / args.path
     content_dir = (root / "content").resolve()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from slugify import slugify
 
+from site_builder import links
 from site_builder.config import Config, TypeName
 from site_builder.errors import Problem, problem
 from site_builder.model import SECTION_OF
@@ -153,6 +154,9 @@ def create(
     year = when.astimezone(config.tz).year
     rel = f"content/{SECTION_OF[kind]}/{year}/{name}.md"
     target = root / rel
+    for folder in reversed(target.relative_to(root).parents[:-1]):  # content/, its section, the year
+        if links.is_link(root / folder):  # the new file would land wherever the link leads
+            return None, [links.symlink(root, root / folder)]
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         with target.open("x", encoding="utf-8", newline="\n") as handle:

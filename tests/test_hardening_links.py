@@ -236,6 +236,47 @@ def test_static_copying_enters_no_linked_folder(tmp_path: Path):
     assert _tree(linked, "static/") == {}
 
 
+def test_new_writes_nothing_through_a_linked_section(tmp_path: Path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = make_site(tmp_path)
+    os.symlink(outside, root / "content/press-releases")
+    code, out, err = run_cli(
+        "new", "press-release", "Заголовок", "--author", "petrov", "--lang", "en", cwd=root
+    )
+    assert code == 1, out + err
+    assert "content/press-releases: error FILE_SYMLINK" in out + err
+    assert list(outside.iterdir()) == []
+
+
+def test_approve_writes_nothing_through_a_linked_content_folder(tmp_path: Path):
+    outside = tmp_path / "outside"
+    (outside / "press-releases").mkdir(parents=True)
+    text = item("Черновик", status="draft", approval=None)
+    (outside / "press-releases/draft.md").write_text(text, encoding="utf-8")
+    root = make_site(tmp_path)
+    (root / "content").rmdir()
+    os.symlink(outside, root / "content")
+    at = "2026-11-20T09:00:00+06:00"
+    code, out, err = run_cli(
+        "approve",
+        "content/press-releases/draft.md",
+        "--by",
+        "aliev",
+        "--at",
+        at,
+        "--now",
+        NOW,
+        "--yes",
+        "--lang",
+        "en",
+        cwd=root,
+    )
+    assert code == 1, out + err
+    assert "content: error FILE_SYMLINK" in out + err
+    assert (outside / "press-releases/draft.md").read_text(encoding="utf-8") == text
+
+
 # --- output/: the build writes no link, carries none over and serves none ------------------------
 
 
