@@ -175,10 +175,14 @@ def _check(args: argparse.Namespace, root: Path, now: datetime) -> int:
 
 
 def _build(args: argparse.Namespace, root: Path, now: datetime) -> int:
-    from site_builder import uptodate
+    from site_builder import outputdir, uptodate
 
     started = time.perf_counter()
     output = args.output or root / "output"
+    refused = outputdir.refusals(root, output)  # before a byte is read or written
+    if refused:
+        return _stopped(refused, args)
+    output = outputdir.place(output)
     recorded = _recorded_problems(output) if not args.no_cache else None
     digests: dict[str, str] = {}
     inputs, aside = None, None
@@ -203,19 +207,16 @@ def _build(args: argparse.Namespace, root: Path, now: datetime) -> int:
         result = build(
             root,
             now,
-            args.output,
+            output,
             progress=update,
             jobs=args.jobs,
             use_cache=not args.no_cache,
             inputs=inputs,
             digests=digests if inputs else None,
         )
-    _print(result.problems, args)
     if not result.ok:
-        if args.format == "text":
-            message = word("build stopped: nothing was written", args.lang)
-            print(f"{report.summary(result.problems, args.lang)}; {message}", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return _stopped(result.problems, args)
+    _print(result.problems, args)
     if not args.quiet and args.format == "text":
         if not result.manifest:  # the build fingerprint matched: output/ was already up to date
             _say_up_to_date(args, started)
@@ -223,6 +224,15 @@ def _build(args: argparse.Namespace, root: Path, now: datetime) -> int:
             text = word("built {count} files in {seconds:.2f} s", args.lang)
             print(text.format(count=result.written, seconds=time.perf_counter() - started))
     return EXIT_OK
+
+
+def _stopped(problems: list[Problem], args: argparse.Namespace) -> int:
+    """Report a build that wrote nothing."""
+    _print(problems, args)
+    if args.format == "text":
+        message = word("build stopped: nothing was written", args.lang)
+        print(f"{report.summary(problems, args.lang)}; {message}", file=sys.stderr)
+    return EXIT_PROBLEMS
 
 
 def _say_up_to_date(args: argparse.Namespace, started: float) -> None:
@@ -375,7 +385,14 @@ def _schema(args: argparse.Namespace, root: Path, now: datetime) -> int:
     from site_builder import schema
 
     folder = args.out or root / "schemas"
-    for path in schema.write(folder):
+    try:
+        written = schema.write(folder)
+    except OSError as exc:  # a file where the folder should be, a folder one may not write
+        shown = os.fsencode(str(folder)).decode("utf-8", "replace")
+        refusal = problem(shown, 0, "error", "OUTPUT_UNWRITABLE", detail=exc.strerror or exc)
+        print(report.as_text([refusal], args.lang), file=sys.stderr)
+        return EXIT_PROBLEMS
+    for path in written:
         if not args.quiet:
             print(path.as_posix())
     return EXIT_OK
