@@ -9,25 +9,62 @@ import os
 import sys
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import NoReturn
 
-from site_builder import __version__, report
+from site_builder import __version__, moments, report
 from site_builder.errors import Problem, problem
 from site_builder.i18n import word
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
-def _now(text: str | None) -> datetime:
-    """--now, else SOURCE_DATE_EPOCH, else the clock: the only place the clock is read."""
-    if text:
+class BadMoment(ValueError):
+    """A moment given on the command line or in the environment that cannot be used;
+    `msgid` (English, with {option} and {value}) says why."""
+
+    def __init__(self, msgid: str, option: str, value: str):
+        super().__init__(msgid)
+        self.msgid, self.option, self.value = msgid, option, value
+
+    def say(self, lang: str) -> None:
+        print(word(self.msgid, lang).format(option=self.option, value=self.value), file=sys.stderr)
+
+
+NOT_ISO = "{option} is not an ISO date-time: '{value}'"
+OUT_OF_SPAN = "{option} must lie between 1970-01-01 and 9998-12-31 (UTC): '{value}'"
+BAD_EPOCH = "{option} must be a whole number of seconds since 1970-01-01, before the year 9999: '{value}'"
+
+
+def _moment(text: str, option: str, tz: tzinfo = UTC) -> datetime:
+    """An ISO date-time given as `option` (in `tz` when it names no offset); BadMoment
+    when it is not one, or lies outside what a build can compute with."""
+    try:
         moment = datetime.fromisoformat(text)
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    except ValueError:
+        raise BadMoment(NOT_ISO, option, text) from None
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=tz)
+    if not moments.in_span(moment):
+        raise BadMoment(OUT_OF_SPAN, option, text)
+    return moment
+
+
+def _now(text: str | None) -> datetime:
+    """--now, else SOURCE_DATE_EPOCH, else the clock: the only place the clock is read.
+
+    A SOURCE_DATE_EPOCH that is set but not a whole number of seconds is an error, as the
+    specification asks (reproducible-builds.org/specs/source-date-epoch): a build that
+    silently took the clock instead would not be the reproducible one it was asked for.
+    """
+    if text:
+        return _moment(text, "--now")
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
+    if epoch:
+        moment = moments.from_epoch(epoch)
+        if moment is None:
+            raise BadMoment(BAD_EPOCH, "SOURCE_DATE_EPOCH", epoch)
+        return moment
     return datetime.now(UTC).replace(microsecond=0)
 
 
@@ -96,8 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0) and EXIT_USAGE
     try:
         now = _now(args.now)
-    except ValueError:
-        print(f"--now: not an ISO date-time: {args.now!r}", file=sys.stderr)
+    except BadMoment as exc:
+        exc.say(args.lang)
         return EXIT_USAGE
     root = args.root
     handler = {
@@ -274,13 +311,11 @@ def _approve(args: argparse.Namespace, root: Path, now: datetime) -> int:
     if not rel.endswith(".md") or not target.is_file() or target.is_symlink():
         _print([problem(str(args.path), 0, "error", "FILE_NOT_FOUND")], args)
         return EXIT_PROBLEMS
-    try:
-        at = datetime.fromisoformat(args.at) if args.at else now
-    except ValueError:
-        print(f"--at: not an ISO date-time: {args.at!r}", file=sys.stderr)
+    try:  # without an offset, like every date an editor writes: the site's time zone
+        at = _moment(args.at, "--at", config.tz) if args.at else now
+    except BadMoment as exc:
+        exc.say(args.lang)
         return EXIT_USAGE
-    if at.tzinfo is None:  # like every date an editor writes: the site's time zone
-        at = at.replace(tzinfo=config.tz)
     if at > now:  # a future approval would take a live page down until that moment
         print(
             word("--at is in the future: an approval is recorded when it is given", args.lang),

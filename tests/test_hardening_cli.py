@@ -109,3 +109,66 @@ def test_an_output_a_build_made_is_built_again(tmp_path: Path):
     (root / ".output.manifest.json").unlink()  # as a kill right after the swap leaves it
     status, out, err = run_cli("build", "--now", NOW, cwd=root)
     assert status == 0 and (root / "output/index.html").is_file(), out + err
+
+
+# --- T2: moments from the command line and the environment -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "shown"),
+    [
+        (("--now", "0001-01-01T00:00+06:00"), {}, "--now must lie between"),
+        (("--now", "9999-12-31T23:00:00Z"), {}, "--now must lie between"),
+        (("--now", "1969-12-31T23:59:59Z"), {}, "--now must lie between"),
+        (("--now", "вчера"), {}, "--now is not an ISO date-time: 'вчера'"),
+        ((), {"SOURCE_DATE_EPOCH": "99999999999999999999"}, "SOURCE_DATE_EPOCH must be"),
+        ((), {"SOURCE_DATE_EPOCH": "9" * 5000}, "SOURCE_DATE_EPOCH must be"),
+        ((), {"SOURCE_DATE_EPOCH": "abc"}, "SOURCE_DATE_EPOCH must be a whole number of seconds"),
+        ((), {"SOURCE_DATE_EPOCH": "-1"}, "SOURCE_DATE_EPOCH must be"),
+        ((), {"SOURCE_DATE_EPOCH": "1.5"}, "SOURCE_DATE_EPOCH must be"),
+        ((), {"SOURCE_DATE_EPOCH": "١٧٠٠٠٠٠٠٠٠"}, "SOURCE_DATE_EPOCH must be"),  # digits, not ASCII
+    ],
+)
+def test_a_moment_that_cannot_be_used_is_a_usage_error(tmp_path: Path, args, env, shown):
+    root = site(tmp_path)
+    for command in ("check", "build", "status"):
+        status, out, err = run(command, *args, "--lang", "en", cwd=root, env=env)
+        assert status == 2 and "Traceback" not in out + err, out + err
+        assert err.startswith(shown), err
+    assert not (root / "output").exists()
+    status, _out, err = run("check", *args, cwd=root, env=env)
+    assert status == 2 and ("должн" in err or "не дата" in err), err
+
+
+def test_a_usable_epoch_is_taken(tmp_path: Path):
+    root = site(tmp_path)
+    moment = int(datetime.fromisoformat(NOW).timestamp())
+    for epoch in (str(moment), f"000{moment}", "0"):
+        status, out, err = run("check", cwd=root, env={"SOURCE_DATE_EPOCH": epoch})
+        assert status == 0, out + err
+
+
+@pytest.mark.parametrize("at", ["0001-01-01T00:00+06:00", "0001-01-01T00:00", "1900-05-01"])
+def test_approve_at_an_extreme_moment_is_refused(tmp_path: Path, at: str):
+    root = site(tmp_path)
+    path = root / "content/press-releases/2026/draft.md"
+    path.write_text(DRAFT, encoding="utf-8")
+    before = tree(root)
+    status, out, err = run("approve", str(path), "--by", "aliev", "--at", at, "--yes", "--now", NOW, cwd=root)
+    assert status == 2 and "Traceback" not in out + err, out + err
+    assert "--at" in err and at in err
+    assert tree(root) == before
+
+
+@pytest.mark.parametrize("date", ["0001-01-01T00:00+06:00", "0001-01-01", "9999-12-31T23:59", "9999-12-31"])
+@pytest.mark.parametrize("kind", ["press-release", "announcement", "media-plan", "rebuttal"])
+def test_new_with_an_extreme_date_is_refused(tmp_path: Path, kind: str, date: str):
+    root = site(tmp_path)
+    before = tree(root)
+    status, out, err = run("new", kind, "Тест", "--author", "petrov", "--date", date, "--now", NOW, cwd=root)
+    assert status == 1 and "Traceback" not in out + err, out + err
+    assert (
+        f"content/: error NEW_DATE_RANGE --date должна быть между 1970-01-01 и 9998-12-31 (UTC): «{date}»"
+        in err
+    )
+    assert tree(root) == before  # no folder 1/ or 9999/, no empty file
