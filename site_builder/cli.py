@@ -11,7 +11,7 @@ import threading
 import time
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 from site_builder import __version__, moments, report
 from site_builder.errors import Problem, problem
@@ -29,7 +29,7 @@ class BadMoment(ValueError):
         self.msgid, self.option, self.value = msgid, option, value
 
     def say(self, lang: str) -> None:
-        print(word(self.msgid, lang).format(option=self.option, value=self.value), file=sys.stderr)
+        _say(word(self.msgid, lang).format(option=self.option, value=self.value), sys.stderr)
 
 
 NOT_ISO = "{option} is not an ISO date-time: '{value}'"
@@ -131,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0) and EXIT_USAGE
+    _escaping_streams()
     try:
         now = _now(args.now)
     except BadMoment as exc:
@@ -187,17 +188,45 @@ def _working_threads() -> bool:
     return any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not main_thread)
 
 
+def _escaping_streams() -> None:
+    """Make every message printable whatever its characters: what the stream's encoding
+    cannot carry (a file name that is not UTF-8, Cyrillic on an ASCII console, with
+    PYTHONIOENCODING=utf-8 or without) is written as a backslash escape, never an error."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+
+
+def _say(text: str, stream: TextIO | None = None, end: str = "\n") -> None:
+    """Print one message (to stdout by default).  Printing never fails a command: the
+    build is done by then (output/ swapped in), and a closed or broken stream (`| head`,
+    `>&-`) is the reader's choice, so the exit code says how the command went."""
+    stream = stream or sys.stdout
+    if stream is None:  # started with the stream closed
+        return
+    try:
+        print(text, file=stream, end=end)
+    except UnicodeEncodeError:  # a stream `_escaping_streams` could not change
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        with contextlib.suppress(OSError, ValueError, LookupError):
+            print(text.encode(encoding, "backslashreplace").decode(encoding), file=stream, end=end)
+    except (OSError, ValueError):  # a broken pipe, a closed stream
+        pass
+
+
 def _print(problems: list[Problem], args: argparse.Namespace) -> None:
     if args.format == "json":
-        print(report.as_json(problems, args.lang))
+        _say(report.as_json(problems, args.lang))
     elif args.format == "github":
         text = report.as_github(problems, args.lang)
         if text:
-            print(text)
+            _say(text)
     else:
         text = report.as_text(problems, args.lang, show_info=not args.quiet)
         if text:
-            print(text, file=sys.stderr if any(p.is_error for p in problems) else sys.stdout)
+            _say(text, sys.stderr if any(p.is_error for p in problems) else sys.stdout)
 
 
 def _check(args: argparse.Namespace, root: Path, now: datetime) -> int:
@@ -207,7 +236,7 @@ def _check(args: argparse.Namespace, root: Path, now: datetime) -> int:
     _print(result.problems, args)
     if args.format == "text" and not args.quiet:
         stream = sys.stdout if result.ok else sys.stderr  # after the problems, on the same stream
-        print(report.summary(result.problems, args.lang), file=stream)
+        _say(report.summary(result.problems, args.lang), stream)
     return EXIT_OK if result.ok else EXIT_PROBLEMS
 
 
@@ -259,7 +288,7 @@ def _build(args: argparse.Namespace, root: Path, now: datetime) -> int:
             _say_up_to_date(args, started)
         else:
             text = word("built {count} files in {seconds:.2f} s", args.lang)
-            print(text.format(count=result.written, seconds=time.perf_counter() - started))
+            _say(text.format(count=result.written, seconds=time.perf_counter() - started))
     return EXIT_OK
 
 
@@ -268,13 +297,13 @@ def _stopped(problems: list[Problem], args: argparse.Namespace) -> int:
     _print(problems, args)
     if args.format == "text":
         message = word("build stopped: nothing was written", args.lang)
-        print(f"{report.summary(problems, args.lang)}; {message}", file=sys.stderr)
+        _say(f"{report.summary(problems, args.lang)}; {message}", sys.stderr)
     return EXIT_PROBLEMS
 
 
 def _say_up_to_date(args: argparse.Namespace, started: float) -> None:
     text = word("nothing changed: output/ is up to date ({seconds:.2f} s)", args.lang)
-    print(text.format(seconds=time.perf_counter() - started))
+    _say(text.format(seconds=time.perf_counter() - started))
 
 
 def _recorded_problems(output: Path) -> list[Problem] | None:
@@ -317,9 +346,9 @@ def _approve(args: argparse.Namespace, root: Path, now: datetime) -> int:
         exc.say(args.lang)
         return EXIT_USAGE
     if at > now:  # a future approval would take a live page down until that moment
-        print(
+        _say(
             word("--at is in the future: an approval is recorded when it is given", args.lang),
-            file=sys.stderr,
+            sys.stderr,
         )
         return EXIT_USAGE
     done, problems = approve(read_source(content_dir, rel), config, args.by, at, now)
@@ -342,17 +371,17 @@ def _approve(args: argparse.Namespace, root: Path, now: datetime) -> int:
         done.digest,
     )
     for label, value in zip(labels, values, strict=True):
-        print(f"{label:>16}: {value}")
+        _say(f"{label:>16}: {value}")
     if not args.yes:
         if not sys.stdin.isatty():
-            print(word("not confirmed: pass --yes to approve without a terminal", args.lang), file=sys.stderr)
+            _say(word("not confirmed: pass --yes to approve without a terminal", args.lang), sys.stderr)
             return EXIT_PROBLEMS
         answer = input(word("Approve? [y/N] ", args.lang)).strip().lower()
         if answer not in ("y", "yes", "д", "да"):
-            print(word("cancelled", args.lang))
+            _say(word("cancelled", args.lang))
             return EXIT_PROBLEMS
     target.write_text(done.text, encoding="utf-8")
-    print(word("approved", args.lang))
+    _say(word("approved", args.lang))
     return EXIT_OK
 
 
@@ -392,10 +421,10 @@ def _new(args: argparse.Namespace, root: Path, now: datetime) -> int:
         _print(problems, args)
         return EXIT_PROBLEMS
     if problems and args.format == "text":  # stdout carries only the new file's path
-        print(report.as_text(problems, args.lang), file=sys.stderr)
+        _say(report.as_text(problems, args.lang), sys.stderr)
     elif problems:
         _print(problems, args)
-    print(path.relative_to(root).as_posix())
+    _say(path.relative_to(root).as_posix())
     return EXIT_OK
 
 
@@ -410,9 +439,9 @@ def _status(args: argparse.Namespace, root: Path, now: datetime) -> int:
         return EXIT_PROBLEMS
     rows = status.rows(result)
     if args.format == "csv":
-        sys.stdout.write(status.as_csv(rows, result.config))
+        _say(status.as_csv(rows, result.config), end="")
     else:
-        print(status.as_text(rows, result.config, args.lang))
+        _say(status.as_text(rows, result.config, args.lang))
     return EXIT_OK
 
 
@@ -425,11 +454,11 @@ def _schema(args: argparse.Namespace, root: Path, now: datetime) -> int:
     except OSError as exc:  # a file where the folder should be, a folder one may not write
         shown = os.fsencode(str(folder)).decode("utf-8", "replace")
         refusal = problem(shown, 0, "error", "OUTPUT_UNWRITABLE", detail=exc.strerror or exc)
-        print(report.as_text([refusal], args.lang), file=sys.stderr)
+        _say(report.as_text([refusal], args.lang), sys.stderr)
         return EXIT_PROBLEMS
     for path in written:
         if not args.quiet:
-            print(path.as_posix())
+            _say(path.as_posix())
     return EXIT_OK
 
 

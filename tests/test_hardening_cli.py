@@ -172,3 +172,71 @@ def test_new_with_an_extreme_date_is_refused(tmp_path: Path, kind: str, date: st
         in err
     )
     assert tree(root) == before  # no folder 1/ or 9999/, no empty file
+
+
+# --- T4: names that are not UTF-8 in the media requests; printing ------------------------
+
+
+def test_a_media_request_name_that_is_not_utf8_is_reported(tmp_path: Path):
+    root = site(tmp_path)
+    folder = os.path.join(os.fsencode(root), b"content/media-requests/2026")
+    with open(os.path.join(folder, b"bad\xff.md"), "wb") as handle:
+        handle.write(REQUEST.encode())
+    os.mkdir(os.path.join(folder, b"dir\xfe"))
+    with open(os.path.join(folder, b"dir\xfe/x.md"), "wb") as handle:
+        handle.write(REQUEST.replace("topic: Тема", "topic: [").encode())  # never read
+    expected = [
+        ["content/media-requests/2026/bad\ufffd.md", "FILE_NAME_ENCODING"],
+        ["content/media-requests/2026/dir\ufffd", "FILE_NAME_ENCODING"],
+    ]
+    before = tree(root / "output")
+    status, out, err = run("check", "--now", NOW, "--format", "json", cwd=root)
+    assert status == 1 and "Traceback" not in err, err
+    assert [[p["path"], p["code"]] for p in json.loads(out) if p["severity"] == "error"] == expected
+    status, out, err = run("build", "--now", NOW, cwd=root)
+    assert status == 1 and "Traceback" not in out + err, out + err
+    assert tree(root / "output") == before
+
+
+def test_a_message_never_fails_on_the_stream_s_encoding(tmp_path: Path):
+    """On a stream that cannot carry Cyrillic (a strict ASCII one), every command says what
+    it has to say as escapes: a build that swapped its output in is not then failed by its
+    last line, and JSON stays JSON."""
+    root = site(tmp_path)
+    ascii = {"PYTHONIOENCODING": "ascii"}
+    status, out, err = run("check", "--now", NOW, "--format", "json", cwd=root, env=ascii)
+    assert status == 0 and "Traceback" not in err, err
+    found = {p["code"]: p["message"] for p in json.loads(out)}
+    assert out.isascii() and found["REQUEST_OVERDUE"].startswith("срок ответа"), out
+    for args in (("check",), ("check", "--format", "github"), ("build",), ("status",)):
+        status, out, err = run(*args, "--now", NOW, cwd=root, env=ascii)
+        assert status == 0 and "Traceback" not in out + err, (args, out, err)
+        assert (out + err).isascii() and "\\u" in out + err, (args, out, err)
+    assert (root / "output/index.html").is_file()
+    status, out, err = run("status", "--format", "csv", "--now", NOW, cwd=root, env=ascii)
+    assert status == 0 and "Traceback" not in err, err
+    path = root / "content/press-releases/2026/draft.md"
+    path.write_text(DRAFT, encoding="utf-8")
+    status, out, err = run("approve", str(path), "--by", "aliev", "--yes", "--now", NOW, cwd=root, env=ascii)
+    assert status == 0 and "Traceback" not in out + err and "status: approved" in path.read_text("utf-8")
+    status, out, err = run("new", "press-release", "Новость", "--now", NOW, cwd=root, env=ascii)
+    assert status == 0 and "Traceback" not in out + err, err
+    # A failing build: the same one line of text, and output/ as it was.
+    before = tree(root / "output")
+    (root / "content/press-releases/2026/bad.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    status, out, err = run("build", "--now", NOW, cwd=root, env=ascii)
+    assert status == 1 and "Traceback" not in out + err, err
+    assert tree(root / "output") == before
+
+
+def test_a_closed_pipe_does_not_fail_a_build(tmp_path: Path):
+    """`site-builder build | head -0`: the build is done; a reader that went away is no error."""
+    root = site(tmp_path)
+    reader, writer = os.pipe()
+    os.close(reader)  # nobody reads: the first line printed meets EPIPE
+    try:
+        status, _out, err = run("build", "--now", NOW, cwd=root, stdout=writer)
+    finally:
+        os.close(writer)
+    assert status == 0 and "Traceback" not in err, err
+    assert (root / "output/index.html").is_file()
