@@ -351,7 +351,8 @@ def _approve(args: argparse.Namespace, root: Path, now: datetime) -> int:
             sys.stderr,
         )
         return EXIT_USAGE
-    done, problems = approve(read_source(content_dir, rel), config, args.by, at, now)
+    source, problems = read_source(content_dir, rel)
+    done, problems = approve(source, config, args.by, at, now) if source else (None, problems)
     if done is None:
         _print(problems, args)
         return EXIT_PROBLEMS
@@ -376,7 +377,10 @@ def _approve(args: argparse.Namespace, root: Path, now: datetime) -> int:
         if not sys.stdin.isatty():
             _say(word("not confirmed: pass --yes to approve without a terminal", args.lang), sys.stderr)
             return EXIT_PROBLEMS
-        answer = input(word("Approve? [y/N] ", args.lang)).strip().lower()
+        try:
+            answer = input(word("Approve? [y/N] ", args.lang)).strip().lower()
+        except EOFError:  # Ctrl+D: no answer is no
+            answer = ""
         if answer not in ("y", "yes", "д", "да"):
             _say(word("cancelled", args.lang))
             return EXIT_PROBLEMS

@@ -240,3 +240,37 @@ def test_a_closed_pipe_does_not_fail_a_build(tmp_path: Path):
         os.close(writer)
     assert status == 0 and "Traceback" not in err, err
     assert (root / "output/index.html").is_file()
+
+
+# --- T6: approve on a file that is no item -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rel", "code"),
+    [
+        ("content/media-requests/2026/request.md", "APPROVE_MEDIA_REQUEST"),
+        ("content/news/a.md", "UNKNOWN_SECTION"),
+        ("content/a.md", "UNKNOWN_SECTION"),
+    ],
+)
+def test_approve_on_a_file_that_is_no_item(tmp_path: Path, rel: str, code: str):
+    root = site(tmp_path)
+    path = root / rel
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(item("Не материал", status="review", approval=None), encoding="utf-8")
+    before = tree(root)
+    status, out, err = run("approve", rel, "--by", "aliev", "--yes", "--now", NOW, cwd=root)
+    assert status == 1 and "Traceback" not in out + err, out + err
+    assert err.startswith(f"{rel}: error {code} "), err
+    assert tree(root) == before
+
+
+def test_the_new_command_line_messages_are_translated():
+    """They are passed to `word` as constants, which the catalog test does not extract."""
+    from site_builder import cli
+    from site_builder.i18n import word
+
+    for msgid in (cli.NOT_ISO, cli.OUT_OF_SPAN, cli.BAD_EPOCH):
+        russian = word(msgid, "ru")
+        assert russian != msgid and "{option}" in russian and "{value}" in russian
