@@ -68,6 +68,13 @@ def _now(text: str | None) -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
+def _port(text: str) -> int:
+    """A TCP port number (argparse reports anything else as wrong usage)."""
+    if not text.isascii() or not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"a port is a number from 0 to 65535, not {text!r}")
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     base = argparse.ArgumentParser(add_help=False)
     base.add_argument(
@@ -105,7 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     approve.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     serve = sub.add_parser("serve", parents=[common], help="live preview with automatic reload")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    serve.add_argument("--port", type=_port, default=8000, help="port (default 8000; 0 picks a free one)")
     serve.add_argument(
         "--drafts", action="store_true", help="also show drafts and items under review, with a banner"
     )

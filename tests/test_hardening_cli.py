@@ -39,7 +39,7 @@ def run(*args: str, cwd: Path, env: dict[str, str] | None = None, **popen) -> tu
         cwd=cwd,
         stdout=popen.pop("stdout", subprocess.PIPE),
         stderr=subprocess.PIPE,
-        timeout=120,
+        timeout=popen.pop("timeout", 120),
         env=base | {"PYTHONIOENCODING": "utf-8"} | (env or {}),
         **popen,
     )
@@ -274,3 +274,9 @@ def test_the_new_command_line_messages_are_translated():
     for msgid in (cli.NOT_ISO, cli.OUT_OF_SPAN, cli.BAD_EPOCH):
         russian = word(msgid, "ru")
         assert russian != msgid and "{option}" in russian and "{value}" in russian
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "80x"])
+def test_serve_on_a_port_that_cannot_be_is_a_usage_error(tmp_path: Path, port: str):
+    status, out, err = run("serve", "--port", port, "--now", NOW, cwd=site(tmp_path), timeout=60)
+    assert status == 2 and "Traceback" not in out + err and "--port" in err, out + err
