@@ -13,7 +13,7 @@ from datetime import datetime
 from site_builder import content, markdown
 from site_builder.config import Config
 from site_builder.errors import Problem, problem
-from site_builder.model import Item
+from site_builder.model import SECTIONS, Item
 from site_builder.rules import approver_problems
 
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
@@ -30,6 +30,9 @@ def approve(
     source: content.Source, config: Config, person_id: str, at: datetime, now: datetime
 ) -> tuple[Approved | None, list[Problem]]:
     """Check that `person_id` may approve this item at `at`, and produce the new file text."""
+    if "/" not in source.rel or source.rel.split("/")[0] not in SECTIONS:  # no item kind to parse as
+        sections = ", ".join(SECTIONS)
+        return None, [problem("content/" + source.rel, 0, "error", "UNKNOWN_SECTION", sections=sections)]
     item, problems = content.parse(source, config, markdown.make_parser())
     errors = [p for p in problems if p.is_error]
     if item is None or errors:

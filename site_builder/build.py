@@ -10,7 +10,18 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from site_builder import cache, content, gitverify, mediarequests, parallel, rules, search, uptodate, writer
+from site_builder import (
+    cache,
+    content,
+    gitverify,
+    mediarequests,
+    outputdir,
+    parallel,
+    rules,
+    search,
+    uptodate,
+    writer,
+)
 from site_builder.cache import Cache
 from site_builder.config import Config, load_config
 from site_builder.content import PARALLEL_FROM
@@ -190,6 +201,12 @@ def build(
     `touched`, the content files it knows to be the only ones changed since (see `check`).
     `inputs` is `uptodate.inputs_key(root, digests)` when the caller worked it out just before.
     """
+    target = output or root / "output"
+    if not in_place:  # (the preview server's own folder is its to update)
+        refused = outputdir.refusals(root, target)
+        if refused:
+            return Result(refused)
+        target = outputdir.place(target)
     progress(0, STAGES, "check")
     # What this build reads, hashed before it reads it (see uptodate.py); not for previews.
     if not use_cache or preview or in_place:
@@ -214,7 +231,6 @@ def build(
     for source in drafts:
         site.by_source[source].preview = True
     site.seal(store.key_of)
-    target = output or root / "output"
     fingerprint = site_fingerprint(site, root, result.requests) if use_cache else ""
     recorded: dict[str, object] = {}
     if inputs:  # for the next build: how long these inputs make this output, and its warnings
@@ -236,7 +252,12 @@ def build(
         result.manifest = kept  # what output/ holds (the preview server trusts its folder by it)
         progress(STAGES, STAGES, "done")
         return result  # same inputs, same time-dependent state, output untouched: nothing to do
-    staging = writer.Staging(target, in_place, reuse=use_cache, known=trusted[1] if trusted else None)
+    try:
+        staging = writer.Staging(target, in_place, reuse=use_cache, known=trusted[1] if trusted else None)
+    except OSError as exc:  # a folder that cannot be made or written beside (nothing was)
+        shown = os.fsencode(str(output or target)).decode("utf-8", "replace")
+        result.problems.append(problem(shown, 0, "error", "OUTPUT_UNWRITABLE", detail=exc.strerror or exc))
+        return result
     try:
         result.manifest = render_site(site, root, staging, progress, jobs, store)
     except SiteError as exc:

@@ -9,26 +9,70 @@ import os
 import sys
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
-from site_builder import __version__, report
+from site_builder import __version__, moments, report
 from site_builder.errors import Problem, problem
 from site_builder.i18n import word
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
-def _now(text: str | None) -> datetime:
-    """--now, else SOURCE_DATE_EPOCH, else the clock: the only place the clock is read."""
-    if text:
+class BadMoment(ValueError):
+    """A moment given on the command line or in the environment that cannot be used;
+    `msgid` (English, with {option} and {value}) says why."""
+
+    def __init__(self, msgid: str, option: str, value: str):
+        super().__init__(msgid)
+        self.msgid, self.option, self.value = msgid, option, value
+
+    def say(self, lang: str) -> None:
+        _say(word(self.msgid, lang).format(option=self.option, value=self.value), sys.stderr)
+
+
+NOT_ISO = "{option} is not an ISO date-time: '{value}'"
+OUT_OF_SPAN = "{option} must lie between 1970-01-01 and 9998-12-31 (UTC): '{value}'"
+BAD_EPOCH = "{option} must be a whole number of seconds since 1970-01-01, before the year 9999: '{value}'"
+
+
+def _moment(text: str, option: str, tz: tzinfo = UTC) -> datetime:
+    """An ISO date-time given as `option` (in `tz` when it names no offset); BadMoment
+    when it is not one, or lies outside what a build can compute with."""
+    try:
         moment = datetime.fromisoformat(text)
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    except ValueError:
+        raise BadMoment(NOT_ISO, option, text) from None
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=tz)
+    if not moments.in_span(moment):
+        raise BadMoment(OUT_OF_SPAN, option, text)
+    return moment
+
+
+def _now(text: str | None) -> datetime:
+    """--now, else SOURCE_DATE_EPOCH, else the clock: the only place the clock is read.
+
+    A SOURCE_DATE_EPOCH that is set but not a whole number of seconds is an error, as the
+    specification asks (reproducible-builds.org/specs/source-date-epoch): a build that
+    silently took the clock instead would not be the reproducible one it was asked for.
+    """
+    if text:
+        return _moment(text, "--now")
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
+    if epoch:
+        moment = moments.from_epoch(epoch)
+        if moment is None:
+            raise BadMoment(BAD_EPOCH, "SOURCE_DATE_EPOCH", epoch)
+        return moment
     return datetime.now(UTC).replace(microsecond=0)
+
+
+def _port(text: str) -> int:
+    """A TCP port number (argparse reports anything else as wrong usage)."""
+    if not text.isascii() or not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"a port is a number from 0 to 65535, not {text!r}")
+    return int(text)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -68,7 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     approve.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     serve = sub.add_parser("serve", parents=[common], help="live preview with automatic reload")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    serve.add_argument("--port", type=_port, default=8000, help="port (default 8000; 0 picks a free one)")
     serve.add_argument(
         "--drafts", action="store_true", help="also show drafts and items under review, with a banner"
     )
@@ -94,10 +138,11 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0) and EXIT_USAGE
+    _escaping_streams()
     try:
         now = _now(args.now)
-    except ValueError:
-        print(f"--now: not an ISO date-time: {args.now!r}", file=sys.stderr)
+    except BadMoment as exc:
+        exc.say(args.lang)
         return EXIT_USAGE
     root = args.root
     handler = {
@@ -150,17 +195,45 @@ def _working_threads() -> bool:
     return any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not main_thread)
 
 
+def _escaping_streams() -> None:
+    """Make every message printable whatever its characters: what the stream's encoding
+    cannot carry (a file name that is not UTF-8, Cyrillic on an ASCII console, with
+    PYTHONIOENCODING=utf-8 or without) is written as a backslash escape, never an error."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+
+
+def _say(text: str, stream: TextIO | None = None, end: str = "\n") -> None:
+    """Print one message (to stdout by default).  Printing never fails a command: the
+    build is done by then (output/ swapped in), and a closed or broken stream (`| head`,
+    `>&-`) is the reader's choice, so the exit code says how the command went."""
+    stream = stream or sys.stdout
+    if stream is None:  # started with the stream closed
+        return
+    try:
+        print(text, file=stream, end=end)
+    except UnicodeEncodeError:  # a stream `_escaping_streams` could not change
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        with contextlib.suppress(OSError, ValueError, LookupError):
+            print(text.encode(encoding, "backslashreplace").decode(encoding), file=stream, end=end)
+    except (OSError, ValueError):  # a broken pipe, a closed stream
+        pass
+
+
 def _print(problems: list[Problem], args: argparse.Namespace) -> None:
     if args.format == "json":
-        print(report.as_json(problems, args.lang))
+        _say(report.as_json(problems, args.lang))
     elif args.format == "github":
         text = report.as_github(problems, args.lang)
         if text:
-            print(text)
+            _say(text)
     else:
         text = report.as_text(problems, args.lang, show_info=not args.quiet)
         if text:
-            print(text, file=sys.stderr if any(p.is_error for p in problems) else sys.stdout)
+            _say(text, sys.stderr if any(p.is_error for p in problems) else sys.stdout)
 
 
 def _check(args: argparse.Namespace, root: Path, now: datetime) -> int:
@@ -170,15 +243,19 @@ def _check(args: argparse.Namespace, root: Path, now: datetime) -> int:
     _print(result.problems, args)
     if args.format == "text" and not args.quiet:
         stream = sys.stdout if result.ok else sys.stderr  # after the problems, on the same stream
-        print(report.summary(result.problems, args.lang), file=stream)
+        _say(report.summary(result.problems, args.lang), stream)
     return EXIT_OK if result.ok else EXIT_PROBLEMS
 
 
 def _build(args: argparse.Namespace, root: Path, now: datetime) -> int:
-    from site_builder import uptodate
+    from site_builder import outputdir, uptodate
 
     started = time.perf_counter()
     output = args.output or root / "output"
+    refused = outputdir.refusals(root, output)  # before a byte is read or written
+    if refused:
+        return _stopped(refused, args)
+    output = outputdir.place(output)
     recorded = _recorded_problems(output) if not args.no_cache else None
     digests: dict[str, str] = {}
     inputs, aside = None, None
@@ -203,31 +280,37 @@ def _build(args: argparse.Namespace, root: Path, now: datetime) -> int:
         result = build(
             root,
             now,
-            args.output,
+            output,
             progress=update,
             jobs=args.jobs,
             use_cache=not args.no_cache,
             inputs=inputs,
             digests=digests if inputs else None,
         )
-    _print(result.problems, args)
     if not result.ok:
-        if args.format == "text":
-            message = word("build stopped: nothing was written", args.lang)
-            print(f"{report.summary(result.problems, args.lang)}; {message}", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return _stopped(result.problems, args)
+    _print(result.problems, args)
     if not args.quiet and args.format == "text":
         if not result.manifest:  # the build fingerprint matched: output/ was already up to date
             _say_up_to_date(args, started)
         else:
             text = word("built {count} files in {seconds:.2f} s", args.lang)
-            print(text.format(count=result.written, seconds=time.perf_counter() - started))
+            _say(text.format(count=result.written, seconds=time.perf_counter() - started))
     return EXIT_OK
+
+
+def _stopped(problems: list[Problem], args: argparse.Namespace) -> int:
+    """Report a build that wrote nothing."""
+    _print(problems, args)
+    if args.format == "text":
+        message = word("build stopped: nothing was written", args.lang)
+        _say(f"{report.summary(problems, args.lang)}; {message}", sys.stderr)
+    return EXIT_PROBLEMS
 
 
 def _say_up_to_date(args: argparse.Namespace, started: float) -> None:
     text = word("nothing changed: output/ is up to date ({seconds:.2f} s)", args.lang)
-    print(text.format(seconds=time.perf_counter() - started))
+    _say(text.format(seconds=time.perf_counter() - started))
 
 
 def _recorded_problems(output: Path) -> list[Problem] | None:
@@ -268,20 +351,19 @@ def _approve(args: argparse.Namespace, root: Path, now: datetime) -> int:
     if not rel.endswith(".md") or not target.is_file() or target.is_symlink():
         _print([problem(str(args.path), 0, "error", "FILE_NOT_FOUND")], args)
         return EXIT_PROBLEMS
-    try:
-        at = datetime.fromisoformat(args.at) if args.at else now
-    except ValueError:
-        print(f"--at: not an ISO date-time: {args.at!r}", file=sys.stderr)
+    try:  # without an offset, like every date an editor writes: the site's time zone
+        at = _moment(args.at, "--at", config.tz) if args.at else now
+    except BadMoment as exc:
+        exc.say(args.lang)
         return EXIT_USAGE
-    if at.tzinfo is None:  # like every date an editor writes: the site's time zone
-        at = at.replace(tzinfo=config.tz)
     if at > now:  # a future approval would take a live page down until that moment
-        print(
+        _say(
             word("--at is in the future: an approval is recorded when it is given", args.lang),
-            file=sys.stderr,
+            sys.stderr,
         )
         return EXIT_USAGE
-    done, problems = approve(read_source(content_dir, rel), config, args.by, at, now)
+    source, problems = read_source(content_dir, rel)
+    done, problems = approve(source, config, args.by, at, now) if source else (None, problems)
     if done is None:
         _print(problems, args)
         return EXIT_PROBLEMS
@@ -301,17 +383,20 @@ def _approve(args: argparse.Namespace, root: Path, now: datetime) -> int:
         done.digest,
     )
     for label, value in zip(labels, values, strict=True):
-        print(f"{label:>16}: {value}")
+        _say(f"{label:>16}: {value}")
     if not args.yes:
         if not sys.stdin.isatty():
-            print(word("not confirmed: pass --yes to approve without a terminal", args.lang), file=sys.stderr)
+            _say(word("not confirmed: pass --yes to approve without a terminal", args.lang), sys.stderr)
             return EXIT_PROBLEMS
-        answer = input(word("Approve? [y/N] ", args.lang)).strip().lower()
+        try:
+            answer = input(word("Approve? [y/N] ", args.lang)).strip().lower()
+        except EOFError:  # Ctrl+D: no answer is no
+            answer = ""
         if answer not in ("y", "yes", "д", "да"):
-            print(word("cancelled", args.lang))
+            _say(word("cancelled", args.lang))
             return EXIT_PROBLEMS
     target.write_text(done.text, encoding="utf-8")
-    print(word("approved", args.lang))
+    _say(word("approved", args.lang))
     return EXIT_OK
 
 
@@ -351,10 +436,10 @@ def _new(args: argparse.Namespace, root: Path, now: datetime) -> int:
         _print(problems, args)
         return EXIT_PROBLEMS
     if problems and args.format == "text":  # stdout carries only the new file's path
-        print(report.as_text(problems, args.lang), file=sys.stderr)
+        _say(report.as_text(problems, args.lang), sys.stderr)
     elif problems:
         _print(problems, args)
-    print(path.relative_to(root).as_posix())
+    _say(path.relative_to(root).as_posix())
     return EXIT_OK
 
 
@@ -369,9 +454,9 @@ def _status(args: argparse.Namespace, root: Path, now: datetime) -> int:
         return EXIT_PROBLEMS
     rows = status.rows(result)
     if args.format == "csv":
-        sys.stdout.write(status.as_csv(rows, result.config))
+        _say(status.as_csv(rows, result.config), end="")
     else:
-        print(status.as_text(rows, result.config, args.lang))
+        _say(status.as_text(rows, result.config, args.lang))
     return EXIT_OK
 
 
@@ -379,9 +464,16 @@ def _schema(args: argparse.Namespace, root: Path, now: datetime) -> int:
     from site_builder import schema
 
     folder = args.out or root / "schemas"
-    for path in schema.write(folder):
+    try:
+        written = schema.write(folder)
+    except OSError as exc:  # a file where the folder should be, a folder one may not write
+        shown = os.fsencode(str(folder)).decode("utf-8", "replace")
+        refusal = problem(shown, 0, "error", "OUTPUT_UNWRITABLE", detail=exc.strerror or exc)
+        _say(report.as_text([refusal], args.lang), sys.stderr)
+        return EXIT_PROBLEMS
+    for path in written:
         if not args.quiet:
-            print(path.as_posix())
+            _say(path.as_posix())
     return EXIT_OK
 
 

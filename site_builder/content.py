@@ -167,11 +167,25 @@ def _rel(rel_dir: str, name: str) -> str:
     return name if rel_dir == "." else f"{rel_dir}/{name}"
 
 
-def read_source(content_dir: Path, rel: str) -> Source:
-    """One item as discover() would find it, with its folder's attachments (for `approve`)."""
-    sources, _ = discover(content_dir)
+def read_source(content_dir: Path, rel: str) -> tuple[Source | None, list[Problem]]:
+    """One item as discover() would find it, with its folder's attachments (for `approve`);
+    None and why when it is not an item: a media request, a file outside the sections,
+    one discover() refuses."""
+    sources, problems = discover(content_dir)
     found = next((s for s in sources if s.rel == rel), None)
-    return found or Source(rel, (content_dir / rel).read_bytes())
+    if found is not None:
+        return found, []
+    path = "content/" + shown_name(rel)
+    if rel.split("/")[0] == REQUESTS_SECTION:
+        return None, [problem(path, 0, "error", "APPROVE_MEDIA_REQUEST")]
+    why = [p for p in problems if p.path == path]
+    if not why and not readable_name(rel):  # in a folder whose name is not UTF-8
+        why = [problem(path, 0, "error", "FILE_NAME_ENCODING")]
+    if not why and ("/" not in rel or rel.split("/")[0] not in SECTIONS):
+        why = [problem(path, 0, "error", "UNKNOWN_SECTION", sections=", ".join(SECTIONS))]
+    if why:
+        return None, why
+    return Source(rel, (content_dir / rel).read_bytes()), []  # in a folder discover() skips (.name)
 
 
 INDEX_NAMES = {"index.md", "index.ru.md", "index.ky.md", "index.en.md"}

@@ -7,6 +7,7 @@ are ever listed one by one; the others reach the site only as counts.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,6 +17,7 @@ from pydantic import ValidationError
 
 from site_builder import frontmatter, links
 from site_builder.config import Config
+from site_builder.content import readable_name, shown_name
 from site_builder.errors import Problem, problem
 from site_builder.fields import problems_from
 from site_builder.model import REQUESTS_SECTION, MediaRequest
@@ -60,21 +62,35 @@ def load(content_dir: Path) -> tuple[list[Request], list[Problem]]:
     if not folder.is_dir() or links.is_link(folder) or links.is_link(content_dir):
         return [], []  # a link is reported by the listing of content/, and never followed
     problems += links.below(content_dir.parent, folder)  # every link below: none is entered or read
+    problems += _unreadable_names(folder, content_dir)
     for path in sorted(folder.rglob("*.md")):
         rel = path.relative_to(content_dir).as_posix()
+        if not readable_name(rel):
+            continue  # reported above: no message or page can be made of it
         if path.is_symlink():
             continue
         if path.stat().st_size > frontmatter.MAX_FILE_BYTES:
             size = path.stat().st_size
-            problems.append(
-                problem(rel, 0, "error", "FILE_TOO_LARGE", size=size, limit=frontmatter.MAX_FILE_BYTES)
-            )
+            limit = frontmatter.MAX_FILE_BYTES
+            problems.append(problem("content/" + rel, 0, "error", "FILE_TOO_LARGE", size=size, limit=limit))
             continue
         request, found = parse(rel, links.read(path))
         problems += found
         if request is not None:
             requests.append(request)
     return requests, problems
+
+
+def _unreadable_names(folder: Path, content_dir: Path) -> list[Problem]:
+    """Files and folders below `folder` whose names are not UTF-8, as content/ reports its own."""
+    found = []
+    for base, dirs, names in os.walk(folder):
+        for name in sorted([*dirs, *names]):
+            if not readable_name(name):
+                rel = os.path.relpath(os.path.join(base, name), content_dir.parent)
+                found.append(problem(shown_name(rel), 0, "error", "FILE_NAME_ENCODING"))
+        dirs[:] = sorted(d for d in dirs if readable_name(d))
+    return found
 
 
 def deadline(request: Request, days: WorkingDays, config: Config) -> date:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from slugify import slugify
 
-from site_builder import links
+from site_builder import links, moments
 from site_builder.config import Config, TypeName
 from site_builder.errors import Problem, problem
 from site_builder.model import SECTION_OF
@@ -125,6 +125,8 @@ def create(
             return None, [problem("content/", 0, "error", "NEW_BAD_DATE", value=date)]
         if when.tzinfo is None:
             when = when.replace(tzinfo=config.tz)
+        if not moments.in_span(when):  # its year, time zone and event would overflow
+            return None, [problem("content/", 0, "error", "NEW_DATE_RANGE", value=date)]
     when = when.replace(microsecond=0)
     if author is None:
         email = git_email(root)
@@ -157,10 +159,11 @@ def create(
     for folder in reversed(target.relative_to(root).parents[:-1]):  # content/, its section, the year
         if links.is_link(root / folder):  # the new file would land wherever the link leads
             return None, [links.symlink(root, root / folder)]
+    text = skeleton(kind, title, when, author, division, config)  # before the file exists
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         with target.open("x", encoding="utf-8", newline="\n") as handle:
-            handle.write(skeleton(kind, title, when, author, division, config))
+            handle.write(text)
     except FileExistsError:
         return None, [problem(rel, 0, "error", "NEW_EXISTS")]
     return target, [dataclasses.replace(n, path=rel) for n in notices]

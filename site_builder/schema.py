@@ -7,6 +7,7 @@ against them and `site-builder check` can never disagree about which keys exist.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from site_builder.config import Config
@@ -47,8 +48,11 @@ def write(folder: Path) -> list[Path]:
     written = []
     for name, schema in schemas().items():
         path = folder / name
-        path.write_text(
+        temporary = folder / f".{name}.tmp"
+        temporary.unlink(missing_ok=True)  # never written through a link left there
+        temporary.write_text(
             json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )
+        os.replace(temporary, path)  # a link there is replaced, never written through
         written.append(path)
     return written

@@ -27,7 +27,7 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from site_builder import uptodate
+from site_builder import outputdir, uptodate
 from site_builder.outputs import CopyFrom, Files, Keyed
 
 _RENAME_EXCHANGE = 2
@@ -377,6 +377,11 @@ class Staging:
         else:
             self._drop_leftovers(manifest)
             _fsync_tree(staging)
+            # A build's tree is about to be there: say so beside it for good (its
+            # manifest is moved aside for the swap), so a later build knows the folder
+            # as its own and replaces it (see outputdir.py).
+            with contextlib.suppress(OSError):
+                outputdir.mark_path(output).touch()
             # The output about to be taken out is kept as the next build's spare, with
             # its manifest, when it has one (moved aside first: output/ is never described
             # by another tree's manifest).

@@ -437,6 +437,7 @@ def scratch(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
     (old / "press-releases/old").mkdir(parents=True)
     (old / "index.html").write_bytes(b"<!doctype html><title>previous build</title>")
     (old / "press-releases/old/index.html").write_bytes(b"previous item")
+    (root / ".output.site-builder").touch()  # what a build leaves beside its output/
     return root
 
 
