@@ -171,8 +171,20 @@ def make_site(
     return root
 
 
+# The commands whose outcome depends on the time: without --now they would read the real clock
+# (run_cli drops SOURCE_DATE_EPOCH), so a test would pass or fail with the date it runs on.
+TIMED_COMMANDS = frozenset({"build", "check", "approve", "new", "status", "serve"})
+
+
+def require_now(args: tuple[str, ...] | list[str]) -> None:
+    """Refuse a CLI call that would read the real clock: a timed command without --now."""
+    if TIMED_COMMANDS & set(args) and not any(a == "--now" or a.startswith("--now=") for a in args):
+        raise AssertionError(f"pass --now to `site-builder {' '.join(args)}`: it would read the real clock")
+
+
 def run_cli(*args: str, cwd: Path, timeout: float = 120, preexec_fn=None) -> tuple[int, str, str]:
     """Run `python -m site_builder ARGS` in `cwd`; return (exit code, stdout, stderr)."""
+    require_now(args)
     env = {k: v for k, v in os.environ.items() if k not in ("SOURCE_DATE_EPOCH", "SITE_BUILDER_LANG")}
     env["PYTHONIOENCODING"] = "utf-8"
     done = subprocess.run(

@@ -638,6 +638,7 @@ def test_hostile_content_cannot_execute_in_html(hostile):
     output, _ = hostile
     pages = list(output.rglob("*.html"))
     assert len(pages) > 10
+    blocks = 0
     for page in pages:
         audit = _Audit()
         audit.feed(page.read_text(encoding="utf-8"))
@@ -645,6 +646,8 @@ def test_hostile_content_cannot_execute_in_html(hostile):
         assert not audit.bad, (page.relative_to(output), audit.bad)
         for block in audit.json_blocks:
             json.loads(block)  # inline JSON stays JSON: nothing broke out of it
+        blocks += len(audit.json_blocks)
+    assert blocks >= len(pages) // 2  # the JSON-LD blocks were found, and read
 
 
 def test_hostile_titles_are_shown_as_text(hostile):
@@ -668,12 +671,17 @@ def _html_parts(path: Path, rss_description: bool) -> list[str]:
 
 def _audit_feeds(output: Path, rss_description: bool) -> list:
     bad = []
-    for path in output.glob("feeds/**/*.xml"):
+    paths = list(output.glob("feeds/**/*.xml"))
+    assert len(paths) > 4
+    parts = 0
+    for path in paths:
         assert feedparser.parse(path.read_bytes()).bozo == 0, path
         for html in _html_parts(path, rss_description):
+            parts += 1
             audit = _Audit()
             audit.feed(html)
             bad += [(path.name, b) for b in audit.bad]
+    assert parts >= len(paths) // 2  # the HTML fields were found (in Atom at least), and audited
     return bad
 
 
@@ -690,9 +698,12 @@ def test_hostile_summary_in_rss_description_stays_text(hostile):
 
 def test_hostile_content_in_json_and_calendars(hostile):
     output, _ = hostile
-    for path in output.rglob("*.json"):
+    documents = list(output.rglob("*.json"))
+    calendars = list(output.rglob("*.ics"))
+    assert len(documents) > 4 and calendars
+    for path in documents:
         json.loads(path.read_bytes())
-    for path in output.rglob("*.ics"):
+    for path in calendars:
         text = path.read_text(encoding="utf-8")
         assert "BEGIN:VCALENDAR" in text
         for line in text.splitlines():

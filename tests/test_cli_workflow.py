@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sitekit import require_now
 
 from site_builder.cli import main
 
@@ -58,6 +59,7 @@ def site(tmp_path: Path) -> Path:
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
+    require_now(args)
     code = main(list(args))
     out = capsys.readouterr()
     return code, out.out, out.err
@@ -124,14 +126,25 @@ def test_new_never_overwrites_and_explains(site, capsys):
     assert "NEW_EXISTS" in err and "не перезаписан" in err and "--slug" in err
     assert "Моя правка." in path.read_text(encoding="utf-8")
 
-    code, _, err = run(capsys, "new", "press-release", "Тест", "--root", str(site), "--author", "nobody")
+    code, _, err = run(
+        capsys, "new", "press-release", "Тест", "--root", str(site), "--author", "nobody", "--now", NOW
+    )
     assert code == 1 and "UNKNOWN_PERSON" in err and "petrov" in err
 
 
 @pytest.mark.parametrize("kind", ["press-release", "rebuttal", "announcement", "media-plan"])
 def test_every_skeleton_passes_check(site, capsys, kind):
     code, out, _ = run(
-        capsys, "new", kind, "Заголовок материала", "--root", str(site), "--date", "2026-12-01T10:00"
+        capsys,
+        "new",
+        kind,
+        "Заголовок материала",
+        "--root",
+        str(site),
+        "--date",
+        "2026-12-01T10:00",
+        "--now",
+        NOW,
     )
     assert code == 0
     assert out.strip().startswith(f"content/{kind}s/2026/zagolovok-materiala")
@@ -163,6 +176,8 @@ def test_status_groups_items_and_exports_csv(site, capsys):
         "petrov",
         "--date",
         "2026-11-23",
+        "--now",
+        NOW,
     )
     tomorrow = site / "content/press-releases/2026/zavtra.md"
     assert (
@@ -239,6 +254,8 @@ def test_status_says_why_an_item_edited_after_approval_stays_out(site, capsys):
         "petrov",
         "--date",
         "2026-11-23",
+        "--now",
+        NOW,
     )
     path = site / "content/press-releases/2026/pravka.md"
     assert (

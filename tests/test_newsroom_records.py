@@ -137,6 +137,7 @@ def test_statistics_page_counts_all_but_lists_only_public(tmp_path: Path) -> Non
     everything = "".join(
         p.read_text(encoding="utf-8", errors="replace") for p in out.rglob("*") if p.is_file()
     )
+    assert "Публичная тема" in everything
     assert "Закрытая тема" not in everything and "Вторая закрытая" not in everything
     rows = json.loads((out / "data/media-requests.json").read_text(encoding="utf-8"))
     stats = {r["month"]: r for r in rows if r["row_type"] != "request"}
@@ -231,6 +232,8 @@ def test_every_feed_calendar_and_data_file_is_linked_and_nothing_unpublished_lea
         and "search" not in p.parts  # the search index: read by the search page's script
     }
     per_event = {p for p in machine if p.endswith("/event.ics")}
+    assert {Path(p).suffix for p in machine} == {".ics", ".json", ".csv", ".xml"}, sorted(machine)
+    assert per_event and len(machine - per_event) > 10, sorted(machine)
     for page in ("subscribe/index.html", "data/index.html"):
         parser = Links()
         parser.feed((out / page).read_text(encoding="utf-8"))

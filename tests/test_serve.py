@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -58,21 +58,19 @@ def make_site(root: Path) -> Path:
     return root
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+PREVIEW_URL = re.compile(r"http://127\.0\.0\.1:(\d+)/")
 
 
 class Server:
     """`site-builder serve` as a user starts it, with its terminal output collected."""
 
     def __init__(self, site: Path, tmp: Path, *extra: str) -> None:
-        self.port = free_port()
         self.tmp = tmp
         tmp.mkdir(exist_ok=True)
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(tmp), "CI": "true"}
-        command = [sys.executable, "-m", "site_builder", "serve", "--port", str(self.port)]
+        # Port 0: the server binds a port the kernel picks and prints it. (Binding a port here,
+        # closing it and handing its number over would hope nobody takes it in between.)
+        command = [sys.executable, "-m", "site_builder", "serve", "--port", "0"]
         self.process = subprocess.Popen(
             [*command, "--root", str(site), "--now", NOW, *extra],
             stdout=subprocess.PIPE,
@@ -83,7 +81,10 @@ class Server:
         self.lines: list[str] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
-        self.wait_output(f"http://127.0.0.1:{self.port}/")
+        self.wait_output("http://127.0.0.1:")
+        found = PREVIEW_URL.search(self.output)
+        assert found and int(found.group(1)) > 0, self.output
+        self.port = int(found.group(1))
 
     def _read(self) -> None:
         assert self.process.stdout is not None
