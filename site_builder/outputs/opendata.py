@@ -290,12 +290,27 @@ def schema(site: Site, table: Table) -> dict:
     }
 
 
+# A spreadsheet opening a CSV file takes a cell that starts with one of these for a
+# formula (OWASP, "CSV Injection"): `=HYPERLINK(…)` in a tag would run on the reader's
+# machine.  Such a cell gets a leading apostrophe, which spreadsheets read as "text".
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: object) -> object:
+    """A value as a CSV cell: None empty, text that a spreadsheet would run made inert."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(columns: list[str], records: list[dict]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for record in records:
-        writer.writerow(["" if record[c] is None else record[c] for c in columns])
+        writer.writerow([cell(record[c]) for c in columns])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -383,14 +398,14 @@ def _lay_out(
 
 
 def _csv_line() -> Callable[[list], str]:
-    """One CSV row as `to_csv` writes it (None as an empty cell)."""
+    """One CSV row as `to_csv` writes it (each value through `cell`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
 
     def line(values: list) -> str:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(["" if value is None else value for value in values])
+        writer.writerow([cell(value) for value in values])
         return buffer.getvalue()
 
     return line
