@@ -20,7 +20,7 @@ from site_builder.config import Config, Division
 from site_builder.content import item_url
 from site_builder.markdown import REF_PREFIX
 from site_builder.mediarequests import Register, Request, Tally, register
-from site_builder.model import SECTION_OF, Announcement, Item, MediaPlan, Rebuttal, once
+from site_builder.model import SECTION_OF, Announcement, Attachment, Item, MediaPlan, Rebuttal, once
 from site_builder.rules import VISIBLE, Judgement, State
 from site_builder.slugs import slug
 from site_builder.workdays import WorkingDays
@@ -60,6 +60,12 @@ class Entry:
     def html(self) -> str:
         """The body (none for a withdrawn item), with links to other items resolved."""
         return "" if self.withdrawn else _resolve_refs(self.item.html, self.urls)
+
+    @property
+    def files(self) -> tuple[Attachment, ...]:
+        """The attachments published next to its page: none for a withdrawn item, whose
+        files are withdrawn with it (so no feed, page or data file may name them)."""
+        return () if self.withdrawn else self.item.attachments
 
     @once
     def kind(self) -> str:

@@ -58,7 +58,9 @@ def absolute_image(site: Site, image: str, page: str) -> str:
 
 
 def image_of(site: Site, entry: Entry | None) -> str | None:
-    if entry is not None and entry.meta.image:
+    """The picture of a page: the entry's own, else the site's.  A withdrawn entry has
+    none of its own: its picture is most often one of its attachments, withdrawn with it."""
+    if entry is not None and entry.meta.image and not entry.withdrawn:
         return absolute_image(site, entry.meta.image, entry.url)
     if site.config.site.image:
         return absolute_image(site, site.config.site.image, site.config.base_path)

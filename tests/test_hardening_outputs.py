@@ -11,6 +11,7 @@ import io
 import json
 from pathlib import Path
 
+import feedparser
 from sitekit import NOW, item, make_site, run_cli
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")  # OWASP: a spreadsheet takes such a cell for a formula
@@ -93,3 +94,49 @@ def test_the_status_csv_export_makes_formulas_text(tmp_path: Path) -> None:
 
 def csv_cells_text(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text, newline="")))
+
+
+# W1 -------------------------------------------------------------------------------------------
+
+
+WITHDRAWN = {
+    "status": "withdrawn",
+    "withdrawn": {"at": "2026-11-21T10:00:00+06:00", "reason": "Ошибка в данных"},
+}
+
+
+def test_a_withdrawn_items_files_leave_every_feed(tmp_path: Path) -> None:
+    site = make_site(
+        tmp_path,
+        {
+            "content/press-releases/gone/index.md": item(
+                "Отозванный", image="photo.png", tags=["тег"], **WITHDRAWN
+            ),
+            "content/press-releases/gone/report.pdf": b"%PDF-1.4 old",
+            "content/press-releases/gone/photo.png": b"\x89PNG old",
+            "content/press-releases/kept/index.md": item("Живой", tags=["тег"]),
+            "content/press-releases/kept/kept.pdf": b"%PDF-1.4 kept",
+        },
+    )
+    out = build(site)
+    assert not (out / "press-releases/gone/report.pdf").exists()
+    assert (out / "press-releases/gone/index.html").exists()  # the withdrawal notice
+    feeds = sorted((out / "feeds").rglob("*.xml"))
+    assert len(feeds) >= 6
+    for path in feeds:
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo, (path, parsed.get("bozo_exception"))
+        for entry in parsed.entries:
+            links = [link.href for link in entry.get("links", []) if link.get("rel") == "enclosure"]
+            links += [e.href for e in entry.get("enclosures", [])]
+            assert not any("gone/" in link for link in links), (path, links)
+            if "kept/" in entry.link and "changes" not in path.name:
+                assert any(link.endswith("kept/kept.pdf") for link in links), (path, links)
+    for path in sorted((out / "feeds").rglob("*.json")):
+        for entry in json.loads(path.read_text(encoding="utf-8"))["items"]:
+            if "gone/" in entry["url"]:
+                assert "attachments" not in entry
+    page = (out / "press-releases/gone/index.html").read_text(encoding="utf-8")
+    assert "photo.png" not in page and "report.pdf" not in page  # no og:image, JSON-LD image
+    everything = b"".join(path.read_bytes() for path in out.rglob("*") if path.is_file())
+    assert b"gone/report.pdf" not in everything and b"gone/photo.png" not in everything

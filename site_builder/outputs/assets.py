@@ -22,8 +22,6 @@ def render(site: Site, ctx: Context) -> Files:
     out = _tree(THEME / "static", "static/") | _tree(ctx.root / "static", "static/")
     base = len(site.config.base_path)
     for entry in site.entries:
-        if entry.withdrawn:
-            continue  # a withdrawn item's files are withdrawn with it
-        for attachment in entry.item.attachments:
+        for attachment in entry.files:  # none for a withdrawn item
             out[entry.url[base:] + attachment.name] = CopyFrom(ctx.root / "content" / attachment.source)
     return out

@@ -50,10 +50,10 @@ def build_json_feed(site: Site, spec: FeedSpec) -> bytes:
             item["tags"] = [t.name for t in entry.tags]
         if entry.division:
             item["authors"] = [{"name": entry.division.names.get(spec.lang, entry.division.name)}]  # type: ignore[call-overload]
-        if entry.item.attachments and not entry.withdrawn:
+        if entry.files:
             item["attachments"] = [
                 {"url": url + a.name, "mime_type": a.mime, "size_in_bytes": a.size, "title": a.name}
-                for a in entry.item.attachments
+                for a in entry.files
             ]
         items.append(item)
     feed = {
