@@ -181,7 +181,7 @@ def build_feed(site: Site, spec: FeedSpec) -> tuple[bytes, bytes]:
         fe.author({"name": author})
         for tag in entry.tags:
             fe.category(term=tag.name, label=tag.name)
-        files = [(config.origin + entry.url + a.name, a.mime, a.size) for a in entry.files]
+        files = [(config.origin + entry.url + a.href, a.mime, a.size) for a in entry.files]
         if files:
             enclosures[absolute] = files
             fe.enclosure(files[0][0], str(files[0][2]), files[0][1])  # RSS allows one per item

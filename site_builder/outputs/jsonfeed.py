@@ -52,7 +52,7 @@ def build_json_feed(site: Site, spec: FeedSpec) -> bytes:
             item["authors"] = [{"name": entry.division.names.get(spec.lang, entry.division.name)}]  # type: ignore[call-overload]
         if entry.files:
             item["attachments"] = [
-                {"url": url + a.name, "mime_type": a.mime, "size_in_bytes": a.size, "title": a.name}
+                {"url": url + a.href, "mime_type": a.mime, "size_in_bytes": a.size, "title": a.name}
                 for a in entry.files
             ]
         items.append(item)

@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from site_builder import cache
+from site_builder import cache, urls
 from site_builder.model import Announcement, MediaPlan
 from site_builder.outputs import Context, Files, Keyed
 from site_builder.site import Entry, Site, plan_rows
@@ -170,7 +170,7 @@ def _event_record(site: Site, e: Entry) -> dict:
         "starts": ev.starts.isoformat(),
         "ends": ev.ends.isoformat() if ev.ends else None,
         "location": ev.location,
-        "online_url": ev.online_url,
+        "online_url": urls.uri(ev.online_url) if ev.online_url else None,
         "status": "cancelled" if e.withdrawn else ev.status,
         "cancel_reason": ev.cancel_reason,
         "changes": len(ev.changes),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 
+from site_builder import urls
 from site_builder.outputs import Files, lang_prefix
 from site_builder.site import Entry, Site
 
@@ -94,7 +95,7 @@ def _urlset(site: Site, paths: list[str], entries: dict[str, Entry], known: dict
 
 def _url(origin: str, base: str, path: str, entry: Entry | None) -> str:
     """One page's <url> element, its lines joined."""
-    lines = [f"  <url><loc>{_escape(origin + base + path)}</loc>"]
+    lines = [f"  <url><loc>{_escape(origin + base + urls.path(path))}</loc>"]
     if entry is not None:
         lines.append(f"    <lastmod>{entry.updated.date().isoformat()}</lastmod>")
         if entry.translations:
