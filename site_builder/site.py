@@ -7,9 +7,9 @@ index is built from these entries, so an unpublished item cannot leak by constru
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import attrgetter
@@ -18,6 +18,7 @@ from typing import TypeVar
 from site_builder import cache
 from site_builder.config import Config, Division
 from site_builder.content import item_url
+from site_builder.errors import Problem, problem
 from site_builder.markdown import REF_PREFIX
 from site_builder.mediarequests import Register, Request, Tally, register
 from site_builder.model import SECTION_OF, Announcement, Attachment, Item, MediaPlan, Rebuttal, once
@@ -340,6 +341,78 @@ def _moved(last: Site, visible: list[Item], verdicts: dict, config: Config) -> b
     for entry in last.entries:  # set again by the build (`Site.seal`, drafts marked)
         entry.key, entry.preview = "", False
     return False
+
+
+def collisions(site: Site, planned: Iterable[tuple[str, Entry | None]]) -> list[Problem]:
+    """Files of entries (pages, calendars, attachments) that the build could not write
+    where it plans to (`planned`: outputs.planned): a path the site writes too, or a
+    folder of the site's where the entry's file would be, or the other way round.
+
+    An approved `press-releases/page/` with an attachment named `2` would be a file where
+    the listing's page 2 needs a folder.  Two entries at one address are DUPLICATE_URL;
+    two of the site's own files at one path would be the generator's bug, not the editors'.
+    """
+    own: list[tuple[str, Entry]] = []
+    files: set[str] = set()  # the site's own files
+    whole: set[str] = set()  # folders the site claims whole (ending in "/")
+    for path, entry in planned:
+        if entry is not None:
+            own.append((path, entry))
+        elif path.endswith("/"):
+            whole.add(path)
+        else:
+            files.add(path)
+    ordered = sorted(files)
+
+    def written_in(folder: str) -> str | None:
+        """A file the site writes in this folder (or deeper), if any."""
+        at = bisect_left(ordered, folder)
+        return ordered[at] if at < len(ordered) and ordered[at].startswith(folder) else None
+
+    # Whether a file or a whole folder of the site's is at or above a folder: worked out
+    # once per folder (an entry's, and each above it).
+    blocked: dict[str, bool] = {"": False}
+
+    def under_site_file(folder: str) -> bool:
+        found = blocked.get(folder)
+        if found is None:
+            parent = folder[: folder.rfind("/", 0, -1) + 1]
+            found = folder[:-1] in files or folder in whole or under_site_file(parent)
+            blocked[folder] = found
+        return found
+
+    problems: list[Problem] = []
+    for path, entry in own:
+        folder = path[: path.rfind("/") + 1]
+        if not under_site_file(folder) and written_in(folder) is None:
+            continue  # the site writes nothing in this folder, nor sits above it
+        clash = path if path in files else written_in(path + "/")
+        for above in _folders(path) if clash is None else ():
+            if above[:-1] in files or above in whole:
+                clash = above[:-1] if above[:-1] in files else above
+                break
+        if clash is not None:
+            base, item = site.config.base_path, entry.item
+            problems.append(
+                problem(
+                    "content/" + item.source,
+                    item.line("slug"),
+                    "error",
+                    "URL_COLLISION",
+                    name=path.rsplit("/", 1)[-1],
+                    url=base + path,
+                    other=base + clash.removesuffix("index.html"),
+                )
+            )
+    return problems
+
+
+def _folders(path: str) -> Iterator[str]:
+    """Each folder a path is in, outermost first: "a/b/c" → "a/", "a/b/"."""
+    end = path.find("/")
+    while end != -1:
+        yield path[: end + 1]
+        end = path.find("/", end + 1)
 
 
 def _resolve_refs(html: str, urls: dict[str, str]) -> str:

@@ -9,11 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 import feedparser
-from sitekit import NOW, config_dict, item, make_site, run_cli
+import pytest
+from sitekit import NOW, config_dict, item, make_site, run_cli, tree
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")  # OWASP: a spreadsheet takes such a cell for a formula
 
@@ -391,3 +394,102 @@ def test_the_preview_server_serves_a_file_by_its_encoded_name(tmp_path: Path) ->
     finally:
         server.shutdown()
         server.server_close()
+
+
+# T3 -------------------------------------------------------------------------------------------
+
+
+def releases(count: int) -> dict[str, str]:
+    return {f"content/press-releases/r{n}.md": item(f"Релиз {n}") for n in range(count)}
+
+
+@pytest.mark.parametrize(
+    ("files", "where", "line", "url", "other"),
+    [
+        (  # the issue's case: a folder named "page", an attachment named "2"
+            {
+                "content/press-releases/2026/page/index.md": item("Страница"),
+                "content/press-releases/2026/page/2": b"x",
+            },
+            "content/press-releases/2026/page/index.md",
+            1,
+            "/press-releases/page/2",
+            "/press-releases/page/2/",
+        ),
+        (  # slug: page, in Kyrgyz; its line is blamed
+            {
+                "content/press-releases/k/index.ky.md": item("Бет", slug="page"),
+                "content/press-releases/k/3": b"x",
+                **{f"content/press-releases/k{n}.ky.md": item(f"Ky {n}") for n in range(11)},
+            },
+            "content/press-releases/k/index.ky.md",
+            4,
+            "/ky/press-releases/page/3",
+            "/ky/press-releases/page/3/",
+        ),
+    ],
+)
+def test_an_items_file_where_the_site_writes_a_page_is_reported_by_check(
+    tmp_path: Path, files: dict, where: str, line: int, url: str, other: str
+) -> None:
+    config = config_dict()
+    config["site"] = {**config["site"], "languages": ["ru", "ky"]}
+    site = make_site(tmp_path, releases(6), config)
+    out = build(site)
+    before = tree(out)
+    for rel, data in files.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_bytes(data if isinstance(data, bytes) else data.encode())
+    for command in ("check", "build"):
+        code, stdout, stderr = run_cli(command, "--now", NOW, "--format", "json", cwd=site)
+        assert code == 1 and "Traceback" not in stderr, stdout + stderr
+        found = [p for p in json.loads(stdout) if p["code"] == "URL_COLLISION"]
+        assert [(p["path"], p["line"]) for p in found] == [(where, line)], stdout
+        assert url in found[0]["message"] and other in found[0]["message"]
+    assert tree(out) == before  # the failed build left output/ as it was
+
+
+def test_a_draft_whose_file_collides_is_reported_by_the_preview(tmp_path: Path) -> None:
+    """`serve --drafts` shows drafts as if published: their files are checked the same way."""
+    from site_builder.build import build as build_in_process
+
+    files = {
+        **releases(6),
+        "content/press-releases/page/index.md": item("Черновик", status="draft", approval=None),
+        "content/press-releases/page/2": b"x",
+    }
+    site = make_site(tmp_path, files)
+    now = datetime.fromisoformat(NOW)
+    assert build_in_process(site, now, tmp_path / "published").ok  # a draft is not published
+    result = build_in_process(site, now, tmp_path / "preview", preview=True, use_cache=False)
+    found = [(p.path, p.code) for p in result.problems if p.is_error]
+    assert found == [("content/press-releases/page/index.md", "URL_COLLISION")]
+    assert not (tmp_path / "preview").exists()
+
+
+def test_every_file_the_build_writes_is_planned_before_it_is_written(tmp_path: Path) -> None:
+    """`outputs.planned` knows each output kind's paths without rendering: the collision
+    check can only be as good as this list, so it must be the build's exact file list."""
+    from site_builder.build import check
+    from site_builder.outputs import planned
+
+    example = tmp_path / "example"
+    example.mkdir()
+    for name in ("config.yaml", "content", "templates", "static"):
+        source = Path(__file__).parent.parent / name
+        if source.is_dir():
+            shutil.copytree(source, example / name)
+        else:
+            shutil.copy(source, example / name)
+    for site in (example, hostile_site(tmp_path)):
+        out = build(site)
+        result = check(site, datetime.fromisoformat(NOW), use_cache=False)
+        assert result.site is not None
+        paths = list(planned(result.site, site))
+        files = {path for path, _ in paths if not path.endswith("/")}
+        folders = [path for path, _ in paths if path.endswith("/")]
+        assert len(files) + len(folders) == len(paths)  # nothing twice
+        written = {path.relative_to(out).as_posix() for path in out.rglob("*") if path.is_file()}
+        assert files <= written
+        assert {path for path in written - files if not path.startswith(tuple(folders))} == set()
+        assert all(any(path.startswith(folder) for path in written) for folder in folders)

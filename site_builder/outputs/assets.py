@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from site_builder.outputs import Context, CopyFrom, Files
+from site_builder.outputs import Context, CopyFrom, Files, Planned
 from site_builder.render import THEME
 from site_builder.site import Site
 
@@ -16,6 +16,15 @@ def _tree(folder: Path, prefix: str) -> Files:
             if path.is_file() and not path.is_symlink() and not path.name.startswith("."):
                 out[prefix + path.relative_to(folder).as_posix()] = CopyFrom(path)
     return out
+
+
+def paths(site: Site, root: Path) -> Planned:
+    for path in _tree(THEME / "static", "static/") | _tree(root / "static", "static/"):
+        yield path, None
+    base = len(site.config.base_path)
+    for entry in site.entries:
+        for attachment in entry.files:
+            yield entry.url[base:] + attachment.name, entry
 
 
 def render(site: Site, ctx: Context) -> Files:

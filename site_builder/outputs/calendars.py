@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from datetime import UTC
 from functools import cache, partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from site_builder import urls
 from site_builder.i18n import translations
 from site_builder.model import Announcement
-from site_builder.outputs import Context, Files, Keyed, lang_prefix
+from site_builder.outputs import Context, Files, Keyed, Planned, lang_prefix
 from site_builder.site import Entry, Site
 
 if TYPE_CHECKING:  # icalendar takes 0.1 s to import: only a build that lays a calendar out does
@@ -108,6 +109,17 @@ def calendar_links(site: Site, lang: str) -> list[dict]:
 def webcal(site: Site, path: str) -> str:
     """The webcal:// address of a calendar path, which calendar apps open as a subscription."""
     return "webcal://" + urlsplit(site.config.origin).netloc + path  # the host as a URI has it
+
+
+def paths(site: Site, root: Path) -> Planned:
+    for lang in site.config.languages:
+        prefix = lang_prefix(site, lang) + "calendar/"
+        yield prefix + "events.ics", None
+        for kind in KINDS:
+            if events_by_kind(site, lang).get(kind):
+                yield f"{prefix}{kind_slug(kind)}.ics", None
+        for entry in events(site, lang):
+            yield event_ics_path(site, entry), entry
 
 
 def render(site: Site, ctx: Context) -> Files:

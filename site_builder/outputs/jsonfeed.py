@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from functools import partial
+from pathlib import Path
 
-from site_builder.outputs import Context, Files, lang_prefix
+from site_builder.outputs import Context, Files, Planned, lang_prefix
 from site_builder.outputs.feeds import FeedSpec, entry_html, feed_parts, feed_specs
 from site_builder.site import Site
 
@@ -14,6 +15,12 @@ VERSION = "https://jsonfeed.org/version/1.1"
 
 def json_feed_url(site: Site, spec: FeedSpec) -> str:
     return f"{site.config.base_path}{lang_prefix(site, spec.lang)}feeds/{spec.stem}.json"
+
+
+def paths(site: Site, root: Path) -> Planned:
+    for lang in site.config.languages:
+        for spec in feed_specs(site, lang):
+            yield f"{lang_prefix(site, lang)}feeds/{spec.stem}.json", None
 
 
 def render(site: Site, ctx: Context) -> Files:

@@ -12,10 +12,11 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from site_builder import cache, urls
 from site_builder.model import Announcement, MediaPlan
-from site_builder.outputs import Context, Files, Keyed
+from site_builder.outputs import Context, Files, Keyed, Planned
 from site_builder.site import Entry, Site, plan_rows
 
 STR = {"type": "string"}
@@ -312,6 +313,13 @@ def to_csv(columns: list[str], records: list[dict]) -> bytes:
     for record in records:
         writer.writerow([cell(record[c]) for c in columns])
     return buffer.getvalue().encode("utf-8")
+
+
+def paths(site: Site, root: Path) -> Planned:
+    for table in TABLES:
+        yield f"data/{table.name}.json", None
+        yield f"data/{table.name}.csv", None
+        yield f"data/schema/{table.name}.schema.json", None
 
 
 def render(site: Site, ctx: Context) -> Files:
