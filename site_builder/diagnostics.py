@@ -144,8 +144,8 @@ CODES: dict[str, tuple[str, str]] = {
         "Set a different slug: in one of them.",
     ),
     "URL_COLLISION": (
-        "this item's file '{name}' would be published at {url}, where the site writes {other}",
-        "Rename the file, or set another slug: for the item (the site makes pages at section/page/2/, …).",
+        "the file '{name}' would be published at {url}, where the site writes {other}",
+        "Rename the file, or give its item another slug: (the site makes pages at section/page/2/, …; the theme its files in static/).",
     ),
     "DUPLICATE_TRANSLATION": (
         "a version in '{lang}' of this item already exists: {other}",

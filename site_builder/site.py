@@ -343,21 +343,22 @@ def _moved(last: Site, visible: list[Item], verdicts: dict, config: Config) -> b
     return False
 
 
-def collisions(site: Site, planned: Iterable[tuple[str, Entry | None]]) -> list[Problem]:
-    """Files of entries (pages, calendars, attachments) that the build could not write
-    where it plans to (`planned`: outputs.planned): a path the site writes too, or a
-    folder of the site's where the entry's file would be, or the other way round.
+def collisions(site: Site, planned: Iterable[tuple[str, Entry | str | None]]) -> list[Problem]:
+    """Files of entries (pages, calendars, attachments) and of the site's static/ that
+    the build could not write where it plans to (`planned`: outputs.planned): a path the
+    generator writes too, or a folder of its where the file would be, or the other way round.
 
     An approved `press-releases/page/` with an attachment named `2` would be a file where
-    the listing's page 2 needs a folder.  Two entries at one address are DUPLICATE_URL;
-    two of the site's own files at one path would be the generator's bug, not the editors'.
+    the listing's page 2 needs a folder; `static/search.js/` a folder where the theme's
+    script is.  Two entries at one address are DUPLICATE_URL; two of the generator's own
+    files at one path would be its bug, not the editors'.
     """
-    own: list[tuple[str, Entry]] = []
+    own: list[tuple[str, Entry | str]] = []
     files: set[str] = set()  # the site's own files
     whole: set[str] = set()  # folders the site claims whole (ending in "/")
-    for path, entry in planned:
-        if entry is not None:
-            own.append((path, entry))
+    for path, owner in planned:
+        if owner is not None:
+            own.append((path, owner))
         elif path.endswith("/"):
             whole.add(path)
         else:
@@ -382,7 +383,7 @@ def collisions(site: Site, planned: Iterable[tuple[str, Entry | None]]) -> list[
         return found
 
     problems: list[Problem] = []
-    for path, entry in own:
+    for path, owner in own:
         folder = path[: path.rfind("/") + 1]
         if not under_site_file(folder) and written_in(folder) is None:
             continue  # the site writes nothing in this folder, nor sits above it
@@ -392,11 +393,12 @@ def collisions(site: Site, planned: Iterable[tuple[str, Entry | None]]) -> list[
                 clash = above[:-1] if above[:-1] in files else above
                 break
         if clash is not None:
-            base, item = site.config.base_path, entry.item
+            source, line = (owner, 0) if isinstance(owner, str) else _blamed(owner)
+            base = site.config.base_path
             problems.append(
                 problem(
-                    "content/" + item.source,
-                    item.line("slug"),
+                    source,
+                    line,
                     "error",
                     "URL_COLLISION",
                     name=path.rsplit("/", 1)[-1],
@@ -405,6 +407,11 @@ def collisions(site: Site, planned: Iterable[tuple[str, Entry | None]]) -> list[
                 )
             )
     return problems
+
+
+def _blamed(entry: Entry) -> tuple[str, int]:
+    """The file and line that place an entry's files: its source and its slug."""
+    return "content/" + entry.item.source, entry.item.line("slug")
 
 
 def _folders(path: str) -> Iterator[str]:

@@ -427,9 +427,16 @@ def releases(count: int) -> dict[str, str]:
             "/ky/press-releases/page/3",
             "/ky/press-releases/page/3/",
         ),
+        (  # the site's static/ with a folder where the theme has a file
+            {"static/search.js/x.txt": b"x"},
+            "static/search.js/x.txt",
+            0,
+            "/static/search.js/x.txt",
+            "/static/search.js",
+        ),
     ],
 )
-def test_an_items_file_where_the_site_writes_a_page_is_reported_by_check(
+def test_a_file_where_the_site_writes_another_is_reported_by_check(
     tmp_path: Path, files: dict, where: str, line: int, url: str, other: str
 ) -> None:
     config = config_dict()

@@ -79,13 +79,15 @@ def lang_prefix(site: Site, lang: str) -> str:
 
 
 # Where a build writes, before anything is rendered (each output kind's `paths`): a path
-# under output/ and the entry whose file it is (its page, calendar or an attachment), or
-# None for the site's own files.  A path ending in "/" claims a whole folder, whose files
-# are named by what they hold (the search index's shards).
-Planned = Iterable[tuple[str, "Entry | None"]]
+# under output/ and whose file it is: an entry's (its page, calendar or an attachment),
+# a file of the site folder's own copied as it is (its path there, e.g. "static/x.css"),
+# or None for a file the generator makes.  A path ending in "/" claims a whole folder,
+# whose files are named by what they hold (the search index's shards).
+Owner = "Entry | str | None"
+Planned = Iterable[tuple[str, Owner]]
 
 
-def planned(site: Site, root: Path) -> Iterator[tuple[str, Entry | None]]:
+def planned(site: Site, root: Path) -> Iterator[tuple[str, Entry | str | None]]:
     """Every path the build will write for this site (see `Planned`), of every output kind."""
     from site_builder import search
     from site_builder.outputs import sitemap

@@ -19,8 +19,11 @@ def _tree(folder: Path, prefix: str) -> Files:
 
 
 def paths(site: Site, root: Path) -> Planned:
-    for path in _tree(THEME / "static", "static/") | _tree(root / "static", "static/"):
+    theme, own = _tree(THEME / "static", "static/"), _tree(root / "static", "static/")
+    for path in theme.keys() - own.keys():
         yield path, None
+    for path in own:  # the site's own file, where it wins over the theme's
+        yield path, path
     base = len(site.config.base_path)
     for entry in site.entries:
         for attachment in entry.files:
