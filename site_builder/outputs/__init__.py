@@ -83,8 +83,7 @@ def lang_prefix(site: Site, lang: str) -> str:
 # a file of the site folder's own copied as it is (its path there, e.g. "static/x.css"),
 # or None for a file the generator makes.  A path ending in "/" claims a whole folder,
 # whose files are named by what they hold (the search index's shards).
-Owner = "Entry | str | None"
-Planned = Iterable[tuple[str, Owner]]
+Planned = Iterable[tuple[str, "Entry | str | None"]]
 
 
 def planned(site: Site, root: Path) -> Iterator[tuple[str, Entry | str | None]]:
