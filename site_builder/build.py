@@ -29,10 +29,10 @@ from site_builder.errors import Problem, SiteError, problem
 from site_builder.links import find as find_links
 from site_builder.links import is_link
 from site_builder.model import Item
-from site_builder.outputs import Context, Files, all_outputs, sitemap
+from site_builder.outputs import Context, Files, all_outputs, planned, sitemap
 from site_builder.render import THEME, environment
 from site_builder.rules import Judgement, State, Verdict
-from site_builder.site import Site, build_site
+from site_builder.site import Site, build_site, collisions
 from site_builder.workdays import WorkingDays
 
 
@@ -47,6 +47,8 @@ class Result:
     fingerprint: str = ""  # of the output it left (see `site_fingerprint`); "" when unknown
     requests: list[mediarequests.Request] = field(default_factory=list)
     days: WorkingDays | None = None  # the working days the check counted (holidays read once)
+    site: Site | None = None  # the published view (with drafts, for a preview), as build renders it
+    drafts: set[str] = field(default_factory=set)  # sources of the drafts a preview shows
 
     @property
     def ok(self) -> bool:
@@ -65,8 +67,11 @@ def check(
     store: Cache | None = None,
     digests: dict[str, str] | None = None,
     touched: Collection[str] | None = None,
+    preview: bool = False,
 ) -> Result:
-    """Load and judge everything; write nothing.
+    """Load and judge everything; then, if nothing is wrong, work out the published view
+    and where each of its files would go (`preview`: with the drafts, as `serve --drafts`
+    shows them), so that a file no build could write is reported here; write nothing.
 
     Parsed items are cached in ROOT/.site-cache by content hash (safe to delete);
     `store` is that cache when the caller keeps one between builds (the preview server),
@@ -91,7 +96,24 @@ def check(
     problems += found + mediarequests.check(requests, config, now, days)
     if config.rules.verify_git:
         problems += gitverify.verify(root, items, config)
-    return Result(sorted(problems, key=_order), config, judgement, items, requests=requests, days=days)
+    site, shown, verdicts, drafts = None, items, judgement, set[str]()
+    if not any(p.is_error for p in problems):  # else no build gets this far
+        if preview:
+            shown, verdicts, drafts = _with_drafts(items, judgement, now)
+        # The preview server keeps the last site: when no entry moved, its entries and
+        # groupings are this one's (see `build_site`).
+        site = build_site(shown, verdicts, config, now, requests, days, store.recall("site", ""))
+        problems += collisions(site, planned(site, root))  # every path known before one is written
+    return Result(
+        sorted(problems, key=_order),
+        config,
+        judgement,
+        items,
+        requests=requests,
+        days=days,
+        site=site,
+        drafts=drafts,
+    )
 
 
 def _unreadable_names(root: Path) -> list[Problem]:
@@ -216,19 +238,13 @@ def build(
         inputs = uptodate.inputs_key(root, digests)
     store = store or Cache(root / CACHE_DIR if use_cache else None)
     store.prune()  # marks this version's folder used; deletes other versions' long unused
-    result = check(root, now, jobs, use_cache, store, digests, touched)
-    if not result.ok or result.config is None or result.judgement is None:
+    result = check(root, now, jobs, use_cache, store, digests, touched, preview)
+    if not result.ok or result.config is None or result.judgement is None or result.site is None:
         return result
-    items, judgement, drafts = result.items, result.judgement, set[str]()
-    if preview:
-        items, judgement, drafts = _with_drafts(items, judgement, now)
-    # The preview server keeps the last site: when no entry moved, its entries and
-    # groupings are this one's (see `build_site`).
-    last = store.recall("site", "")
-    site = build_site(items, judgement, result.config, now, result.requests, result.days, last)
+    items, site = result.items, result.site
     if store.memory is not None:  # without what it made for its pages (`Site.memo`)
         store.remember("site", "", dataclasses.replace(site, _memo={}))
-    for source in drafts:
+    for source in result.drafts:
         site.by_source[source].preview = True
     site.seal(store.key_of)
     fingerprint = site_fingerprint(site, root, result.requests) if use_cache else ""

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
 
-from site_builder import links, yamlsafe
+from site_builder import links, urls, yamlsafe
 from site_builder.errors import ConfigError, Problem, problem
 from site_builder.fields import Day, Id, Strict, Text, Url, problems_from
 
@@ -151,7 +151,7 @@ class Config(Strict):
         langs = list(site.languages) or [site.language]
         if site.language not in langs:
             langs.insert(0, site.language)
-        parts = urlsplit(site.base_url)
+        parts = urlsplit(urls.uri(site.base_url))  # every URL written starts with it: a URI
         path = parts.path or "/"
         return Derived(
             of=(site, self.people, self.divisions),

@@ -143,6 +143,10 @@ CODES: dict[str, tuple[str, str]] = {
         "the address of this item (slug '{slug}') is also taken by {other}",
         "Set a different slug: in one of them.",
     ),
+    "URL_COLLISION": (
+        "the file '{name}' would be published at {url}, where the site writes {other}",
+        "Rename the file, or give its item another slug: (the site makes pages at section/page/2/, …; the theme its files in static/).",
+    ),
     "DUPLICATE_TRANSLATION": (
         "a version in '{lang}' of this item already exists: {other}",
         "Each item may have one file per language; check lang: and id:.",

@@ -23,7 +23,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
-from site_builder import markdown_rs
+from site_builder import markdown_rs, urls
 from site_builder.errors import Problem, problem
 from site_builder.model import Link
 from site_builder.slugs import slug
@@ -173,6 +173,9 @@ def _resolve(url: str, item_dir: str, item_url: str, attachments: frozenset[str]
         return _Target(url)
     if url.startswith(("#", "/", "?")) or not url:
         return _Target(url)
+    whole = unquote(url)  # <отчёт #1.pdf>: a file's own name, '#' and '?' in it included
+    if "/" not in whole and whole in attachments:
+        return _Target(item_url + urls.segment(whole))
     parts = urlsplit(url)
     target = posixpath.normpath(posixpath.join(item_dir, unquote(parts.path)))
     if target.startswith("../") or target == "..":
@@ -182,7 +185,7 @@ def _resolve(url: str, item_dir: str, item_url: str, attachments: frozenset[str]
         return _Target(REF_PREFIX + target + fragment, md_file=target)
     name = unquote(parts.path)
     if "/" not in name and name in attachments:
-        return _Target(item_url + name)
+        return _Target(item_url + urls.segment(name))
     return _Target("#", "BROKEN_LINK", {"target": url[:120]})
 
 

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 import lz4.block
 from pydantic import BeforeValidator, Field
 
+from site_builder import urls
 from site_builder.config import TypeName
 from site_builder.fields import AwareDateTime, Day, Id, Strict, Text, Url
 
@@ -285,3 +286,8 @@ class Attachment:
     source: str  # path relative to content/
     size: int
     mime: str
+
+    @property
+    def href(self) -> str:
+        """Its name in a URL: "отчёт #1.pdf" as "%D0%BE…%20%231.pdf" (see urls.py)."""
+        return urls.segment(self.name)

@@ -17,7 +17,7 @@ from babel.dates import format_date, format_datetime, format_time, get_date_form
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
-from site_builder import links
+from site_builder import links, urls
 from site_builder.config import Config
 from site_builder.errors import TemplateError, problem
 from site_builder.i18n import translations
@@ -94,6 +94,7 @@ def environment(
         day=day_format(lang),
         iso=lambda v: v.isoformat(),
         absolute=lambda path: config.origin + path,
+        uri=urls.uri,  # an address from front matter, as written but a URI (see urls.py)
         json_script=json_script,
         filesize=lambda size: _filesize(size, lang, locale),
     )

@@ -52,11 +52,12 @@ from datetime import date, datetime
 from functools import partial
 from itertools import accumulate
 from operator import sub
+from pathlib import Path
 
 from site_builder import cache
 from site_builder.cache import Cache
 from site_builder.model import Announcement, Rebuttal
-from site_builder.outputs import Context, Files, Keyed, lang_prefix
+from site_builder.outputs import Context, Files, Keyed, Planned, lang_prefix
 from site_builder.render import day_format
 from site_builder.render import render as template
 from site_builder.site import Entry, Site
@@ -478,6 +479,14 @@ def _moves(number: int, old: Doc | None, new: Doc) -> Iterator[tuple[str, int, b
 
 def _placed(placed: list[tuple]) -> str:
     return hashlib.sha1(repr(placed).encode()).hexdigest()
+
+
+def paths(site: Site, root: Path) -> Planned:
+    """The search pages, and each language's index folder (its files are named by words)."""
+    for lang in site.config.languages:
+        yield f"{lang_prefix(site, lang)}search/index.html", None
+    for lang in dict.fromkeys([*site.config.languages, *(entry.lang for entry in site.entries)]):
+        yield f"{FOLDER}{lang}/", None
 
 
 def pages(site: Site, ctx: Context) -> Files:

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from datetime import datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -155,6 +155,7 @@ def make_handler(site_dir: Path, base_path: str, hub: Hub, stopping: threading.E
         .replace("__EVENTS__", EVENTS)
         .encode()
     )
+    served = unquote(base_path)  # requests are compared decoded; base_path is a URI's path
 
     class Handler(SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs):
@@ -173,10 +174,10 @@ def make_handler(site_dir: Path, base_path: str, hub: Hub, stopping: threading.E
                 self._events()
             elif path == SCRIPT:
                 self._reply(200, "text/javascript; charset=utf-8", script)
-            elif not path.startswith(base_path):
+            elif not path.startswith(served):
                 self._redirect(base_path) if path == "/" else self._missing()
             else:
-                self._file(path, path[len(base_path) :])
+                self._file(path, path[len(served) :])
 
         def _file(self, path: str, rel: str) -> None:
             if not site_dir.is_dir():
@@ -185,13 +186,15 @@ def make_handler(site_dir: Path, base_path: str, hub: Hub, stopping: threading.E
                 )
                 self._reply(503, "text/html; charset=utf-8", inject(waiting.encode()))
                 return
-            target = Path(self.translate_path("/" + rel))
+            # `rel` is decoded: translate_path decodes again, so it is handed encoded (a
+            # file named "100%25.pdf", "a?b" or "a#b" is served, not cut or decoded twice).
+            target = Path(self.translate_path("/" + quote(rel)))
             if not target.resolve().is_relative_to(site_dir.resolve()):
                 self._missing()  # through a link (the build writes none): nothing outside is served
                 return
             if target.is_dir():
                 if not path.endswith("/"):
-                    self._redirect(path + "/")
+                    self._redirect(quote(path) + "/")
                     return
                 target = target / "index.html"
             if not target.is_file():
@@ -199,7 +202,7 @@ def make_handler(site_dir: Path, base_path: str, hub: Hub, stopping: threading.E
             elif target.suffix == ".html":
                 self._reply(200, "text/html; charset=utf-8", inject(target.read_bytes()))
             else:
-                self.path = "/" + rel
+                self.path = "/" + quote(rel)
                 super().do_GET()
 
         def _missing(self) -> None:

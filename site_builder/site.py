@@ -7,9 +7,9 @@ index is built from these entries, so an unpublished item cannot leak by constru
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import attrgetter
@@ -18,9 +18,10 @@ from typing import TypeVar
 from site_builder import cache
 from site_builder.config import Config, Division
 from site_builder.content import item_url
+from site_builder.errors import Problem, problem
 from site_builder.markdown import REF_PREFIX
 from site_builder.mediarequests import Register, Request, Tally, register
-from site_builder.model import SECTION_OF, Announcement, Item, MediaPlan, Rebuttal, once
+from site_builder.model import SECTION_OF, Announcement, Attachment, Item, MediaPlan, Rebuttal, once
 from site_builder.rules import VISIBLE, Judgement, State
 from site_builder.slugs import slug
 from site_builder.workdays import WorkingDays
@@ -60,6 +61,12 @@ class Entry:
     def html(self) -> str:
         """The body (none for a withdrawn item), with links to other items resolved."""
         return "" if self.withdrawn else _resolve_refs(self.item.html, self.urls)
+
+    @property
+    def files(self) -> tuple[Attachment, ...]:
+        """The attachments published next to its page: none for a withdrawn item, whose
+        files are withdrawn with it (so no feed, page or data file may name them)."""
+        return () if self.withdrawn else self.item.attachments
 
     @once
     def kind(self) -> str:
@@ -334,6 +341,85 @@ def _moved(last: Site, visible: list[Item], verdicts: dict, config: Config) -> b
     for entry in last.entries:  # set again by the build (`Site.seal`, drafts marked)
         entry.key, entry.preview = "", False
     return False
+
+
+def collisions(site: Site, planned: Iterable[tuple[str, Entry | str | None]]) -> list[Problem]:
+    """Files of entries (pages, calendars, attachments) and of the site's static/ that
+    the build could not write where it plans to (`planned`: outputs.planned): a path the
+    generator writes too, or a folder of its where the file would be, or the other way round.
+
+    An approved `press-releases/page/` with an attachment named `2` would be a file where
+    the listing's page 2 needs a folder; `static/search.js/` a folder where the theme's
+    script is.  Two entries at one address are DUPLICATE_URL; two of the generator's own
+    files at one path would be its bug, not the editors'.
+    """
+    own: list[tuple[str, Entry | str]] = []
+    files: set[str] = set()  # the site's own files
+    whole: set[str] = set()  # folders the site claims whole (ending in "/")
+    for path, owner in planned:
+        if owner is not None:
+            own.append((path, owner))
+        elif path.endswith("/"):
+            whole.add(path)
+        else:
+            files.add(path)
+    ordered = sorted(files)
+
+    def written_in(folder: str) -> str | None:
+        """A file the site writes in this folder (or deeper), if any."""
+        at = bisect_left(ordered, folder)
+        return ordered[at] if at < len(ordered) and ordered[at].startswith(folder) else None
+
+    # Whether a file or a whole folder of the site's is at or above a folder: worked out
+    # once per folder (an entry's, and each above it).
+    blocked: dict[str, bool] = {"": False}
+
+    def under_site_file(folder: str) -> bool:
+        found = blocked.get(folder)
+        if found is None:
+            parent = folder[: folder.rfind("/", 0, -1) + 1]
+            found = folder[:-1] in files or folder in whole or under_site_file(parent)
+            blocked[folder] = found
+        return found
+
+    problems: list[Problem] = []
+    for path, owner in own:
+        folder = path[: path.rfind("/") + 1]
+        if not under_site_file(folder) and written_in(folder) is None:
+            continue  # the site writes nothing in this folder, nor sits above it
+        clash = path if path in files else written_in(path + "/")
+        for above in _folders(path) if clash is None else ():
+            if above[:-1] in files or above in whole:
+                clash = above[:-1] if above[:-1] in files else above
+                break
+        if clash is not None:
+            source, line = (owner, 0) if isinstance(owner, str) else _blamed(owner)
+            base = site.config.base_path
+            problems.append(
+                problem(
+                    source,
+                    line,
+                    "error",
+                    "URL_COLLISION",
+                    name=path.rsplit("/", 1)[-1],
+                    url=base + path,
+                    other=base + clash.removesuffix("index.html"),
+                )
+            )
+    return problems
+
+
+def _blamed(entry: Entry) -> tuple[str, int]:
+    """The file and line that place an entry's files: its source and its slug."""
+    return "content/" + entry.item.source, entry.item.line("slug")
+
+
+def _folders(path: str) -> Iterator[str]:
+    """Each folder a path is in, outermost first: "a/b/c" → "a/", "a/b/"."""
+    end = path.find("/")
+    while end != -1:
+        yield path[: end + 1]
+        end = path.find("/", end + 1)
 
 
 def _resolve_refs(html: str, urls: dict[str, str]) -> str:

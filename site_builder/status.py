@@ -12,6 +12,7 @@ from site_builder.config import Config
 from site_builder.errors import Problem
 from site_builder.i18n import describe, word, words
 from site_builder.model import SECTIONS
+from site_builder.outputs.opendata import cell
 from site_builder.rules import State
 
 ORDER = ("draft", "review", "restricted", "scheduled", "published", "withdrawn", "unpublished", "invalid")
@@ -136,17 +137,16 @@ def as_csv(found: list[Row], config: Config) -> str:
         return moment.astimezone(config.tz).isoformat(timespec="seconds") if moment else ""
 
     for row in sorted(found, key=lambda r: r.path):
-        writer.writerow(
-            [
-                row.path,
-                row.kind,
-                row.title,
-                row.author,
-                row.approver,
-                stamp(row.approval_time),
-                stamp(row.publication_time),
-                row.state,
-                "yes" if row.legacy_approval else "no",
-            ]
-        )
+        values = [
+            row.path,
+            row.kind,
+            row.title,
+            row.author,
+            row.approver,
+            stamp(row.approval_time),
+            stamp(row.publication_time),
+            row.state,
+            "yes" if row.legacy_approval else "no",
+        ]
+        writer.writerow([cell(value) for value in values])  # a title may start with "="
     return buffer.getvalue()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from site_builder import urls
 from site_builder.i18n import translations
 from site_builder.model import Announcement, Rebuttal
 from site_builder.site import Entry, Site
@@ -49,16 +50,19 @@ def organization(site: Site, lang: str) -> dict:
 
 
 def absolute_image(site: Site, image: str, page: str) -> str:
-    """An image reference as an absolute URL: full URLs stay, others resolve against the page."""
+    """An image reference as an absolute URL: full URLs stay (as URIs), others are file
+    names (an attachment's, or a path from the site's root) resolved against the page."""
     if image.startswith(("http://", "https://")):
-        return image
+        return urls.uri(image)
     if image.startswith("/"):
-        return site.config.origin + image
-    return site.config.origin + page + image
+        return site.config.origin + urls.path(image)
+    return site.config.origin + page + urls.path(image)
 
 
 def image_of(site: Site, entry: Entry | None) -> str | None:
-    if entry is not None and entry.meta.image:
+    """The picture of a page: the entry's own, else the site's.  A withdrawn entry has
+    none of its own: its picture is most often one of its attachments, withdrawn with it."""
+    if entry is not None and entry.meta.image and not entry.withdrawn:
         return absolute_image(site, entry.meta.image, entry.url)
     if site.config.site.image:
         return absolute_image(site, site.config.site.image, site.config.base_path)
@@ -132,7 +136,7 @@ def event(site: Site, entry: Entry) -> dict:
     if ev.location:
         places.append({"@type": "Place", "name": ev.location, "address": ev.location})
     if ev.online_url:
-        places.append({"@type": "VirtualLocation", "url": ev.online_url})
+        places.append({"@type": "VirtualLocation", "url": urls.uri(ev.online_url)})
     if places:
         data["location"] = places if len(places) > 1 else places[0]
     if entry.summary:
@@ -159,7 +163,7 @@ def claim_reviews(site: Site, entry: Entry) -> list[dict]:
         reviewed["name"] = meta.original.title
         reviewed["author"] = {"@type": "Organization", "name": meta.original.outlet}
         if meta.original.url:
-            reviewed["url"] = meta.original.url
+            reviewed["url"] = urls.uri(meta.original.url)
         if meta.original.published:
             reviewed["datePublished"] = iso(meta.original.published)
     out = []

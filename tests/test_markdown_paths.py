@@ -169,7 +169,8 @@ def test_what_both_paths_add() -> None:
             (2, "itogi", "Итоги"),
             (2, "itogi-2", "Итоги"),
         )
-        assert '<a href="/press-releases/item/отчёт 2026.pdf">' in rendered.html
+        # the file's name as a URI path segment (issue 22, W2)
+        assert '<a href="/press-releases/item/%D0%BE%D1%82%D1%87%D1%91%D1%82%202026.pdf">' in rendered.html
     other = slow("[a](other.md#part)\n")
     assert other.html == '<p><a href="sb-ref:press-releases/2026/other.md#part">a</a></p>\n'
     assert [(link.target, link.line) for link in other.md_links] == [("press-releases/2026/other.md", 7)]

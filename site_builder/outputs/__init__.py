@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -11,7 +11,7 @@ import jinja2
 
 from site_builder import cache
 from site_builder.cache import Cache
-from site_builder.site import Site
+from site_builder.site import Entry, Site
 
 T = TypeVar("T")
 
@@ -76,6 +76,23 @@ class Context:
 def lang_prefix(site: Site, lang: str) -> str:
     """Path prefix of a language's pages: '' for the main language, 'ky/' for others."""
     return "" if lang == site.config.site.language else f"{lang}/"
+
+
+# Where a build writes, before anything is rendered (each output kind's `paths`): a path
+# under output/ and whose file it is: an entry's (its page, calendar or an attachment),
+# a file of the site folder's own copied as it is (its path there, e.g. "static/x.css"),
+# or None for a file the generator makes.  A path ending in "/" claims a whole folder,
+# whose files are named by what they hold (the search index's shards).
+Planned = Iterable[tuple[str, "Entry | str | None"]]
+
+
+def planned(site: Site, root: Path) -> Iterator[tuple[str, Entry | str | None]]:
+    """Every path the build will write for this site (see `Planned`), of every output kind."""
+    from site_builder import search
+    from site_builder.outputs import sitemap
+
+    for kind in [*all_outputs(), search, sitemap]:
+        yield from kind.paths(site, root)
 
 
 def all_outputs() -> list:

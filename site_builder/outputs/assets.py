@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from site_builder.outputs import Context, CopyFrom, Files
+from site_builder.outputs import Context, CopyFrom, Files, Planned
 from site_builder.render import THEME
 from site_builder.site import Site
 
@@ -18,12 +18,22 @@ def _tree(folder: Path, prefix: str) -> Files:
     return out
 
 
+def paths(site: Site, root: Path) -> Planned:
+    theme, own = _tree(THEME / "static", "static/"), _tree(root / "static", "static/")
+    for path in theme.keys() - own.keys():
+        yield path, None
+    for path in own:  # the site's own file, where it wins over the theme's
+        yield path, path
+    base = len(site.config.base_path)
+    for entry in site.entries:
+        for attachment in entry.files:
+            yield entry.url[base:] + attachment.name, entry
+
+
 def render(site: Site, ctx: Context) -> Files:
     out = _tree(THEME / "static", "static/") | _tree(ctx.root / "static", "static/")
     base = len(site.config.base_path)
     for entry in site.entries:
-        if entry.withdrawn:
-            continue  # a withdrawn item's files are withdrawn with it
-        for attachment in entry.item.attachments:
+        for attachment in entry.files:  # none for a withdrawn item
             out[entry.url[base:] + attachment.name] = CopyFrom(ctx.root / "content" / attachment.source)
     return out

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from datetime import UTC
 from functools import cache, partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from site_builder import urls
 from site_builder.i18n import translations
 from site_builder.model import Announcement
-from site_builder.outputs import Context, Files, Keyed, lang_prefix
+from site_builder.outputs import Context, Files, Keyed, Planned, lang_prefix
 from site_builder.site import Entry, Site
 
 if TYPE_CHECKING:  # icalendar takes 0.1 s to import: only a build that lays a calendar out does
@@ -106,7 +108,18 @@ def calendar_links(site: Site, lang: str) -> list[dict]:
 
 def webcal(site: Site, path: str) -> str:
     """The webcal:// address of a calendar path, which calendar apps open as a subscription."""
-    return "webcal://" + urlsplit(site.config.site.base_url).netloc + path
+    return "webcal://" + urlsplit(site.config.origin).netloc + path  # the host as a URI has it
+
+
+def paths(site: Site, root: Path) -> Planned:
+    for lang in site.config.languages:
+        prefix = lang_prefix(site, lang) + "calendar/"
+        yield prefix + "events.ics", None
+        for kind in KINDS:
+            if events_by_kind(site, lang).get(kind):
+                yield f"{prefix}{kind_slug(kind)}.ics", None
+        for entry in events(site, lang):
+            yield event_ics_path(site, entry), entry
 
 
 def render(site: Site, ctx: Context) -> Files:
@@ -245,7 +258,7 @@ def description(site: Site, entry: Entry, lang: str) -> list[str]:
     if entry.summary:
         parts.append(entry.summary)
     if event.online_url:
-        parts.append(f"{gettext('Online')}: {event.online_url}")
+        parts.append(f"{gettext('Online')}: {urls.uri(event.online_url)}")
     accreditation = event.accreditation
     if isinstance(accreditation, str):
         parts.append(f"{gettext('Accreditation')}: {accreditation}")
@@ -255,7 +268,7 @@ def description(site: Site, entry: Entry, lang: str) -> list[str]:
             deadline = accreditation.deadline.astimezone(tz).strftime("%Y-%m-%d %H:%M")
             text += f" {gettext('Deadline')}: {deadline} ({config.site.timezone})."
         if accreditation.url:
-            text += f" {accreditation.url}"
+            text += f" {urls.uri(accreditation.url)}"
         parts.append(text)
     for change in event.changes:
         parts.append(

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from markupsafe import escape
 
 from site_builder.i18n import translations
 from site_builder.model import Announcement
-from site_builder.outputs import Context, Files, lang_prefix
+from site_builder.outputs import Context, Files, Planned, lang_prefix
 from site_builder.outputs.feeds import EPOCH, serialise
 from site_builder.site import Entry, Site
 
@@ -60,6 +61,12 @@ def changes(site: Site, lang: str) -> list[Change]:
 
 def changes_url(site: Site, lang: str, fmt: str) -> str:
     return f"{site.config.base_path}{lang_prefix(site, lang)}feeds/changes.{fmt}.xml"
+
+
+def paths(site: Site, root: Path) -> Planned:
+    for lang in site.config.languages:
+        yield f"{lang_prefix(site, lang)}feeds/changes.rss.xml", None
+        yield f"{lang_prefix(site, lang)}feeds/changes.atom.xml", None
 
 
 def render(site: Site, ctx: Context) -> Files:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache, partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from markupsafe import escape
 
 from site_builder.i18n import translations
-from site_builder.outputs import Context, Files, lang_prefix
+from site_builder.outputs import Context, Files, Planned, lang_prefix
 from site_builder.render import absolutize
 from site_builder.site import Entry, Site
 
@@ -102,6 +103,14 @@ def _feed_links(site: Site, lang: str) -> list[dict]:
     return links
 
 
+def paths(site: Site, root: Path) -> Planned:
+    for lang in site.config.languages:
+        for spec in feed_specs(site, lang):
+            base = f"{lang_prefix(site, lang)}feeds/{spec.stem}"
+            yield f"{base}.rss.xml", None
+            yield f"{base}.atom.xml", None
+
+
 def render(site: Site, ctx: Context) -> Files:
     out: Files = {}
     for lang in site.config.languages:
@@ -181,7 +190,7 @@ def build_feed(site: Site, spec: FeedSpec) -> tuple[bytes, bytes]:
         fe.author({"name": author})
         for tag in entry.tags:
             fe.category(term=tag.name, label=tag.name)
-        files = [(config.origin + entry.url + a.name, a.mime, a.size) for a in entry.item.attachments]
+        files = [(config.origin + entry.url + a.href, a.mime, a.size) for a in entry.files]
         if files:
             enclosures[absolute] = files
             fe.enclosure(files[0][0], str(files[0][2]), files[0][1])  # RSS allows one per item

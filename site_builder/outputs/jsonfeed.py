@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from functools import partial
+from pathlib import Path
 
-from site_builder.outputs import Context, Files, lang_prefix
+from site_builder.outputs import Context, Files, Planned, lang_prefix
 from site_builder.outputs.feeds import FeedSpec, entry_html, feed_parts, feed_specs
 from site_builder.site import Site
 
@@ -14,6 +15,12 @@ VERSION = "https://jsonfeed.org/version/1.1"
 
 def json_feed_url(site: Site, spec: FeedSpec) -> str:
     return f"{site.config.base_path}{lang_prefix(site, spec.lang)}feeds/{spec.stem}.json"
+
+
+def paths(site: Site, root: Path) -> Planned:
+    for lang in site.config.languages:
+        for spec in feed_specs(site, lang):
+            yield f"{lang_prefix(site, lang)}feeds/{spec.stem}.json", None
 
 
 def render(site: Site, ctx: Context) -> Files:
@@ -50,10 +57,10 @@ def build_json_feed(site: Site, spec: FeedSpec) -> bytes:
             item["tags"] = [t.name for t in entry.tags]
         if entry.division:
             item["authors"] = [{"name": entry.division.names.get(spec.lang, entry.division.name)}]  # type: ignore[call-overload]
-        if entry.item.attachments and not entry.withdrawn:
+        if entry.files:
             item["attachments"] = [
-                {"url": url + a.name, "mime_type": a.mime, "size_in_bytes": a.size, "title": a.name}
-                for a in entry.item.attachments
+                {"url": url + a.href, "mime_type": a.mime, "size_in_bytes": a.size, "title": a.name}
+                for a in entry.files
             ]
         items.append(item)
     feed = {

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from site_builder.i18n import translations
-from site_builder.outputs import Context, Files, lang_prefix
+from site_builder.outputs import Context, Files, Planned, lang_prefix
 from site_builder.outputs.calendars import calendar_links
 from site_builder.outputs.changes import changes_url
 from site_builder.outputs.feeds import feed_links, feed_specs, page_feeds
@@ -50,6 +52,15 @@ def contacts(site: Site) -> list[dict]:
         division = site.config.division(person.division)
         out.append({"name": person.name, "position": person.position, "division": division, "contact": shown})
     return out
+
+
+PAGES = ("press-centre/index.html", "media-requests/index.html", "data/index.html")
+
+
+def paths(site: Site, root: Path) -> Planned:
+    for lang in site.config.languages:
+        for name in PAGES:
+            yield lang_prefix(site, lang) + name, None
 
 
 def render(site: Site, ctx: Context) -> Files:

@@ -12,10 +12,11 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
-from site_builder import cache
+from site_builder import cache, urls
 from site_builder.model import Announcement, MediaPlan
-from site_builder.outputs import Context, Files, Keyed
+from site_builder.outputs import Context, Files, Keyed, Planned
 from site_builder.site import Entry, Site, plan_rows
 
 STR = {"type": "string"}
@@ -170,7 +171,7 @@ def _event_record(site: Site, e: Entry) -> dict:
         "starts": ev.starts.isoformat(),
         "ends": ev.ends.isoformat() if ev.ends else None,
         "location": ev.location,
-        "online_url": ev.online_url,
+        "online_url": urls.uri(ev.online_url) if ev.online_url else None,
         "status": "cancelled" if e.withdrawn else ev.status,
         "cancel_reason": ev.cancel_reason,
         "changes": len(ev.changes),
@@ -290,13 +291,35 @@ def schema(site: Site, table: Table) -> dict:
     }
 
 
+# A spreadsheet opening a CSV file takes a cell that starts with one of these for a
+# formula (OWASP, "CSV Injection"): `=HYPERLINK(…)` in a tag would run on the reader's
+# machine.  Such a cell gets a leading apostrophe, which spreadsheets read as "text".
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: object) -> object:
+    """A value as a CSV cell: None empty, text that a spreadsheet would run made inert."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(columns: list[str], records: list[dict]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for record in records:
-        writer.writerow(["" if record[c] is None else record[c] for c in columns])
+        writer.writerow([cell(record[c]) for c in columns])
     return buffer.getvalue().encode("utf-8")
+
+
+def paths(site: Site, root: Path) -> Planned:
+    for table in TABLES:
+        yield f"data/{table.name}.json", None
+        yield f"data/{table.name}.csv", None
+        yield f"data/schema/{table.name}.schema.json", None
 
 
 def render(site: Site, ctx: Context) -> Files:
@@ -383,14 +406,14 @@ def _lay_out(
 
 
 def _csv_line() -> Callable[[list], str]:
-    """One CSV row as `to_csv` writes it (None as an empty cell)."""
+    """One CSV row as `to_csv` writes it (each value through `cell`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
 
     def line(values: list) -> str:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(["" if value is None else value for value in values])
+        writer.writerow([cell(value) for value in values])
         return buffer.getvalue()
 
     return line

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from math import ceil
+from pathlib import Path
 
-from site_builder.outputs import Context, Files, Keyed, lang_prefix
+from site_builder.outputs import Context, Files, Keyed, Planned, lang_prefix
 from site_builder.outputs.feeds import page_feeds
 from site_builder.render import render as template
 from site_builder.site import Entry, Site, plan_rows
@@ -44,12 +45,21 @@ class Pager:
         return self.url(self.number + 1) if self.number < self.count else None
 
 
+def page_path(rel: str, number: int) -> str:
+    """Where page `number` of the listing at `rel` is written."""
+    return rel if number == 1 else f"{rel}page/{number}/"
+
+
+def page_count(site: Site, entries: int) -> int:
+    return max(1, ceil(entries / site.config.site.items_per_page))
+
+
 def paginate(
     ctx: Context, site: Site, lang: str, rel: str, entries: list[Entry], layout: str, **context: object
 ) -> Files:
     """Write a listing over as many pages as it needs, at rel, rel/page/2/, …"""
     per = site.config.site.items_per_page
-    count = max(1, ceil(len(entries) / per))
+    count = page_count(site, len(entries))
     first_url = site.config.base_path + rel
     out: Files = {}
     env = ctx.env(lang)
@@ -59,7 +69,7 @@ def paginate(
     own += [f"{name}={value!r}" for name, value in sorted(context.items()) if name not in COMMON]
     for number in range(1, count + 1):
         pager = Pager(number, count, first_url)
-        path = rel if number == 1 else f"{rel}page/{number}/"
+        path = page_path(rel, number)
         chunk = entries[(number - 1) * per : number * per]
         render = partial(
             template,
@@ -255,3 +265,27 @@ def _years(site: Site, ctx: Context, lang: str) -> Files:
 
 
 LISTINGS = (_home, _sections, _divisions, _tags, _years)
+HOME_PAGES = ("index.html", "divisions/index.html", "tags/index.html", "archive/index.html")
+
+
+def paths(site: Site, root: Path) -> Planned:
+    """Where `render` writes: the pages `_home` makes, every page of every listing, and
+    each entry's own page."""
+    base = len(site.config.base_path)
+    for lang in site.config.languages:
+        prefix = lang_prefix(site, lang)
+        for name in (*HOME_PAGES, "subscribe/index.html"):
+            yield prefix + name, None
+        if not prefix:
+            yield "404.html", None
+        listings = [(f"{prefix}{section}/", site.of_kind(kind, lang)) for kind, section in SECTIONS.items()]
+        by_division = site.by_division(lang)
+        for division in (d.id for d in site.config.divisions if d.id in by_division):
+            listings.append((f"{prefix}divisions/{division}/", by_division[division]))
+        listings += [(f"{prefix}tags/{slug}/", tagged) for slug, tagged in site.by_tag(lang).items()]
+        listings += [(f"{prefix}archive/{year}/", dated) for year, dated in site.by_year(lang).items()]
+        for rel, entries in listings:
+            for number in range(1, page_count(site, len(entries)) + 1):
+                yield page_path(rel, number) + "index.html", None
+        for entry in site.of_lang(lang):
+            yield entry.url[base:] + "index.html", entry

@@ -9,8 +9,10 @@ their translations as hreflang alternates.
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
-from site_builder.outputs import Files, lang_prefix
+from site_builder import urls
+from site_builder.outputs import Files, Planned, lang_prefix
 from site_builder.site import Entry, Site
 
 SKIPPED = {"404.html"}
@@ -20,6 +22,13 @@ def _escape(text: str) -> str:
     """&, < and > as XML entities (xml.sax.saxutils.escape, whose import costs a build
     20 ms: it imports urllib.request, http.client and ssl)."""
     return html.escape(text, quote=False)
+
+
+def paths(site: Site, root: Path) -> Planned:
+    yield "sitemap.xml", None
+    yield "robots.txt", None
+    for lang in site.config.languages:
+        yield f"sitemaps/{lang}.xml", None
 
 
 def render(site: Site, files: Files, kept: dict | None = None) -> Files:
@@ -94,7 +103,7 @@ def _urlset(site: Site, paths: list[str], entries: dict[str, Entry], known: dict
 
 def _url(origin: str, base: str, path: str, entry: Entry | None) -> str:
     """One page's <url> element, its lines joined."""
-    lines = [f"  <url><loc>{_escape(origin + base + path)}</loc>"]
+    lines = [f"  <url><loc>{_escape(origin + base + urls.path(path))}</loc>"]
     if entry is not None:
         lines.append(f"    <lastmod>{entry.updated.date().isoformat()}</lastmod>")
         if entry.translations:
