@@ -13,6 +13,7 @@ from datetime import datetime
 from site_builder import content, markdown
 from site_builder.config import Config
 from site_builder.errors import Problem, problem
+from site_builder.fields import EARLIEST, LATEST, in_range
 from site_builder.model import Item
 from site_builder.rules import approver_problems
 
@@ -30,6 +31,10 @@ def approve(
     source: content.Source, config: Config, person_id: str, at: datetime, now: datetime
 ) -> tuple[Approved | None, list[Problem]]:
     """Check that `person_id` may approve this item at `at`, and produce the new file text."""
+    if not in_range(at):  # --at: as far from Python's limits as every date in a file
+        value = at.isoformat()
+        args = {"key": "--at", "value": value, "earliest": EARLIEST, "latest": LATEST}
+        return None, [problem("content/" + source.rel, 0, "error", "DATE_RANGE", **args)]
     item, problems = content.parse(source, config, markdown.make_parser())
     errors = [p for p in problems if p.is_error]
     if item is None or errors:
