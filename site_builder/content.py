@@ -85,10 +85,9 @@ def _discover(folder: str, rel_dir: str, read: bool, sources: list[Source], prob
             shown = "content/" + _rel(rel_dir, shown_name(entry.name))
             problems.append(problem(shown, 0, "error", "FILE_NAME_ENCODING"))
             continue  # no URL, cache key or message can be made of it
-        bad = chars.BAD_IN_NAME.search(entry.name)
-        if bad:  # it would reach a URL, a link's text and the feeds' XML
+        char = chars.bad_in_name(entry.name)
+        if char:  # it would reach a URL, a link's text and the feeds' XML
             shown = "content/" + _rel(rel_dir, chars.shown(entry.name))
-            char = bad.group()
             problems.append(
                 problem(shown, 0, "error", "FILE_NAME_CHAR", char=chars.label(char), what=chars.name(char))
             )

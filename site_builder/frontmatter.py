@@ -29,7 +29,7 @@ def decode(raw: bytes, path: str, limit: int = MAX_FILE_BYTES) -> tuple[str | No
         return None, [problem(path, line, "error", "FILE_ENCODING", position=exc.start)]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    found = chars.scan(text, path)
+    found = [] if chars.surely_clean(raw) else chars.scan(text, path)
     if found:
         return None, problems + found
     return text, problems

@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sitekit import NOW, config_dict, config_text, item, make_site, run_cli, tree
 
 LINE = re.compile(
@@ -606,3 +608,53 @@ def test_a_bad_config_entry_is_named_on_its_config_line(tmp_path: Path, command,
     assert [(r[0], r[1], r[3]) for r in rows] == [("config.yaml", line_of(text, marker), code)], output
     assert "RESTRICTED_MARKER" not in output
     assert tree(root / "output") == before
+
+
+# --- the quick test that lets most files skip the exact scan ------------------------------
+
+texts = st.text(
+    alphabet=st.one_of(
+        st.characters(codec="utf-8"),
+        st.sampled_from([*CHARS.values(), "\U0001fffe", "\U0010ffff", "\ud800", "«", "\xa0", "\ufeff", "😀"]),
+    ),
+    max_size=40,
+)
+
+
+def refused(char: str) -> bool:
+    """The policy, from the code point alone (XML 1.0's Char production, DEL, C1 controls
+    and every noncharacter)."""
+    code = ord(char)
+    return (
+        (code < 0x20 and char not in "\t\n\r")
+        or 0x7F <= code <= 0x9F
+        or 0xD800 <= code <= 0xDFFF
+        or 0xFDD0 <= code <= 0xFDEF
+        or code & 0xFFFE == 0xFFFE
+    )
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts)
+def test_a_quick_clean_verdict_is_never_wrong(text):
+    from site_builder import chars
+
+    bad = [c for c in text if refused(c)]
+    if chars.surely_clean(text.encode("utf-8", "surrogatepass")):
+        assert not bad
+    assert (chars.first_bad(text) is None) == (not bad)
+    if bad:
+        assert chars.first_bad(text) == bad[0]
+        assert not chars.first_bad(chars.shown(text))
+
+
+def test_every_code_point_is_judged_by_the_policy():
+    """Every code point of the BMP, and the ends of every other plane."""
+    from site_builder import chars
+
+    ends = [plane * 0x10000 + low for plane in range(1, 17) for low in (*range(16), *range(0xFFF0, 0x10000))]
+    for code in [*range(0x10000), *ends]:
+        char = chr(code)
+        assert (chars.first_bad(char) is not None) == refused(char), hex(code)
+        if refused(char):
+            assert not chars.surely_clean(char.encode("utf-8", "surrogatepass")), hex(code)
