@@ -13,6 +13,7 @@ from datetime import datetime
 from site_builder import content, markdown
 from site_builder.config import Config
 from site_builder.errors import Problem, problem
+from site_builder.fields import EARLIEST, LATEST, in_range
 from site_builder.model import SECTIONS, Item
 from site_builder.rules import approver_problems
 
@@ -33,6 +34,10 @@ def approve(
     if "/" not in source.rel or source.rel.split("/")[0] not in SECTIONS:  # no item kind to parse as
         sections = ", ".join(SECTIONS)
         return None, [problem("content/" + source.rel, 0, "error", "UNKNOWN_SECTION", sections=sections)]
+    if not in_range(at):  # --at: as far from Python's limits as every date in a file
+        value = at.isoformat()
+        args = {"key": "--at", "value": value, "earliest": EARLIEST, "latest": LATEST}
+        return None, [problem("content/" + source.rel, 0, "error", "DATE_RANGE", **args)]
     item, problems = content.parse(source, config, markdown.make_parser())
     errors = [p for p in problems if p.is_error]
     if item is None or errors:

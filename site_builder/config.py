@@ -14,7 +14,7 @@ from pydantic import Field, ValidationError, field_validator
 
 from site_builder import links, urls, yamlsafe
 from site_builder.errors import ConfigError, Problem, problem
-from site_builder.fields import Day, Id, Strict, Text, Url, problems_from
+from site_builder.fields import Day, Entry, Id, Strict, Text, Url, problems_from
 
 TypeName = Literal["press-release", "rebuttal", "announcement", "media-plan"]
 TYPES: tuple[TypeName, ...] = ("press-release", "rebuttal", "announcement", "media-plan")
@@ -71,7 +71,7 @@ class Person(Strict):
     roles: list[Id] = Field(default_factory=list)
     division: Id | None = None
     position: Text = ""
-    emails: list[Text] = Field(default_factory=list)
+    emails: list[Entry] = Field(default_factory=list)
     active: Window | None = None
     contact: Contact | None = None
 
@@ -91,7 +91,8 @@ class TypeRule(Strict):
 
 
 class Rules(Strict):
-    restricted_markers: list[Text] = Field(default_factory=lambda: list(DEFAULT_MARKERS))
+    # An empty marker would match everywhere: every line of every public item an error.
+    restricted_markers: list[Entry] = Field(default_factory=lambda: list(DEFAULT_MARKERS))
     verify_git: bool = False
     kyrgyz_first: bool = False
     types: dict[TypeName, TypeRule] = Field(default_factory=dict)

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from pydantic import ValidationError
 
-from site_builder import cache, frontmatter, links, markdown, parallel, uptodate
+from site_builder import cache, chars, frontmatter, links, markdown, parallel, uptodate
 from site_builder.approval import content_hash
 from site_builder.cache import Cache
 from site_builder.config import Config
@@ -88,6 +88,13 @@ def _discover(
             shown = "content/" + _rel(rel_dir, shown_name(entry.name))
             problems.append(problem(shown, 0, "error", "FILE_NAME_ENCODING"))
             continue  # no URL, cache key or message can be made of it
+        char = chars.bad_in_name(entry.name)
+        if char:  # it would reach a URL, a link's text and the feeds' XML
+            shown = "content/" + _rel(rel_dir, chars.shown(entry.name))
+            problems.append(
+                problem(shown, 0, "error", "FILE_NAME_CHAR", char=chars.label(char), what=chars.name(char))
+            )
+            continue
         try:
             is_dir = entry.is_dir()  # a link to a folder counts as a folder, never entered
         except OSError:

@@ -31,6 +31,10 @@ CODES: dict[str, tuple[str, str]] = {
         "the file starts with a UTF-8 byte order mark",
         "Save it as UTF-8 without BOM; the mark was ignored.",
     ),
+    "BAD_CHAR": (
+        "an invisible character {char} ({what}) at column {column}",
+        "Delete it and save the file: no page or feed may hold it. If the editor does not show it, retype the words around column {column}.",
+    ),
     "FILE_EMPTY": (
         "the file is empty",
         "Start with a '---' line, the keys (title, date, …), a closing '---' line, then the text.",
@@ -46,6 +50,10 @@ CODES: dict[str, tuple[str, str]] = {
     "FILE_NAME_ENCODING": (
         "the name of this file or folder is not valid UTF-8",
         "Rename it to a UTF-8 name (git mv OLD NEW): it was probably saved in another system's encoding.",
+    ),
+    "FILE_NAME_CHAR": (
+        "the name of this file or folder contains the invisible character {char} ({what})",
+        "Rename it without that character (git mv OLD NEW): names become addresses and feed entries.",
     ),
     "STRAY_FILE": (
         "this file is not an item and not in an item's folder; it is not published",
@@ -74,6 +82,10 @@ CODES: dict[str, tuple[str, str]] = {
     "YAML_DUPLICATE_KEY": (
         "the key '{key}' appears twice (first on line {first})",
         "Keep only one of them.",
+    ),
+    "KEY_NOT_TEXT": (
+        "the key '{key}' is not text",
+        "Keys are names such as title or date. YAML reads 1, 2.5, yes, no, on, off, true, false, null and ~ as numbers, true/false or nothing, and brackets as a list or mapping: correct the key, or put a word meant as a key in quotes.",
     ),
     "YAML_ALIAS": (
         "YAML anchors and aliases (& and *) are not allowed",
@@ -111,6 +123,10 @@ CODES: dict[str, tuple[str, str]] = {
         "'{key}' is not a valid date or time: '{value}'",
         "Write 2026-05-14 or 2026-05-14T10:00 (an offset such as +06:00 is optional); check that the day exists.",
     ),
+    "DATE_RANGE": (
+        "'{key}' is outside the dates a site may have: '{value}'",
+        "Dates must lie between {earliest} and {latest}; check the year.",
+    ),
     "BAD_ID": (
         "'{key}' is not a valid id: '{value}'",
         "Use lowercase Latin letters, digits, '-' and '_'.",
@@ -120,8 +136,8 @@ CODES: dict[str, tuple[str, str]] = {
         "Write the full address starting with https://.",
     ),
     "BAD_TEXT": (
-        "'{key}' contains control characters",
-        "Retype the text without invisible characters.",
+        "'{key}' contains the invisible character {char} ({what})",
+        "Remove it: no page or feed may hold it. In double quotes an escape such as \\v, \\e or \\uFFFE writes one.",
     ),
     "TOO_LONG": (
         "'{key}' is {length} characters long; the limit is {limit}",
@@ -130,6 +146,10 @@ CODES: dict[str, tuple[str, str]] = {
     "EMPTY_VALUE": (
         "'{key}' is empty",
         "Fill it in or remove the key.",
+    ),
+    "EMPTY_ENTRY": (
+        "'{key}' is an empty entry",
+        "Remove it from the list or write what it stands for: an empty entry says nothing, and an empty marker would match every line.",
     ),
     "BAD_SLUG": (
         "the slug '{value}' is not allowed",

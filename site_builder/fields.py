@@ -20,6 +20,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from site_builder import chars
 from site_builder.errors import Problem, problem
 from site_builder.yamlsafe import LineMap, line_for
 
@@ -28,6 +29,24 @@ class Strict(BaseModel):
     """Frozen model that rejects unknown keys (a typo must never be ignored)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# Every date an editor writes lies in these years: far enough from Python's years 1 and
+# 9999 that no time zone shift, working-day count or month's window can overflow, and wide
+# enough for any press office's archive; a date outside them is a typo.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2999, 12, 31)
+
+
+def in_range(day: date) -> bool:
+    """Whether a date (a date-time's own calendar date) lies in the years dates may have."""
+    if isinstance(day, datetime):
+        day = day.date()
+    return EARLIEST <= day <= LATEST
+
+
+def _out_of_range() -> PydanticCustomError:
+    return PydanticCustomError("date_out_of_range", "out of range")
 
 
 def _aware(value: Any, info: ValidationInfo) -> datetime:
@@ -43,6 +62,8 @@ def _aware(value: Any, info: ValidationInfo) -> datetime:
             raise PydanticCustomError("bad_date", "not a valid date-time") from None
     else:
         raise PydanticCustomError("bad_date", "not a valid date-time")
+    if not in_range(moment):
+        raise _out_of_range()
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
     return moment
@@ -52,13 +73,17 @@ def _day(value: Any) -> date:
     if isinstance(value, datetime):
         raise PydanticCustomError("bad_date", "a date without time is expected")
     if isinstance(value, date):
-        return value
-    if isinstance(value, str):
+        day = value
+    elif isinstance(value, str):
         try:
-            return date.fromisoformat(value.strip())
+            day = date.fromisoformat(value.strip())
         except ValueError:
             raise PydanticCustomError("bad_date", "not a valid date") from None
-    raise PydanticCustomError("bad_date", "not a valid date")
+    else:
+        raise PydanticCustomError("bad_date", "not a valid date")
+    if not in_range(day):
+        raise _out_of_range()
+    return day
 
 
 # JSON Schema "format: date-time" demands an offset, which editors may leave out (the site's
@@ -87,18 +112,29 @@ def _check_url(value: str) -> str:
     return value.strip()
 
 
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
 def _no_controls(value: str) -> str:
-    if _CONTROLS.search(value):
-        raise PydanticCustomError("bad_text", "control characters")
+    """Text: none of the characters no output may hold (chars.py), nor a carriage return."""
+    found = chars.first_bad(value) or ("\r" if "\r" in value else None)
+    if found:
+        raise PydanticCustomError(
+            "bad_text", "control character {char}", {"char": chars.label(found), "what": chars.name(found)}
+        )
+    return value
+
+
+def _not_blank(value: str) -> str:
+    """An entry of a list that must say something: no empty or whitespace-only one."""
+    value = value.strip()
+    if not value:
+        raise PydanticCustomError("blank_entry", "an empty entry")
     return value
 
 
 Id = Annotated[str, AfterValidator(_check_id)]
 Url = Annotated[str, AfterValidator(_check_url)]
 Text = Annotated[str, AfterValidator(_no_controls)]
+# An entry of a list of words (a marker, a tag, an e-mail address): text with something in it.
+Entry = Annotated[str, AfterValidator(_no_controls), AfterValidator(_not_blank)]
 
 
 def _unwrap(annotation: Any) -> list[Any]:
@@ -152,10 +188,13 @@ def problems_from(
 ) -> list[Problem]:
     """Turn pydantic's errors into editors' problems with file lines."""
     out: list[Problem] = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        key = ".".join(str(p) for p in loc) or "(front matter)"
+    errors = [(_in_document(err, lines), err) for err in exc.errors(include_url=False)]
+    deeper = {loc[:end] for loc, _err in errors for end in range(len(loc))}
+    for loc, err in errors:
         kind = err["type"]
+        if kind.endswith("_type") and loc in deeper:
+            continue  # a union's other member: `accreditation` is a mapping, so "must be text" misleads
+        key = chars.shown(".".join(str(p) for p in loc)) or "(front matter)"
         line = line_for(lines, loc, default_line)
         value = err.get("input")
         shown = _show(value)
@@ -169,6 +208,9 @@ def problems_from(
             if suggestion:
                 args["suggestion"] = suggestion
             out.append(problem(path, line, "error", "KEY_UNKNOWN", **args))
+        elif kind == "date_out_of_range":
+            args = {"key": key, "value": _show(value), "earliest": EARLIEST, "latest": LATEST}
+            out.append(problem(path, line, "error", "DATE_RANGE", **args))
         elif kind == "bad_date" or kind.startswith(("date_", "datetime_", "time_")):
             out.append(problem(path, line, "error", "BAD_DATE", key=key, value=shown))
         elif kind in ("literal_error", "enum"):
@@ -185,14 +227,36 @@ def problems_from(
         elif kind == "bad_url":
             out.append(problem(path, line, "error", "BAD_URL", key=key, value=shown))
         elif kind == "bad_text":
-            out.append(problem(path, line, "error", "BAD_TEXT", key=key))
+            ctx = err.get("ctx", {})
+            out.append(problem(path, line, "error", "BAD_TEXT", key=key, char=ctx["char"], what=ctx["what"]))
+        elif kind == "blank_entry":
+            out.append(problem(path, line, "error", "EMPTY_ENTRY", key=key))
         elif kind.endswith(("_type", "_parsing")) or kind in ("model_attributes_type",):
+            if any(p.code == "WRONG_TYPE" and p.line == line and dict(p.args)["key"] == key for p in out):
+                continue  # a union's second member (`Speaker | Text`): the first one says it
             base = kind.split("_")[0]
             expected = _EXPECTED.get(base, base)
             out.append(problem(path, line, "error", "WRONG_TYPE", key=key, expected=expected, value=shown))
         else:
             out.append(problem(path, line, "error", "BAD_VALUE", key=key, value=shown, allowed=err["msg"]))
     return out
+
+
+def _in_document(err: Any, lines: LineMap) -> tuple[Any, ...]:
+    """An error's location as keys of the document: without pydantic's validator names and
+    union members (`event.accreditation.Accreditation.deadline` is `event.accreditation.deadline`)."""
+    raw = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+    kept: list[Any] = []
+    for index, part in enumerate(raw):
+        last = index == len(raw) - 1
+        if (
+            isinstance(part, int)
+            or (*kept, part) in lines
+            or (last and err["type"] == "missing")
+            or not lines
+        ):
+            kept.append(part)
+    return tuple(kept)
 
 
 def _suggest(model: type[BaseModel], loc: tuple[Any, ...], allowed: list[str]) -> str | None:
@@ -207,5 +271,5 @@ def _suggest(model: type[BaseModel], loc: tuple[Any, ...], allowed: list[str]) -
 
 
 def _show(value: Any) -> str:
-    text = value if isinstance(value, str) else repr(value)
+    text = chars.shown(value) if isinstance(value, str) else repr(value)
     return text if len(text) <= 60 else text[:57] + "…"

@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from site_builder import yamlsafe
+from site_builder import chars, yamlsafe
 from site_builder.errors import Problem, problem
 
 MAX_FILE_BYTES = 2_000_000
 
 
 def decode(raw: bytes, path: str, limit: int = MAX_FILE_BYTES) -> tuple[str | None, list[Problem]]:
-    """Decode an editor's file: size limit, no binary, UTF-8 only; BOM and CRLF tolerated."""
+    """Decode an editor's file: size limit, no binary, UTF-8 only, no invisible control
+    characters (chars.py); BOM and CRLF tolerated."""
     if len(raw) > limit:
         return None, [problem(path, 0, "error", "FILE_TOO_LARGE", size=len(raw), limit=limit)]
     if b"\x00" in raw:
@@ -28,6 +29,9 @@ def decode(raw: bytes, path: str, limit: int = MAX_FILE_BYTES) -> tuple[str | No
         return None, [problem(path, line, "error", "FILE_ENCODING", position=exc.start)]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    found = [] if chars.surely_clean(raw) else chars.scan(text, path)
+    if found:
+        return None, problems + found
     return text, problems
 
 

@@ -16,6 +16,11 @@ from site_builder.errors import Problem
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 
+# Arguments that are words of the message itself, not an editor's value: chars.name's
+# description of a character, and fields._EXPECTED's name of a kind of value.
+TRANSLATED_ARGS = {"what", "expected"}
+
+
 @cache
 def translations(lang: str, domain: str) -> NullTranslations:
     """The catalog of one language and domain; msgids (English) when there is none.
@@ -39,6 +44,8 @@ def describe(item: Problem, lang: str) -> tuple[str, str]:
     gettext = translations(lang, "site_builder").gettext
     message, hint = CODES.get(item.code, (item.code, ""))
     args = dict(item.args)
+    for name in TRANSLATED_ARGS & args.keys():
+        args[name] = gettext(args[name])
     text = _fill(gettext(message), args)
     advice = _fill(gettext(hint), args) if hint else ""
     if "suggestion" in args:

@@ -21,7 +21,7 @@ from site_builder.content import readable_name, shown_name
 from site_builder.errors import Problem, problem
 from site_builder.fields import problems_from
 from site_builder.model import REQUESTS_SECTION, MediaRequest
-from site_builder.workdays import WorkingDays
+from site_builder.workdays import MOST_SHOWN, WorkingDays, shown
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def check(
                 out.append(problem(path, request.line("answered"), "error", "REQUEST_ANSWER_BEFORE"))
             continue
         if today > due:
-            late = days.between(due, today)
+            late = shown(days.between(due, today, most=MOST_SHOWN + 1))
             out.append(
                 problem(
                     path,
@@ -124,8 +124,10 @@ def check(
                     days=late,
                 )
             )
-        elif days.between(today, due) <= config.calendar.warn_days:
-            left = days.between(today, due)
+            continue
+        warn = config.calendar.warn_days
+        left = days.between(today, due, most=warn + 1)  # a due date years off is simply not near
+        if left <= warn:
             out.append(
                 problem(
                     path,

@@ -13,7 +13,7 @@ from pydantic import BeforeValidator, Field
 
 from site_builder import urls
 from site_builder.config import TypeName
-from site_builder.fields import AwareDateTime, Day, Id, Strict, Text, Url
+from site_builder.fields import AwareDateTime, Day, Entry, Id, Strict, Text, Url
 
 Lang = Literal["ru", "ky", "en"]
 Status = Literal["draft", "review", "approved", "withdrawn"]
@@ -67,7 +67,7 @@ class Common(Strict):
     summary: Text = Field("", max_length=1000)
     division: Id | None = None
     author: Id | None = None
-    tags: list[Text] = Field(default_factory=list, max_length=30)
+    tags: list[Entry] = Field(default_factory=list, max_length=30)
     lang: Lang | None = None
     slug: str | None = Field(None, max_length=120)
     id: str | None = Field(None, max_length=200)

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TypeVar
 
-from site_builder import cache
+from site_builder import cache, workdays
 from site_builder.config import Config
 from site_builder.errors import Problem, problem
 from site_builder.model import Announcement, Item, MediaPlan, Rebuttal
@@ -275,12 +275,16 @@ def _structure(item: Item, config: Config, days: WorkingDays) -> list[Problem]:
                 out.append(problem(path, item.line("facts", index), "error", "REBUTTAL_FACT_HALF"))
         limit = config.rules.for_type("rebuttal").response_limit_days
         if meta.detected_at and meta.date and limit is not None:
+            most = max(limit, workdays.MOST_SHOWN)
             delay = days.between(
-                meta.detected_at.astimezone(config.tz).date(), meta.date.astimezone(config.tz).date()
+                meta.detected_at.astimezone(config.tz).date(),
+                meta.date.astimezone(config.tz).date(),
+                most=most + 1,
             )
             if delay > limit:
+                shown = workdays.shown(delay, most)
                 out.append(
-                    problem(path, item.line("date"), "warning", "REBUTTAL_LATE", delay=delay, limit=limit)
+                    problem(path, item.line("date"), "warning", "REBUTTAL_LATE", delay=shown, limit=limit)
                 )
     elif isinstance(meta, Announcement):
         event = meta.event
@@ -342,6 +346,7 @@ def restricted_markers(path: str, texts: list[tuple[int, str]], markers: list[st
 
     Checked when the file is parsed (the front matter and body are not kept afterwards).
     """
+    markers = [m for m in markers if m.strip()]  # config refuses a blank one, which matches anywhere
     if not markers:
         return []
     pattern = _marker_pattern(tuple(markers))

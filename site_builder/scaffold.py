@@ -13,6 +13,7 @@ from slugify import slugify
 from site_builder import links, moments
 from site_builder.config import Config, TypeName
 from site_builder.errors import Problem, problem
+from site_builder.fields import EARLIEST, LATEST, in_range
 from site_builder.model import SECTION_OF
 
 BODY = {
@@ -123,6 +124,9 @@ def create(
             when = datetime.fromisoformat(date.strip())
         except ValueError:
             return None, [problem("content/", 0, "error", "NEW_BAD_DATE", value=date)]
+        if not in_range(when):  # as every date in a file: no time zone shift can overflow
+            args = {"key": "--date", "value": date, "earliest": EARLIEST, "latest": LATEST}
+            return None, [problem("content/", 0, "error", "DATE_RANGE", **args)]
         if when.tzinfo is None:
             when = when.replace(tzinfo=config.tz)
         if not moments.in_span(when):  # its year, time zone and event would overflow

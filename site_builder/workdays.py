@@ -8,6 +8,15 @@ from datetime import date, timedelta
 from site_builder.cache import Cache
 from site_builder.config import WorkCalendar
 
+# A count of working days a message shows stops here ("1000+"): a date a century off (a
+# typo in the year) would otherwise cost seconds of counting, and a holiday table a year.
+MOST_SHOWN = 1000
+
+
+def shown(count: int, most: int = MOST_SHOWN) -> str:
+    """A count made with `between(..., most=most + 1)`, as a message shows it."""
+    return f"{most}+" if count > most else str(count)
+
 
 @dataclass
 class WorkingDays:
@@ -72,10 +81,11 @@ class WorkingDays:
                 left -= 1
         return current
 
-    def between(self, start: date, end: date) -> int:
-        """Working days after `start` up to and including `end` (0 when end ≤ start)."""
+    def between(self, start: date, end: date, most: int | None = None) -> int:
+        """Working days after `start` up to and including `end` (0 when end ≤ start); with
+        `most`, counted no further than that (a date centuries off costs no more than that)."""
         count, current = 0, start
-        while current < end:
+        while current < end and (most is None or count < most):
             current += timedelta(days=1)
             if self.is_working(current):
                 count += 1

@@ -1,4 +1,5 @@
-"""Safe YAML for editors' files: C loader, line numbers, no aliases, no duplicate keys.
+"""Safe YAML for editors' files: C loader, line numbers, no aliases, no duplicate keys,
+keys that are text, no invisible control characters.
 
 PyYAML silently keeps the last of two equal keys and expands aliases lazily, which is how
 a "billion laughs" document blows up later in validation.  Here every document is
@@ -9,11 +10,14 @@ Timestamps stay strings: dates are parsed by the models, in the site's time zone
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 from typing import Any
 
 import yaml
 
+from site_builder import chars
 from site_builder.errors import Problem, problem
 
 try:
@@ -56,6 +60,9 @@ MAX_DEPTH = 32
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
+# A key must be text (a date stays text, see _Loader); a merge key `<<` is PyYAML's to make.
+_BINARY = "tag:yaml.org,2002:binary"
+_KEY_TAGS = {_STR, "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:merge"}
 # Scalar tags made here without PyYAML's constructor (a third of the time of a load);
 # any other tag (a merge key, !!binary, a local tag) has the whole document constructed
 # by PyYAML, which also reports what it cannot construct.
@@ -76,10 +83,11 @@ def _walk(
     seen: set[int],
     out: list[tuple[str, int, dict]],
     loader: yaml.BaseLoader | None,
+    texts: bool = False,
 ) -> Any:
-    """Check a node (aliases, size, depth, duplicate keys) and note its keys' lines; with a
-    `loader`, also make its value as PyYAML's safe constructor would (`_Generic` for what
-    only PyYAML makes)."""
+    """Check a node (aliases, size, depth, duplicate keys, keys that are not text, and with
+    `texts` refused characters in text) and note its keys' lines; with a `loader`, also make
+    its value as PyYAML's safe constructor would (`_Generic` for what only PyYAML makes)."""
     if id(node) in seen:
         out.append(("YAML_ALIAS", node.start_mark.line, {}))
         return None
@@ -99,11 +107,17 @@ def _walk(
             scalar = isinstance(key_node, yaml.ScalarNode)
             key = key_node.value if scalar else "?"
             line = key_node.start_mark.line
+            if not scalar or key_node.tag not in _KEY_TAGS:  # `1:`, `yes:`, `~:`, `[a]:` …
+                shown = chars.shown(key) if scalar else "[…]" if key_node.tag == _SEQ else "{…}"
+                out.append(("KEY_NOT_TEXT", line, {"key": shown}))
+                continue
+            if texts:
+                _check_text(key, (*path, key), line, out)
             if key in first:
                 out.append(("YAML_DUPLICATE_KEY", line, {"key": key, "first": first[key]}))
             first.setdefault(key, line)
             lines.setdefault((*path, key), line)
-            value = _walk(value_node, (*path, key), lines, seen, out, loader)
+            value = _walk(value_node, (*path, key), lines, seen, out, loader, texts)
             if loader:
                 if not scalar or key_node.tag not in _SCALARS:  # a merge key, a list as a key …
                     raise _Generic
@@ -115,13 +129,28 @@ def _walk(
         sequence = []
         for index, item in enumerate(node.value):
             lines.setdefault((*path, index), item.start_mark.line)
-            sequence.append(_walk(item, (*path, index), lines, seen, out, loader))
+            sequence.append(_walk(item, (*path, index), lines, seen, out, loader, texts))
         return sequence
+    if texts:
+        text = node.value
+        if node.tag == _BINARY:  # bytes, which pydantic reads as UTF-8 text
+            with contextlib.suppress(ValueError, binascii.Error):
+                text = base64.decodebytes(text.encode("ascii")).decode("utf-8", "replace")
+        _check_text(text, path, node.start_mark.line, out)
     if not loader:
         return None
     if node.tag not in _SCALARS:
         raise _Generic
     return _scalar(node, loader)
+
+
+def _check_text(text: str, path: Path, line: int, out: list[tuple[str, int, dict]]) -> None:
+    """A character no output may hold (chars.py) in a key or value, as only an escape such
+    as "\\v" or "\\uFFFE" or a !!binary value makes one once the text itself has none."""
+    char = chars.first_bad(text)
+    if char is not None:
+        key = chars.shown(".".join(str(part) for part in path)) or "(front matter)"
+        out.append(("BAD_TEXT", line, {"key": key, "char": chars.label(char), "what": chars.name(char)}))
 
 
 def _scalar(node: yaml.ScalarNode, loader: yaml.BaseLoader) -> Any:
@@ -149,6 +178,10 @@ def load(text: str, path: str, first_line: int = 1) -> tuple[Any, LineMap, list[
     line of the file.  On any problem the data is None.
     """
     offset = first_line - 1
+    raw = chars.scan(text, path, first_line)  # the characters themselves: line and column
+    if raw:
+        return None, {}, raw
+    texts = "\\" in text or "!" in text  # only an escape or a tag can make one now
     loader = _Loader(text)
     try:
         try:
@@ -176,14 +209,14 @@ def load(text: str, path: str, first_line: int = 1) -> tuple[Any, LineMap, list[
         found: list[tuple[str, int, dict]] = []
         data, generic = None, False
         try:
-            data = _walk(node, (), lines, set(), found, loader)
+            data = _walk(node, (), lines, set(), found, loader, texts)
         except _Stop:
             pass
         except _Generic:  # checked still, by a walk that makes nothing
             generic, found = True, []
             lines = {(): lines[()]}
             with contextlib.suppress(_Stop):
-                _walk(node, (), lines, set(), found, None)
+                _walk(node, (), lines, set(), found, None, texts)
         if found:
             problems = []
             for code, ln, args in found:

@@ -1,0 +1,660 @@
+"""Issue 22, T1/T2/W4/W5: control characters, extreme dates, empty list entries and keys that
+are not text are each a diagnostic with file and line from `check` and `build` alike: exit 1,
+no traceback, the previous output/ left as it was."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sitekit import NOW, config_dict, config_text, item, make_site, run_cli, tree
+
+LINE = re.compile(
+    r"^(?P<path>\S.*?):(?P<line>\d+)?:? (?P<severity>error|warning|info) (?P<code>[A-Z_]+) (?P<msg>.*)$"
+)
+
+
+def found(output: str) -> list[tuple[str, int, str, str, str]]:
+    """(path, line, severity, code, message) of every problem printed."""
+    rows = []
+    for raw in output.splitlines():
+        m = LINE.match(raw)
+        if m:
+            rows.append((m["path"], int(m["line"] or 0), m["severity"], m["code"], m["msg"]))
+    return rows
+
+
+def line_of(text: str, marker: str) -> int:
+    """The file line of the first line holding `marker`."""
+    return next(number for number, line in enumerate(text.split("\n"), 1) if marker in line)
+
+
+# --- T1: characters no page or feed may hold ------------------------------------------------
+
+CHARS = {
+    "vertical-tab": "\x0b",  # Word's Shift+Enter, pasted
+    "form-feed": "\x0c",
+    "escape": "\x1b",
+    "u0001": "\x01",
+    "ufffe": "\ufffe",
+    "uffff": "\uffff",
+    "delete": "\x7f",
+    "c1-nel": "\x85",
+    "c1-csi": "\x9b",
+    "nonchar-fdd0": "\ufdd0",
+}
+
+PRESS = """---
+title: "Заголовок @title@"
+date: 2026-11-20T10:00:00+06:00
+summary: "Кратко @summary@"
+division: transport
+author: petrov
+corrections:
+  - at: 2026-11-21T10:00:00+06:00
+    note: "Исправлено @note@"
+status: approved
+approval:
+  by: aliev
+  at: 2026-11-20T09:00:00+06:00
+---
+Первый абзац.
+
+Текст @body@ тела.
+"""
+ANNOUNCEMENT = """---
+title: Пресс-конференция
+date: 2026-11-20T10:00:00+06:00
+division: transport
+author: petrov
+event:
+  kind: press_conference
+  starts: 2026-11-25T11:00:00+06:00
+  location: Мэрия, зал 1
+  speakers:
+    - name: "Иванов @x@"
+      position: Мэр
+status: approved
+approval:
+  by: aliev
+  at: 2026-11-20T09:00:00+06:00
+---
+Текст.
+"""
+PLAN = """---
+title: План
+date: 2026-11-01T10:00:00+06:00
+division: pr
+author: petrov
+period:
+  from: 2026-11-01
+  to: 2026-11-30
+entries:
+  - date: 2026-11-10
+    channel: site
+    outlet: Сайт
+    topic: "Тема @x@"
+    responsible: pr
+status: approved
+approval:
+  by: aliev
+  at: 2026-10-30T09:00:00+06:00
+---
+План.
+"""
+REBUTTAL = """---
+title: Опровержение
+date: 2026-11-20T10:00:00+06:00
+division: transport
+author: petrov
+original:
+  outlet: Вести
+  title: Ложь
+detected_at: 2026-11-19T09:00:00+06:00
+facts:
+  - claim: "Школы закрывают @x@"
+    fact: Школы работают
+status: approved
+approval:
+  by: aliev
+  at: 2026-11-20T09:00:00+06:00
+---
+Текст.
+"""
+REQUEST = """---
+outlet: "Газета @x@"
+topic: Ремонт дорог
+received: 2026-11-02
+answered: 2026-11-05
+public: true
+---
+"""
+# (place, template, placeholder, section): every text that reaches an output
+PLACES = [
+    ("body", PRESS, "@body@", "press-releases"),
+    ("title", PRESS, "@title@", "press-releases"),
+    ("summary", PRESS, "@summary@", "press-releases"),
+    ("correction-note", PRESS, "@note@", "press-releases"),
+    ("event-speaker", ANNOUNCEMENT, "@x@", "announcements"),
+    ("plan-entry", PLAN, "@x@", "media-plans"),
+    ("rebuttal-claim", REBUTTAL, "@x@", "rebuttals"),
+    ("media-request", REQUEST, "@x@", "media-requests"),
+]
+
+
+def _clean(text: str) -> str:
+    return re.sub(r" ?@[a-z]+@", "", text)
+
+
+def char_cases() -> list[tuple[str, str, str, int, str, str]]:
+    """(id, path, text, line, code, what the message must say) for each character × place,
+    once as the character itself and once as a YAML escape in a double-quoted value."""
+    cases = []
+    for char_id, char in CHARS.items():
+        code = f"U+{ord(char):04X}"
+        for place, template, marker, section in PLACES:
+            for form in ("raw", "escape"):
+                if form == "escape" and place == "body":
+                    continue  # Markdown has no escapes that make one (entities become U+FFFD)
+                written = char if form == "raw" else f"\\u{ord(char):04X}"
+                text = _clean(template.replace(marker, f"x{written}y"))
+                line = line_of(text, f"x{written}y")
+                path = f"content/{section}/{char_id}-{place}-{form}.md"
+                if form == "raw":  # the message says which, what it is, and where
+                    column = text.split("\n")[line - 1].index(char) + 1
+                    cases.append(
+                        (
+                            f"{char_id}-{place}-raw",
+                            path,
+                            text,
+                            line,
+                            "BAD_CHAR",
+                            f"{code} (*) at column {column}",
+                        )
+                    )
+                else:
+                    cases.append(
+                        (
+                            f"{char_id}-{place}-escape",
+                            path,
+                            text,
+                            line,
+                            "BAD_TEXT",
+                            f"contains the invisible character {code} (*)",
+                        )
+                    )
+    return cases
+
+
+CHAR_CASES = char_cases()
+GOOD = {"content/press-releases/good.md": item("Хороший материал", tags=["город"])}
+
+
+def attachment_cases() -> list[tuple[str, str, str]]:
+    """(id, file written, path the message shows) for names holding such a character."""
+    return [
+        (
+            "attachment",
+            "content/press-releases/bundle/отчёт\x0b2026.pdf",
+            "content/press-releases/bundle/отчёт[U+000B]2026.pdf",
+        ),
+        ("folder", "content/press-releases/pa\x1bpka/index.md", "content/press-releases/pa[U+001B]pka"),
+        ("item", "content/press-releases/и\ufffe.md", "content/press-releases/и[U+FFFE].md"),
+    ]
+
+
+def _matches(message: str, pattern: str) -> bool:
+    return re.search(re.escape(pattern).replace(r"\(\*\)", r"\(.+\)"), message) is not None
+
+
+@pytest.fixture(scope="module")
+def char_site(tmp_path_factory) -> tuple[Path, tuple[int, str], tuple[int, str], dict, dict]:
+    """A site built once cleanly, then given every bad file; checked, then built again."""
+    root = make_site(tmp_path_factory.mktemp("chars"), GOOD)
+    code, out, err = run_cli("build", "--now", NOW, cwd=root)
+    assert code == 0, out + err
+    before = tree(root / "output")
+    for _id, path, text, *_ in CHAR_CASES:
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    (root / "content/press-releases/bundle").mkdir(parents=True)
+    (root / "content/press-releases/bundle/index.md").write_text(item("Вложение"), encoding="utf-8")
+    for _id, written, _shown in attachment_cases():
+        target = root / written
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(item("Имя") if written.endswith(".md") else "%PDF-1.4", encoding="utf-8")
+    code, out, err = run_cli("check", "--now", NOW, "--lang", "en", cwd=root)
+    check = (code, out + err)
+    code, out, err = run_cli("build", "--now", NOW, "--lang", "en", cwd=root)
+    build = (code, out + err)
+    return root, check, build, before, tree(root / "output")
+
+
+# The issue's characters in a body, and the noncharacters as an escape in a title (the
+# other controls written so were refused already, as BAD_TEXT of the title's line).
+ISSUE_CASES = [(c, "body") for c in ("vertical-tab", "form-feed", "escape", "u0001", "ufffe")] + [
+    ("ufffe", "title"),
+    ("uffff", "title"),
+]
+
+
+@pytest.mark.parametrize(("char_id", "place"), ISSUE_CASES, ids=[f"{c}-{p}" for c, p in ISSUE_CASES])
+def test_check_catches_what_the_build_would_choke_on(tmp_path: Path, char_id, place):
+    """The issue's case alone in a site: `check` passed, then `build` died in feedgen."""
+    form = "raw" if place == "body" else "escape"
+    [(_id, path, text, line, code, _says)] = [c for c in CHAR_CASES if c[0] == f"{char_id}-{place}-{form}"]
+    root = make_site(tmp_path, GOOD)
+    assert run_cli("build", "--now", NOW, cwd=root)[0] == 0
+    before = tree(root / "output")
+    (root / path).write_text(text, encoding="utf-8")
+    for command in ("check", "build"):
+        status, out, err = run_cli(command, "--now", NOW, cwd=root)
+        assert status == 1 and "Traceback" not in out + err, out + err
+        assert [r[:4] for r in found(out + err) if r[2] == "error"] == [(path, line, "error", code)], (
+            out + err
+        )
+    assert tree(root / "output") == before
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+@pytest.mark.parametrize(
+    ("path", "text", "line", "code", "says"), [c[1:] for c in CHAR_CASES], ids=[c[0] for c in CHAR_CASES]
+)
+def test_a_bad_character_is_named_with_its_line(char_site, command, path, text, line, code, says):
+    _root, check, build, before, after = char_site
+    status, output = check if command == "check" else build
+    assert status == 1 and "Traceback" not in output and "ValueError" not in output, output[-3000:]
+    assert after == before
+    rows = [r for r in found(output) if r[0] == path]
+    assert [(r[1], r[2], r[3]) for r in rows] == [(line, "error", code)], output[-3000:]
+    assert _matches(rows[0][4], says), rows[0][4]
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+@pytest.mark.parametrize(
+    ("written", "shown"), [c[1:] for c in attachment_cases()], ids=[c[0] for c in attachment_cases()]
+)
+def test_a_bad_character_in_a_name_is_reported_without_printing_it(char_site, command, written, shown):
+    output = char_site[1 if command == "check" else 2][1]
+    assert (shown, 0, "error", "FILE_NAME_CHAR") in [r[:4] for r in found(output)], output[-3000:]
+    assert "\x0b" not in output and "\x1b" not in output and "\ufffe" not in output
+
+
+def test_the_name_of_the_character_is_translated(char_site):
+    root = char_site[0]
+    code, _out, err = run_cli("check", "--now", NOW, cwd=root)
+    assert code == 1
+    assert (
+        "невидимый символ U+000B (вертикальная табуляция: так Word вставляет перенос строки) в столбце" in err
+    )
+
+
+# --- T2: dates out of range -------------------------------------------------------------------
+
+MOMENTS = [
+    "0001-01-01T00:00:00+06:00",
+    "9999-12-31T23:00:00Z",
+    "1899-12-31T23:59:00+06:00",
+    "3000-01-01T00:00:00+06:00",
+]
+DAYS = ["0001-01-01", "9999-12-31", "1899-12-31", "3000-01-01"]
+WITHDRAWN = PRESS.replace(
+    "status: approved", "status: withdrawn\nwithdrawn:\n  at: 2026-11-21T12:00:00+06:00\n  reason: Ошибка"
+)
+ANNOUNCEMENT_DATES = ANNOUNCEMENT.replace(
+    "  location: Мэрия, зал 1\n",
+    "  ends: 2026-11-25T12:00:00+06:00\n  location: Мэрия, зал 1\n"
+    "  accreditation:\n    how: По телефону\n    deadline: 2026-11-24T18:00:00+06:00\n"
+    "  changes:\n    - at: 2026-11-21T10:00:00+06:00\n      note: Перенос зала\n",
+)
+REBUTTAL_DATES = REBUTTAL.replace(
+    "  title: Ложь\n", "  title: Ложь\n  published: 2026-11-19T08:00:00+06:00\n"
+)
+# (field, template, the default it replaces, section, kind of value)
+DATE_FIELDS = [
+    ("date", PRESS, "date: 2026-11-20T10:00:00+06:00", "press-releases", "moment"),
+    ("approval.at", PRESS, "  at: 2026-11-20T09:00:00+06:00", "press-releases", "moment"),
+    ("corrections.at", PRESS, "  - at: 2026-11-21T10:00:00+06:00", "press-releases", "moment"),
+    ("withdrawn.at", WITHDRAWN, "  at: 2026-11-21T12:00:00+06:00", "press-releases", "moment"),
+    ("event.starts", ANNOUNCEMENT_DATES, "  starts: 2026-11-25T11:00:00+06:00", "announcements", "moment"),
+    ("event.ends", ANNOUNCEMENT_DATES, "  ends: 2026-11-25T12:00:00+06:00", "announcements", "moment"),
+    (
+        "event.changes.at",
+        ANNOUNCEMENT_DATES,
+        "    - at: 2026-11-21T10:00:00+06:00",
+        "announcements",
+        "moment",
+    ),
+    (
+        "accreditation.deadline",
+        ANNOUNCEMENT_DATES,
+        "    deadline: 2026-11-24T18:00:00+06:00",
+        "announcements",
+        "moment",
+    ),
+    ("detected_at", REBUTTAL_DATES, "detected_at: 2026-11-19T09:00:00+06:00", "rebuttals", "moment"),
+    ("original.published", REBUTTAL_DATES, "  published: 2026-11-19T08:00:00+06:00", "rebuttals", "moment"),
+    ("period.from", PLAN, "  from: 2026-11-01", "media-plans", "day"),
+    ("period.to", PLAN, "  to: 2026-11-30", "media-plans", "day"),
+    ("entries.date", PLAN, "  - date: 2026-11-10", "media-plans", "day"),
+    ("received", REQUEST, "received: 2026-11-02", "media-requests", "day"),
+    ("answered", REQUEST, "answered: 2026-11-05", "media-requests", "day"),
+]
+
+
+def date_cases() -> list[tuple[str, str, str, int]]:
+    cases = []
+    for field, template, default, section, kind in DATE_FIELDS:
+        assert template.count(default) == 1, field
+        for index, value in enumerate(MOMENTS if kind == "moment" else DAYS):
+            key = default.rpartition(": ")[0]
+            text = _clean(template).replace(default, f"{key}: {value}")
+            path = f"content/{section}/{field.replace('.', '-')}-{index}.md"
+            cases.append((f"{field}={value}", path, text, line_of(text, f"{key}: {value}")))
+    return cases
+
+
+DATE_CASES = date_cases()
+
+
+@pytest.fixture(scope="module")
+def date_site(tmp_path_factory) -> tuple[tuple[int, str], tuple[int, str], dict, dict]:
+    root = make_site(tmp_path_factory.mktemp("dates"), GOOD)
+    code, out, err = run_cli("build", "--now", NOW, cwd=root)
+    assert code == 0, out + err
+    before = tree(root / "output")
+    for _id, path, text, _line in DATE_CASES:
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    code, out, err = run_cli("check", "--now", NOW, "--lang", "en", cwd=root)
+    check = (code, out + err)
+    code, out, err = run_cli("build", "--now", NOW, "--lang", "en", cwd=root)
+    return check, (code, out + err), before, tree(root / "output")
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_an_extreme_date_fails_the_run_and_leaves_output_alone(date_site, command):
+    check, build, before, after = date_site
+    code, output = check if command == "check" else build
+    assert code == 1, output
+    assert "Traceback" not in output and "OverflowError" not in output
+    assert after == before
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+@pytest.mark.parametrize(
+    ("path", "text", "line"), [c[1:] for c in DATE_CASES], ids=[c[0] for c in DATE_CASES]
+)
+def test_an_extreme_date_is_named_with_its_line(date_site, command, path, text, line):
+    output = date_site[0 if command == "check" else 1][1]
+    rows = [r for r in found(output) if r[0] == path and r[2] == "error"]
+    assert [(r[1], r[3]) for r in rows] == [(line, "DATE_RANGE")], output[-3000:]
+    assert "between 1900-01-01 and 2999-12-31" in output
+
+
+def test_dates_at_the_edges_of_the_range_build(tmp_path: Path):
+    """Dates just inside the range, shifted by the widest time zones, overflow nothing: not a
+    feed, a calendar, a working-day count or a plan, whether published or embargoed."""
+    edge_press = item(
+        "Старая новость",
+        date="1900-01-01T00:00:00+14:00",
+        approval={"by": "aliev", "at": "1900-01-01T00:00:00+14:00"},
+        corrections=[{"at": "2999-12-31T23:59:00-12:00", "note": "Уточнение"}],
+    )
+    far = item(
+        "Далёкая новость",
+        date="2999-12-31T23:59:00-12:00",
+        approval={"by": "aliev", "at": "1900-01-01T00:00:00+14:00"},
+    )
+    announcement = _clean(ANNOUNCEMENT_DATES).replace(
+        "2026-11-25T11:00:00+06:00", "2999-12-31T22:00:00-12:00"
+    )
+    announcement = announcement.replace("2026-11-25T12:00:00+06:00", "2999-12-31T23:59:00-12:00")
+    plan = (
+        _clean(PLAN)
+        .replace("from: 2026-11-01", "from: 1900-01-01")
+        .replace("to: 2026-11-30", "to: 2999-12-31")
+    )
+    plan = plan.replace("date: 2026-11-10", "date: 1900-01-01")
+    rebuttal = _clean(REBUTTAL).replace(
+        "detected_at: 2026-11-19T09:00:00+06:00", "detected_at: 1900-01-01T00:00:00+14:00"
+    )
+    old_request = _clean(REQUEST).replace(
+        "received: 2026-11-02\nanswered: 2026-11-05\n", "received: 1900-01-01\n"
+    )
+    future_request = _clean(REQUEST).replace(
+        "received: 2026-11-02\nanswered: 2026-11-05\n", "received: 2999-12-31\n"
+    )
+    root = make_site(
+        tmp_path,
+        {
+            "content/press-releases/edge.md": edge_press,
+            "content/press-releases/far.md": far,
+            "content/announcements/edge.md": announcement,
+            "content/media-plans/edge.md": plan,
+            "content/rebuttals/edge.md": rebuttal,
+            "content/media-requests/old.md": old_request,
+            "content/media-requests/future.md": future_request,
+        },
+    )
+    code, out, err = run_cli("build", "--now", NOW, "--lang", "en", cwd=root)
+    assert code == 0, out + err
+    rows = found(out + err)
+    assert not [r for r in rows if r[2] == "error"], out + err
+    # the working days of a century are not counted one by one
+    late = [r for r in rows if r[0] == "content/rebuttals/edge.md" and r[3] == "REBUTTAL_LATE"]
+    assert [r[1] for r in late] == [line_of(rebuttal, "date:")] and "1000+" in late[0][4], out + err
+    overdue = [r for r in rows if r[0] == "content/media-requests/old.md" and r[3] == "REQUEST_OVERDUE"]
+    assert len(overdue) == 1 and "1000+" in overdue[0][4], out + err
+    for page in ("press-releases/edge", "announcements/edge", "media-plans/edge", "rebuttals/edge"):
+        assert (root / "output" / page / "index.html").is_file(), page
+    assert not (root / "output/press-releases/far").exists()  # embargoed for nearly a thousand years
+
+
+@pytest.mark.parametrize(
+    ("date", "at"),
+    [("9999-12-31T23:00:00Z", None), ("2026-11-20T10:00:00+06:00", "0001-01-01T00:00:00+06:00")],
+    ids=["date-9999", "at-0001"],
+)
+def test_approve_refuses_an_extreme_date(tmp_path: Path, date, at):
+    rel = "content/press-releases/a.md"
+    text = item("Материал", date=date, status="review", approval=None)
+    root = make_site(tmp_path, {rel: text})
+    code, out, err = run_cli(
+        "approve", rel, "--by", "aliev", "--yes", "--now", NOW, *(["--at", at] if at else []), cwd=root
+    )
+    assert code == 1, out + err
+    assert "Traceback" not in out + err
+    line = line_of(text, "date:") if at is None else 0
+    assert (rel, line, "error", "DATE_RANGE") in [r[:4] for r in found(out + err)], out + err
+    assert (root / rel).read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize("date", ["9999-12-31T23:00Z", "0001-01-01"])
+def test_new_refuses_an_extreme_date(tmp_path: Path, date):
+    root = make_site(tmp_path, {})
+    code, out, err = run_cli(
+        "new", "announcement", "Пресс-конференция", "--date", date, "--author", "petrov", cwd=root
+    )
+    assert code == 1, out + err
+    assert "Traceback" not in out + err and "DATE_RANGE" in out + err
+    assert not list((root / "content").rglob("*.md"))
+
+
+# --- W5: keys that are not text, W4/W1-like: empty entries ----------------------------------
+
+KEY_CASES = [
+    ("top-1", "content/press-releases/key-1.md", item("Ключ").replace("status:", "1: x\nstatus:"), "1: x"),
+    (
+        "top-yes",
+        "content/press-releases/key-yes.md",
+        item("Ключ").replace("status:", "yes: x\nstatus:"),
+        "yes: x",
+    ),
+    (
+        "top-null",
+        "content/press-releases/key-null.md",
+        item("Ключ").replace("status:", "~: x\nstatus:"),
+        "~: x",
+    ),
+    (
+        "nested",
+        "content/press-releases/key-nested.md",
+        item("Ключ").replace("  by: aliev", "  by: aliev\n  on: x"),
+        "on: x",
+    ),
+    (
+        "in-list",
+        "content/media-plans/key-list.md",
+        _clean(PLAN).replace("    responsible: pr", "    responsible: pr\n    2.5: x"),
+        "2.5: x",
+    ),
+    (
+        "list-as-key",
+        "content/press-releases/key-list.md",
+        item("Ключ").replace("status:", "[a, b]: x\nstatus:"),
+        "[a, b]: x",
+    ),
+    (
+        "media-request",
+        "content/media-requests/key.md",
+        _clean(REQUEST).replace("public: true", "public: true\nno: x"),
+        "no: x",
+    ),
+]
+EMPTY_CASES = [
+    ("tag-empty", "content/press-releases/tag-empty.md", item("Теги", tags=["город", ""]), "- ''"),
+    ("tag-blank", "content/press-releases/tag-blank.md", item("Теги", tags=["   "]), "- '   '"),
+]
+
+
+@pytest.fixture(scope="module")
+def key_site(tmp_path_factory) -> tuple[int, str]:
+    files = {path: text for _id, path, text, _marker in KEY_CASES + EMPTY_CASES}
+    root = make_site(tmp_path_factory.mktemp("keys"), files)
+    code, out, err = run_cli("check", "--now", NOW, "--lang", "en", cwd=root)
+    return code, out + err
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "marker"), [c[1:] for c in KEY_CASES], ids=[c[0] for c in KEY_CASES]
+)
+def test_a_key_that_is_not_text_is_named_on_its_line(key_site, path, text, marker):
+    code, output = key_site
+    assert code == 1 and "Traceback" not in output
+    rows = [r for r in found(output) if r[0] == path and r[2] == "error"]
+    assert [(r[1], r[3]) for r in rows] == [(line_of(text, marker), "KEY_NOT_TEXT")], output
+    assert "is not text" in rows[0][4]
+    assert "has the value" not in output
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "marker"), [c[1:] for c in EMPTY_CASES], ids=[c[0] for c in EMPTY_CASES]
+)
+def test_an_empty_tag_is_refused(key_site, path, text, marker):
+    rows = [r for r in found(key_site[1]) if r[0] == path and r[2] == "error"]
+    assert [(r[1], r[3]) for r in rows] == [(line_of(text, marker), "EMPTY_ENTRY")], key_site[1]
+
+
+def _config(**changes) -> str:
+    config = config_dict()
+    for dotted, value in changes.items():
+        *parents, last = dotted.split(".")
+        target = config
+        for part in parents:
+            target = target[int(part)] if isinstance(target, list) else target.setdefault(part, {})
+        target[last] = value
+    return config_text(config)
+
+
+# (id, config text, the marker of the line to blame, code)
+CONFIG_CASES = [
+    ("marker-empty", _config(**{"rules.restricted_markers": ["", "ДСП"]}), "- ''", "EMPTY_ENTRY"),
+    ("marker-blank", _config(**{"rules.restricted_markers": ["ДСП", "  "]}), "- '  '", "EMPTY_ENTRY"),
+    ("email-empty", _config(**{"people.0.emails": [""]}), "- ''", "EMPTY_ENTRY"),
+    ("key-number", config_text().replace("  timezone:", "  1: x\n  timezone:"), "  1: x", "KEY_NOT_TEXT"),
+    ("key-yes", config_text().replace("rules:", "yes: x\nrules:"), "yes: x", "KEY_NOT_TEXT"),
+    ("active-0001", _config(**{"people.3.active": {"from": "0001-01-01"}}), "0001-01-01", "DATE_RANGE"),
+    ("day-off-9999", _config(**{"calendar": {"extra_days_off": ["9999-12-31"]}}), "9999-12-31", "DATE_RANGE"),
+    (
+        "title-escape",
+        config_text().replace("  title: Пресс-служба мэрии", '  title: "Пресс\\uFFFEслужба"'),
+        "title:",
+        "BAD_TEXT",
+    ),
+    (
+        "title-raw",
+        config_text().replace("  title: Пресс-служба мэрии", "  title: Пресс\x0bслужба"),
+        "title:",
+        "BAD_CHAR",
+    ),
+]
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+@pytest.mark.parametrize(
+    ("text", "marker", "code"), [c[1:] for c in CONFIG_CASES], ids=[c[0] for c in CONFIG_CASES]
+)
+def test_a_bad_config_entry_is_named_on_its_config_line(tmp_path: Path, command, text, marker, code):
+    root = make_site(tmp_path, GOOD, config=text)
+    before = tree(root / "output")
+    status, out, err = run_cli(command, "--now", NOW, "--lang", "en", cwd=root)
+    output = out + err
+    assert status == 1 and "Traceback" not in output, output
+    rows = [r for r in found(output) if r[2] == "error"]
+    assert [(r[0], r[1], r[3]) for r in rows] == [("config.yaml", line_of(text, marker), code)], output
+    assert "RESTRICTED_MARKER" not in output
+    assert tree(root / "output") == before
+
+
+# --- the quick test that lets most files skip the exact scan ------------------------------
+
+texts = st.text(
+    alphabet=st.one_of(
+        st.characters(codec="utf-8"),
+        st.sampled_from([*CHARS.values(), "\U0001fffe", "\U0010ffff", "\ud800", "«", "\xa0", "\ufeff", "😀"]),
+    ),
+    max_size=40,
+)
+
+
+def refused(char: str) -> bool:
+    """The policy, from the code point alone (XML 1.0's Char production, DEL, C1 controls
+    and every noncharacter)."""
+    code = ord(char)
+    return (
+        (code < 0x20 and char not in "\t\n\r")
+        or 0x7F <= code <= 0x9F
+        or 0xD800 <= code <= 0xDFFF
+        or 0xFDD0 <= code <= 0xFDEF
+        or code & 0xFFFE == 0xFFFE
+    )
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts)
+def test_a_quick_clean_verdict_is_never_wrong(text):
+    from site_builder import chars
+
+    bad = [c for c in text if refused(c)]
+    if chars.surely_clean(text.encode("utf-8", "surrogatepass")):
+        assert not bad
+    assert (chars.first_bad(text) is None) == (not bad)
+    if bad:
+        assert chars.first_bad(text) == bad[0]
+        assert not chars.first_bad(chars.shown(text))
+
+
+def test_every_code_point_is_judged_by_the_policy():
+    """Every code point of the BMP, and the ends of every other plane."""
+    from site_builder import chars
+
+    ends = [plane * 0x10000 + low for plane in range(1, 17) for low in (*range(16), *range(0xFFF0, 0x10000))]
+    for code in [*range(0x10000), *ends]:
+        char = chr(code)
+        assert (chars.first_bad(char) is not None) == refused(char), hex(code)
+        if refused(char):
+            assert not chars.surely_clean(char.encode("utf-8", "surrogatepass")), hex(code)
