@@ -33,8 +33,8 @@ class BadMoment(ValueError):
 
 
 NOT_ISO = "{option} is not an ISO date-time: '{value}'"
-OUT_OF_SPAN = "{option} must lie between 1970-01-01 and 9998-12-31 (UTC): '{value}'"
-BAD_EPOCH = "{option} must be a whole number of seconds since 1970-01-01, before the year 9999: '{value}'"
+OUT_OF_SPAN = "{option} must lie between 1970-01-01 and 2999-12-31 (UTC): '{value}'"
+BAD_EPOCH = "{option} must be a whole number of seconds since 1970-01-01, before the year 3000: '{value}'"
 
 
 def _moment(text: str, option: str, tz: tzinfo = UTC) -> datetime:

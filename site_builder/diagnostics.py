@@ -428,8 +428,4 @@ CODES: dict[str, tuple[str, str]] = {
         "a media request is a record of the press office, not a publication: it is not approved",
         "Approve items in press-releases/, rebuttals/, announcements/ and media-plans/; a request needs answered: filled in once it is answered.",
     ),
-    "NEW_DATE_RANGE": (
-        "--date must lie between 1970-01-01 and 9998-12-31 (UTC): '{value}'",
-        "Give the publication date, e.g. 2026-11-25T10:00 (site time zone).",
-    ),
 }

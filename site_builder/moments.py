@@ -9,7 +9,7 @@ import re
 from datetime import UTC, datetime
 
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)  # SOURCE_DATE_EPOCH 0
-LATEST = datetime(9999, 1, 1, tzinfo=UTC)  # not included
+LATEST = datetime(3000, 1, 1, tzinfo=UTC)  # not included: as content dates (fields.LATEST)
 _SECONDS = re.compile(r"[0-9]+")  # SOURCE_DATE_EPOCH: ASCII digits only (int() takes others)
 
 

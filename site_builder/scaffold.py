@@ -10,7 +10,7 @@ from pathlib import Path
 
 from slugify import slugify
 
-from site_builder import links, moments
+from site_builder import links
 from site_builder.config import Config, TypeName
 from site_builder.errors import Problem, problem
 from site_builder.fields import EARLIEST, LATEST, in_range
@@ -129,8 +129,6 @@ def create(
             return None, [problem("content/", 0, "error", "DATE_RANGE", **args)]
         if when.tzinfo is None:
             when = when.replace(tzinfo=config.tz)
-        if not moments.in_span(when):  # its year, time zone and event would overflow
-            return None, [problem("content/", 0, "error", "NEW_DATE_RANGE", value=date)]
     when = when.replace(microsecond=0)
     if author is None:
         email = git_email(root)
