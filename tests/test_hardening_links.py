@@ -242,7 +242,7 @@ def test_new_writes_nothing_through_a_linked_section(tmp_path: Path):
     root = make_site(tmp_path)
     os.symlink(outside, root / "content/press-releases")
     code, out, err = run_cli(
-        "new", "press-release", "Заголовок", "--author", "petrov", "--lang", "en", cwd=root
+        "new", "press-release", "Заголовок", "--author", "petrov", "--lang", "en", "--now", NOW, cwd=root
     )
     assert code == 1, out + err
     assert "content/press-releases: error FILE_SYMLINK" in out + err

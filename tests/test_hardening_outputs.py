@@ -36,7 +36,7 @@ def csv_cells(path: Path) -> list[list[str]]:
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_made_text(tmp_path: Path) -> None:
     hostile = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)"]
-    tab = "\t=ТАБ(1)"  # a slug of its own: tags of one slug are one tag
+    tab = "\t=ТАБ(1)"  # a tag is trimmed (W4), so the tab goes: the summary keeps one
     plan = item(
         "=1+2 план",
         date="2026-11-01T10:00:00+06:00",
@@ -59,7 +59,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_made_text(tmp_path: Path) ->
     site = make_site(
         tmp_path,
         {
-            "content/press-releases/a.md": item("@Заголовок", tags=[*hostile, tab], summary="=1"),
+            "content/press-releases/a.md": item("@Заголовок", tags=[*hostile, tab], summary=tab),
             "content/media-plans/plan.md": plan,
             "content/media-requests/r.md": request,
         },
@@ -76,7 +76,8 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_made_text(tmp_path: Path) ->
         found[name] = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
     release = next(r for r in found["items"] if r["type"] == "press-release")
     assert release["title"] == "'@Заголовок"
-    assert release["tags"] == "'" + "; ".join([*hostile, tab])
+    assert release["tags"] == "'" + "; ".join([*hostile, tab.strip()])
+    assert release["summary"] == "'" + tab
     (entry,) = found["media-plan"]
     assert (entry["outlet"], entry["topic"], entry["format"]) == ("'=cmd|x", "'@import", "'-")
     (asked,) = [r for r in found["media-requests"] if r["row_type"] == "request"]
