@@ -10,7 +10,18 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from site_builder import cache, content, gitverify, mediarequests, parallel, rules, search, uptodate, writer
+from site_builder import (
+    cache,
+    content,
+    gitverify,
+    mediarequests,
+    parallel,
+    rules,
+    search,
+    trial,
+    uptodate,
+    writer,
+)
 from site_builder.cache import Cache
 from site_builder.config import Config, load_config
 from site_builder.content import PARALLEL_FROM
@@ -78,6 +89,27 @@ def check(
     if config.rules.verify_git:
         problems += gitverify.verify(root, items, config)
     return Result(sorted(problems, key=_order), config, judgement, items, requests=requests, days=days)
+
+
+def check_all(root: Path, now: datetime, jobs: int | None = None, use_cache: bool = True) -> Result:
+    """The `check` command: `check`, then the templates, each compiled and each page
+    template rendered once per language with this site (see trial.py), unless the last
+    trial found no error with the same inputs at a time that makes the same pages.  A
+    build renders every page anyway, and stops on the first template error it meets."""
+    store = Cache(root / CACHE_DIR if use_cache else None)
+    digests: dict[str, str] = {}
+    inputs = uptodate.inputs_key(root, digests) if use_cache else ""
+    result = check(root, now, jobs, use_cache, store, digests if inputs else None)
+    config = result.config
+    if config is None or result.judgement is None or trial.passed(store, inputs, now):
+        return result
+    site = build_site(result.items, result.judgement, config, now, result.requests, result.days)
+    site.seal()
+    moments = (moment for item in result.items for moment in item.moments)
+    span = uptodate.span(inputs, now, uptodate.next_change(now, config.tz, moments, result.requests))
+    keys = page_keys(site, root) if use_cache else {}
+    result.problems = sorted(result.problems + trial.run(root, site, store, keys, span), key=_order)
+    return result
 
 
 def _unreadable_names(root: Path) -> list[Problem]:
@@ -256,8 +288,13 @@ def static_fingerprint(config: Config, root: Path) -> str:
     for folder in (THEME, root / "templates", root / "static"):
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
+                # A name that is not UTF-8 (`check` reports it) as it is on disk; a folder by
+                # its name (an empty one where a template is looked for is an error).
+                name = path.as_posix().encode("utf-8", "surrogateescape")
                 if path.is_file():
-                    parts += [path.as_posix(), path.read_bytes()]
+                    parts += [name, path.read_bytes()]
+                elif path.is_dir():
+                    parts += [name + b"/", b"(folder)"]
     return cache.key(*parts)
 
 

@@ -15,8 +15,8 @@ from babel.dates import format_date, format_datetime, format_time, get_date_form
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
+from site_builder import templating
 from site_builder.config import Config
-from site_builder.errors import TemplateError, problem
 from site_builder.i18n import translations
 
 THEME = Path(__file__).parent / "theme"
@@ -38,15 +38,17 @@ def json_script(value: object) -> Markup:
 def environment(
     config: Config, site_dir: Path, lang: str, bytecode: Path | None = None
 ) -> jinja2.Environment:
-    """One environment per language: the site's templates/ first, then the theme's.
+    """One environment per language: the site's templates/ first, then the theme's,
+    sandboxed (see templating.py).
 
     `bytecode` is a folder for compiled templates (keyed by the template's file and
     source checksum), so neither later builds nor worker processes compile them again.
     """
-    loaders = [jinja2.FileSystemLoader(str(THEME / "templates"))]
+    places = templating.folders(site_dir, THEME / "templates")
+    loaders = [templating.Loader(str(THEME / "templates"))]
     if (site_dir / "templates").is_dir():
-        loaders.insert(0, jinja2.FileSystemLoader(str(site_dir / "templates")))
-    env = jinja2.Environment(
+        loaders.insert(0, templating.Loader(str(site_dir / "templates")))
+    env = templating.Sandbox(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -56,6 +58,7 @@ def environment(
         bytecode_cache=_bytecode_cache(bytecode),
         auto_reload=False,  # a build renders with the templates it started with
     )
+    env.places = places
     ui = translations(lang, "ui")
     env.install_gettext_translations(ui, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(_=_fast_gettext(ui.gettext), gettext=_fast_gettext(ui.gettext))
@@ -232,27 +235,5 @@ def _filesize(size: int, lang: str, locale: Locale) -> str:
 
 
 def render(env: jinja2.Environment, name: str, **context: object) -> bytes:
-    """Render a template; a template bug becomes a TemplateError naming file and line."""
-    try:
-        return env.get_template(name).render(**context).encode("utf-8")
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(
-            [
-                problem(
-                    f"templates/{exc.name or name}", exc.lineno, "error", "TEMPLATE_ERROR", detail=exc.message
-                )
-            ]
-        ) from None
-    except jinja2.TemplateNotFound as exc:
-        raise TemplateError(
-            [problem(f"templates/{name}", 0, "error", "TEMPLATE_ERROR", detail=f"not found: {exc}")]
-        ) from None
-    except (jinja2.UndefinedError, TypeError, AttributeError, ValueError, KeyError) as exc:
-        tb = exc.__traceback__
-        where, line = f"templates/{name}", 0
-        while tb is not None:
-            filename = tb.tb_frame.f_code.co_filename
-            if filename.endswith(".html") or filename.endswith(".xml"):
-                where, line = "templates/" + Path(filename).name, tb.tb_lineno
-            tb = tb.tb_next
-        raise TemplateError([problem(where, line, "error", "TEMPLATE_ERROR", detail=str(exc))]) from None
+    """Render a template; any failure in it becomes a TemplateError naming file and line."""
+    return templating.render(env, name, **context).encode("utf-8")

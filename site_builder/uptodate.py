@@ -73,7 +73,9 @@ def inputs_key(root: Path, digests: dict[str, str] | None = None) -> str:
     add("config", _read(root / "config.yaml"))
     for folder in ("templates", "static", "content"):
         for name, path in _files(root / folder):
-            if folder == "content" and not name.endswith(".md"):
+            if name.endswith("/"):
+                add(folder, name, "(folder)")
+            elif folder == "content" and not name.endswith(".md"):
                 try:  # attachments: large, and only their size is shown
                     found = os.lstat(path)
                     add(folder, name, f"{found.st_mode}:{found.st_size}:{found.st_mtime_ns}")
@@ -162,7 +164,8 @@ def _key_and_digests(root: Path) -> tuple[str, dict[str, str]]:
 
 
 def _files(folder: Path) -> Iterator[tuple[str, str]]:
-    """Regular files below a folder in a stable order, as (relative name, path).
+    """Files and folders below a folder in a stable order, as (relative name, path); a
+    folder's name ends with '/' (an empty one where a template is looked for is an error).
 
     Symbolic links (the build follows none; an editor's lock file may dangle) and special
     files (a named pipe would block a read) are named, not read.
@@ -174,6 +177,8 @@ def _files(folder: Path) -> Iterator[tuple[str, str]]:
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED)
         below = base[len(top) + 1 :].replace(os.sep, "/")
         prefix = f"{below}/" if below else ""
+        for name in dirs:
+            yield f"{prefix}{name}/", os.path.join(base, name)
         for name in sorted(names):
             yield prefix + name, os.path.join(base, name)
 
