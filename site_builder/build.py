@@ -242,7 +242,7 @@ def build(
         site.by_source[source].preview = True
     site.seal(store.key_of)
     target = output or root / "output"
-    fingerprint = site_fingerprint(site, root, result.requests) if use_cache else ""
+    fingerprint = site_fingerprint(site, root, result.requests, digests) if use_cache else ""
     recorded: dict[str, object] = {}
     if inputs:  # for the next build: how long these inputs make this output, and its warnings
         moments = (moment for item in items for moment in item.moments)  # found at parse time
@@ -314,20 +314,25 @@ def page_keys(site: Site, root: Path) -> dict[str, str]:
     return {lang: cache.key(base, lang, repr(page_feeds(site, lang))) for lang in site.config.languages}
 
 
-def site_fingerprint(site: Site, root: Path, requests: list) -> str:
+def site_fingerprint(site: Site, root: Path, requests: list, digests: dict[str, str] | None = None) -> str:
     """Everything the output depends on: code, theme, settings, items, and what `now` decides.
 
     Two builds with the same fingerprint produce the same bytes, so the second may keep
     the first one's output.  `now` enters only through what it changes: today's date,
     which events are upcoming, which corrections are already public (the entries' keys).
+    The attachments, copied as they are, enter by their hashes (`digests`, from
+    `uptodate.inputs_key`) or else by their stat (`uptodate.signature`).
     """
     today = site.now.astimezone(site.config.tz).date().isoformat()
     parts: list[bytes | str] = [_static(site, root), repr(requests), today]
+    digests = digests or {}
     for entry in site.entries:
         parts.append(entry.key)
         for attachment in entry.item.attachments:
-            stat = (root / "content" / attachment.source).stat()
-            parts.append(f"{attachment.source}:{stat.st_size}:{stat.st_mtime_ns}")
+            known = digests.get(attachment.source)
+            parts.append(
+                f"{attachment.source}:{known or uptodate.signature(root / 'content' / attachment.source)}"
+            )
     return cache.key(*parts)
 
 
