@@ -19,6 +19,7 @@ from site_builder import (
     parallel,
     rules,
     search,
+    trial,
     uptodate,
     writer,
 )
@@ -114,6 +115,27 @@ def check(
         site=site,
         drafts=drafts,
     )
+
+
+def check_all(root: Path, now: datetime, jobs: int | None = None, use_cache: bool = True) -> Result:
+    """The `check` command: `check`, then the templates, each compiled and each page
+    template rendered once per language with this site (see trial.py), unless the last
+    trial found no error with the same inputs at a time that makes the same pages.  A
+    build renders every page anyway, and stops on the first template error it meets."""
+    store = Cache(root / CACHE_DIR if use_cache else None)
+    digests: dict[str, str] = {}
+    inputs = uptodate.inputs_key(root, digests) if use_cache else ""
+    result = check(root, now, jobs, use_cache, store, digests if inputs else None)
+    config = result.config
+    if config is None or result.judgement is None or trial.passed(store, inputs, now):
+        return result
+    site = build_site(result.items, result.judgement, config, now, result.requests, result.days)
+    site.seal()
+    moments = (moment for item in result.items for moment in item.moments)
+    span = uptodate.span(inputs, now, uptodate.next_change(now, config.tz, moments, result.requests))
+    keys = page_keys(site, root) if use_cache else {}
+    result.problems = sorted(result.problems + trial.run(root, site, store, keys, span), key=_order)
+    return result
 
 
 def _unreadable_names(root: Path) -> list[Problem]:
@@ -247,7 +269,7 @@ def build(
     for source in result.drafts:
         site.by_source[source].preview = True
     site.seal(store.key_of)
-    fingerprint = site_fingerprint(site, root, result.requests) if use_cache else ""
+    fingerprint = site_fingerprint(site, root, result.requests, digests) if use_cache else ""
     recorded: dict[str, object] = {}
     if inputs:  # for the next build: how long these inputs make this output, and its warnings
         moments = (moment for item in items for moment in item.moments)  # found at parse time
@@ -298,8 +320,15 @@ def static_fingerprint(config: Config, root: Path) -> str:
     for folder in (THEME, root / "templates", root / "static"):
         if folder.is_dir() and not folder.is_symlink():
             for path in sorted(folder.rglob("*")):  # never enters a link to a folder
-                if path.is_file() and not path.is_symlink():
-                    parts += [path.as_posix(), path.read_bytes()]
+                # A name that is not UTF-8 (`check` reports it) as it is on disk; a folder by
+                # its name (an empty one where a template is looked for is an error).
+                name = path.as_posix().encode("utf-8", "surrogateescape")
+                if path.is_symlink():
+                    parts += [name, b"(link)"]
+                elif path.is_file():
+                    parts += [name, path.read_bytes()]
+                elif path.is_dir():
+                    parts += [name + b"/", b"(folder)"]
     return cache.key(*parts)
 
 
@@ -319,20 +348,25 @@ def page_keys(site: Site, root: Path) -> dict[str, str]:
     return {lang: cache.key(base, lang, repr(page_feeds(site, lang))) for lang in site.config.languages}
 
 
-def site_fingerprint(site: Site, root: Path, requests: list) -> str:
+def site_fingerprint(site: Site, root: Path, requests: list, digests: dict[str, str] | None = None) -> str:
     """Everything the output depends on: code, theme, settings, items, and what `now` decides.
 
     Two builds with the same fingerprint produce the same bytes, so the second may keep
     the first one's output.  `now` enters only through what it changes: today's date,
     which events are upcoming, which corrections are already public (the entries' keys).
+    The attachments, copied as they are, enter by their hashes (`digests`, from
+    `uptodate.inputs_key`) or else by their stat (`uptodate.signature`).
     """
     today = site.now.astimezone(site.config.tz).date().isoformat()
     parts: list[bytes | str] = [_static(site, root), repr(requests), today]
+    digests = digests or {}
     for entry in site.entries:
         parts.append(entry.key)
         for attachment in entry.item.attachments:
-            stat = (root / "content" / attachment.source).stat()
-            parts.append(f"{attachment.source}:{stat.st_size}:{stat.st_mtime_ns}")
+            known = digests.get(attachment.source)
+            parts.append(
+                f"{attachment.source}:{known or uptodate.signature(root / 'content' / attachment.source)}"
+            )
     return cache.key(*parts)
 
 

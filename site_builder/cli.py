@@ -237,9 +237,9 @@ def _print(problems: list[Problem], args: argparse.Namespace) -> None:
 
 
 def _check(args: argparse.Namespace, root: Path, now: datetime) -> int:
-    from site_builder.build import check
+    from site_builder.build import check_all
 
-    result = check(root, now, args.jobs, not args.no_cache)
+    result = check_all(root, now, args.jobs, not args.no_cache)
     _print(result.problems, args)
     if args.format == "text" and not args.quiet:
         stream = sys.stdout if result.ok else sys.stderr  # after the problems, on the same stream

@@ -17,9 +17,9 @@ from babel.dates import format_date, format_datetime, format_time, get_date_form
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
-from site_builder import links, urls
+from site_builder import links, templating, urls
 from site_builder.config import Config
-from site_builder.errors import TemplateError, problem
+from site_builder.errors import TemplateError
 from site_builder.i18n import translations
 
 THEME = Path(__file__).parent / "theme"
@@ -41,15 +41,17 @@ def json_script(value: object) -> Markup:
 def environment(
     config: Config, site_dir: Path, lang: str, bytecode: Path | None = None
 ) -> jinja2.Environment:
-    """One environment per language: the site's templates/ first, then the theme's.
+    """One environment per language: the site's templates/ first, then the theme's,
+    sandboxed (see templating.py).
 
     `bytecode` is a folder for compiled templates (keyed by the template's file and
     source checksum), so neither later builds nor worker processes compile them again.
     """
-    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(THEME / "templates"))]
+    places = templating.folders(site_dir, THEME / "templates")
+    loaders: list[jinja2.BaseLoader] = [templating.Loader(str(THEME / "templates"))]
     if os.path.lexists(site_dir / "templates"):
         loaders.insert(0, NoLinkLoader(site_dir))
-    env = jinja2.Environment(
+    env = templating.Sandbox(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -59,6 +61,7 @@ def environment(
         bytecode_cache=_bytecode_cache(bytecode),
         auto_reload=False,  # a build renders with the templates it started with
     )
+    env.places = places
     ui = translations(lang, "ui")
     env.install_gettext_translations(ui, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(_=_fast_gettext(ui.gettext), gettext=_fast_gettext(ui.gettext))
@@ -129,14 +132,15 @@ class NoLinkLoader(jinja2.BaseLoader):
                 raise jinja2.TemplateNotFound(template) from None
             if stat.S_ISLNK(found.st_mode):
                 raise TemplateError([links.symlink(self.site_dir, path)])
-        if not stat.S_ISREG(found.st_mode):
-            raise jinja2.TemplateNotFound(template)
+        if not stat.S_ISREG(found.st_mode):  # a folder or a named pipe: said, not skipped
+            raise templating.TemplateFileError(path, 0, "TEMPLATE_NOT_FILE")
         try:
             data = links.read(path)
-        except OSError:
+        except OSError as exc:
             if links.is_link(path):  # made a link since it was looked at
                 raise TemplateError([links.symlink(self.site_dir, path)]) from None
-            raise jinja2.TemplateNotFound(template) from None
+            detail = exc.strerror or exc
+            raise templating.TemplateFileError(path, 0, "TEMPLATE_UNREADABLE", detail=detail) from None
         mtime = found.st_mtime
 
         def uptodate() -> bool:
@@ -145,7 +149,7 @@ class NoLinkLoader(jinja2.BaseLoader):
             except OSError:
                 return False
 
-        return data.decode("utf-8"), os.path.normpath(path), uptodate
+        return templating.decode(data, path), os.path.normpath(path), uptodate
 
 
 def _once(env: jinja2.Environment) -> Callable[..., Markup]:
@@ -280,27 +284,5 @@ def _filesize(size: int, lang: str, locale: Locale) -> str:
 
 
 def render(env: jinja2.Environment, name: str, **context: object) -> bytes:
-    """Render a template; a template bug becomes a TemplateError naming file and line."""
-    try:
-        return env.get_template(name).render(**context).encode("utf-8")
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(
-            [
-                problem(
-                    f"templates/{exc.name or name}", exc.lineno, "error", "TEMPLATE_ERROR", detail=exc.message
-                )
-            ]
-        ) from None
-    except jinja2.TemplateNotFound as exc:
-        raise TemplateError(
-            [problem(f"templates/{name}", 0, "error", "TEMPLATE_ERROR", detail=f"not found: {exc}")]
-        ) from None
-    except (jinja2.UndefinedError, TypeError, AttributeError, ValueError, KeyError) as exc:
-        tb = exc.__traceback__
-        where, line = f"templates/{name}", 0
-        while tb is not None:
-            filename = tb.tb_frame.f_code.co_filename
-            if filename.endswith(".html") or filename.endswith(".xml"):
-                where, line = "templates/" + Path(filename).name, tb.tb_lineno
-            tb = tb.tb_next
-        raise TemplateError([problem(where, line, "error", "TEMPLATE_ERROR", detail=str(exc))]) from None
+    """Render a template; any failure in it becomes a TemplateError naming file and line."""
+    return templating.render(env, name, **context).encode("utf-8")

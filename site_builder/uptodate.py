@@ -40,19 +40,22 @@ SETTLED_NS = 2_000_000_000  # a file changed this close to being hashed is hashe
 def inputs_key(root: Path, digests: dict[str, str] | None = None) -> str:
     """Hash of everything a build of ROOT reads (besides the time).
 
-    `digests`, when given, is filled with the SHA-256 of every content/*.md file read
-    (by its path under content/), so the build need not read and hash them again.
+    `digests`, when given, is filled with the SHA-256 of every file under content/ (by
+    its path there): the Markdown files, so the build need not read and hash them again,
+    and the attachments, which the build copies as they are (`site_fingerprint`).
 
     Those hashes are kept in the cache by each file's stat (size, modification and change
     times in nanoseconds, inode, device), as git's index keeps them, and a file whose stat
     is the same is not read again.  Only files last changed SETTLED_NS before they were
     hashed are kept: a file rewritten within the same tick of the file system's clock as
     it was hashed, to the same size, would keep its stat (git calls it "racy").  A rewrite
-    that puts the old modification time back (`touch -d`) still moves the change time,
-    which only the clock sets, so the table is used only where that is so (POSIX systems:
-    on Windows `st_ctime` is the creation time).  Like git's, it trusts the file system:
-    one that keeps no change time of its own (FAT) or a network one whose server's clock
-    runs more than SETTLED_NS behind this machine's can hide such a rewrite.
+    that puts the old modification time back (`touch -d`, or `cp -p`, `rsync -t` and
+    `tar x`, which keep a copied file's) still moves the change time, which only the
+    clock sets, so the table is used only where that is so (POSIX systems: on Windows
+    `st_ctime` is the creation time).  Like git's, it trusts the file system: one that
+    keeps no change time of its own (FAT) or a network one whose server's clock runs
+    more than SETTLED_NS behind this machine's can hide such a rewrite.  Folders count by
+    their names (an empty one where a template is looked for is an error).
     """
     digest = hashlib.sha256()
     store = cache.Cache(root / cache.FOLDER)
@@ -73,12 +76,8 @@ def inputs_key(root: Path, digests: dict[str, str] | None = None) -> str:
     add("config", _read(root / "config.yaml"))
     for folder in ("templates", "static", "content"):
         for name, path in _files(root / folder):
-            if folder == "content" and not name.endswith(".md"):
-                try:  # attachments: large, and only their size is shown
-                    found = os.lstat(path)
-                    add(folder, name, f"{found.st_mode}:{found.st_size}:{found.st_mtime_ns}")
-                except OSError:
-                    add(folder, name, "(gone)")
+            if name.endswith("/"):
+                add(folder, name, "(folder)")
             elif folder == "content":
                 try:
                     found = os.lstat(path)
@@ -93,14 +92,13 @@ def inputs_key(root: Path, digests: dict[str, str] | None = None) -> str:
                     found, signature = None, ()
                 row = known.get(name)
                 if found and stat.S_ISREG(found.st_mode) and row and row[0] == signature:
-                    sha, regular = row[1], True
+                    sha, what = row[1], b""
                 else:  # the stat was taken first: a change while reading is seen next time
-                    data, regular = _read_file(path)
-                    sha = hashlib.sha256(data).hexdigest() if regular else ""
-                add(folder, name, sha if regular else data)
-                if regular and digests is not None:
+                    sha, what = _hash_file(path)
+                add(folder, name, sha or what)
+                if sha and digests is not None:
                     digests[name] = sha
-                if regular and found and found.st_mtime_ns < settled and found.st_ctime_ns < settled:
+                if sha and found and found.st_mtime_ns < settled and found.st_ctime_ns < settled:
                     table[name] = (signature, sha)
             else:
                 add(folder, name, _read(path))
@@ -162,7 +160,8 @@ def _key_and_digests(root: Path) -> tuple[str, dict[str, str]]:
 
 
 def _files(folder: Path) -> Iterator[tuple[str, str]]:
-    """Regular files below a folder in a stable order, as (relative name, path).
+    """Files and folders below a folder in a stable order, as (relative name, path); a
+    folder's name ends with '/'.
 
     Symbolic links (the build follows none and fails on them; an editor's lock file may
     dangle), links to folders and the folder itself when it is a link included, and
@@ -179,8 +178,43 @@ def _files(folder: Path) -> Iterator[tuple[str, str]]:
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED and d not in linked)
         below = base[len(top) + 1 :].replace(os.sep, "/")
         prefix = f"{below}/" if below else ""
+        for name in dirs:
+            yield f"{prefix}{name}/", os.path.join(base, name)
         for name in sorted([*names, *linked]):
             yield prefix + name, os.path.join(base, name)
+
+
+def _hash_file(path: str | Path) -> tuple[str, bytes]:
+    """A regular file's SHA-256 (read in pieces: an attachment may be large) and b"";
+    or "" and what it is when it is not a readable regular file."""
+    try:
+        mode = os.lstat(path).st_mode
+        if not stat.S_ISREG(mode):
+            return "", (b"(link)" if stat.S_ISLNK(mode) else b"(special)")
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest(), b""
+    except FileNotFoundError:
+        return "", b"(gone)"
+    except OSError:
+        return "", b"(unreadable)"
+
+
+def signature(path: str | Path) -> str:
+    """What a file's stat says of its bytes, for a file the build copies without reading
+    it when its hash is not known (the preview server): its size, modification and change
+    times, inode and device.  The change time moves whenever the bytes do, even when the
+    modification time is put back (`cp -p`, `rsync -t`, `tar x`).  A file changed within
+    SETTLED_NS of now might be changed again within the same tick of the file system's
+    clock, keeping its stat: its signature is then unlike any other, so that whatever it
+    is part of is not taken for the same next time."""
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return "(gone)"
+    if max(found.st_mtime_ns, found.st_ctime_ns) >= time_ns() - SETTLED_NS:
+        return f"(changed just now: {time_ns()})"
+    parts = (found.st_mode, found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, found.st_dev)
+    return ":".join(map(str, parts))
 
 
 def _read(path: str | Path) -> bytes:

@@ -96,7 +96,7 @@ def tasks(site: Site, ctx: Context) -> list[Callable[[], Files]]:
         out += [partial(listing, site, ctx, lang) for listing in LISTINGS]
         entries = site.of_lang(lang)
         for start in range(0, len(entries), ITEM_CHUNK):
-            out.append(partial(_item_pages, site, ctx, lang, entries[start : start + ITEM_CHUNK]))
+            out.append(partial(item_pages, site, ctx, lang, entries[start : start + ITEM_CHUNK]))
     return out
 
 
@@ -113,7 +113,7 @@ def _common(site: Site, lang: str) -> dict:
     return {"feeds": page_feeds(site, lang), "base": base, "prefix": prefix, "site_data": site}
 
 
-def _item_pages(site: Site, ctx: Context, lang: str, entries: list[Entry]) -> Files:
+def item_pages(site: Site, ctx: Context, lang: str, entries: list[Entry]) -> Files:
     env = ctx.env(lang)
     common = _common(site, lang)
     out: Files = {}
