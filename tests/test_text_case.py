@@ -166,7 +166,7 @@ def test_a_config_key_in_another_case_gets_its_suggestion(tmp_path: Path) -> Non
 
 
 def test_a_media_request_key_in_another_case_gets_its_suggestion(tmp_path: Path) -> None:
-    text = "---\nreceived: 2026-11-20\noutlet: Газета\nTopic: Тема\ntopic: Тема\n---\n"
+    text = "---\nreceived: 2026-11-20\noutlet: Газета\nTOPIC: Тема\ntopic: Тема\n---\n"
     result = check(make_site(tmp_path, {"content/media-requests/r.md": text}), NOW)
     unknown = [dict(p.args) for p in result.problems if p.code == "KEY_UNKNOWN"]
-    assert [(u["key"], u.get("suggestion")) for u in unknown] == [("Topic", "topic")], unknown
+    assert [(u["key"], u.get("suggestion")) for u in unknown] == [("TOPIC", "topic")], unknown
