@@ -266,8 +266,10 @@ def _suggest(model: type[BaseModel], loc: tuple[Any, ...], allowed: list[str]) -
         inner = allowed_keys(model, (*loc[:-1], key))
         if inner != allowed:
             nested |= {f"{key}_{sub}": f"{key}.{sub}" for sub in inner}
-    close = difflib.get_close_matches(str(loc[-1]), [*allowed, *nested], n=1, cutoff=0.6)
-    return nested.get(close[0], close[0]) if close else None
+    # In any letter case: `Title:` or `APPROVED_BY:` is as close to a known key as `aproved_by:`.
+    known = {key.casefold(): key for key in [*allowed, *nested]}
+    close = difflib.get_close_matches(str(loc[-1]).casefold(), list(known), n=1, cutoff=0.6)
+    return nested.get(known[close[0]], known[close[0]]) if close else None
 
 
 def _show(value: Any) -> str:

@@ -6,6 +6,7 @@ index is built from these entries, so an unpublished item cannot leak by constru
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
@@ -265,7 +266,7 @@ def build_site(
     edited ones given their new items, with the groupings worked out for it (`Site.placed`).
     """
     verdicts = judgement.verdicts
-    visible = [i for i in items if verdicts[i.source].state in VISIBLE]
+    visible = [as_of(i, now) for i in items if verdicts[i.source].state in VISIBLE]
     today = now.astimezone(config.tz).date()
     media_requests = register(requests or [], config, today, days)
     if last is not None and not _moved(last, visible, verdicts, config):
@@ -303,6 +304,24 @@ def build_site(
                 entry.translations = [e for e in group if e is not entry]
     ordered = sorted(entries.values(), key=attrgetter("sort_key"))
     return Site(config, now, ordered, entries, tags, media_requests)
+
+
+def as_of(item: Item, now: datetime) -> Item:
+    """The item as readers may see it at `now`: a correction, an event change or a
+    withdrawal is public from its own time on (as in the changes feed and the calendars'
+    SEQUENCE), so those dated after `now` are left out of every page, feed and file, and
+    of the item's updated time.  The item itself when nothing of it is still to come."""
+    notes = item.notes
+    if not notes or notes[-1] <= now:
+        return item
+    meta = item.meta
+    update: dict[str, object] = {"corrections": [c for c in meta.corrections if c.at <= now]}
+    if meta.withdrawn is not None and meta.withdrawn.at > now:
+        update["withdrawn"] = None
+    if isinstance(meta, Announcement):
+        changes = [c for c in meta.event.changes if c.at <= now]
+        update["event"] = meta.event.model_copy(update={"changes": changes})
+    return dataclasses.replace(item, meta=meta.model_copy(update=update))
 
 
 _ONCE = [name for name, value in vars(Entry).items() if isinstance(value, once)]

@@ -87,3 +87,43 @@ def test_no_test_reserves_a_port_by_closing_it() -> None:
         if "node_modules" not in path.parts and (hits := port_reservations(path.read_text(encoding="utf-8")))
     }
     assert not found, f"bind port 0 in the server itself and read the port it got: {found}"
+
+
+def random_property_tests(source: str) -> list[str]:
+    """Hypothesis tests that draw new examples on each run: a `@given` test whose `@settings`
+    does not say `derandomize=True` (or that has no `@settings` at all)."""
+    found = []
+    for function in ast.walk(ast.parse(source)):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        calls = [d for d in function.decorator_list if isinstance(d, ast.Call)]
+        names = {ast.unparse(d.func).rsplit(".", 1)[-1]: d for d in calls}
+        if "given" not in names:
+            continue
+        fixed = "settings" in names and any(
+            k.arg == "derandomize" and isinstance(k.value, ast.Constant) and k.value.value is True
+            for k in names["settings"].keywords
+        )
+        if not fixed:
+            found.append(f"{function.name} (line {function.lineno})")
+    return found
+
+
+def test_random_property_tests_are_recognised() -> None:
+    head = "@given(st.text())\ndef test_a(text):\n    pass\n"
+    assert random_property_tests(head) == ["test_a (line 2)"]
+    assert random_property_tests("@settings(max_examples=5)\n" + head) == ["test_a (line 3)"]
+    assert random_property_tests("@hypothesis.settings(derandomize=False)\n" + head) == ["test_a (line 3)"]
+    assert random_property_tests("@settings(deadline=None, derandomize=True)\n" + head) == []
+
+
+def test_every_property_test_draws_the_same_examples_each_run() -> None:
+    """A property test that draws anew on each run passes or fails by luck: CI must not."""
+    files = sorted(TESTS.rglob("test_*.py"))
+    assert len(files) > 20
+    found = {
+        path.relative_to(TESTS).as_posix(): hits
+        for path in files
+        if (hits := random_property_tests(path.read_text(encoding="utf-8")))
+    }
+    assert not found, f"give each @given test @settings(..., derandomize=True): {found}"

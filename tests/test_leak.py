@@ -1,18 +1,34 @@
-"""Property: nothing of an unpublished item appears in any output byte or file name.
+"""Property: nothing unpublished appears in any output byte or file name.
 
-Random small sites (statuses, confidentiality, approvers, hashes, dates and `now` a second
-apart in different UTC offsets) are built in-process; which items may be seen is worked
-out here independently of rules.py, then every output file (decompressed if gzipped) and
-every file name is searched for each hidden item's title, slug and a marker planted in its
-body — also in lower case, as the search index holds words.
+Random small sites are built in-process: press releases, announcements, rebuttals and
+media plans with every status, confidentiality, approver, hash, date and `now` a second
+apart in different UTC offsets; Kyrgyz translations; attachments with hostile names;
+corrections and event changes at, before and after `now`; a withdrawal at, before and
+after `now`; restricted markers in public items; drafts that still carry their approval
+(the take-down path).  Which files may be seen is worked out here, independently of
+rules.py.  Each site is then built again over its output with the cache, after an edit
+and later, and (in some examples) previewed in the preview server's in-place folder
+before and after the edit.  After every build, every output file (decompressed if
+gzipped) and every file name is searched for each hidden file's tokens — also in lower
+case, as the search index holds words.
+
+A refused build must leave the output as it was; the files that made it refuse are then
+taken out and the site built again, so that every example ends in a published site whose
+outputs are searched.  The share of examples that publish something, and of first builds
+that are refused, is measured and asserted.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gzip
+import hashlib
+import io
 import tempfile
+import threading
 import zlib
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -24,16 +40,25 @@ from sitekit import config_dict, make_site
 from site_builder import yamlsafe
 from site_builder.approval import content_hash
 from site_builder.build import build
+from site_builder.serve import Preview
 
 BASE_NOW = datetime(2026, 11, 22, 4, 0, 0, tzinfo=UTC)  # 10:00 in Bishkek (+06:00)
 ZONES = [timezone(timedelta(hours=h)) for h in (6, 0, -5, 3, 14)] + [None]  # None: no offset (site zone)
 SHIFTS = [-86_400, -3_600, -1, 0, 1, 3_600, 86_400]
 APPROVERS = {"aliev": "ok", "sydykova": "ok", "petrov": "role", "old": "inactive"}
+SECTION = {
+    "press-release": "press-releases",
+    "announcement": "announcements",
+    "rebuttal": "rebuttals",
+    "media-plan": "media-plans",
+}
+MARKERS = ["ДСП", "дсп", "ДсП", "Для служебного пользования", "СЕКРЕТНО"]
+ATTACHMENTS = ["AA{n}AA.pdf", "AA{n}AA отчёт «итог» <b>&'\".pdf", "AA{n}AA 100% #1?.png", "AA{n}AA.docx"]
 
 
 @dataclass(frozen=True)
 class Spec:
-    kind: str  # press-release | announcement
+    kind: str
     status: str
     restricted: bool
     date_shift: int  # seconds from now
@@ -43,21 +68,126 @@ class Spec:
     at_shift: int  # seconds from the date
     hash_mode: str  # none | good | bad
     withdrawn_shift: int  # seconds from now, for status withdrawn
+    keeps_approval: bool  # a draft or item under review that still carries its approval
+    note_shift: int | None  # a correction (an event change for an announcement), seconds from now
+    marker: str | None  # a restricted marker in the body
+    attachment: str | None  # the item is a folder with this attachment
+    translation: str | None  # a Kyrgyz version: approved | draft | restricted
+    ref: int | None  # a media plan's entry points to this item (by index)
 
 
 specs = st.builds(
     Spec,
-    kind=st.sampled_from(["press-release", "press-release", "announcement"]),
-    status=st.sampled_from(["draft", "review", "approved", "approved", "approved", "withdrawn"]),
-    restricted=st.sampled_from([False, False, False, True]),
-    date_shift=st.sampled_from(SHIFTS),
+    kind=st.sampled_from(["press-release"] * 3 + ["announcement"] * 2 + ["rebuttal", "media-plan"]),
+    status=st.sampled_from(["draft", "review"] + ["approved"] * 5 + ["withdrawn"] * 2),
+    restricted=st.sampled_from([False] * 7 + [True]),
+    date_shift=st.sampled_from([*SHIFTS, -86_400, -3_600]),
     date_zone=st.sampled_from(ZONES),
-    approver=st.sampled_from(["aliev"] * 10 + ["sydykova"] * 4 + ["petrov", "old"]),
-    author=st.sampled_from(["petrov"] * 15 + ["aliev"]),
-    at_shift=st.sampled_from([-3_600] * 6 + [-1, -1, 0, 0, 1]),
-    hash_mode=st.sampled_from(["none"] + ["good"] * 6 + ["bad", "bad"]),
+    approver=st.sampled_from(["aliev"] * 3 + ["sydykova"]),
+    author=st.just("petrov"),
+    at_shift=st.sampled_from([-3_600] * 4 + [-1, 0]),
+    hash_mode=st.just("good"),
     withdrawn_shift=st.sampled_from([-60, -1, 0, 1, 60]),
+    keeps_approval=st.just(False),
+    note_shift=st.sampled_from([None, None, None, -3_600, -1, 0, 1, 3_600]),
+    marker=st.none(),
+    attachment=st.sampled_from([None, None, None, *ATTACHMENTS]),
+    translation=st.sampled_from([None, None, None, "approved", "approved", "draft", "restricted"]),
+    ref=st.sampled_from([None, None, 0, 1, 2]),
 )
+# A careless editor's one mistake, made in one item of some examples (it refuses the build
+# when it matters: a bad hash only once the item is out, a missing one only when required).
+MISTAKES = {
+    "approver without the role": {"approver": "petrov"},
+    "approver no longer active": {"approver": "old"},
+    "author approves": {"author": "aliev", "approver": "aliev"},
+    "no hash": {"hash_mode": "none"},
+    "wrong hash": {"hash_mode": "bad"},
+    "approved after the date": {"at_shift": 1},
+    "restricted marker": {"marker": "ДсП"},
+    "restricted marker, capitals": {"marker": "ДЛЯ СЛУЖЕБНОГО ПОЛЬЗОВАНИЯ"},
+    "restricted marker, lower case": {"marker": "секретно"},
+    "draft keeping its approval": {"status": "draft", "keeps_approval": True},
+    "review keeping its approval": {"status": "review", "keeps_approval": True},
+}
+mistakes = st.tuples(st.sampled_from([None] * 40 + sorted(MISTAKES)), st.integers(0, 4))
+# An edit between builds, made to a published item when there is one: its status set back
+# to draft (refused when out), made restricted, withdrawn, its text changed after approval,
+# or (an item that was not out) approved.
+EDITS = ["none", "draft", "restrict", "restrict", "withdraw", "withdraw", "edit", "publish"]
+LATER = [0, 1, 60, 3_600, 86_400]  # seconds between builds
+
+
+@dataclass(frozen=True)
+class File:
+    """One content file of a spec: the item (voice "r") or its Kyrgyz version ("k")."""
+
+    index: int
+    voice: str
+    spec: Spec
+
+    @property
+    def tag(self) -> str:
+        return f"{self.index:02d}{self.voice}"
+
+    def tokens(self) -> dict[str, str]:
+        t = self.tag
+        return {
+            "title": f"TT{t}TT",
+            "body": f"BB{t}BB",
+            "summary": f"SS{t}SS",
+            "tag": f"tag{t}g",
+            "note": f"NN{t}NN",
+            "reason": f"RR{t}RR",
+        }
+
+
+def files_of(index: int, spec: Spec) -> list[File]:
+    found = [File(index, "r", spec)]
+    if spec.translation is not None:
+        kyrgyz = dataclasses.replace(
+            spec,
+            status="draft" if spec.translation == "draft" else "approved",
+            restricted=spec.translation == "restricted",
+            approver="sydykova",
+            author="petrov",
+            at_shift=-3_600,
+            hash_mode="good",
+            keeps_approval=False,
+            note_shift=None,
+            marker=None,
+        )
+        found.append(File(index, "k", kyrgyz))
+    return found
+
+
+def name_of(index: int) -> str:
+    return f"zq{index:02d}x"
+
+
+def path_of(file: File) -> str:
+    spec, name = file.spec, name_of(file.index)
+    suffix = ".ky.md" if file.voice == "k" else ".md"
+    if spec.attachment:
+        return f"content/{SECTION[spec.kind]}/{name}/index{suffix}"
+    return f"content/{SECTION[spec.kind]}/{name}{suffix}"
+
+
+@dataclass(frozen=True)
+class Moments:
+    date: datetime
+    at: datetime
+    withdrawn: datetime | None
+    note: datetime | None
+
+
+def moments(spec: Spec, now: datetime) -> Moments:
+    date = now + timedelta(seconds=spec.date_shift)
+    withdrawn = now + timedelta(seconds=spec.withdrawn_shift) if spec.status == "withdrawn" else None
+    note = None
+    if spec.note_shift is not None:
+        note = max(now + timedelta(seconds=spec.note_shift), date)  # never before the date
+    return Moments(date, date + timedelta(seconds=spec.at_shift), withdrawn, note)
 
 
 def stamp(moment: datetime, zone: timezone | None) -> str:
@@ -66,70 +196,106 @@ def stamp(moment: datetime, zone: timezone | None) -> str:
     return moment.astimezone(zone).isoformat()
 
 
-def write_item(spec: Spec, token: str, now: datetime, with_hash: bool) -> str:
-    """The file text of one item: its title, slug (file name) and body all carry `token`."""
-    date = now + timedelta(seconds=spec.date_shift)
+def write_file(file: File, now: datetime, refs: dict[int, str], edited: bool = False) -> str:
+    """The file's text; its tokens are in the title, summary, tag, body, note and reason."""
+    spec, tok, when = file.spec, file.tokens(), moments(file.spec, now)
     lines = [
-        f"title: Новость {token} о городе",
-        f"date: {stamp(date, spec.date_zone)}",
-        "division: transport",
+        f"title: Новость {tok['title']} о городе",
+        f"date: {stamp(when.date, spec.date_zone)}",
+        "division: pr" if spec.kind == "media-plan" else "division: transport",
         f"author: {spec.author}",
-        f"summary: Кратко {token}",
-        f"tags: [метка-{token}, общее]",
+        f"summary: Кратко {tok['summary']}",
+        f"tags: [{tok['tag']}, общее]",
     ]
     if spec.restricted:
         lines.append("confidentiality: restricted")
+    note = f"{{at: {when.note.isoformat()}, note: Поправка {tok['note']}}}" if when.note else None
     if spec.kind == "announcement":
         starts = now + timedelta(days=2)
-        lines += ["event:", "  kind: briefing", f"  starts: {starts.isoformat()}", f"  location: Зал {token}"]
-    if spec.status == "withdrawn":
-        at = now + timedelta(seconds=spec.withdrawn_shift)
-        lines += ["withdrawn:", f"  at: {at.isoformat()}", "  reason: Отозвано по ошибке"]
-    body = f"Текст новости.\n\nМаркер тела: BODY{token}MARK.\n"
+        lines += ["event:", "  kind: briefing", f"  starts: {starts.isoformat()}", "  location: Зал 1"]
+        if note:
+            lines.append(f"  changes: [{note}]")
+    elif note:
+        lines.append(f"corrections: [{note}]")
+    if spec.kind == "rebuttal":
+        published, detected = when.date - timedelta(hours=3), when.date - timedelta(hours=2)
+        lines += [
+            "original: {outlet: Газета, title: Статья, published: " + published.isoformat() + "}",
+            f"detected_at: {detected.isoformat()}",
+            "facts: [{claim: Утверждение, fact: Факт}]",
+        ]
+    if spec.kind == "media-plan":
+        today = when.date.astimezone(timezone(timedelta(hours=6))).date()
+        entry = f"{{date: {today}, channel: site, outlet: Сайт, topic: Тема, responsible: pr"
+        target = refs.get(spec.ref) if spec.ref is not None else None
+        entry += f", ref: {target.removeprefix('content/')}}}" if target else "}"
+        lines += [f"period: {{from: {today - timedelta(days=3)}, to: {today + timedelta(days=3)}}}"]
+        lines += [f"entries: [{entry}]"]
+    if when.withdrawn is not None:
+        lines += ["withdrawn:", f"  at: {when.withdrawn.isoformat()}", f"  reason: Отозвано {tok['reason']}"]
+    body = f"Текст новости.\n\nМаркер тела: {tok['body']}.\n"
+    if spec.marker:
+        body += f"\nГриф: {spec.marker}.\n"
+    if edited:
+        body += "\nИзменено после согласования.\n"
     head = "\n".join(lines)
     approval = [f"status: {spec.status}"]
-    if spec.status in ("approved", "withdrawn"):
-        at = date + timedelta(seconds=spec.at_shift)
-        approval += ["approval:", f"  by: {spec.approver}", f"  at: {at.isoformat()}"]
-        if spec.hash_mode != "none" and with_hash:
+    if spec.status in ("approved", "withdrawn") or spec.keeps_approval:
+        approval += ["approval:", f"  by: {spec.approver}", f"  at: {when.at.isoformat()}"]
+        if spec.hash_mode != "none":
             data, _lines, problems = yamlsafe.load(head, "x")
-            assert not problems
-            digest = content_hash(data, body)
+            assert not problems, problems
+            digest = content_hash(data, body.replace("\nИзменено после согласования.\n", ""))
             if spec.hash_mode == "bad":
                 digest = "sha256:" + ("0" if digest[-1] != "0" else "1") * 64
             approval.append(f'  hash: "{digest}"')
     return "---\n" + head + "\n" + "\n".join(approval) + "\n---\n" + body
 
 
-def expected(spec: Spec, now: datetime, hash_required: bool) -> tuple[str, bool]:
-    """(visibility, is_error): visibility is 'full', 'notice' (withdrawn: title only) or 'hidden'."""
-    if spec.status in ("draft", "review") or spec.restricted:
-        return "hidden", False
-    date = now + timedelta(seconds=spec.date_shift)
-    at = date + timedelta(seconds=spec.at_shift)
-    withdrawn_at = now + timedelta(seconds=spec.withdrawn_shift)
-    if spec.status == "withdrawn" and withdrawn_at < date:
-        return "hidden", False  # withdrawn before its date: it never went out
-    errors = []
+def expected(
+    file: File, base: datetime, now: datetime, hash_required: bool, edited: bool = False
+) -> tuple[str, bool]:
+    """(visibility, is_error) of a file written at `base` and built at `now`: visibility is
+    'full', 'notice' (withdrawn: title and reason only) or 'hidden'."""
+    spec, when = file.spec, moments(file.spec, base)
+    marked = spec.marker is not None and not spec.restricted  # refused whatever the status
+    bad_hash = spec.hash_mode == "bad" or (spec.hash_mode == "good" and edited)
+    notes = [m for m in (when.withdrawn, when.note) if m is not None]
+    problems = []
     if APPROVERS[spec.approver] != "ok":
-        errors.append("approver")
+        problems.append("approver")
     if spec.approver == spec.author:
-        errors.append("four-eyes")
+        problems.append("four-eyes")
     if hash_required and spec.hash_mode == "none":
-        errors.append("hash missing")
-    if at > date and not (spec.status == "withdrawn" and date < withdrawn_at <= at):
-        errors.append("approved after date")
-    if errors:
+        problems.append("hash missing")
+    if when.at > when.date and not any(when.date < n <= when.at for n in notes):
+        problems.append("approved after date")
+    if spec.status in ("draft", "review"):
+        # Still approved, with a hash, out (date and approval past): its status would take it down.
+        out = (
+            spec.keeps_approval
+            and spec.hash_mode != "none"
+            and not spec.restricted
+            and not problems
+            and when.at <= now
+            and when.date <= now
+        )
+        return "hidden", marked or out
+    if spec.restricted:
+        return "hidden", marked
+    if when.withdrawn is not None and when.withdrawn < when.date:
+        return "hidden", marked  # withdrawn before its date: it never went out
+    if problems:
         return "hidden", True
-    if at > now:
-        return "hidden", False  # approval itself in the future
-    if spec.hash_mode == "bad":
-        return "hidden", date <= now  # changed after approval: an error once it is live
-    if date > now:
-        return "hidden", False  # embargo
-    if spec.status == "withdrawn" and withdrawn_at <= now:
-        return "notice", False
-    return "full", False
+    if when.at > now:
+        return "hidden", marked  # approval itself in the future
+    if bad_hash:
+        return "hidden", marked or when.date <= now  # changed after approval: an error once live
+    if when.date > now:
+        return "hidden", marked  # embargo
+    if when.withdrawn is not None and when.withdrawn <= now:
+        return "notice", marked
+    return "full", marked
 
 
 def output_texts(output: Path) -> list[tuple[str, bytes]]:
@@ -146,61 +312,252 @@ def output_texts(output: Path) -> list[tuple[str, bytes]]:
     return found
 
 
+def snapshot(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@dataclass
+class Example:
+    """One random site and what is expected of it at each build."""
+
+    specs: list[Spec]
+    hash_required: bool
+    root: Path
+    base: datetime  # the moment the specs' shifts count from
+    removed: set[int] = dataclasses.field(default_factory=set)  # specs taken out after a refusal
+    edited: int | None = None  # the spec whose text changed after its approval
+
+    def files(self) -> list[File]:
+        return [f for i, s in enumerate(self.specs) if i not in self.removed for f in files_of(i, s)]
+
+    def write(self) -> None:
+        content = self.root / "content"
+        for old in sorted(content.rglob("*"), reverse=True):
+            if old.is_file():
+                old.unlink()
+        refs = {i: path_of(File(i, "r", s)) for i, s in enumerate(self.specs) if i not in self.removed}
+        files = {path_of(f): write_file(f, self.base, refs, f.index == self.edited) for f in self.files()}
+        for f in self.files():
+            if f.spec.attachment and f.voice == "r":  # the folder's files belong to both languages
+                name = f.spec.attachment.format(n=f"{f.index:02d}")
+                files[str(Path(path_of(f)).parent / name)] = b"\x89PNG\r\n\x1a\n" + f.tag.encode() * 40
+        for rel, data in files.items():
+            path = self.root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, bytes):
+                path.write_bytes(data)
+            else:
+                path.write_text(data, encoding="utf-8")
+
+    def expect(self, now: datetime) -> dict[File, tuple[str, bool]]:
+        edited = self.edited
+        return {f: expected(f, self.base, now, self.hash_required, f.index == edited) for f in self.files()}
+
+
+def check_output(folder: Path, seen: dict[File, tuple[str, bool]], base: datetime, now: datetime) -> bool:
+    """Search every byte and name under `folder`; return whether anything is published."""
+    texts = output_texts(folder)
+    everything = b"\n".join(data for _rel, data in texts)
+    names = "\n".join(rel for rel, _data in texts)
+    index = b"\n".join(data for rel, data in texts if rel.startswith(("search/", "ky/search/")))
+    shown: dict[int, set[str]] = {}
+    for file, (visibility, _error) in seen.items():
+        shown.setdefault(file.index, set()).add(visibility)
+    forbidden: list[tuple[str, str, str]] = []  # (needle, file, why)
+    for file, (visibility, _error) in seen.items():
+        tok, when = file.tokens(), moments(file.spec, base)
+        if visibility == "full":
+            for key in ("title", "body", "summary", "tag"):
+                assert tok[key].encode() in everything, f"{file.tag} {key} should be published"
+            assert tok["body"].lower().encode() in index, f"{file.tag} should be found by search"
+            if when.note is not None and when.note <= now:
+                assert tok["note"].encode() in everything, f"{file.tag}: public note missing"
+            else:
+                forbidden.append((tok["note"], file.tag, "a note still to come"))
+            forbidden.append((tok["reason"], file.tag, "a withdrawal still to come"))
+        elif visibility == "notice":
+            assert tok["title"].encode() in everything, f"{file.tag}: withdrawal notice missing"
+            assert tok["reason"].encode() in everything, f"{file.tag}: withdrawal reason missing"
+            forbidden.append((tok["body"], file.tag, "withdrawn"))
+        else:
+            forbidden += [(needle, file.tag, "hidden") for needle in tok.values()]
+    for number, states in shown.items():
+        attachment = f"AA{number:02d}AA"
+        spec = next(f.spec for f in seen if f.index == number and f.voice == "r")
+        if "full" in states and spec.attachment:
+            assert attachment in names, f"{number}: attachment missing"
+        elif spec.attachment:
+            assert attachment not in names, f"{number}: the attachment of a withdrawn or hidden item is out"
+            if states == {"hidden"}:
+                forbidden.append((attachment, str(number), "hidden"))
+        if states == {"hidden"}:
+            forbidden.append((name_of(number), str(number), "hidden"))
+    for needle, tag, why in forbidden:
+        for raw in {needle.encode(), needle.lower().encode()}:
+            leaks = sorted({rel for rel, data in texts if raw in data})
+            assert not leaks, f"{needle} ({tag}, {why}) leaks into {leaks[:5]}"
+    return any(states != {"hidden"} for states in shown.values())
+
+
+class _Hub:
+    def send(self, kind: str, data: dict) -> None:
+        pass
+
+
+def preview_build(preview: Preview) -> bool:
+    said = io.StringIO()
+    with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+        done = preview.rebuild()
+        preview.settle()
+    assert "Traceback" not in said.getvalue(), said.getvalue()
+    return done
+
+
+TALLY: Counter[str] = Counter()
+
+
 @settings(
-    max_examples=100,
+    max_examples=50,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    derandomize=False,
+    derandomize=True,
 )
 @given(
-    items=st.lists(specs, min_size=3, max_size=8),
+    items=st.lists(specs, min_size=2, max_size=5),
+    mistake=mistakes,
     hash_required=st.booleans(),
     now_shift=st.sampled_from([0, 1, -1, 3_600 * 13, -3_600 * 7]),
     now_zone=st.sampled_from([z for z in ZONES if z is not None]),
+    edits=st.lists(
+        st.tuples(st.sampled_from(EDITS), st.integers(0, 5), st.sampled_from(LATER)), min_size=2, max_size=2
+    ),
+    previewed=st.booleans(),
 )
-def test_nothing_unpublished_leaks(items: list[Spec], hash_required: bool, now_shift: int, now_zone):
+def leak_property(
+    items: list[Spec],
+    mistake: tuple[str | None, int],
+    hash_required: bool,
+    now_shift: int,
+    now_zone: timezone,
+    edits: list[tuple[str, int, int]],
+    previewed: bool,
+) -> None:
+    kind, where = mistake
+    if kind is not None:
+        TALLY["mistakes"] += 1
+        items = list(items)
+        items[where % len(items)] = dataclasses.replace(items[where % len(items)], **MISTAKES[kind])
+        event(f"mistake: {kind}")
     now = (BASE_NOW + timedelta(seconds=now_shift)).astimezone(now_zone)
     config = config_dict()
+    config["site"] = config["site"] | {"languages": ["ru", "ky"]}
     for rule in config["rules"]["types"].values():
         rule["approval_hash"] = "required" if hash_required else "optional"
-    files: dict[str, str | bytes] = {}
-    tokens: dict[str, tuple[str, bool]] = {}
-    for index, spec in enumerate(items):
-        token = f"zq{index:02d}x"
-        section = "press-releases" if spec.kind == "press-release" else "announcements"
-        files[f"content/{section}/{token}.md"] = write_item(spec, token, now, with_hash=True)
-        tokens[token] = expected(spec, now, hash_required)
+    TALLY["examples"] += 1
     with tempfile.TemporaryDirectory() as tmp:
-        root = make_site(Path(tmp), files, config)
-        output = root / "output"
-        result = build(root, now, output)
-        should_fail = any(error for _visibility, error in tokens.values())
-        assert result.ok == (not should_fail), [(p.path, p.code) for p in result.problems if p.is_error]
-        event("build ok" if result.ok else "build refused")
-        if not result.ok:
+        example = Example(items, hash_required, make_site(Path(tmp), {}, config), now)
+        output = example.root / "output"
+        example.write()
+        seen = example.expect(now)
+        refused = any(error for _v, error in seen.values())
+        result = build(example.root, now, output)
+        assert result.ok == (not refused), [(p.path, p.code) for p in result.problems if p.is_error]
+        TALLY["first build refused"] += refused
+        event("first build refused" if refused else "first build ok")
+        if refused:
             assert not output.exists()
-            return
-        for visibility, _error in tokens.values():
-            event(f"has {visibility}")
-        texts = output_texts(output)
-        everything = b"\n".join(data for _rel, data in texts)
-        index = b"\n".join(data for rel, data in texts if rel.startswith("search/"))
-        for token, (visibility, _error) in tokens.items():
-            marker = f"BODY{token}MARK".encode()
-            if visibility == "full":
-                assert marker in everything, f"{token} should be published"
-                assert marker.lower() in index, f"{token} should be found by search"
-                continue
-            forbidden = (
-                [marker, marker.lower()]
-                if visibility == "notice"
-                else [token.encode(), f"Новость {token}".encode()]
+            example.removed = {f.index for f, (_v, error) in seen.items() if error}
+            example.write()
+            seen = example.expect(now)
+            result = build(example.root, now, output)
+            assert result.ok, [(p.path, p.code) for p in result.problems if p.is_error]
+        published = check_output(output, seen, now, now)
+        TALLY["published"] += published
+        event("publishes something" if published else "publishes nothing")
+
+        preview = None
+        if previewed:  # the preview server's own folder, updated in place
+            clock = [now]
+            site_dir = Path(tmp) / "preview"
+            site_dir.mkdir()
+            preview = Preview(
+                example.root, site_dir, _Hub(), False, "en", lambda: clock[0], threading.Event()
             )
-            if visibility == "notice":
-                assert f"Новость {token}".encode() in everything, f"{token}: withdrawal notice missing"
-            for needle in forbidden:
-                leaks = sorted({rel for rel, data in texts if needle in data})
-                assert not leaks, f"{needle.decode()} ({visibility}) leaks into {leaks[:5]}"
+            assert preview_build(preview)
+            check_output(site_dir, seen, now, now)
+            TALLY["previewed"] += 1
+
+        # Twice: edit one item, then build again later over the output, with the cache (the
+        # second time, the writer starts from the spare copy of the first output).
+        then = now
+        for kind, target, later in edits:
+            live = [i for i in range(len(items)) if i not in example.removed]
+            if not live:
+                break  # every item made the first build refuse: nothing is left to edit
+            full = [f.index for f, (v, _e) in seen.items() if v == "full" and f.voice == "r"]
+            pool = full or live
+            index = pool[target % len(pool)]
+            then += timedelta(seconds=later)
+            kept_specs, kept_edited = example.specs, example.edited
+            spec = example.specs[index]
+            if kind == "draft":
+                spec = dataclasses.replace(spec, status="draft", keeps_approval=True)
+            elif kind == "restrict":
+                spec = dataclasses.replace(spec, restricted=True)
+            elif kind == "withdraw":
+                shift = int((then - now).total_seconds()) - 1
+                spec = dataclasses.replace(spec, status="withdrawn", withdrawn_shift=shift)
+            elif kind == "publish":
+                spec = dataclasses.replace(spec, status="approved", restricted=False, approver="aliev")
+            elif kind == "edit":
+                example.edited = index
+            example.specs = [spec if i == index else s for i, s in enumerate(example.specs)]
+            example.write()
+            expect = example.expect(then)
+            refused = any(error for _v, error in expect.values())
+            before = snapshot(output)
+            result = build(example.root, then, output)
+            assert result.ok == (not refused), [(p.path, p.code) for p in result.problems if p.is_error]
+            TALLY["rebuilds"] += 1
+            TALLY["rebuilds refused"] += refused
+            event(f"rebuild after {kind}: {'refused' if refused else 'ok'}")
+            if refused:
+                assert snapshot(output) == before, "a refused build changed output/"
+            else:
+                check_output(output, expect, now, then)
+            if preview is not None:
+                kept = snapshot(site_dir)
+                clock[0] = then
+                assert preview_build(preview) == (not refused)
+                if refused:
+                    assert snapshot(site_dir) == kept, "a refused preview build changed its folder"
+                else:
+                    check_output(site_dir, expect, now, then)
+            if refused:  # the editor undoes it
+                example.specs, example.edited = kept_specs, kept_edited
+                example.write()
+            else:
+                seen = expect
+
+
+def test_nothing_unpublished_leaks() -> None:
+    TALLY.clear()
+    leak_property()
+    examples = TALLY["examples"]
+    assert examples >= 50, TALLY
+    assert TALLY["published"] >= examples / 2, TALLY
+    assert TALLY["previewed"] >= examples / 4, TALLY
+    assert 0 < TALLY["first build refused"] < examples / 2, TALLY
+    print(
+        f"leak property: {examples} examples, {TALLY['published']} publish something, "
+        f"{TALLY['mistakes']} with a mistake, {TALLY['first build refused']} first builds refused, "
+        f"{TALLY['previewed']} previewed, "
+        f"{TALLY['rebuilds']} rebuilds ({TALLY['rebuilds refused']} refused)"
+    )
 
 
 def test_boundary_second_in_another_offset(tmp_path: Path):
@@ -216,14 +573,20 @@ def test_boundary_second_in_another_offset(tmp_path: Path):
         -3600,
         "good",
         0,
+        False,
+        None,
+        None,
+        None,
+        None,
+        None,
     )
     at = datetime(2026, 11, 22, 10, 0, 0, tzinfo=timezone(timedelta(hours=6)))
-    text = write_item(spec, "zq99x", at, with_hash=True)
+    text = write_file(File(99, "r", spec), at, {})
     assert "date: 2026-11-22T10:00:00+06:00" in text
     root = make_site(tmp_path, {"content/press-releases/zq99x.md": text})
     before = datetime(2026, 11, 22, 3, 59, 59, tzinfo=UTC)
     assert build(root, before, root / "output").ok
     assert not (root / "output/press-releases/zq99x").exists()
-    assert b"zq99x" not in b"".join(d for _r, d in output_texts(root / "output"))
+    assert b"TT99rTT" not in b"".join(d for _r, d in output_texts(root / "output"))
     assert build(root, before + timedelta(seconds=1), root / "output").ok
     assert (root / "output/press-releases/zq99x/index.html").is_file()

@@ -251,7 +251,7 @@ def test_every_feed_calendar_and_data_file_is_linked_and_nothing_unpublished_lea
         assert f'href="/{rel}"' in page.read_text(encoding="utf-8")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(
     st.lists(
         st.dictionaries(

@@ -204,7 +204,7 @@ def build_calendar(site: Site, entries: list[Entry], title: str, lang: str, ical
     `ical` maps entry URLs to their serialised VEVENTs; icalendar folds each content line
     on its own, so a calendar is its header, its events' bytes and the END line.
     """
-    from icalendar import Calendar
+    from icalendar import Calendar, vText
 
     config = site.config
     site_title = config.site.titles.get(lang, config.site.title)  # type: ignore[call-overload]
@@ -213,7 +213,9 @@ def build_calendar(site: Site, entries: list[Entry], title: str, lang: str, ical
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"{site_title} — {title}")
+    # An X- property is not known to be text: unescaped, a newline in a title would end
+    # the line (icalendar refuses it with an AssertionError), a ';' or ',' pass as is.
+    cal.add("x-wr-calname", vText(f"{site_title} — {title}"))
     cal.add("x-wr-timezone", config.site.timezone)
     end = b"END:VCALENDAR\r\n"
     return to_ical(cal).removesuffix(end) + b"".join(ical[entry.url] for entry in entries) + end

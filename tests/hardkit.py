@@ -1,0 +1,56 @@
+"""Helpers for the boundary, letter-case and hostile-output tests (a plain module, like sitekit)."""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import zlib
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+from site_builder import yamlsafe
+from site_builder.approval import content_hash
+
+# 12:00 in the site's time zone (Asia/Bishkek, +06:00, no DST), given to the build in UTC.
+NOW = datetime(2026, 11, 22, 6, 0, 0, tzinfo=UTC)
+SITE_ZONE = timezone(timedelta(hours=6))
+
+
+def stamp(moment: datetime) -> str:
+    """A moment as the front matter writes it, in the site's zone (the build gets UTC)."""
+    return moment.astimezone(SITE_ZONE).isoformat()
+
+
+def shifted(seconds: float, base: datetime = NOW) -> str:
+    return stamp(base + timedelta(seconds=seconds))
+
+
+def hashed(text: str) -> str:
+    """A sitekit.item() text with the approval's content hash added (its approval block is last)."""
+    assert text.startswith("---\n")
+    head, _, body = text[4:].partition("\n---\n")
+    data, _lines, problems = yamlsafe.load(head, "x")
+    assert not problems, problems
+    assert head.split("\n")[-3] == "approval:", head  # by:, at: follow; hash: goes last
+    return f'---\n{head}\n  hash: "{content_hash(data, body)}"\n---\n{body}'
+
+
+def output_files(output: Path) -> dict[str, bytes]:
+    """Every file under output/ (gzip unpacked), and every path as a file of its own name."""
+    found: dict[str, bytes] = {}
+    for path in sorted(output.rglob("*")):
+        rel = path.relative_to(output).as_posix()
+        found["name:" + rel] = rel.encode()
+        if path.is_file():
+            data = path.read_bytes()
+            if data[:2] == b"\x1f\x8b":
+                with contextlib.suppress(OSError, EOFError, zlib.error):
+                    data = gzip.decompress(data)
+            found[rel] = data
+    return found
+
+
+def holding(output: Path, needle: str | bytes) -> list[str]:
+    """The output files (or names) that contain `needle`."""
+    raw = needle.encode() if isinstance(needle, str) else needle
+    return sorted(rel for rel, data in output_files(output).items() if raw in data)

@@ -1,0 +1,172 @@
+"""Text rules in every letter case: restricted markers and the "did you mean" of unknown keys.
+
+A restricted marker is found however an editor typed it («дсп», «СЕКРЕТНО», «Для Служебного
+Пользования», «ДсП»), in the body and in every published front-matter field, and never
+inside a longer word.  An unknown key gets its suggestion in any case (`Title:`, `TITLE:`,
+`Approved_By:`).  (Latin look-alikes such as «ДCП» with a Latin C are not normalised:
+issue 24.)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hardkit import NOW
+from sitekit import announcement_fields, config_dict, item, make_site, rebuttal_fields
+
+from site_builder.build import build, check
+
+MARKED = [
+    "ДСП",
+    "дсп",
+    "ДсП",
+    "дСп",
+    "«дсп»",
+    "(Дсп)",
+    "Для служебного пользования",
+    "ДЛЯ СЛУЖЕБНОГО ПОЛЬЗОВАНИЯ",
+    "для Служебного Пользования",
+    "секретно",
+    "СЕКРЕТНО",
+    "Секретно",
+    "СоВеРшЕнНо СеКрЕтНо",
+]
+UNMARKED = ["Секретность", "НЕСЕКРЕТНОЕ", "дспетчер", "ДСПшник", "служебного пользователя"]
+
+
+def _files(text: str) -> dict[str, str]:
+    """One item per place a published text can stand, each carrying `text`."""
+    plan = {
+        "period": {"from": "2026-11-01", "to": "2026-11-30"},
+        "entries": [
+            {"date": "2026-11-25", "channel": "site", "outlet": "Сайт", "topic": f"Тема {text}"}
+            | {"responsible": "pr"}
+        ],
+    }
+    event = announcement_fields()["event"] | {"location": f"Зал {text}", "speakers": [f"Спикер {text}"]}
+    facts = [{"claim": f"Утверждение {text}", "fact": "Факт"}]
+    return {
+        "content/press-releases/title.md": item(f"Заголовок {text}"),
+        "content/press-releases/summary.md": item("Заголовок", summary=f"Кратко: {text}."),
+        "content/press-releases/tags.md": item("Заголовок", tags=["город", f"тег {text}"]),
+        "content/press-releases/body.md": item("Заголовок", body=f"Абзац.\n\nДокумент {text} здесь.\n"),
+        "content/press-releases/draft.md": item("Черновик", status="draft", body=f"Текст {text}.\n"),
+        "content/press-releases/reason.md": item(
+            "Отозвано",
+            status="withdrawn",
+            withdrawn={"at": "2026-11-21T10:00:00+06:00", "reason": f"Причина {text}"},
+        ),
+        "content/press-releases/note.md": item(
+            "Исправлено", corrections=[{"at": "2026-11-21T10:00:00+06:00", "note": f"Поправка {text}"}]
+        ),
+        "content/press-releases/comment.md": item("Заголовок", summary="Кратко").replace(
+            "summary:", f"# {text}\nsummary:"
+        ),
+        "content/press-releases/perevod.md": item("Заголовок"),
+        "content/press-releases/perevod.ky.md": item("Аталышы", body=f"Текст {text}.\n"),
+        "content/announcements/event.md": item("Анонс", event=event),
+        "content/rebuttals/fact.md": item("Опровержение", **(rebuttal_fields() | {"facts": facts})),
+        "content/media-plans/plan.md": item("План", division="pr", **plan),
+    }
+
+
+def _config() -> dict:
+    config = config_dict()
+    config["site"] = config["site"] | {"languages": ["ru", "ky"]}
+    return config
+
+
+def _marker_lines(files: dict[str, str], text: str) -> set[tuple[str, int]]:
+    """(path, line) of every line that carries `text`."""
+    return {
+        (path, number)
+        for path, body in files.items()
+        for number, line in enumerate(body.split("\n"), start=1)
+        if text in line
+    }
+
+
+@pytest.mark.parametrize("text", MARKED)
+def test_a_restricted_marker_in_any_case_is_found_in_every_field(tmp_path: Path, text: str) -> None:
+    files = _files(text)
+    result = check(make_site(tmp_path, files, _config()), NOW)
+    found = {(p.path, p.line) for p in result.problems if p.code == "RESTRICTED_MARKER"}
+    assert found == _marker_lines(files, text)
+    marker = text.strip("«»()")
+    shown = {dict(p.args)["marker"] for p in result.problems if p.code == "RESTRICTED_MARKER"}
+    assert shown == {marker}, shown  # named as the editor wrote it
+    assert all(p.is_error for p in result.problems if p.code == "RESTRICTED_MARKER")
+
+
+@pytest.mark.parametrize("text", UNMARKED)
+def test_a_word_that_only_contains_a_marker_is_not_one(tmp_path: Path, text: str) -> None:
+    result = check(make_site(tmp_path, _files(text), _config()), NOW)
+    assert not [p for p in result.problems if p.code == "RESTRICTED_MARKER"]
+    assert result.ok, [(p.path, p.code) for p in result.problems if p.is_error]
+
+
+@pytest.mark.parametrize(
+    ("configured", "text"),
+    [("Гриф Особой Важности", "гриф особой важности"), ("гриф", "ГРИФ"), ("Internal Only", "INTERNAL ONLY")],
+)
+def test_configured_markers_match_in_any_case(tmp_path: Path, configured: str, text: str) -> None:
+    config = config_dict()
+    config["rules"] = config["rules"] | {"restricted_markers": [configured]}
+    files = {"content/press-releases/a.md": item("Заголовок", body=f"Текст: {text}.\n")}
+    root = make_site(tmp_path, files, config)
+    result = build(root, NOW, root / "output")
+    assert not result.ok
+    found = {(p.path, p.line) for p in result.problems if p.is_error and p.code == "RESTRICTED_MARKER"}
+    assert found == _marker_lines(files, text)
+    assert [p.code for p in result.problems if p.is_error] == ["RESTRICTED_MARKER"]
+    assert not (root / "output").exists()
+
+
+def test_a_restricted_item_may_carry_its_marker(tmp_path: Path) -> None:
+    files = {"content/press-releases/a.md": item("ДсП приказ", confidentiality="restricted", body="дсп\n")}
+    result = check(make_site(tmp_path, files), NOW)
+    assert result.ok and not [p for p in result.problems if p.code == "RESTRICTED_MARKER"]
+
+
+# --- "did you mean" in any letter case ---------------------------------------------------------------
+
+HEAD = "---\ntitle: Заголовок\ndate: 2026-11-20T10:00:00+06:00\nstatus: draft\n"
+
+
+@pytest.mark.parametrize(
+    ("lines", "key", "suggestion"),
+    [
+        ("Title: Другой\n", "Title", "title"),
+        ("TITLE: Другой\n", "TITLE", "title"),
+        ("SUMMARY: Кратко\n", "SUMMARY", "summary"),
+        ("Tags: [a]\n", "Tags", "tags"),
+        ("aproved_by: aliev\n", "aproved_by", "approval.by"),
+        ("Aproved_By: aliev\n", "Aproved_By", "approval.by"),
+        ("APPROVED_BY: aliev\n", "APPROVED_BY", "approval.by"),
+        ("Confidentiality: public\n", "Confidentiality", "confidentiality"),
+        ("approval:\n  BY: aliev\n  at: 2026-11-20T09:00:00+06:00\n", "approval.BY", "by"),
+        ("withdrawn:\n  at: 2026-11-20T09:00:00+06:00\n  REASON: x\n", "withdrawn.REASON", "reason"),
+    ],
+)
+def test_an_unknown_key_in_another_case_gets_its_suggestion(
+    tmp_path: Path, lines: str, key: str, suggestion: str
+) -> None:
+    files = {"content/press-releases/a.md": HEAD + lines + "---\nТекст.\n"}
+    result = check(make_site(tmp_path, files), NOW)
+    unknown = [dict(p.args) for p in result.problems if p.code == "KEY_UNKNOWN"]
+    assert [(u["key"], u.get("suggestion")) for u in unknown] == [(key, suggestion)], unknown
+
+
+def test_a_config_key_in_another_case_gets_its_suggestion(tmp_path: Path) -> None:
+    text = "SITE:\n  title: T\n  base_url: https://press.example.kg/\n"
+    result = check(make_site(tmp_path, {}, text), NOW)
+    unknown = [dict(p.args) for p in result.problems if p.code == "KEY_UNKNOWN"]
+    assert [(u["key"], u.get("suggestion")) for u in unknown] == [("SITE", "site")], unknown
+
+
+def test_a_media_request_key_in_another_case_gets_its_suggestion(tmp_path: Path) -> None:
+    text = "---\nreceived: 2026-11-20\noutlet: Газета\nTOPIC: Тема\ntopic: Тема\n---\n"
+    result = check(make_site(tmp_path, {"content/media-requests/r.md": text}), NOW)
+    unknown = [dict(p.args) for p in result.problems if p.code == "KEY_UNKNOWN"]
+    assert [(u["key"], u.get("suggestion")) for u in unknown] == [("TOPIC", "topic")], unknown
