@@ -185,14 +185,14 @@ def test_content_files_are_hashed_again_only_when_their_stat_changed(tmp_path, m
     root = site(tmp_path)
     path = root / "content/press-releases/out.md"
     read: list[str] = []
-    real = uptodate._read_file
+    real = uptodate._hash_file
 
-    def reading(path: str) -> tuple[bytes, bool]:
+    def reading(path: str) -> tuple[str, bytes]:
         if str(path).endswith(".md"):
             read.append(os.path.basename(path))
         return real(path)
 
-    monkeypatch.setattr(uptodate, "_read_file", reading)
+    monkeypatch.setattr(uptodate, "_hash_file", reading)
 
     first = uptodate.inputs_key(root)
     assert sorted(read) == ["briefing.md", "later.md", "out.md"]
@@ -206,7 +206,13 @@ def test_content_files_are_hashed_again_only_when_their_stat_changed(tmp_path, m
     read.clear()
     digests: dict[str, str] = {}
     assert uptodate.inputs_key(root, digests) == first and read == []
-    assert set(digests) == {"press-releases/out.md", "press-releases/later.md", "announcements/briefing.md"}
+    # the Markdown files and the other files the build copies (attachments), by their bytes
+    assert set(digests) == {
+        "press-releases/out.md",
+        "press-releases/later.md",
+        "press-releases/notes.txt",
+        "announcements/briefing.md",
+    }
 
     old = path.stat()
     text = path.read_text(encoding="utf-8")
@@ -229,7 +235,7 @@ def test_inputs_hashed_aside_are_the_ones_hashed_here(tmp_path, monkeypatch):
     root = site(tmp_path)
     digests: dict[str, str] = {}
     key = uptodate.inputs_key(root, digests)
-    assert len(digests) == 3
+    assert len(digests) == 4  # three Markdown files and a file beside them
 
     parent, real = os.getpid(), uptodate.inputs_key
     here: list[str] = []  # calls in this process (the forked one's are its own)
