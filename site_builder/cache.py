@@ -4,8 +4,9 @@ Every entry is keyed by a hash of everything that could change it — the file's
 attachments, the settings, and the generator's own code — so a stale entry is never
 used; deleting the folder only costs time.  Files are written to a temporary name and
 renamed, so a killed build never leaves a torn one in place (at most a stray temporary
-file); every file carries a CRC-32 of what it holds, and an unreadable or damaged entry
-is a miss.
+file).  Every file carries an HMAC of what it holds under this user's key, which never
+lies in the site (see signing.py): reading a pickle runs what it says, so a file that
+came with the sources — or is torn, or damaged — is a miss, never unpickled.
 
 A bucket holds either one file per entry (`get`/`put`) or, for the thousands of parsed
 items, a few *pack* files of many entries each (`get_many`/`put_many`/`compact`):
@@ -24,19 +25,21 @@ import re
 import secrets
 import shutil
 import time
-import zlib
 from collections.abc import Callable, Hashable
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
+
+from site_builder import signing
 
 PACKAGE = Path(__file__).parent
 FOLDER = ".site-cache"  # the cache's folder in a site's root
 T = TypeVar("T")
 _FINGERPRINT = re.compile(r"[0-9a-f]{16}")  # a folder of one version's entries (code_fingerprint)
 PRUNE_DAYS = 7  # another version's folder unused this long is deleted (see Cache.prune)
-PACK_MAGIC = b"SBP1"  # a pack file: these 4 bytes, the CRC-32 of the rest, a pickled dict
-ENTRY_MAGIC = b"SBE1"  # a one-entry file: these 4 bytes, the pickled value, its CRC-32
+PACK_MAGIC = b"SBP2"  # a pack file: these 4 bytes, the HMAC of the rest, a pickled dict
+ENTRY_MAGIC = b"SBE2"  # a one-entry file: these 4 bytes, the pickled value, its HMAC
+TAG = signing.TAG_BYTES
 
 
 @cache
@@ -80,14 +83,19 @@ def key(*parts: bytes | str) -> str:
     return digest.hexdigest()
 
 
-class _Summed:
-    """A file to pickle into that keeps the CRC-32 of what was written."""
+def _entry_context(bucket: str, name: str) -> tuple[bytes, ...]:
+    """What an entry's tag is bound to: a signed entry copied under another name is a miss."""
+    return (b"entry", bucket.encode("utf-8", "surrogateescape"), name.encode("utf-8", "surrogateescape"))
 
-    def __init__(self, handle: Any):
-        self.handle, self.crc = handle, 0
+
+class _Signed:
+    """A file to pickle into that keeps the HMAC of what was written."""
+
+    def __init__(self, handle: Any, *context: bytes):
+        self.handle, self.mac = handle, signing.signer(*context)
 
     def write(self, data: bytes) -> int:
-        self.crc = zlib.crc32(data, self.crc)
+        self.mac.update(data)
         return self.handle.write(data)
 
 
@@ -124,9 +132,10 @@ class Cache:
         try:
             with open(self._path(bucket, name), "rb") as handle:
                 data = handle.read()
-            body = memoryview(data)[4:-4]  # not copied: an entry may be megabytes
-            if data[:4] != ENTRY_MAGIC or int.from_bytes(data[-4:], "little") != zlib.crc32(body):
-                return None  # damaged: pickle alone could read a wrong value from it
+            body = memoryview(data)[4:-TAG]  # not copied: an entry may be megabytes
+            context = _entry_context(bucket, name)
+            if data[:4] != ENTRY_MAGIC or not signing.verify(data[-TAG:], body, *context):
+                return None  # not this user's, or damaged: never unpickled
             value = pickle.loads(body)
         except Exception:  # any damage the checksum let through is a miss too
             return None
@@ -167,9 +176,9 @@ class Cache:
             temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
             with open(temporary, "wb") as handle:
                 handle.write(ENTRY_MAGIC)
-                summed = _Summed(handle)  # pickled straight into the file, summed on the way
-                pickle.dump(value, summed, protocol=pickle.HIGHEST_PROTOCOL)
-                handle.write(summed.crc.to_bytes(4, "little"))
+                signed = _Signed(handle, *_entry_context(bucket, name))  # signed on the way
+                pickle.dump(value, signed, protocol=pickle.HIGHEST_PROTOCOL)
+                handle.write(signed.mac.digest())
             os.replace(temporary, path)
         except OSError:
             pass  # a cache that cannot be written is only a slower build
@@ -185,13 +194,14 @@ class Cache:
 
     @staticmethod
     def _read_pack(path: Path) -> dict[str, bytes]:
-        """One pack's entries, still pickled; {} when unreadable.  The cache is the build's
-        own folder, but a torn or damaged file must only cost a miss, whatever it holds."""
+        """One pack's entries, still pickled; {} when unreadable, torn, damaged or not
+        signed with this user's key (a pack committed with the sources is never unpickled)."""
         try:
             data = path.read_bytes()
-            if data[:4] != PACK_MAGIC or int.from_bytes(data[4:8], "little") != zlib.crc32(data[8:]):
-                return {}  # torn or damaged: pickle alone could read a wrong value from it
-            found = pickle.loads(data[8:])
+            body = memoryview(data)[4 + TAG :]
+            if data[:4] != PACK_MAGIC or not signing.verify(data[4 : 4 + TAG], body, b"pack"):
+                return {}  # not this user's, torn or damaged: never unpickled
+            found = pickle.loads(body)
         except Exception:  # any damage the checksum let through is a miss too
             return {}
         if not isinstance(found, dict):
@@ -254,7 +264,7 @@ class Cache:
             folder.mkdir(parents=True, exist_ok=True)
             payload = pickle.dumps(blobs, protocol=pickle.HIGHEST_PROTOCOL)
             with open(temporary, "wb") as handle:
-                handle.write(PACK_MAGIC + zlib.crc32(payload).to_bytes(4, "little"))
+                handle.write(PACK_MAGIC + signing.tag(payload, b"pack"))
                 handle.write(payload)
             os.replace(temporary, path)
         except OSError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -17,7 +18,7 @@ from babel.dates import format_date, format_datetime, format_time, get_date_form
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
-from site_builder import links, templating, urls
+from site_builder import links, signing, templating, urls
 from site_builder.config import Config
 from site_builder.errors import TemplateError
 from site_builder.i18n import translations
@@ -264,7 +265,35 @@ def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    return SignedBytecodeCache(str(folder))
+
+
+class SignedBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates, each file signed with this user's key (see signing.py): loading
+    one runs it (and jinja2 unpickles its header), so a file that came with the sources
+    is never loaded, only compiled anew and overwritten."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            with open(self._get_cache_filename(bucket), "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return
+        found, body = data[: signing.TAG_BYTES], data[signing.TAG_BYTES :]
+        if signing.verify(found, body, b"template", bucket.key.encode()):
+            bucket.bytecode_from_string(body)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        body = bucket.bytecode_to_string()
+        name = self._get_cache_filename(bucket)
+        temporary = f"{name}.{os.getpid()}.tmp"
+        try:
+            with open(temporary, "wb") as handle:
+                handle.write(signing.tag(body, b"template", bucket.key.encode()) + body)
+            os.replace(temporary, name)
+        except OSError:  # a template cache that cannot be written is only a slower build
+            with contextlib.suppress(OSError):
+                os.remove(temporary)
 
 
 UNITS = {"en": ("B", "KB", "MB")}  # Russian and Kyrgyz write Б, КБ, МБ

@@ -13,7 +13,7 @@ from sitekit import config_text, item, make_site
 
 from site_builder import content, rules
 from site_builder.build import build
-from site_builder.cache import Cache, code_fingerprint
+from site_builder.cache import TAG, Cache, code_fingerprint
 from site_builder.config import parse_config
 
 
@@ -61,7 +61,7 @@ def test_mostly_stale_packs_are_compacted_even_when_few(tmp_path):
     cache.get_many("items", ["new"])  # the read sees 11 entries held for 1 wanted
     cache.compact("items", {"new"})
     (pack,) = _packs(cache)
-    assert pickle.loads(pack.read_bytes()[8:]).keys() == {"new"}
+    assert pickle.loads(pack.read_bytes()[4 + TAG :]).keys() == {"new"}
 
 
 def test_memory_cache_keeps_values_and_skips_the_packs(tmp_path):
@@ -78,7 +78,11 @@ def test_compaction_writes_packs_of_a_bounded_size(tmp_path):
     for number in range(5):
         cache.put_many("items", _blobs({f"n{number}-{k}": k for k in range(3)}))
     cache.compact("items", {f"n{number}-{k}" for number in range(5) for k in range(3)}, most=2, batch=4)
-    assert [len(pickle.loads(p.read_bytes()[8:])) for p in _packs(cache)] in ([6, 6, 3], [6, 3, 6], [3, 6, 6])
+    assert [len(pickle.loads(p.read_bytes()[4 + TAG :])) for p in _packs(cache)] in (
+        [6, 6, 3],
+        [6, 3, 6],
+        [3, 6, 6],
+    )
     assert Cache(tmp_path).get_many("items", ["n4-2", "n0-0"]) == [2, 0]
 
 
@@ -155,7 +159,7 @@ def test_a_file_gone_before_its_worker_reads_it_is_skipped(tmp_path):
     cache = Cache(root / ".site-cache")
     results = content._parse_chunk(chunk, config, "settings", cache)
     assert [blob == b"" for _, blob in results] == [False, True]
-    assert len(_packs(cache)) == 1 and len(pickle.loads(_packs(cache)[0].read_bytes()[8:])) == 1
+    assert len(_packs(cache)) == 1 and len(pickle.loads(_packs(cache)[0].read_bytes()[4 + TAG :])) == 1
 
 
 def test_memory_cache_writes_put_values_at_flush(tmp_path):
