@@ -22,7 +22,7 @@ from site_builder.content import item_url
 from site_builder.errors import Problem, problem
 from site_builder.markdown import REF_PREFIX
 from site_builder.mediarequests import Register, Request, Tally, register
-from site_builder.model import SECTION_OF, Announcement, Attachment, Item, MediaPlan, Rebuttal, once
+from site_builder.model import SECTION_OF, Announcement, Attachment, Event, Item, MediaPlan, Rebuttal, once
 from site_builder.rules import VISIBLE, Judgement, State
 from site_builder.slugs import slug
 from site_builder.workdays import WorkingDays
@@ -266,7 +266,11 @@ def build_site(
     edited ones given their new items, with the groupings worked out for it (`Site.placed`).
     """
     verdicts = judgement.verdicts
-    visible = [as_of(i, now) for i in items if verdicts[i.source].state in VISIBLE]
+    visible = [
+        public_face(as_of(i, now)) if verdicts[i.source].state == State.WITHDRAWN else as_of(i, now)
+        for i in items
+        if verdicts[i.source].state in VISIBLE
+    ]
     today = now.astimezone(config.tz).date()
     media_requests = register(requests or [], config, today, days)
     if last is not None and not _moved(last, visible, verdicts, config):
@@ -322,6 +326,34 @@ def as_of(item: Item, now: datetime) -> Item:
         changes = [c for c in meta.event.changes if c.at <= now]
         update["event"] = meta.event.model_copy(update={"changes": changes})
     return dataclasses.replace(item, meta=meta.model_copy(update=update))
+
+
+def public_face(item: Item) -> Item:
+    """What a withdrawn item still shows, the same in every output (page, listings, feeds,
+    calendars, open data, structured data, search): its title, its dates and the public
+    reason for the withdrawal — nothing it said (summary, tags, image, body, attachments,
+    corrections, an event's place, speakers and changes, a rebuttal's claims, a plan's
+    entries), nor who wrote it or for which division."""
+    meta = item.meta
+    update: dict[str, object] = {
+        "summary": "",
+        "tags": [],
+        "image": None,
+        "image_alt": None,
+        "corrections": [],
+        "division": None,
+        "author": None,
+        "translation_exception": None,
+    }
+    if isinstance(meta, Announcement):
+        update["event"] = Event.model_construct(
+            kind=meta.event.kind, starts=meta.event.starts, ends=meta.event.ends, status=meta.event.status
+        )
+    elif isinstance(meta, Rebuttal):
+        update.update(original=None, facts=[])
+    elif isinstance(meta, MediaPlan):
+        update["entries"] = []
+    return dataclasses.replace(item, meta=meta.model_copy(update=update), attachments=())
 
 
 _ONCE = [name for name, value in vars(Entry).items() if isinstance(value, once)]

@@ -40,7 +40,8 @@ TABLES = [
     Table(
         "items",
         "Publications",
-        "Every published item in every language: metadata, address, approval date, corrections.",
+        "Every published item in every language: metadata, address, approval date, corrections. "
+        "A withdrawn item keeps its title, dates and the public reason, nothing else.",
         {
             "id": (STR, "stable key of the item (shared by its translations)"),
             "lang": (STR, "language code"),
@@ -56,6 +57,7 @@ TABLES = [
             "corrections": (INT, "number of published corrections"),
             "withdrawn": ({"type": "boolean"}, "true when the item was withdrawn"),
             "withdrawn_at": (OPT_TIME, "time of the withdrawal"),
+            "withdrawn_reason": (OPT_STR, "public reason for the withdrawal"),
         },
     ),
     Table(
@@ -153,6 +155,7 @@ def _item_record(site: Site, e: Entry) -> dict:
         "corrections": len(e.meta.corrections),
         "withdrawn": e.withdrawn,
         "withdrawn_at": e.meta.withdrawn.at.isoformat() if e.withdrawn and e.meta.withdrawn else None,
+        "withdrawn_reason": e.meta.withdrawn.reason if e.withdrawn and e.meta.withdrawn else None,
     }
 
 
