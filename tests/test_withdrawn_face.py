@@ -88,7 +88,8 @@ def withdrawn_item(kind: str) -> str:
 
 @pytest.fixture(scope="module")
 def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    files: dict[str, str | bytes] = {"content/press-releases/other.md": item("Обычная новость", tags=["город"])}
+    other = item("Обычная новость", tags=["город"])
+    files: dict[str, str | bytes] = {"content/press-releases/other.md": other}
     for kind in KINDS:
         folder = f"content/{kind}/withdrawn"
         files[f"{folder}/index.md"] = withdrawn_item(kind)
