@@ -21,14 +21,13 @@ from typing import NamedTuple
 
 from pydantic import ValidationError
 
-from site_builder import cache, chars, frontmatter, links, markdown, parallel, uptodate
+from site_builder import cache, chars, frontmatter, links, markdown, markers, parallel, uptodate
 from site_builder.approval import content_hash
 from site_builder.cache import Cache
 from site_builder.config import Config
 from site_builder.errors import Problem, problem
 from site_builder.fields import problems_from
 from site_builder.model import MODELS, REQUESTS_SECTION, SECTION_OF, SECTIONS, Attachment, Item
-from site_builder.rules import restricted_markers
 from site_builder.slugs import slug as slug_of
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
@@ -274,8 +273,8 @@ def parse(source: Source, config: Config, md: markdown.MarkdownIt) -> tuple[Item
     )
     problems += rendered.problems
     if meta.confidentiality != "restricted":
-        texts = [(2, split.yaml), (split.body_line, split.body)]
-        problems += restricted_markers(path, texts, config.rules.restricted_markers)
+        texts = markers.texts_of(data, lines, split.body, split.body_line, split.yaml)
+        problems += markers.find(path, texts, config.rules.restricted_markers)
     item = Item(
         source=source.rel,
         kind=kind,
@@ -487,8 +486,8 @@ def load(
     store = store or Cache(None)
     # What parsing depends on besides the file: time zone, languages, URL prefix, markers.
     site = config.site
-    markers = "|".join(config.rules.restricted_markers)
-    settings = f"{site.timezone}|{site.language}|{','.join(config.languages)}|{config.base_path}|{markers}"
+    marked = "|".join(config.rules.restricted_markers)
+    settings = f"{site.timezone}|{site.language}|{','.join(config.languages)}|{config.base_path}|{marked}"
     sources, names, problems = _listing(content_dir, store, settings, digests, touched)
     results: list[tuple[Item | None, list[Problem]] | None] = store.get_many("items", names)
     todo = [(index, (sources[index], names[index])) for index, value in enumerate(results) if value is None]

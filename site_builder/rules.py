@@ -7,8 +7,6 @@ error, not a silent omission: the PR department must know.
 
 from __future__ import annotations
 
-import functools
-import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Hashable
@@ -334,35 +332,6 @@ def plan_overdue(item: Item, config: Config, now: datetime) -> list[Problem]:
         for index, entry in enumerate(item.meta.entries)
         if entry.status == "planned" and entry.ref is None and today - OVERDUE_WINDOW <= entry.date < today
     ]
-
-
-@functools.cache
-def _marker_pattern(markers: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(r"(?<!\w)(" + "|".join(re.escape(m) for m in markers) + r")(?!\w)", re.IGNORECASE)
-
-
-def restricted_markers(path: str, texts: list[tuple[int, str]], markers: list[str]) -> list[Problem]:
-    """Restricted-information markers ("ДСП") in a public item's (first line, text) parts.
-
-    Checked when the file is parsed (the front matter and body are not kept afterwards).
-    """
-    markers = [m for m in markers if m.strip()]  # config refuses a blank one, which matches anywhere
-    if not markers:
-        return []
-    pattern = _marker_pattern(tuple(markers))
-    folded_markers = [m.casefold() for m in markers]
-    out = []
-    for offset, text in texts:
-        folded = text.casefold()  # a substring test first (a superset): the regex only where one occurs
-        if not any(m in folded for m in folded_markers):
-            continue
-        for number, line in enumerate(text.split("\n")):
-            found = pattern.search(line)
-            if found:
-                out.append(
-                    problem(path, offset + number, "error", "RESTRICTED_MARKER", marker=found.group(1))
-                )
-    return out
 
 
 def _references(

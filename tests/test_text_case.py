@@ -32,7 +32,16 @@ MARKED = [
     "Секретно",
     "СоВеРшЕнНо СеКрЕтНо",
 ]
-UNMARKED = ["Секретность", "НЕСЕКРЕТНОЕ", "дспетчер", "ДСПшник", "служебного пользователя"]
+UNMARKED = [
+    "Секретность",
+    "НЕСЕКРЕТНОЕ",
+    "дспетчер",
+    "ДСПшник",
+    "служебного пользователя",
+    "CEKPETHOCTb",  # a longer word in look-alikes
+    "рассекречено",
+    "ДС",
+]
 
 
 def _files(text: str) -> dict[str, str]:
@@ -120,6 +129,67 @@ def test_configured_markers_match_in_any_case(tmp_path: Path, configured: str, t
     found = {(p.path, p.line) for p in result.problems if p.is_error and p.code == "RESTRICTED_MARKER"}
     assert found == _marker_lines(files, text)
     assert [p.code for p in result.problems if p.is_error] == ["RESTRICTED_MARKER"]
+    assert not (root / "output").exists()
+
+
+# Look-alikes (issue 31; the evasions issue 24 lists): each as written, and as a reader sees it.
+LOOKALIKE = [
+    ("ДCП", "ДCП"),  # a Latin C
+    ("дcп", "дcп"),
+    ("CEKPETHO", "CEKPETHO"),  # every letter Latin
+    ("ceкрeтнo", "ceкрeтнo"),
+    ("Д\u00adСП", "ДСП"),  # a soft hyphen: invisible on the page
+    ("Д\u200bС\u200dП", "ДСП"),  # zero-width space and joiner
+    ("Д.С.П.", "Д.С.П"),
+    ("Д. С. П.", "Д. С. П"),
+    ("Д С П", "Д С П"),
+    ("Д-С-П", "Д-С-П"),
+    ("Д**С**П", "Д**С**П"),
+    ("с е к р е т н о", "с е к р е т н о"),
+    ("Для  служебного\u00a0пользования", "Для служебного пользования"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"), LOOKALIKE, ids=[t.encode("unicode_escape").decode() for t, _ in LOOKALIKE]
+)
+def test_a_restricted_marker_written_with_look_alikes_is_found(tmp_path: Path, text: str, shown: str) -> None:
+    files = _files(text)
+    result = check(make_site(tmp_path, files, _config()), NOW)
+    found = {(p.path, p.line) for p in result.problems if p.code == "RESTRICTED_MARKER"}
+    assert found == _marker_lines(files, text)
+    named = {dict(p.args)["marker"] for p in result.problems if p.code == "RESTRICTED_MARKER"}
+    assert named == {shown}, named
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "line"),
+    [
+        # `!!binary` and YAML escapes: the text is only there once decoded
+        (
+            "summary.md",
+            item("Заголовок", body="Текст.\n").replace("title:", "summary: !!binary 0JTQodCf\ntitle:"),
+            2,
+        ),
+        (
+            "escape.md",
+            item("Заголовок").replace("title: Заголовок", 'title: "\\u0414\\u0421\\u041f приказ"'),
+            2,
+        ),
+        # HTML character references in the body, which the page shows as letters
+        ("entity.md", item("Заголовок", body="Первый.\n\nПриказ &#1044;&#x421;&#1055;.\n"), 13),
+        # a paragraph wrapped inside the marker
+        ("wrapped.md", item("Заголовок", body="Для служебного\nпользования.\n"), 11),
+    ],
+)
+def test_a_restricted_marker_hidden_by_encoding_is_found(
+    tmp_path: Path, path: str, text: str, line: int
+) -> None:
+    files = {f"content/press-releases/{path}": text}
+    root = make_site(tmp_path, files)
+    result = build(root, NOW, root / "output")
+    found = [(p.path, p.line) for p in result.problems if p.code == "RESTRICTED_MARKER"]
+    assert found == [(f"content/press-releases/{path}", line)], (text, result.problems)
     assert not (root / "output").exists()
 
 
