@@ -75,6 +75,16 @@ def _port(text: str) -> int:
     return int(text)
 
 
+MAX_JOBS = 64  # more processes than this only cost memory: the work is split by cores
+
+
+def _jobs(text: str) -> int:
+    """A number of processes (argparse reports anything else as wrong usage)."""
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"a number of processes is from 1 to {MAX_JOBS}, not {text!r}")
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     base = argparse.ArgumentParser(add_help=False)
     base.add_argument(
@@ -94,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--format", choices=("text", "json", "github"), default="text", help="how to print problems"
     )
-    common.add_argument("--jobs", "-j", type=int, help="processes to use (default: all cores)")
+    common.add_argument("--jobs", "-j", type=_jobs, help="processes to use, 1 to 64 (default: all cores)")
     common.add_argument("--no-cache", action="store_true", help="neither read nor write ROOT/.site-cache")
 
     parser = argparse.ArgumentParser(prog="site-builder", description="Official press-office site generator.")

@@ -277,3 +277,13 @@ def test_the_new_command_line_messages_are_translated():
 def test_serve_on_a_port_that_cannot_be_is_a_usage_error(tmp_path: Path, port: str):
     status, out, err = run("serve", "--port", port, "--now", NOW, cwd=site(tmp_path), timeout=60)
     assert status == 2 and "Traceback" not in out + err and "--port" in err, out + err
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "100000", "2x"])
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_number_of_processes_that_cannot_be_is_a_usage_error(tmp_path: Path, command: str, jobs: str):
+    """`--jobs 0` or `-1` went on as if unset, and `--jobs 100000` forked that many workers."""
+    root = site(tmp_path)
+    status, out, err = run(command, "--jobs", jobs, "--now", NOW, cwd=root, timeout=60)
+    assert status == 2 and "Traceback" not in out + err and "--jobs" in err, out + err
+    assert not (root / "output").exists()
