@@ -12,6 +12,7 @@ from pathlib import Path
 
 from site_builder import (
     cache,
+    chars,
     content,
     gitverify,
     mediarequests,
@@ -139,18 +140,22 @@ def check_all(root: Path, now: datetime, jobs: int | None = None, use_cache: boo
 
 
 def _unreadable_names(root: Path) -> list[Problem]:
-    """Files and folders in templates/ and static/ whose names are not UTF-8 (content/
-    reports its own): no output path or cache key can be made of them."""
+    """Files and folders in templates/ and static/ whose names are not UTF-8, or hold a
+    character no output may (a control character: static/ names become output paths,
+    sitemap and page addresses), as content/ reports its own: nothing is made of them."""
     found = []
     for folder in ("templates", "static"):
         if is_link(root / folder):
             continue  # an error of its own, never listed
         for base, dirs, names in os.walk(root / folder):
             for name in sorted([*dirs, *names]):
+                rel = os.path.relpath(os.path.join(base, name), root)
                 if not content.readable_name(name):
-                    shown = content.shown_name(os.path.relpath(os.path.join(base, name), root))
-                    found.append(problem(shown, 0, "error", "FILE_NAME_ENCODING"))
-            dirs[:] = sorted(d for d in dirs if content.readable_name(d))
+                    found.append(problem(content.shown_name(rel), 0, "error", "FILE_NAME_ENCODING"))
+                elif char := chars.bad_in_name(name):
+                    what = {"char": chars.label(char), "what": chars.name(char)}
+                    found.append(problem(chars.shown(rel), 0, "error", "FILE_NAME_CHAR", **what))
+            dirs[:] = sorted(d for d in dirs if content.readable_name(d) and not chars.bad_in_name(d))
     return found
 
 

@@ -781,3 +781,24 @@ def test_every_code_point_is_judged_by_the_policy():
         assert (chars.first_bad(char) is not None) == refused(char), hex(code)
         if refused(char):
             assert not chars.surely_clean(char.encode("utf-8", "surrogatepass")), hex(code)
+
+
+@pytest.mark.parametrize("folder", ["static", "templates", "static/css"])
+@pytest.mark.parametrize("char", ["\x01", "\n", "\x7f", "\u0085"])
+def test_a_bad_character_in_a_static_or_template_name_is_refused(tmp_path: Path, folder: str, char: str):
+    """static/ names become output paths and addresses (the sitemap's, a page's links), as
+    content/ names do: a control character in one is FILE_NAME_CHAR, never copied out."""
+    from datetime import datetime
+
+    from site_builder.build import build, check
+
+    root = make_site(tmp_path, GOOD)
+    name = f"a{char}b.txt"
+    (root / folder).mkdir(parents=True, exist_ok=True)
+    (root / folder / name).write_text("x", encoding="utf-8")
+    now = datetime.fromisoformat(NOW)
+    for result in (check(root, now), build(root, now, root / "output")):
+        errors = [(p.path, p.code) for p in result.problems if p.is_error]
+        shown = f"{folder}/a[U+{ord(char):04X}]b.txt"
+        assert errors == [(shown, "FILE_NAME_CHAR")], errors
+    assert not (root / "output").exists()
