@@ -444,6 +444,10 @@ CODES: dict[str, tuple[str, str]] = {
         "{file} is a file: the output must be a folder",
         "Give the path of a folder; one that does not exist yet is created.",
     ),
+    "OUTPUT_WORKING_NAME": (
+        "the output folder may not be named {name}: a build keeps its own working folders under such names beside an output",
+        "Give a name that does not start with a dot and end in .old, .spare, .tmp-N, .site-builder or .manifest.json.",
+    ),
     "OUTPUT_FOREIGN": (
         "the folder {target} holds files that no build made (there is no build manifest beside it): a build would delete them",
         "Give a new or empty folder, or empty this one yourself if nothing in it is needed.",

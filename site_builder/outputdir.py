@@ -14,6 +14,7 @@ tree it holds, or the mark the writer leaves there before the first tree is swap
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from site_builder import uptodate
@@ -22,6 +23,12 @@ from site_builder.errors import Problem, problem
 
 # What a build reads (and git's and the cache's folders): no output may be, hold or lie in one.
 SOURCES = ("content/", "templates/", "static/", "config.yaml", ".git/", f"{CACHE_FOLDER}/")
+
+
+# The names the writer gives what it keeps beside an output folder X: `.X.old`, `.X.spare`
+# (and its `.json`), `.X.tmp-PID`, `.X.site-builder`, `.X.manifest.json`.  An output of
+# such a name would be taken, or deleted, as another build's working folder.
+WORKING_NAME = re.compile(r"\..+\.(?:old|spare|spare\.json|tmp-\d+|site-builder|manifest\.json)")
 
 
 def place(output: Path) -> Path:
@@ -49,6 +56,8 @@ def refusals(root: Path, output: Path) -> list[Problem]:
     site = Path(os.path.realpath(root))
     if site == target or site.is_relative_to(target):
         return [problem(shown, 0, "error", "OUTPUT_IS_SITE", target=target)]
+    if WORKING_NAME.fullmatch(at.name):
+        return [problem(shown, 0, "error", "OUTPUT_WORKING_NAME", name=at.name)]
     existing = target
     while not os.path.exists(existing) and existing != existing.parent:
         existing = existing.parent

@@ -287,3 +287,16 @@ def test_a_number_of_processes_that_cannot_be_is_a_usage_error(tmp_path: Path, c
     status, out, err = run(command, "--jobs", jobs, "--now", NOW, cwd=root, timeout=60)
     assert status == 2 and "Traceback" not in out + err and "--jobs" in err, out + err
     assert not (root / "output").exists()
+
+
+@pytest.mark.parametrize("name", [".output.spare", ".output.old", ".site.tmp-123", ".output.site-builder"])
+def test_an_output_named_like_a_build_s_working_folder_is_refused(tmp_path: Path, name: str):
+    """`--output .output.spare` built fine, and the next plain `build` took that folder for
+    its own spare tree without a manifest and deleted it, exit 0."""
+    root = site(tmp_path)
+    status, out, err = run("build", "--output", name, "--now", NOW, "--lang", "en", cwd=root)
+    assert status == 1 and "Traceback" not in out + err, out + err
+    assert f"{name}: error OUTPUT_WORKING_NAME" in out + err, out + err
+    assert not (root / name).exists()
+    status, out, err = run("build", "--now", NOW, cwd=root)
+    assert status == 0, out + err
