@@ -1,7 +1,7 @@
 """Every diagnostic code with its English message and hint (gettext msgids).
 
 Translations live in locale/<lang>/LC_MESSAGES/site_builder.po; the codes are stable
-and documented in the README.
+and documented in docs/diagnostics.md, which `python -m site_builder.diagnostics_doc` writes.
 """
 
 from __future__ import annotations
