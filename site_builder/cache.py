@@ -88,6 +88,11 @@ def _entry_context(bucket: str, name: str) -> tuple[bytes, ...]:
     return (b"entry", bucket.encode("utf-8", "surrogateescape"), name.encode("utf-8", "surrogateescape"))
 
 
+def _pack_context(bucket: str) -> tuple[bytes, ...]:
+    """What a pack's tag is bound to: its bucket (a pack moved to another bucket is a miss)."""
+    return (b"pack", bucket.encode("utf-8", "surrogateescape"))
+
+
 class _Signed:
     """A file to pickle into that keeps the HMAC of what was written."""
 
@@ -130,8 +135,9 @@ class Cache:
             if (bucket, name) in self.memory:
                 return self.memory[bucket, name]
         try:
-            with open(self._path(bucket, name), "rb") as handle:
-                data = handle.read()
+            data = signing.read_file(self._path(bucket, name))
+            if data is None:
+                return None
             body = memoryview(data)[4:-TAG]  # not copied: an entry may be megabytes
             context = _entry_context(bucket, name)
             if data[:4] != ENTRY_MAGIC or not signing.verify(data[-TAG:], body, *context):
@@ -197,9 +203,11 @@ class Cache:
         """One pack's entries, still pickled; {} when unreadable, torn, damaged or not
         signed with this user's key (a pack committed with the sources is never unpickled)."""
         try:
-            data = path.read_bytes()
+            data = signing.read_file(path)
+            if data is None:
+                return {}
             body = memoryview(data)[4 + TAG :]
-            if data[:4] != PACK_MAGIC or not signing.verify(data[4 : 4 + TAG], body, b"pack"):
+            if data[:4] != PACK_MAGIC or not signing.verify(data[4 : 4 + TAG], body, *_pack_context(path.parent.name)):
                 return {}  # not this user's, torn or damaged: never unpickled
             found = pickle.loads(body)
         except Exception:  # any damage the checksum let through is a miss too
@@ -264,7 +272,7 @@ class Cache:
             folder.mkdir(parents=True, exist_ok=True)
             payload = pickle.dumps(blobs, protocol=pickle.HIGHEST_PROTOCOL)
             with open(temporary, "wb") as handle:
-                handle.write(PACK_MAGIC + signing.tag(payload, b"pack"))
+                handle.write(PACK_MAGIC + signing.tag(payload, *_pack_context(bucket)))
                 handle.write(payload)
             os.replace(temporary, path)
         except OSError:

@@ -274,10 +274,8 @@ class SignedBytecodeCache(jinja2.FileSystemBytecodeCache):
     is never loaded, only compiled anew and overwritten."""
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            with open(self._get_cache_filename(bucket), "rb") as handle:
-                data = handle.read()
-        except OSError:
+        data = signing.read_file(self._get_cache_filename(bucket))
+        if data is None:
             return
         found, body = data[: signing.TAG_BYTES], data[signing.TAG_BYTES :]
         if signing.verify(found, body, b"template", bucket.key.encode()):

@@ -28,8 +28,15 @@ KEY_BYTES = 32
 TAG_BYTES = 32  # HMAC-SHA256
 
 
+MAX_FILE = 1 << 30  # a cache file larger than this is not read (a committed giant is a miss)
+
+
 def key_path() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    """Where this user's key lives.  A relative XDG_CACHE_HOME is ignored, as the XDG spec
+    says: it would name a folder of the site the build runs in."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "site-builder" / "cache-key"
 
 
@@ -64,11 +71,16 @@ def _make_key(path: Path) -> None:
 
 
 def _read_key(path: Path) -> bytes | None:
-    """The key at `path` if it is a regular file of this user that nobody else may write."""
+    """The key at `path` if it is a regular file of this user that only this user may read
+    (mode 600, which a `git checkout` never gives a file: a key committed with the sources is
+    never taken), in a folder of this user that nobody else may write."""
+    folder = os.stat(path.parent, follow_symlinks=False)
+    if not stat.S_ISDIR(folder.st_mode) or folder.st_uid != os.getuid() or folder.st_mode & 0o022:
+        return None
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
             return None
         data = os.read(fd, KEY_BYTES + 1)
     finally:
@@ -92,3 +104,22 @@ def tag(data: bytes | memoryview, *context: bytes) -> bytes:
 
 def verify(found: bytes | memoryview, data: bytes | memoryview, *context: bytes) -> bool:
     return hmac.compare_digest(bytes(found), tag(data, *context))
+
+
+def read_file(path: str | os.PathLike[str]) -> bytes | None:
+    """A cache file's bytes, or None: never through a link, never a special file (a link to
+    /dev/zero committed into the cache would be read for ever), never a giant."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(MAX_FILE + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)

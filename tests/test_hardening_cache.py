@@ -84,7 +84,7 @@ def test_an_entry_signed_by_another_user_is_a_miss_and_never_unpickled(
     assert len(packs) == 1
     data = bytearray(packs[0].read_bytes())
     payload = pickle.dumps({"x": Boom(marker)})  # the pack itself unpickles into Boom
-    packs[0].write_bytes(bytes(data[:4]) + signing.tag(payload, b"pack") + payload)
+    packs[0].write_bytes(bytes(data[:4]) + signing.tag(payload, b"pack", b"items") + payload)
     marker.unlink(missing_ok=True)
     as_user(monkeypatch, tmp_path / "me")
     assert Cache(folder).get("events", "abc") is None
@@ -129,7 +129,7 @@ def test_a_committed_cache_never_runs_in_a_build(tmp_path: Path, monkeypatch: py
     assert packs, "the build packs its parsed items"
     payload = pickle.dumps({"x": Boom(marker)})
     for pack in packs:
-        pack.write_bytes(cache.PACK_MAGIC + signing.tag(payload, b"pack") + payload)
+        pack.write_bytes(cache.PACK_MAGIC + signing.tag(payload, b"pack", b"items") + payload)
     assert _poison_templates(store / "templates", marker) > 3
     # As the intruder, the poisoned cache does run: the files are what a build reads.
     code, out, err = run_cli("build", "--now", NOW, "--output", "mine", cwd=root)
@@ -143,3 +143,39 @@ def test_a_committed_cache_never_runs_in_a_build(tmp_path: Path, monkeypatch: py
     code, out, err = run_cli("check", "--now", NOW, cwd=root)  # check test-renders the templates
     assert code == 0 and not marker.exists(), out + err
     assert os.environ.get("XDG_CACHE_HOME") == str(tmp_path / "victim")
+
+
+@pytest.mark.parametrize("relative", [False, True])
+def test_a_key_committed_with_the_sources_is_never_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, relative: bool
+) -> None:
+    """An intruder commits `.cache/site-builder/cache-key` and CI points XDG_CACHE_HOME at
+    the checkout (absolutely, or relatively: resolved against the site): a checked-out file
+    is mode 644, never the 600 a key must have, and a relative XDG_CACHE_HOME is ignored."""
+    checkout = tmp_path / "checkout"
+    planted = checkout / ".cache/site-builder/cache-key"
+    planted.parent.mkdir(parents=True)
+    planted.write_bytes(b"K" * signing.KEY_BYTES)
+    planted.chmod(0o644)  # as git checks a file out
+    monkeypatch.chdir(checkout)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", ".cache" if relative else str(checkout / ".cache"))
+    signing.key.cache_clear()
+    assert signing.key() != b"K" * signing.KEY_BYTES
+    assert planted.read_bytes() == b"K" * signing.KEY_BYTES  # left alone, not replaced
+
+
+def test_a_cache_file_that_is_a_link_or_special_is_never_read(tmp_path: Path) -> None:
+    """A cache file committed as a link to /dev/zero was read until memory ran out."""
+    folder = tmp_path / ".site-cache"
+    store = Cache(folder)
+    store.put("events", "abc", [1])
+    store.put_many("items", {"x": pickle.dumps(1)})
+    entry = folder / cache.code_fingerprint() / "events/ab/abc"
+    (pack,) = (folder / cache.code_fingerprint() / "items").glob("*.pack")
+    for path in (entry, pack):
+        path.unlink()
+        path.symlink_to("/dev/zero")
+    assert Cache(folder).get("events", "abc") is None
+    assert Cache(folder).get_many("items", ["x"]) == [None]
+    assert signing.read_file(entry) is None and signing.read_file("/dev/zero") is None
