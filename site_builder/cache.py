@@ -207,7 +207,8 @@ class Cache:
             if data is None:
                 return {}
             body = memoryview(data)[4 + TAG :]
-            if data[:4] != PACK_MAGIC or not signing.verify(data[4 : 4 + TAG], body, *_pack_context(path.parent.name)):
+            context = _pack_context(path.parent.name)
+            if data[:4] != PACK_MAGIC or not signing.verify(data[4 : 4 + TAG], body, *context):
                 return {}  # not this user's, torn or damaged: never unpickled
             found = pickle.loads(body)
         except Exception:  # any damage the checksum let through is a miss too
