@@ -22,6 +22,7 @@ import ctypes.util
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 from collections.abc import Callable
@@ -59,10 +60,17 @@ def recover(output: Path) -> None:
     old = output.with_name(f".{output.name}.old")
     if not output.exists() and old.is_dir():
         old.rename(output)
-    spare = _spare_path(output)
-    for stale in output.parent.glob(f".{output.name}.*"):
-        if stale.is_dir() and stale != spare:
-            shutil.rmtree(stale, ignore_errors=True)
+    # Only the exact names the writer gives (outputdir.WORKING_NAME refuses them as an
+    # output): any other `.X.something` beside output/ is someone's folder, and a name
+    # with glob characters in it must match only itself.
+    stale = re.compile(re.escape(f".{output.name}.") + r"(?:old|tmp-\d+)")
+    try:
+        listing = list(os.scandir(output.parent))
+    except OSError:
+        return
+    for entry in listing:
+        if stale.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def _discard(path: Path) -> None:

@@ -300,3 +300,19 @@ def test_an_output_named_like_a_build_s_working_folder_is_refused(tmp_path: Path
     assert not (root / name).exists()
     status, out, err = run("build", "--now", NOW, cwd=root)
     assert status == 0, out + err
+
+
+def test_a_build_deletes_only_its_own_working_folders_beside_the_output(tmp_path: Path):
+    """A plain build deleted every folder named `.output.*` beside output/ (`.output.backup`,
+    `.output.OLD`, `.output.tmp-x`, a folder someone keeps), not only the ones it makes."""
+    root = site(tmp_path)
+    kept = [".output.backup", ".output.OLD", ".output.tmp-x", ".output.spare.tmp", ".output.old.1"]
+    for name in kept:
+        (root / name).mkdir()
+        (root / name / "keep.txt").write_text("мой файл", encoding="utf-8")
+    (root / ".output.tmp-4242").mkdir()  # a staging tree a killed build left
+    status, out, err = run("build", "--now", NOW, cwd=root)
+    assert status == 0, out + err
+    for name in kept:
+        assert (root / name / "keep.txt").read_text(encoding="utf-8") == "мой файл", name
+    assert not (root / ".output.tmp-4242").exists()
