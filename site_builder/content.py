@@ -273,8 +273,8 @@ def parse(source: Source, config: Config, md: markdown.MarkdownIt) -> tuple[Item
     )
     problems += rendered.problems
     if meta.confidentiality != "restricted":
-        texts = markers.texts_of(data, lines, split.body, split.body_line, split.yaml)
-        problems += markers.find(path, texts, config.rules.restricted_markers)
+        parts = markers.parts_of(data, lines, split, rendered.html)
+        problems += markers.find(path, parts, config.rules.restricted_markers)
     item = Item(
         source=source.rel,
         kind=kind,

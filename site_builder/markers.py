@@ -1,16 +1,25 @@
 """Restricted-information markers («ДСП», «секретно») in a public item, however written.
 
-A marker must be found the way a reader of the published page would see it, not only as
-it was typed in config.yaml: in any letter case; with Latin or Greek look-alikes for
-Cyrillic letters («ДCП» with a Latin C, «ceкрeтнo»), or Cyrillic for Latin; in another
-Unicode form (NFKC: fullwidth letters, compatibility characters); with invisible
-characters inside (a soft hyphen, a zero-width space or joiner); with dots, spaces,
-dashes, underscores or emphasis between its letters («Д.С.П.», «Д С П», «Д**С**П»),
-across a line break of a wrapped paragraph; written as YAML escapes or `!!binary` in the
-front matter, or as HTML character references in the body.  It is never found inside a
-longer word («несекретно» is a word of its own).
+A marker is found the way a reader of the published page would read it, not only as it
+was typed in config.yaml:
 
-Each occurrence is one RESTRICTED_MARKER problem at the line where it starts.
+- in any letter case and Unicode form (NFKC: fullwidth and compatibility characters);
+- with Latin or Greek look-alikes for Cyrillic letters («ДCП» with a Latin C,
+  «CEKPETHO»), or Cyrillic for Latin;
+- with characters a reader does not see inside (invisible.py: combining marks such as a
+  stress mark, soft hyphens, zero-width and bidi characters);
+- with its letters spaced out by dots, spaces, dashes, underscores, backslashes or
+  emphasis — in every gap of a word, as in «Д.С.П.», «Д С П», «с е к р е т н о», but not
+  in only some: «не секрет но» is two words and «секрет» one of them;
+- across a line break of a wrapped paragraph;
+- as YAML escapes or `!!binary` in the front matter;
+- in the body as the page shows it (HTML character references, Markdown escapes, code
+  spans and links between its letters).
+
+It is never found inside a longer word («несекретно» is a word of its own).  One
+RESTRICTED_MARKER problem per line and marker.  Where only the rendered body shows a
+marker, the problem names the body's first line.  (Initials after the abbreviation «д.»,
+«д. С. П. Семёнова», read as the marker spaced out: the docs say to write «дер.».)
 """
 
 from __future__ import annotations
@@ -20,17 +29,19 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from site_builder import chars
 from site_builder.errors import Problem, problem
+from site_builder.invisible import IGNORABLE
 
-# Letters a reader cannot tell apart, each group as one letter (lower case; the pattern
-# ignores case, and upper-case look-alikes such as Latin H for Н, B for В, M for М or
-# T for Т fold to these).  Е and Ё are one letter to Russian readers and writers.
+# Letters a reader cannot tell apart, each group as one letter (lower case; matching
+# ignores case, so upper-case look-alikes such as Latin H for Н, B for В, M for М or T
+# for Т fold to these).  Е and Ё are one letter to Russian readers and writers.
 LOOKALIKES = [
     "аaα",
     "вbβ",
+    "дδ",
     "еeёε",
     "кkκ",
     "мmμ",
@@ -46,77 +57,108 @@ LOOKALIKES = [
     "іiı",
 ]
 _GROUP = {char: group for group in LOOKALIKES for char in group}
-_CANON = str.maketrans({char: group[0] for group in LOOKALIKES for char in group})
-# Never seen on the page: dropped before matching.
-INVISIBLE = (
-    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e"  # soft hyphen, joiners and fillers
-    "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"  # zero-width, marks
-)
-_DROP = str.maketrans(dict.fromkeys(INVISIBLE))
-# What may stand between a marker's letters: spaces and line breaks, dots, dashes,
-# underscores and Markdown emphasis, middle dots and bullets, and the invisible ones.
-_SEPARATOR = r"[\s.·•\-‐‑‒–—_*~" + re.escape(INVISIBLE) + "]"
-_SEPARATORS = re.compile(_SEPARATOR + "+")
+_CANON = {ord(char): group[0] for group in LOOKALIKES for char in group}
+
+
+# What may space out a marker's letters: white space (\s takes every Zs), dashes (Pd),
+# dots, underscores, Markdown's emphasis, code and escape marks, middle dots and bullets.
+_SPACER = r"[\s.·•‐‑‒–—―−⁃\-_*~`\\]"
+_GAP = f"{_SPACER}+"
+_SPACERS = re.compile(_GAP)
+_UNSEEN: dict[int, None] = {code: None for a, b in IGNORABLE for code in range(a, b + 1)}
+# `_compact` in one pass of str.translate: look-alikes to their group's letter, spacers and
+# invisible characters dropped (no regular expression: it runs over every item's text).
+_FOLD: dict[int, int | None] = {
+    **_UNSEEN,
+    **{code: None for code in range(0x3001) if chr(code).isspace()},
+    **{ord(c): None for c in ".·•‐‑‒–—―−⁃-_*~`\\"},
+    **_CANON,
+}
+
+
+def _nfkc(text: str) -> str:
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
 def _compact(text: str) -> str:
     """Text as matching sees it with nothing between letters: NFKC, case folded, look-alikes
-    as one letter, separators and invisible characters gone (a quick test: a superset)."""
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_CANON)
-    return _SEPARATORS.sub("", folded)
+    as one letter, spacers and invisible characters gone (a quick test: a superset)."""
+    return _nfkc(text).casefold().translate(_FOLD)
 
 
 def _letter(char: str) -> str:
-    group = _GROUP.get(char.casefold(), char.casefold())
+    group = _GROUP.get(char, char)
     return "[" + "".join(re.escape(c) for c in sorted(set(group))) + "]"
+
+
+def _word(letters: str) -> str:
+    """One word of a marker: its letters with nothing visible between them, or with a
+    spacer in every gap."""
+    plain = "".join(_letter(c) for c in letters)
+    spaced = _GAP.join(_letter(c) for c in letters)
+    return plain if len(letters) < 2 else f"(?:{plain}|{spaced})"
 
 
 @functools.cache
 def _pattern(markers: tuple[str, ...]) -> re.Pattern[str]:
-    """One pattern for all markers: their letters (each any of its look-alikes, in any case)
-    with separators allowed between them, never inside a longer word."""
+    """One pattern for all markers, never inside a longer word."""
     alternatives = []
     for marker in sorted(markers, key=len, reverse=True):
-        letters = _compact(marker)
-        alternatives.append((_SEPARATOR + "*").join(_letter(c) for c in letters))
+        words = [_compact(word) for word in _SPACERS.split(marker)]
+        alternatives.append(f"{_SPACER}*".join(_word(w) for w in words if w))
     return re.compile(r"(?<!\w)(" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
 
 
-def find(path: str, texts: list[tuple[int, str]], markers: list[str]) -> list[Problem]:
-    """RESTRICTED_MARKER for every marker in the (first line, text) parts of a public item;
-    one problem per line and marker however many parts show it there."""
-    wanted = [m for m in markers if _compact(m)]  # config refuses a blank one, which matches anywhere
+class Part(NamedTuple):
+    """A text a marker is looked for in and the file line it starts on; `exact` False for a
+    text whose lines are not the file's (the rendered body): its marker is named at `line`,
+    and only when no exact part showed it already."""
+
+    line: int
+    text: str
+    exact: bool = True
+
+
+def find(path: str, parts: list[Part], markers: list[str]) -> list[Problem]:
+    """RESTRICTED_MARKER for the markers in the parts of a public item: one problem per
+    line and marker however many parts show it there."""
+    wanted = {_compact(m): m for m in markers if _compact(m)}  # a blank one would match anywhere
     if not wanted:
         return []
-    compact = {_compact(m): m for m in wanted}
-    pattern = _pattern(tuple(wanted))
+    pattern = _pattern(tuple(wanted.values()))
     seen: set[tuple[int, str]] = set()
     out = []
-    for offset, raw in texts:
-        text = unicodedata.normalize("NFKC", raw)  # the same line breaks as `raw`
-        if not any(marker in _compact(text) for marker in compact):
+    for part in sorted(parts, key=lambda p: not p.exact):
+        text = _nfkc(part.text)
+        compact = text.casefold().translate(_FOLD)  # `_compact`, NFKC done
+        if not any(marker in compact for marker in wanted):
             continue
+        text = text.translate(_UNSEEN)  # unseen characters go: the same line breaks stay
         for found in pattern.finditer(text):
-            line = offset + text.count("\n", 0, found.start())
-            marker = compact.get(_compact(found.group(1)), found.group(1))
+            marker = _compact(found.group(1))
+            if part.exact:
+                line = part.line + text.count("\n", 0, found.start())
+            elif any(m == marker for _, m in seen):
+                continue
+            else:
+                line = part.line
             if (line, marker) not in seen:
                 seen.add((line, marker))
-                shown = chars.shown(" ".join(found.group(1).translate(_DROP).split()))
+                shown = chars.shown(" ".join(found.group(1).split()))
                 out.append(problem(path, line, "error", "RESTRICTED_MARKER", marker=shown))
     return out
 
 
-def texts_of(
-    data: Any, lines: dict[tuple, int], body: str, body_line: int, raw_yaml: str
-) -> list[tuple[int, str]]:
+_TAG = re.compile(r"<[^>]*>")
+
+
+def parts_of(data: Any, lines: dict[tuple, int], split: Any, rendered_html: str) -> list[Part]:
     """The parts of an item a marker is looked for in: the front matter as written and as
-    decoded (escapes, `!!binary`), the body as written and with its HTML character
-    references decoded, each with the file line it starts on."""
-    parts = [(2, raw_yaml), (body_line, body)]
-    parts += [(lines.get(key, 1), text) for key, text in _strings(data, ())]
-    if "&" in body:
-        parts.append((body_line, html.unescape(body)))
-    return parts
+    decoded (escapes, `!!binary`), the body as written, and the body as the page shows it."""
+    parts = [Part(2, split.yaml), Part(split.body_line, split.body)]
+    parts += [Part(lines.get(key, 1), text) for key, text in _strings(data, ())]
+    shown = html.unescape(_TAG.sub("", rendered_html))
+    return [*parts, Part(split.body_line, shown.replace("\n", " "), exact=False)]
 
 
 def _strings(value: Any, key: tuple) -> Iterator[tuple[tuple, str]]:

@@ -33,6 +33,10 @@ MARKED = [
     "СоВеРшЕнНо СеКрЕтНо",
 ]
 UNMARKED = [
+    "Ни для кого не секрет. Но жители",  # a word and the next one are not a marker spaced out
+    "Это не секрет — но",
+    "Не секрет но",
+    "Главный секрет… Но",
     "Секретность",
     "НЕСЕКРЕТНОЕ",
     "дспетчер",
@@ -176,8 +180,14 @@ def test_a_restricted_marker_written_with_look_alikes_is_found(tmp_path: Path, t
             item("Заголовок").replace("title: Заголовок", 'title: "\\u0414\\u0421\\u041f приказ"'),
             2,
         ),
-        # HTML character references in the body, which the page shows as letters
-        ("entity.md", item("Заголовок", body="Первый.\n\nПриказ &#1044;&#x421;&#1055;.\n"), 13),
+        # HTML character references, Markdown escapes, code spans and links in the body,
+        # which the page shows as the marker's letters: named at the body's first line
+        ("entity.md", item("Заголовок", body="Первый.\n\nПриказ &#1044;&#x421;&#1055;.\n"), 11),
+        ("escaped.md", item("Заголовок", body="Первый.\n\nПриказ Д\\.С\\.П\\.\n"), 13),
+        ("code.md", item("Заголовок", body="Первый.\n\nПриказ Д`С`П.\n"), 13),
+        ("link.md", item("Заголовок", body="Первый.\n\nПриказ Д[С](https://example.com)П.\n"), 11),
+        ("stress.md", item("Заголовок", body="Первый.\n\nСекре\u0301тно.\n"), 13),
+        ("bidi.md", item("Заголовок", body="Первый.\n\nД\u202eС\u202cП\ufe0f.\n"), 13),
         # a paragraph wrapped inside the marker
         ("wrapped.md", item("Заголовок", body="Для служебного\nпользования.\n"), 11),
     ],
@@ -240,3 +250,23 @@ def test_a_media_request_key_in_another_case_gets_its_suggestion(tmp_path: Path)
     result = check(make_site(tmp_path, {"content/media-requests/r.md": text}), NOW)
     unknown = [dict(p.args) for p in result.problems if p.code == "KEY_UNKNOWN"]
     assert [(u["key"], u.get("suggestion")) for u in unknown] == [("TOPIC", "topic")], unknown
+
+
+def test_the_invisible_table_is_unicode_s() -> None:
+    """site_builder/invisible.py is generated from unicodedata: every Mn, Me and Cf code
+    point of the planes it covers, and the blank letters; regenerate it when Python's
+    Unicode version changes."""
+    import unicodedata
+
+    from site_builder import invisible
+
+    blank = {0x115F, 0x1160, 0x2800, 0x3164, 0xFFA0}
+    table = {code for a, b in invisible.IGNORABLE for code in range(a, b + 1)}
+    expected = {
+        code
+        for lo, hi in invisible.PLANES
+        for code in range(lo, hi)
+        if unicodedata.category(chr(code)) in ("Mn", "Me", "Cf") or code in blank
+    }
+    assert unicodedata.unidata_version == invisible.UNICODE_VERSION
+    assert table == expected
