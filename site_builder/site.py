@@ -333,7 +333,8 @@ def public_face(item: Item) -> Item:
     calendars, open data, structured data, search): its title, its dates and the public
     reason for the withdrawal — nothing it said (summary, tags, image, body, attachments,
     corrections, an event's place, speakers and changes, a rebuttal's claims, a plan's
-    entries), nor who wrote it or for which division."""
+    entries), nor who wrote it or for which division.  The body is gone from the item
+    itself, so no template can show it (`entry.item.html`)."""
     meta = item.meta
     update: dict[str, object] = {
         "summary": "",
@@ -353,7 +354,17 @@ def public_face(item: Item) -> Item:
         update.update(original=None, facts=[])
     elif isinstance(meta, MediaPlan):
         update["entries"] = []
-    return dataclasses.replace(item, meta=meta.model_copy(update=update), attachments=())
+    return dataclasses.replace(
+        item,
+        meta=meta.model_copy(update=update),
+        attachments=(),
+        packed_html=_NO_BODY,
+        md_links=(),
+        images=(),
+    )
+
+
+_NO_BODY = Item.pack("", {})["packed_html"]
 
 
 _ONCE = [name for name, value in vars(Entry).items() if isinstance(value, once)]

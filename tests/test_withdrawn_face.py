@@ -151,3 +151,25 @@ def test_the_open_data_row_is_the_face_alone(output: Path) -> None:
         assert row["summary"] in ("", None) and not row.get("tags"), row
         assert row["withdrawn"] is True and row["withdrawn_reason"] == shown(kind)["reason"], row
         assert row["withdrawn_at"] == WITHDRAWN_AT and row["division"] is None, row
+
+
+def test_a_site_template_cannot_show_a_withdrawn_item_s_body(tmp_path: Path) -> None:
+    """The face is the item itself, not only what the theme shows: a site template that
+    prints `entry.item.html` or the item's links gets nothing of the withdrawn body."""
+    files: dict[str, str | bytes] = {
+        "content/press-releases/w/index.md": withdrawn_item("press-releases"),
+        f"content/press-releases/w/{hidden('press-releases')['attachment']}.pdf": b"%PDF-1.4 secret",
+        "content/press-releases/w/photo.png": b"\x89PNG\r\n\x1a\n",
+        "templates/press-release.html": (
+            '{% extends "item.html" %}{% block content %}{{ super() }}'
+            "<div>{{ entry.item.html }}|{{ entry.item.md_links }}|{{ entry.item.attachments }}</div>"
+            "{% endblock %}"
+        ),
+    }
+    root = make_site(tmp_path, files)
+    result = build(root, datetime.fromisoformat(NOW), root / "output", jobs=1)
+    assert result.ok, [(p.path, p.line, p.code) for p in result.problems if p.is_error]
+    page = (root / "output/press-releases/w/index.html").read_text(encoding="utf-8")
+    assert shown("press-releases")["reason"] in page
+    for field, marker in hidden("press-releases").items():
+        assert marker not in page, field
