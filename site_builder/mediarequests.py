@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from site_builder import frontmatter, links
+from site_builder import frontmatter, links, markers
 from site_builder.config import Config
 from site_builder.content import readable_name, shown_name
 from site_builder.errors import Problem, problem
@@ -101,12 +101,17 @@ def deadline(request: Request, days: WorkingDays, config: Config) -> date:
 def check(
     requests: list[Request], config: Config, now: datetime, days: WorkingDays | None = None
 ) -> list[Problem]:
-    """Warnings for open requests near or past their deadline; errors for impossible dates."""
+    """Warnings for open requests near or past their deadline; errors for impossible dates
+    and for a restricted marker in what a public request publishes."""
     days = days or WorkingDays(config.calendar)
     today = now.astimezone(config.tz).date()
     out: list[Problem] = []
     for request in requests:
         path, meta = "content/" + request.source, request.meta
+        if meta.public:  # its fields are published one by one, like an item's
+            published = ("title", "outlet", "topic", "answer_summary")
+            parts = [markers.Part(request.line(key), getattr(meta, key) or "") for key in published]
+            out += markers.find(path, parts, config.rules.restricted_markers)
         due = deadline(request, days, config)
         if meta.answered is not None:
             if meta.answered < meta.received:

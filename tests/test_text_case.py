@@ -270,3 +270,21 @@ def test_the_invisible_table_is_unicode_s() -> None:
     }
     assert unicodedata.unidata_version == invisible.UNICODE_VERSION
     assert table == expected
+
+
+@pytest.mark.parametrize("public", [True, False])
+def test_a_public_media_request_is_checked_for_markers(tmp_path: Path, public: bool) -> None:
+    """A public request's title, outlet, topic and answer are published one by one (its
+    page, data/media-requests.*): a marker there is refused like one in an item."""
+    request = (
+        "---\nreceived: 2026-11-02\noutlet: Газета «Вести»\ntopic: Смета ремонта (Д.С.П.)\n"
+        f"answered: 2026-11-05\nanswer_summary: Ответ дан, дсп\npublic: {str(public).lower()}\n---\nТекст.\n"
+    )
+    root = make_site(tmp_path, {"content/media-requests/r.md": request})
+    result = build(root, NOW, root / "output")
+    found = [(p.path, p.line) for p in result.problems if p.code == "RESTRICTED_MARKER"]
+    if public:
+        assert found == [("content/media-requests/r.md", 4), ("content/media-requests/r.md", 6)], found
+        assert not (root / "output").exists()
+    else:
+        assert found == [] and result.ok  # only counted: its words are never published
