@@ -75,11 +75,10 @@ def _port(text: str) -> int:
     return int(text)
 
 
-MAX_JOBS = 64  # more processes than this only cost memory: the work is split by cores
-
-
 def _jobs(text: str) -> int:
     """A number of processes (argparse reports anything else as wrong usage)."""
+    from site_builder.parallel import MAX_JOBS
+
     if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_JOBS:
         raise argparse.ArgumentTypeError(f"a number of processes is from 1 to {MAX_JOBS}, not {text!r}")
     return int(text)

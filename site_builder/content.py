@@ -491,7 +491,7 @@ def load(
     sources, names, problems = _listing(content_dir, store, settings, digests, touched)
     results: list[tuple[Item | None, list[Problem]] | None] = store.get_many("items", names)
     todo = [(index, (sources[index], names[index])) for index, value in enumerate(results) if value is None]
-    jobs = jobs or os.cpu_count() or 1
+    jobs = parallel.processes(jobs)
     if jobs > 1 and len(todo) >= PARALLEL_FROM:
         bounds = pairwise(accumulate(parallel.tapering(len(todo), jobs), initial=0))
         chunks = [[job for _, job in todo[start:end]] for start, end in bounds]

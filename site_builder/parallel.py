@@ -28,6 +28,20 @@ def _run(index: int) -> object:
     return _TASKS[index]()
 
 
+MAX_JOBS = 64  # more processes than this only cost memory: the work is split by cores
+
+
+def processes(jobs: int | None) -> int:
+    """How many processes to use: `jobs` (1 to MAX_JOBS), or the cores this process may run
+    on (its CPU affinity: a container limited to 2 cores of a 128-core host gets 2)."""
+    if jobs is None:
+        try:
+            jobs = len(os.sched_getaffinity(0))
+        except (AttributeError, OSError):  # no affinity on this system
+            jobs = os.cpu_count() or 1
+    return max(1, min(jobs, MAX_JOBS))
+
+
 def run(tasks: list[Callable[[], T]], jobs: int | None, local: Collection[int] = ()) -> list[T]:
     """Results of every task, in order; in-process when one job or one task.
 
@@ -36,7 +50,7 @@ def run(tasks: list[Callable[[], T]], jobs: int | None, local: Collection[int] =
     a big task that builds up much memory then adds it to the caller only, not to a
     worker that already holds a copy of everything the caller had.
     """
-    jobs = min(jobs or os.cpu_count() or 1, len(tasks))
+    jobs = min(processes(jobs), len(tasks))
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [task() for task in tasks]
     global _TASKS

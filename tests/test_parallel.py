@@ -49,3 +49,18 @@ def test_chunks_cover_every_job_and_the_last_ones_are_short(count, jobs):
     assert len(sizes) <= 8 * jobs
     # At the end a worker waits for the others at most about one of the short last chunks.
     assert not sizes or max(sizes[-jobs:]) <= max(50, sizes[0] // 2)
+
+
+def test_the_number_of_processes_follows_the_cores_this_process_may_use(monkeypatch) -> None:
+    """By default as many processes as the cores the process may run on (a container's
+    limit, not the host's count), never more than MAX_JOBS; a number given is kept in 1..MAX_JOBS."""
+    import os
+
+    from site_builder import parallel
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 128)
+    assert parallel.processes(None) == 2
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(200)), raising=False)
+    assert parallel.processes(None) == parallel.MAX_JOBS
+    assert [parallel.processes(n) for n in (1, 3, 1000, 0, -1)] == [1, 3, parallel.MAX_JOBS, 1, 1]
