@@ -16,7 +16,10 @@ from site_builder.errors import Problem, problem
 
 _BMP = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
 _BAD = re.compile(f"[{_BMP}]")
-_BAD_IN_NAME = re.compile(f"[\t\n\r{_BMP}]")  # a name becomes a URL and a line of a message
+# A name becomes a URL, a line of a message and a link's text: no line breaks of any kind,
+# and no bidirectional controls, which show its letters in another order than they are.
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_BAD_IN_NAME = re.compile(f"[\t\n\r\u2028\u2029{_BIDI}{_BMP}]")
 # The noncharacters past the BMP, looked for one by one: a character class holding them
 # makes every regex search several times slower, and most text cannot hold them at all.
 _ASTRAL = tuple(chr(plane * 0x10000 + low) for plane in range(1, 17) for low in (0xFFFE, 0xFFFF))
@@ -51,6 +54,10 @@ def name(char: str) -> str:
         return "half of a surrogate pair, not a character"
     if code < 0x20:
         return "a control character"
+    if code in (0x2028, 0x2029):
+        return "a line or paragraph separator"
+    if code in (0x061C, 0x200E, 0x200F) or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+        return "a bidirectional control, which shows the letters around it in another order"
     return "a noncharacter, never meant for text"
 
 

@@ -802,3 +802,26 @@ def test_a_bad_character_in_a_static_or_template_name_is_refused(tmp_path: Path,
         shown = f"{folder}/a[U+{ord(char):04X}]b.txt"
         assert errors == [(shown, "FILE_NAME_CHAR")], errors
     assert not (root / "output").exists()
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\u202e", "\u2066", "\u200f"])
+def test_a_separator_or_bidi_control_in_a_name_is_refused(tmp_path: Path, char: str):
+    """A content file named «счет\u202efdp.exe» shows as «счетexe.pdf»: names become
+    addresses, link texts and message lines, so no bidi control or line separator in one."""
+    from datetime import datetime
+
+    from site_builder.build import check
+
+    root = make_site(tmp_path, GOOD)
+    (root / "content/press-releases/bundle").mkdir(parents=True)
+    (root / "content/press-releases/bundle/index.md").write_text(item("Вложение"), encoding="utf-8")
+    (root / f"content/press-releases/bundle/a{char}b.pdf").write_bytes(b"%PDF-1.4")
+    (root / "static").mkdir(exist_ok=True)
+    (root / f"static/s{char}t.txt").write_text("x", encoding="utf-8")
+    result = check(root, datetime.fromisoformat(NOW), use_cache=False)
+    errors = sorted((p.path, p.code) for p in result.problems if p.is_error)
+    u = f"[U+{ord(char):04X}]"
+    assert errors == [
+        (f"content/press-releases/bundle/a{u}b.pdf", "FILE_NAME_CHAR"),
+        (f"static/s{u}t.txt", "FILE_NAME_CHAR"),
+    ], errors
