@@ -25,10 +25,13 @@ PINNED = "sha256:62d3396ba578b6ba966e66d98444621d6e9241cc79ee440f30cdb9d992d2b3a
 
 
 def test_the_canonical_form_is_exactly_this():
-    assert canonical(FRONT, BODY) == (
-        '{"author":"petrov","date":"2026-11-20 10:00:00+06:00","tags":["дороги","ремонт"],'
-        '"title":"Ремонт дорог"}\n---\nПервая строка.\nВторая строка.'
-    ).encode()
+    assert (
+        canonical(FRONT, BODY)
+        == (
+            '{"author":"petrov","date":"2026-11-20 10:00:00+06:00","tags":["дороги","ремонт"],'
+            '"title":"Ремонт дорог"}\n---\nПервая строка.\nВторая строка.'
+        ).encode()
+    )
 
 
 def test_the_hash_of_a_known_item_never_changes():
