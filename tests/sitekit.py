@@ -182,13 +182,74 @@ def require_now(args: tuple[str, ...] | list[str]) -> None:
         raise AssertionError(f"pass --now to `site-builder {' '.join(args)}`: it would read the real clock")
 
 
+# Under mutmut's stats phase (MUTANT_UNDER_TEST=stats) a child records which mutated functions it
+# ran, as the test process does, and hands the names back through a file; mutmut's trampoline
+# needs its configuration, read from the pyproject.toml next to the mutated package.
+_STATS_SHIM = """
+import atexit, os, runpy, sys
+from mutmut.configuration import config
+from mutmut.state import state
+here = os.getcwd()
+os.chdir(os.environ["SITE_BUILDER_MUTMUT_ROOT"])
+config()
+os.chdir(here)
+def _save():
+    with open(os.environ["SITE_BUILDER_MUTMUT_HITS"], "a", encoding="utf-8") as hits:
+        hits.write("".join(name + "\\n" for name in state()._stats))
+atexit.register(_save)
+sys.argv[0] = "site_builder"
+runpy.run_module("site_builder", run_name="__main__", alter_sys=True)
+"""
+
+
+def _package_parent() -> str:
+    import site_builder
+
+    return str(Path(site_builder.__file__).resolve().parent.parent)
+
+
+def site_builder_argv(*args: str) -> list[str]:
+    """The command line of `python -m site_builder ARGS` (see child_env)."""
+    if os.environ.get("MUTANT_UNDER_TEST") == "stats":
+        return [sys.executable, "-c", _STATS_SHIM, *args]
+    return [sys.executable, "-m", "site_builder", *args]
+
+
+def child_env(env: dict[str, str]) -> dict[str, str]:
+    """`env` for a child that must run the site_builder this process imported, not the installed one.
+
+    The package's parent folder goes first on PYTHONPATH, so a mutation run (mutmut copies the
+    sources to mutants/ and picks the mutant through MUTANT_UNDER_TEST, which the child inherits)
+    reaches the CLI tests too.
+    """
+    env = dict(env)
+    parent = _package_parent()
+    env["PYTHONPATH"] = os.pathsep.join([parent, *filter(None, [env.get("PYTHONPATH")])])
+    if env.get("MUTANT_UNDER_TEST") == "stats":
+        env["SITE_BUILDER_MUTMUT_ROOT"] = parent
+        env["SITE_BUILDER_MUTMUT_HITS"] = os.path.join(parent, f".child-hits-{os.getpid()}")
+    return env
+
+
+def absorb_child_hits(env: dict[str, str]) -> None:
+    """Credit the current test with the mutated functions a child ran (mutmut's stats phase only)."""
+    hits = Path(env.get("SITE_BUILDER_MUTMUT_HITS", ""))
+    if not env.get("SITE_BUILDER_MUTMUT_HITS") or not hits.is_file():
+        return
+    from mutmut.state import state
+
+    state()._stats.update(filter(None, hits.read_text(encoding="utf-8").split("\n")))
+    hits.unlink()
+
+
 def run_cli(*args: str, cwd: Path, timeout: float = 120, preexec_fn=None) -> tuple[int, str, str]:
     """Run `python -m site_builder ARGS` in `cwd`; return (exit code, stdout, stderr)."""
     require_now(args)
     env = {k: v for k, v in os.environ.items() if k not in ("SOURCE_DATE_EPOCH", "SITE_BUILDER_LANG")}
     env["PYTHONIOENCODING"] = "utf-8"
+    env = child_env(env)
     done = subprocess.run(
-        [sys.executable, "-m", "site_builder", *args],
+        site_builder_argv(*args),
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -198,6 +259,7 @@ def run_cli(*args: str, cwd: Path, timeout: float = 120, preexec_fn=None) -> tup
         env=env,
         preexec_fn=preexec_fn,
     )
+    absorb_child_hits(env)
     return done.returncode, done.stdout, done.stderr
 
 

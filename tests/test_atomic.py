@@ -7,12 +7,11 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from sitekit import NOW, item, make_site, run_cli, tree
+from sitekit import NOW, child_env, item, make_site, run_cli, site_builder_argv, tree
 
 COUNT = 1500
 
@@ -31,9 +30,9 @@ def many(count: int, title: str) -> dict[str, str]:
 
 
 def start_build(root: Path) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    env = child_env({k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"})
     return subprocess.Popen(
-        [sys.executable, "-m", "site_builder", "build", "--quiet", "--now", NOW],
+        site_builder_argv("build", "--quiet", "--now", NOW),
         cwd=root,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

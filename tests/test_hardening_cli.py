@@ -7,12 +7,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sitekit import NOW, item, make_site, run_cli, tree
+from sitekit import NOW, absorb_child_hits, child_env, item, make_site, run_cli, site_builder_argv, tree
 
 GOOD = item("Хороший материал", tags=["город"])
 DRAFT = item("Черновик", "2026-11-25T10:00:00+06:00", status="review", approval=None)
@@ -34,15 +33,17 @@ def site(tmp_path: Path) -> Path:
 def run(*args: str, cwd: Path, env: dict[str, str] | None = None, **popen) -> tuple[int, str, str]:
     """`python -m site_builder ARGS` with these environment variables on top of the usual."""
     base = {k: v for k, v in os.environ.items() if k not in ("SOURCE_DATE_EPOCH", "SITE_BUILDER_LANG")}
+    full = child_env(base | {"PYTHONIOENCODING": "utf-8"} | (env or {}))
     done = subprocess.run(
-        [sys.executable, "-m", "site_builder", *args],
+        site_builder_argv(*args),
         cwd=cwd,
         stdout=popen.pop("stdout", subprocess.PIPE),
         stderr=subprocess.PIPE,
         timeout=popen.pop("timeout", 120),
-        env=base | {"PYTHONIOENCODING": "utf-8"} | (env or {}),
+        env=full,
         **popen,
     )
+    absorb_child_hits(full)
     out, err = (data.decode("utf-8", "replace") if data else "" for data in (done.stdout, done.stderr))
     return done.returncode, out, err
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
-import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,6 +13,7 @@ from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from sitekit import absorb_child_hits, child_env, site_builder_argv
 
 import site_builder
 from site_builder.build import build
@@ -124,12 +125,16 @@ def make_site(root: Path, files: dict[str, str], kyrgyz_first: bool = True) -> P
 
 
 def run_check(root: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "site_builder", "check", "--root", str(root), "--now", NOW.isoformat()],
+    env = child_env(dict(os.environ))
+    done = subprocess.run(
+        site_builder_argv("check", "--root", str(root), "--now", NOW.isoformat()),
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
+    absorb_child_hits(env)
+    return done
 
 
 def test_kyrgyz_first_reports_a_missing_translation(tmp_path):

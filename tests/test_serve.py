@@ -16,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import yaml
+from sitekit import child_env, site_builder_argv
 
 WAIT = 60.0  # upper bound for anything to happen; never a timing assertion
 NOW = "2026-11-22T12:00:00+06:00"
@@ -67,10 +68,10 @@ class Server:
     def __init__(self, site: Path, tmp: Path, *extra: str) -> None:
         self.tmp = tmp
         tmp.mkdir(exist_ok=True)
-        env = {**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(tmp), "CI": "true"}
+        env = child_env({**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(tmp), "CI": "true"})
         # Port 0: the server binds a port the kernel picks and prints it. (Binding a port here,
         # closing it and handing its number over would hope nobody takes it in between.)
-        command = [sys.executable, "-m", "site_builder", "serve", "--port", "0"]
+        command = site_builder_argv("serve", "--port", "0")
         self.process = subprocess.Popen(
             [*command, "--root", str(site), "--now", NOW, *extra],
             stdout=subprocess.PIPE,
