@@ -223,3 +223,21 @@ def test_dates_are_written_as_babel_writes_them(lang):
     assert fast_format("EEEE, d MMMM y", locale) is None
     assert fast_format("HH:mm z", locale, time=True) is None
     assert fast_format("dd.MM.y HH:mm", locale) is None  # a time in a date pattern
+
+
+def test_a_withdrawn_kyrgyz_version_does_not_satisfy_the_rule(tmp_path):
+    """Withdrawing the Kyrgyz version left the Russian original published with no Kyrgyz
+    text and no stated reason: the rule counted the withdrawal notice as a translation."""
+    withdrawn = 'withdrawn: {at: "2026-11-21T10:00:00+06:00", reason: "Ошибка перевода"}\nslug: suu\n'
+    files = {
+        "content/press-releases/water.md": release("Вода"),
+        "content/press-releases/water.ky.md": release("Суу", "ky", withdrawn).replace(
+            "status: approved", "status: withdrawn"
+        ),
+    }
+    result = build(make_site(tmp_path, files), NOW, tmp_path / "out")
+    found = [(p.path, p.code) for p in result.problems if p.is_error]
+    assert found == [("content/press-releases/water.md", "KY_TRANSLATION_MISSING")], result.problems
+    exception = release("Вода", extra='translation_exception: "Перевод отозван, готовится новый"\n')
+    files["content/press-releases/water.md"] = exception
+    assert build(make_site(tmp_path, files), NOW, tmp_path / "out").ok
