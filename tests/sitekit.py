@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import gzip
 import hashlib
 import os
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -277,3 +280,19 @@ def tree(root: Path) -> dict[str, str]:
         elif path.is_dir():
             out[rel + "/"] = "dir"
     return out
+
+
+def output_bytes(output: Path) -> list[tuple[str, bytes]]:
+    """Every name and file under output/ as (path, bytes): each name on its own, and each
+    file's bytes (gzip files opened), for a search of everything a build wrote."""
+    found = []
+    for path in sorted(output.rglob("*")):
+        rel = path.relative_to(output).as_posix()
+        found.append((rel, rel.encode()))
+        if path.is_file():
+            data = path.read_bytes()
+            if data[:2] == b"\x1f\x8b":
+                with contextlib.suppress(OSError, EOFError, zlib.error):
+                    data = gzip.decompress(data)
+            found.append((rel, data))
+    return found

@@ -23,14 +23,12 @@ point, `run`, with its exit and flushing).
 from __future__ import annotations
 
 import contextlib
-import gzip
 import io
 import json
 import re
 import shutil
 import tempfile
 import traceback
-import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -39,7 +37,7 @@ from string import Template
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sitekit import NOW, make_site, run_cli, tree
+from sitekit import NOW, make_site, output_bytes, run_cli, tree
 
 from site_builder import frontmatter
 from site_builder.approval import content_hash
@@ -607,20 +605,6 @@ def cli(root: Path, *args: str) -> tuple[int, str, str]:
 
 def problems(stdout: str) -> set[tuple[str, int, str]]:
     return {(p["path"], p["line"], p["code"]) for p in json.loads(stdout or "[]")}
-
-
-def output_bytes(output: Path) -> list[tuple[str, bytes]]:
-    found = []
-    for path in sorted(output.rglob("*")):
-        rel = path.relative_to(output).as_posix()
-        found.append((rel, rel.encode()))
-        if path.is_file():
-            data = path.read_bytes()
-            if data[:2] == b"\x1f\x8b":
-                with contextlib.suppress(OSError, EOFError, zlib.error):
-                    data = gzip.decompress(data)
-            found.append((rel, data))
-    return found
 
 
 def check_property(root: Path, before: dict[str, str], changes: list[Mutation]) -> None:

@@ -22,12 +22,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import gzip
 import hashlib
 import io
 import tempfile
 import threading
-import zlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -35,7 +33,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from sitekit import config_dict, make_site
+from sitekit import config_dict, make_site, output_bytes
 
 from site_builder import yamlsafe
 from site_builder.approval import content_hash
@@ -298,20 +296,6 @@ def expected(
     return "full", marked
 
 
-def output_texts(output: Path) -> list[tuple[str, bytes]]:
-    found = []
-    for path in sorted(output.rglob("*")):
-        rel = path.relative_to(output).as_posix()
-        found.append((rel, rel.encode()))
-        if path.is_file():
-            data = path.read_bytes()
-            if data[:2] == b"\x1f\x8b":
-                with contextlib.suppress(OSError, EOFError, zlib.error):
-                    data = gzip.decompress(data)
-            found.append((rel, data))
-    return found
-
-
 def snapshot(folder: Path) -> dict[str, str]:
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -360,7 +344,7 @@ class Example:
 
 def check_output(folder: Path, seen: dict[File, tuple[str, bool]], base: datetime, now: datetime) -> bool:
     """Search every byte and name under `folder`; return whether anything is published."""
-    texts = output_texts(folder)
+    texts = output_bytes(folder)
     everything = b"\n".join(data for _rel, data in texts)
     names = "\n".join(rel for rel, _data in texts)
     index = b"\n".join(data for rel, data in texts if rel.startswith(("search/", "ky/search/")))
@@ -587,6 +571,6 @@ def test_boundary_second_in_another_offset(tmp_path: Path):
     before = datetime(2026, 11, 22, 3, 59, 59, tzinfo=UTC)
     assert build(root, before, root / "output").ok
     assert not (root / "output/press-releases/zq99x").exists()
-    assert b"TT99rTT" not in b"".join(d for _r, d in output_texts(root / "output"))
+    assert b"TT99rTT" not in b"".join(d for _r, d in output_bytes(root / "output"))
     assert build(root, before + timedelta(seconds=1), root / "output").ok
     assert (root / "output/press-releases/zq99x/index.html").is_file()
