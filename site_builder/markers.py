@@ -111,8 +111,8 @@ def _pattern(markers: tuple[str, ...]) -> re.Pattern[str]:
 
 class Part(NamedTuple):
     """A text a marker is looked for in and the file line it starts on; `exact` False for a
-    text whose lines are not the file's (the rendered body): its marker is named at `line`,
-    and only when no exact part showed it already."""
+    text whose lines are not the file's (a decoded value, the rendered body): its marker is
+    named at `line`, and only when no exact part showed it already."""
 
     line: int
     text: str
@@ -156,7 +156,9 @@ def parts_of(data: Any, lines: dict[tuple, int], split: Any, rendered_html: str)
     """The parts of an item a marker is looked for in: the front matter as written and as
     decoded (escapes, `!!binary`), the body as written, and the body as the page shows it."""
     parts = [Part(2, split.yaml), Part(split.body_line, split.body)]
-    parts += [Part(lines.get(key, 1), text) for key, text in _strings(data, ())]
+    # Decoded values show what the raw text does not (an escape, `!!binary`); a block
+    # scalar's lines are not the key's, so they count only where the raw text is silent.
+    parts += [Part(lines.get(key, 1), text, exact=False) for key, text in _strings(data, ())]
     shown = html.unescape(_TAG.sub("", rendered_html))
     return [*parts, Part(split.body_line, shown.replace("\n", " "), exact=False)]
 

@@ -288,3 +288,14 @@ def test_a_public_media_request_is_checked_for_markers(tmp_path: Path, public: b
         assert not (root / "output").exists()
     else:
         assert found == [] and result.ok  # only counted: its words are never published
+
+
+def test_a_marker_in_a_block_scalar_is_named_once_on_its_own_line(tmp_path: Path) -> None:
+    """The raw front matter and the decoded value both show it: one problem, the raw line."""
+    text = item("Заголовок").replace(
+        "title: Заголовок", "title: Заголовок\nsummary: |\n  Первая строка\n  Приказ ДСП\n"
+    )
+    root = make_site(tmp_path, {"content/press-releases/block.md": text})
+    result = check(root, NOW)
+    found = [(p.path, p.line) for p in result.problems if p.code == "RESTRICTED_MARKER"]
+    assert found == [("content/press-releases/block.md", 5)], found
