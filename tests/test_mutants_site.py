@@ -8,16 +8,21 @@ rows the score tells apart, so these check them directly.
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import datetime
 from types import SimpleNamespace
 
 import pytest
 from sitekit import config_text
 
+from site_builder.build import build
 from site_builder.config import parse_config
 from site_builder.site import collisions, plan_completion
 
 CONFIG = parse_config(config_text())
 SITE = SimpleNamespace(config=CONFIG)
+NOW = datetime.fromisoformat("2026-11-22T12:00:00+06:00")
 
 
 def clashes(planned: list[tuple[str, str | None]]) -> list[tuple[str, dict[str, str]]]:
@@ -75,3 +80,94 @@ def test_plan_completion_counts_done_among_due_per_division():
         {"name": "Управление образования", "done": 0, "due": 1, "percent": 0},
         {"name": "Управление транспорта", "done": 2, "due": 3, "percent": 67},
     ]
+
+
+PLAN_CONFIG = """\
+site:
+  title: Пресс-служба
+  base_url: https://press.example.kg/
+  timezone: Asia/Bishkek
+  language: ru
+  languages: [ru, ky]
+divisions:
+  - {id: pr, name: Отдел}
+people:
+  - {id: chief, name: Начальник, roles: [pr_department], division: pr}
+rules:
+  kyrgyz_first: false
+  types:
+    press-release: {approval_hash: optional}
+    media-plan: {approval_hash: optional}
+"""
+
+
+def release(title: str) -> str:
+    return f"""---
+title: {title}
+date: 2026-11-03T10:00:00+06:00
+status: approved
+approval: {{by: chief, at: "2026-11-03T09:00:00+06:00"}}
+---
+Текст.
+"""
+
+
+def plan(lang: str, rows: str) -> str:
+    return f"""---
+title: План {lang}
+lang: {lang}
+date: 2026-11-01T10:00:00+06:00
+status: approved
+approval: {{by: chief, at: "2026-11-01T09:00:00+06:00"}}
+period: {{from: 2026-11-01, to: 2026-11-30}}
+entries:
+{rows}---
+План.
+"""
+
+
+def test_plan_rows_state_and_result_per_plan_and_language(tmp_path):
+    """Each plan's rows are its own (two plans, one per language); a row's result is the
+    published item in the plan's language when it has a translation, and its `ref` may
+    name the file with its content/ folder; done, cancelled, overdue and planned rows."""
+    ky_rows = (
+        "  - {date: 2026-11-03, channel: site, outlet: Сайт, topic: Т1, responsible: pr,"
+        " ref: content/press-releases/p.md}\n"  # the Russian file: its Kyrgyz translation is the result
+        "  - {date: 2026-11-04, channel: site, outlet: Сайт, topic: Т2, responsible: pr,"
+        " ref: press-releases/q.md}\n"
+        "  - {date: 2026-11-05, channel: media, outlet: ТВ, topic: Т3, responsible: pr, status: cancelled}\n"
+        "  - {date: 2026-11-06, channel: media, outlet: ТВ, topic: Т4, responsible: pr, status: done}\n"
+        "  - {date: 2026-11-07, channel: media, outlet: ТВ, topic: Т5, responsible: pr}\n"
+        "  - {date: 2026-11-29, channel: media, outlet: ТВ, topic: Т6, responsible: pr}\n"
+    )
+    ru_rows = (
+        "  - {date: 2026-11-08, channel: media, outlet: ТВ, topic: Р1, responsible: pr, status: cancelled}\n"
+    )
+    root = tmp_path / "site"
+    files = {
+        "config.yaml": PLAN_CONFIG,
+        "content/press-releases/p.md": release("Релиз"),
+        "content/press-releases/p.ky.md": release("Релиз ky"),
+        "content/press-releases/q.md": release("Только по-русски"),
+        "content/media-plans/m.ky.md": plan("ky", ky_rows),
+        "content/media-plans/m.md": plan("ru", ru_rows),
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    result = build(root, NOW)
+    assert result.ok, [(p.path, p.code, p.args) for p in result.problems if p.is_error]
+    found = {}
+    for csv_file in sorted((root / "output").rglob("media-plan.csv")):
+        for r in csv.DictReader(io.StringIO(csv_file.read_text(encoding="utf-8"))):
+            found[r["topic"]] = (r["state"], r["result_url"])
+    site = "https://press.example.kg"
+    assert found == {
+        "Т1": ("done", site + "/ky/press-releases/p/"),
+        "Т2": ("done", site + "/press-releases/q/"),  # no Kyrgyz translation: the Russian one
+        "Т3": ("cancelled", ""),
+        "Т4": ("done", ""),
+        "Т5": ("overdue", ""),
+        "Т6": ("planned", ""),
+        "Р1": ("cancelled", ""),
+    }
