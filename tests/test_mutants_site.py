@@ -240,3 +240,24 @@ def test_public_face_keeps_only_title_dates_and_reason(tmp_path, kind):
         assert (shown.original, shown.facts) == (None, [])
     if isinstance(meta, MediaPlan):
         assert meta.entries and shown.entries == []
+
+
+def test_links_to_other_items_resolve_to_their_pages_or_become_text(tmp_path):
+    """A link to a published item becomes its URL (with the fragment, or none); a link to an
+    unpublished one only its text: neither a URL nor the `sb-ref:` placeholder is left."""
+    body = "См. [раз](b.md#part), [два](b.md) и [три](c.md).\n"
+    root = make_site(
+        tmp_path,
+        {
+            "content/press-releases/a.md": sitekit_item("Первая", body=body),
+            "content/press-releases/b.md": sitekit_item("Вторая"),
+            "content/press-releases/c.md": sitekit_item("Черновик", status="draft"),
+        },
+    )
+    result = build(root, NOW)
+    assert result.ok, [(p.path, p.code, p.args) for p in result.problems if p.is_error]
+    page = (root / "output/press-releases/a/index.html").read_text(encoding="utf-8")
+    assert '<a href="/press-releases/b/#part">раз</a>' in page
+    assert '<a href="/press-releases/b/">два</a>' in page
+    assert " и три." in page
+    assert "sb-ref:" not in page and "press-releases/c" not in page
