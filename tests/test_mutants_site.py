@@ -14,7 +14,7 @@ from datetime import datetime
 from types import SimpleNamespace
 
 import pytest
-from sitekit import config_text, make_site
+from sitekit import announcement_fields, config_text, make_site
 from sitekit import item as sitekit_item
 
 from site_builder import markdown
@@ -22,7 +22,7 @@ from site_builder.build import build
 from site_builder.config import parse_config
 from site_builder.content import parse, read_source
 from site_builder.model import Announcement, MediaPlan, Rebuttal
-from site_builder.site import collisions, plan_completion, public_face
+from site_builder.site import as_of, collisions, plan_completion, public_face
 
 CONFIG = parse_config(config_text())
 SITE = SimpleNamespace(config=CONFIG)
@@ -261,3 +261,36 @@ def test_links_to_other_items_resolve_to_their_pages_or_become_text(tmp_path):
     assert '<a href="/press-releases/b/">два</a>' in page
     assert " и три." in page
     assert "sb-ref:" not in page and "press-releases/c" not in page
+
+
+def parse_one(tmp_path, rel: str, text: str):
+    root = make_site(tmp_path, {f"content/{rel}": text})
+    config = parse_config((root / "config.yaml").read_text(encoding="utf-8"))
+    source, problems = read_source(root / "content", rel)
+    assert source is not None, problems
+    parsed, problems = parse(source, config, markdown.make_parser())
+    assert parsed is not None, problems
+    return parsed
+
+
+def test_as_of_keeps_notes_up_to_exactly_now_when_a_later_one_is_left_out(tmp_path):
+    """The notes at exactly `now` are out (`<=`) also when a later note makes `as_of` filter:
+    the boundary tests have one note at `now` and none after it, which returns the item whole."""
+    at = "2026-11-21T10:00:0{}+06:00"
+    event = announcement_fields()["event"]
+    event["changes"] = [{"at": at.format(0), "note": "Перенос 1"}, {"at": at.format(1), "note": "Перенос 2"}]
+    text = sitekit_item(
+        "Анонс",
+        status="withdrawn",
+        event=event,
+        corrections=[{"at": at.format(0), "note": "П1"}, {"at": at.format(1), "note": "П2"}],
+        withdrawn={"at": at.format(0), "reason": "Отменено"},
+    )
+    parsed = parse_one(tmp_path, "announcements/a.md", text)
+    now = datetime.fromisoformat(at.format(0))
+    shown = as_of(parsed, now).meta
+    assert [c.note for c in shown.corrections] == ["П1"]
+    assert [c.note for c in shown.event.changes] == ["Перенос 1"]
+    assert shown.withdrawn is not None and shown.withdrawn.reason == "Отменено"
+    earlier = as_of(parsed, datetime.fromisoformat("2026-11-21T09:59:59+06:00")).meta
+    assert earlier.corrections == [] and earlier.event.changes == [] and earlier.withdrawn is None
