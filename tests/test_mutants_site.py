@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -21,8 +21,8 @@ from site_builder import markdown
 from site_builder.build import build
 from site_builder.config import parse_config
 from site_builder.content import parse, read_source
-from site_builder.model import Announcement, MediaPlan, Rebuttal
-from site_builder.site import as_of, collisions, plan_completion, public_face
+from site_builder.model import Announcement, MediaPlan, Period, Rebuttal
+from site_builder.site import Site, as_of, collisions, plan_completion, public_face
 
 CONFIG = parse_config(config_text())
 SITE = SimpleNamespace(config=CONFIG)
@@ -294,3 +294,23 @@ def test_as_of_keeps_notes_up_to_exactly_now_when_a_later_one_is_left_out(tmp_pa
     assert shown.withdrawn is not None and shown.withdrawn.reason == "Отменено"
     earlier = as_of(parsed, datetime.fromisoformat("2026-11-21T09:59:59+06:00")).meta
     assert earlier.corrections == [] and earlier.event.changes == [] and earlier.withdrawn is None
+
+
+def test_the_current_plan_is_the_one_whose_period_has_today_in_the_site_s_time_zone():
+    """The home page's plan: not a withdrawn one, not merely the newest; `today` is the
+    site's date (02:00 on 1 December in Bishkek is still 30 November in UTC), from the
+    period's first day on."""
+
+    def plan(name: str, start: date, end: date, withdrawn: bool = False) -> SimpleNamespace:
+        period = Period.model_construct(from_=start, to=end)
+        meta = MediaPlan.model_construct(title=name, period=period)
+        return SimpleNamespace(lang="ru", kind="media-plan", withdrawn=withdrawn, meta=meta)
+
+    entries = [
+        plan("отозван", date(2026, 12, 1), date(2026, 12, 31), withdrawn=True),
+        plan("ноябрь", date(2026, 11, 1), date(2026, 11, 30)),
+        plan("декабрь", date(2026, 12, 1), date(2026, 12, 31)),
+    ]
+    now = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)  # 1 December, 02:00 in Bishkek
+    site = Site(CONFIG, now, entries, {}, {})  # type: ignore[arg-type]
+    assert site.current_plan("ru").meta.title == "декабрь"
