@@ -314,3 +314,29 @@ def test_the_current_plan_is_the_one_whose_period_has_today_in_the_site_s_time_z
     now = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)  # 1 December, 02:00 in Bishkek
     site = Site(CONFIG, now, entries, {}, {})  # type: ignore[arg-type]
     assert site.current_plan("ru").meta.title == "декабрь"
+
+
+def test_pages_of_another_language_describe_the_site_in_that_language(tmp_path):
+    """JSON-LD, Open Graph and the subscribe page are worked out per language (the build tests
+    have one language, where a lost or shared `lang` shows nothing)."""
+    config = PLAN_CONFIG.replace(
+        "  languages: [ru, ky]\n", "  languages: [ru, ky]\n  titles: {ky: Басма сөз кызматы}\n"
+    )
+    root = tmp_path / "site"
+    files = {
+        "config.yaml": config,
+        "content/press-releases/p.md": release("Релиз"),
+        "content/press-releases/p.ky.md": release("Релиз ky"),
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    result = build(root, NOW, root / "output", jobs=1)  # one process: one Site for both languages
+    assert result.ok, [(p.path, p.code, p.args) for p in result.problems if p.is_error]
+    out = root / "output"
+    page = (out / "ky/press-releases/p/index.html").read_text(encoding="utf-8")
+    assert 'content="ky_KG"' in page
+    ld = page[page.index('<script type="application/ld+json">') :]
+    assert "Басма сөз кызматы" in ld[: ld.index("</script>")]
+    ky, ru = ((out / d / "subscribe/index.html").read_text(encoding="utf-8") for d in ("ky", "."))
+    assert "/ky/feeds/" in ky and "/ky/feeds/" not in ru
