@@ -340,3 +340,21 @@ def test_pages_of_another_language_describe_the_site_in_that_language(tmp_path):
     assert "Басма сөз кызматы" in ld[: ld.index("</script>")]
     ky, ru = ((out / d / "subscribe/index.html").read_text(encoding="utf-8") for d in ("ky", "."))
     assert "/ky/feeds/" in ky and "/ky/feeds/" not in ru
+
+
+def test_an_edit_of_a_translated_item_renders_its_page_again(tmp_path):
+    """An entry's key holds its own state and its translations' (`Site.seal`): with only the
+    translations', a cached rebuild would keep the page of an edited item that has one."""
+    root = tmp_path / "site"
+    files = {
+        "config.yaml": PLAN_CONFIG,
+        "content/press-releases/p.md": release("Релиз"),
+        "content/press-releases/p.ky.md": release("Релиз ky"),
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    assert build(root, NOW, jobs=1).ok
+    (root / "content/press-releases/p.md").write_text(release("Релиз").replace("Текст.", "Новый текст."))
+    assert build(root, NOW, jobs=1).ok
+    assert "Новый текст." in (root / "output/press-releases/p/index.html").read_text(encoding="utf-8")
