@@ -26,6 +26,7 @@ def test_a_json_feed_names_the_site_in_its_own_language_and_links_its_home(tmp_p
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
     assert build(root, NOW, jobs=1).ok
+    items = 0
     for lang, prefix in (("ru", ""), ("ky", "ky/")):
         feeds = sorted((root / "output" / prefix / "feeds").glob("*.json"))
         assert feeds, lang
@@ -38,3 +39,10 @@ def test_a_json_feed_names_the_site_in_its_own_language_and_links_its_home(tmp_p
             assert feed["feed_url"] == home + "feeds/" + path.name
             assert feed["description"] == title and feed["language"] == lang
             assert feed["authors"] == [{"name": title, "url": home}]
+            for item in feed["items"]:
+                url = home + "press-releases/p/"
+                assert (item["id"], item["url"], item["language"]) == (url, url, lang)
+                assert item["title"] == {"ru": "Релиз", "ky": "Релиз ky"}[lang]
+                assert item["date_published"] == "2026-11-03T10:00:00+06:00" == item["date_modified"]
+            items += len(feed["items"])
+    assert items
