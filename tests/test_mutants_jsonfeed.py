@@ -19,8 +19,12 @@ def test_a_json_feed_names_the_site_in_its_own_language_and_links_its_home(tmp_p
     root = tmp_path / "site"
     files = {
         "config.yaml": config,
-        "content/press-releases/p.md": release("Релиз"),
-        "content/press-releases/p.ky.md": release("Релиз ky"),
+        "content/press-releases/p/index.md": release("Релиз").replace(
+            "status: approved", "summary: Кратко\ntags: [вода, город]\ndivision: pr\nstatus: approved"
+        )
+        + "[Документ](doc.pdf)\n",
+        "content/press-releases/p/doc.pdf": "%PDF-1.4",
+        "content/press-releases/p/index.ky.md": release("Релиз ky"),
     }
     for rel, text in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -44,5 +48,18 @@ def test_a_json_feed_names_the_site_in_its_own_language_and_links_its_home(tmp_p
                 assert (item["id"], item["url"], item["language"]) == (url, url, lang)
                 assert item["title"] == {"ru": "Релиз", "ky": "Релиз ky"}[lang]
                 assert item["date_published"] == "2026-11-03T10:00:00+06:00" == item["date_modified"]
+                assert item["attachments"] == [  # the folder's files: every translation's
+                    {
+                        "url": url + "doc.pdf",
+                        "mime_type": "application/pdf",
+                        "size_in_bytes": 8,
+                        "title": "doc.pdf",
+                    }
+                ]
+                if lang == "ky":  # no summary, tags or division: no such fields
+                    assert not {"summary", "tags", "authors"} & set(item)
+                    continue
+                assert (item["summary"], item["tags"]) == ("Кратко", ["вода", "город"])
+                assert item["authors"] == [{"name": "Отдел"}]
             items += len(feed["items"])
     assert items
