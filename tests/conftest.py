@@ -1,0 +1,29 @@
+"""Mutation runs only (tests/MUTANTS.md): credit every test with what its module's shared fixtures ran.
+
+mutmut's stats phase maps each mutated function to the tests that call it, recording the calls
+between one test's teardown and the next.  A module- or session-scoped fixture (a site built once
+for a whole file) runs inside the first test that uses it, so only that test is credited; a
+mutant in the build then runs that one test and survives though a later test of the file would
+kill it.  So in the stats phase a test is also credited with every function an earlier test of
+its module ran: more tests per mutant, none missed.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+_HITS = pytest.StashKey[dict[str, set[str]]]()
+
+
+@pytest.hookimpl(tryfirst=True)  # before mutmut's own teardown hook reads and clears the hits
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    if os.environ.get("MUTANT_UNDER_TEST") != "stats":
+        return
+    from mutmut.state import state
+
+    by_module = item.config.stash.setdefault(_HITS, {})
+    seen = by_module.setdefault(item.nodeid.split("::")[0], set())
+    seen.update(state()._stats)
+    state()._stats.update(seen)
