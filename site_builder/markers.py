@@ -65,15 +65,35 @@ _CANON = {ord(char): group[0] for group in LOOKALIKES for char in group}
 _SPACER = r"[\s.·•‐‑‒–—―−⁃\-_*~`\\]"
 _GAP = f"{_SPACER}+"
 _SPACERS = re.compile(_GAP)
+
+
+def _class(ranges: list[tuple[int, int]] | tuple[tuple[int, int], ...]) -> str:
+    parts = (re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
+    return "[" + "".join(parts) + "]"
+
+
 _UNSEEN: dict[int, None] = {code: None for a, b in IGNORABLE for code in range(a, b + 1)}
+# Whether a text holds an unseen character at all, told by a regular expression: the BMP
+# class is a bitmap (a few ms per MB); the planes above only where the text reaches them.
+_UNSEEN_BMP = re.compile(_class([(a, min(b, 0xFFFF)) for a, b in IGNORABLE if a <= 0xFFFF]))
+_UNSEEN_ANY = re.compile(_class(IGNORABLE))
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 # `_compact` in one pass of str.translate: look-alikes to their group's letter, spacers and
-# invisible characters dropped (no regular expression: it runs over every item's text).
+# invisible characters dropped (for markers and matches: short texts).
 _FOLD: dict[int, int | None] = {
     **_UNSEEN,
     **{code: None for code in range(0x3001) if chr(code).isspace()},
     **{ord(c): None for c in ".·•‐‑‒–—―−⁃-_*~`\\"},
     **_CANON,
 }
+
+
+def _visible(text: str) -> str:
+    """NFKC text without its unseen characters (the same line breaks)."""
+    text = _nfkc(text)
+    if _UNSEEN_BMP.search(text) or (_ASTRAL.search(text) and _UNSEEN_ANY.search(text)):
+        text = text.translate(_UNSEEN)
+    return text
 
 
 def _nfkc(text: str) -> str:
@@ -129,11 +149,7 @@ def find(path: str, parts: list[Part], markers: list[str]) -> list[Problem]:
     seen: set[tuple[int, str]] = set()
     out = []
     for part in sorted(parts, key=lambda p: not p.exact):
-        text = _nfkc(part.text)
-        compact = text.casefold().translate(_FOLD)  # `_compact`, NFKC done
-        if not any(marker in compact for marker in wanted):
-            continue
-        text = text.translate(_UNSEEN)  # unseen characters go: the same line breaks stay
+        text = _visible(part.text)  # the pattern scans faster than any pre-filter would
         for found in pattern.finditer(text):
             marker = _compact(found.group(1))
             if part.exact:
@@ -150,6 +166,10 @@ def find(path: str, parts: list[Part], markers: list[str]) -> list[Problem]:
 
 
 _TAG = re.compile(r"<[^>]*>")
+# What makes the page's letters differ from the body's beyond the spacers: a character
+# reference, a link (its target hidden), an autolink.  A body without them needs no
+# second reading as rendered.
+_REWRITTEN = re.compile(r"[&\[<]")
 
 
 def parts_of(data: Any, lines: dict[tuple, int], split: Any, rendered_html: str) -> list[Part]:
@@ -159,6 +179,8 @@ def parts_of(data: Any, lines: dict[tuple, int], split: Any, rendered_html: str)
     # Decoded values show what the raw text does not (an escape, `!!binary`); a block
     # scalar's lines are not the key's, so they count only where the raw text is silent.
     parts += [Part(lines.get(key, 1), text, exact=False) for key, text in _strings(data, ())]
+    if not _REWRITTEN.search(split.body):  # the page shows these letters as written
+        return parts
     shown = html.unescape(_TAG.sub("", rendered_html))
     return [*parts, Part(split.body_line, shown.replace("\n", " "), exact=False)]
 
