@@ -74,7 +74,7 @@ rules:
     media-plan: {approver_roles: [pr_department], four_eyes: true, approval_hash: optional}
 """
 COUNTRY_PROBE = """\
-from site_builder.config import SiteSettings, WorkCalendar
+from site_builder.load.config import SiteSettings, WorkCalendar
 print("site" if "country" in SiteSettings.model_fields
       else "calendar" if "country" in WorkCalendar.model_fields else "none")
 """

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from watchdog.observers import Observer
 
-from site_builder.serve import DEBOUNCE, Hub, Preview, _Changes, _watch_folders
+from site_builder.commands.serve import DEBOUNCE, Hub, Preview, _Changes, _watch_folders
 
 
 def main() -> int:

@@ -10,32 +10,22 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from site_builder import (
-    cache,
-    chars,
-    content,
-    gitverify,
-    mediarequests,
-    outputdir,
-    parallel,
-    rules,
-    search,
-    trial,
-    uptodate,
-    writer,
-)
-from site_builder.cache import Cache
-from site_builder.config import Config, load_config
-from site_builder.content import PARALLEL_FROM
 from site_builder.errors import Problem, SiteError, problem
-from site_builder.links import find as find_links
-from site_builder.links import is_link
-from site_builder.model import Item
-from site_builder.outputs import Context, Files, all_outputs, planned, sitemap
-from site_builder.render import THEME, environment
-from site_builder.rules import Judgement, State, Verdict
+from site_builder.judge import gitverify, mediarequests, rules
+from site_builder.judge.rules import Judgement, State, Verdict
+from site_builder.judge.workdays import WorkingDays
+from site_builder.load import chars, content
+from site_builder.load.config import Config, load_config
+from site_builder.load.content import PARALLEL_FROM
+from site_builder.load.links import find as find_links
+from site_builder.load.links import is_link
+from site_builder.load.model import Item
+from site_builder.outputs import Context, Files, all_outputs, planned, search, sitemap, trial
+from site_builder.outputs.render import THEME, environment
 from site_builder.site import Site, build_site, collisions
-from site_builder.workdays import WorkingDays
+from site_builder.speed import cache, parallel, uptodate
+from site_builder.speed.cache import Cache
+from site_builder.write import outputdir, writer
 
 
 @dataclass

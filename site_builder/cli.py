@@ -13,7 +13,8 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from site_builder import __version__, moments, report
+from site_builder import __version__
+from site_builder.commands import moments, report
 from site_builder.errors import Problem, problem
 from site_builder.i18n import word
 
@@ -77,7 +78,7 @@ def _port(text: str) -> int:
 
 def _jobs(text: str) -> int:
     """A number of processes (argparse reports anything else as wrong usage)."""
-    from site_builder.parallel import MAX_JOBS
+    from site_builder.speed.parallel import MAX_JOBS
 
     if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_JOBS:
         raise argparse.ArgumentTypeError(f"a number of processes is from 1 to {MAX_JOBS}, not {text!r}")
@@ -257,7 +258,8 @@ def _check(args: argparse.Namespace, root: Path, now: datetime) -> int:
 
 
 def _build(args: argparse.Namespace, root: Path, now: datetime) -> int:
-    from site_builder import outputdir, uptodate
+    from site_builder.speed import uptodate
+    from site_builder.write import outputdir
 
     started = time.perf_counter()
     output = args.output or root / "output"
@@ -279,8 +281,8 @@ def _build(args: argparse.Namespace, root: Path, now: datetime) -> int:
             return EXIT_OK
     elif not args.no_cache:  # no output to keep: hash the inputs aside while the rest is imported
         aside = uptodate.inputs_key_aside(root)
-    from site_builder import progress
     from site_builder.build import build
+    from site_builder.commands import progress
 
     if aside is not None:
         inputs, digests = aside()
@@ -324,7 +326,7 @@ def _say_up_to_date(args: argparse.Namespace, started: float) -> None:
 
 def _recorded_problems(output: Path) -> list[Problem] | None:
     """The warnings the last build of this output reported; None when it left none readable."""
-    from site_builder import uptodate
+    from site_builder.speed import uptodate
 
     found = uptodate.read_manifest(output.absolute()).get("problems")
     try:
@@ -337,11 +339,11 @@ def _recorded_problems(output: Path) -> list[Problem] | None:
 
 
 def _approve(args: argparse.Namespace, root: Path, now: datetime) -> int:
-    from site_builder.approve import approve
-    from site_builder.config import load_config
-    from site_builder.content import read_source
+    from site_builder.commands.approve import approve
     from site_builder.errors import SiteError
-    from site_builder.links import is_link, symlink
+    from site_builder.load.config import load_config
+    from site_builder.load.content import read_source
+    from site_builder.load.links import is_link, symlink
 
     try:
         config = load_config(root)
@@ -410,7 +412,7 @@ def _approve(args: argparse.Namespace, root: Path, now: datetime) -> int:
 
 
 def _serve(args: argparse.Namespace, root: Path, now: datetime) -> int:
-    from site_builder.serve import serve
+    from site_builder.commands.serve import serve
 
     fixed = args.now is not None
 
@@ -421,9 +423,9 @@ def _serve(args: argparse.Namespace, root: Path, now: datetime) -> int:
 
 
 def _new(args: argparse.Namespace, root: Path, now: datetime) -> int:
-    from site_builder.config import load_config
+    from site_builder.commands.scaffold import create
     from site_builder.errors import SiteError
-    from site_builder.scaffold import create
+    from site_builder.load.config import load_config
 
     try:
         config = load_config(root)
@@ -453,8 +455,8 @@ def _new(args: argparse.Namespace, root: Path, now: datetime) -> int:
 
 
 def _status(args: argparse.Namespace, root: Path, now: datetime) -> int:
-    from site_builder import status
     from site_builder.build import check
+    from site_builder.commands import status
 
     result = check(root, now)
     if result.config is None or result.judgement is None:
@@ -470,7 +472,7 @@ def _status(args: argparse.Namespace, root: Path, now: datetime) -> int:
 
 
 def _schema(args: argparse.Namespace, root: Path, now: datetime) -> int:
-    from site_builder import schema
+    from site_builder.commands import schema
 
     folder = args.out or root / "schemas"
     try:

@@ -16,16 +16,25 @@ from datetime import datetime
 from operator import attrgetter
 from typing import TypeVar
 
-from site_builder import cache
-from site_builder.config import Config, Division
-from site_builder.content import item_url
 from site_builder.errors import Problem, problem
-from site_builder.markdown import REF_PREFIX
-from site_builder.mediarequests import Register, Request, Tally, register
-from site_builder.model import SECTION_OF, Announcement, Attachment, Event, Item, MediaPlan, Rebuttal, once
-from site_builder.rules import VISIBLE, Judgement, State
-from site_builder.slugs import slug
-from site_builder.workdays import WorkingDays
+from site_builder.judge.mediarequests import Register, Request, Tally, register
+from site_builder.judge.rules import VISIBLE, Judgement, State
+from site_builder.judge.workdays import WorkingDays
+from site_builder.load.config import Config, Division
+from site_builder.load.content import item_url
+from site_builder.load.markdown import REF_PREFIX
+from site_builder.load.model import (
+    SECTION_OF,
+    Announcement,
+    Attachment,
+    Event,
+    Item,
+    MediaPlan,
+    Rebuttal,
+    once,
+)
+from site_builder.load.slugs import slug
+from site_builder.speed import cache
 
 T = TypeVar("T")
 _REF_LINK = re.compile(
@@ -221,13 +230,13 @@ class Site:
 
     def structured_data(self, entry: Entry | None, lang: str) -> dict:
         """The page's schema.org JSON-LD (built in structured.py, which imports this module)."""
-        from site_builder import structured
+        from site_builder.outputs import structured
 
         return structured.page_graph(self, entry, lang)
 
     def sharing(self, entry: Entry | None, lang: str, page_url: str) -> dict:
         """The page's Open Graph and Twitter card values."""
-        from site_builder import structured
+        from site_builder.outputs import structured
 
         return structured.sharing(self, entry, lang, page_url)
 

@@ -8,8 +8,8 @@ import zlib
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from site_builder import yamlsafe
-from site_builder.approval import content_hash
+from site_builder.load import yamlsafe
+from site_builder.load.approval import content_hash
 
 # 12:00 in the site's time zone (Asia/Bishkek, +06:00, no DST), given to the build in UTC.
 NOW = datetime(2026, 11, 22, 6, 0, 0, tzinfo=UTC)

@@ -21,9 +21,9 @@ from lxml import html as lxml_html
 from sitekit import announcement_fields, config_dict, item, make_site, run_cli
 
 from site_builder.build import build, check
-from site_builder.config import WorkCalendar
-from site_builder.rules import State
-from site_builder.workdays import WorkingDays
+from site_builder.judge.rules import State
+from site_builder.judge.workdays import WorkingDays
+from site_builder.load.config import WorkCalendar
 
 DELTAS = [-1, 0, 1]  # the compared moment minus `now`, in seconds
 DAY = 86_400

@@ -11,10 +11,11 @@ from functools import partial
 import pytest
 from sitekit import config_text, item, make_site
 
-from site_builder import content, rules
 from site_builder.build import build
-from site_builder.cache import TAG, Cache, code_fingerprint
-from site_builder.config import parse_config
+from site_builder.judge import rules
+from site_builder.load import content
+from site_builder.load.config import parse_config
+from site_builder.speed.cache import TAG, Cache, code_fingerprint
 
 
 def _packs(cache: Cache, bucket: str = "items") -> list:
@@ -145,8 +146,8 @@ def test_a_file_gone_before_its_worker_reads_it_is_skipped(tmp_path):
     """`build` hashes the files first; one deleted before it is parsed is left out, no traceback."""
     from sitekit import item, make_site
 
-    from site_builder import content
-    from site_builder.config import load_config
+    from site_builder.load import content
+    from site_builder.load.config import load_config
 
     root = make_site(
         tmp_path,
@@ -239,7 +240,7 @@ def test_preview_keeps_no_judgement_that_asked_git(tmp_path):
 
 
 def test_key_of_is_the_key_and_a_memory_cache_keeps_it_by_its_parts(tmp_path):
-    from site_builder import cache as cache_module
+    from site_builder.speed import cache as cache_module
 
     plain, kept = Cache(tmp_path / "a"), Cache(tmp_path / "b", memory=True)
     parts = ("page", "tags/x/", b"\x00bytes", "")

@@ -273,7 +273,7 @@ def test_command_line_messages_come_from_the_catalog(site, capsys):
     from babel.messages.pofile import read_po
 
     import site_builder
-    from site_builder import progress, serve, status
+    from site_builder.commands import progress, serve, status
 
     package = Path(site_builder.__file__).parent
     msgids = {m for _f, _l, m, _c, _x in extract_from_dir(str(package), keywords={"word": None})}
@@ -292,9 +292,9 @@ def test_example_site_validates_against_its_schemas(tmp_path):
     """What a YAML-aware editor checks agrees with `check` on every example file."""
     import jsonschema
 
-    from site_builder import frontmatter, yamlsafe
-    from site_builder.content import SECTIONS
-    from site_builder.schema import schemas
+    from site_builder.commands.schema import schemas
+    from site_builder.load import frontmatter, yamlsafe
+    from site_builder.load.content import SECTIONS
 
     root = Path(__file__).parent.parent
     found = schemas()

@@ -4,7 +4,7 @@ The cache holds pickles and compiled templates; reading either runs what it says
 can push to the repository can commit such files, built to match the cache's layout (the
 folder name is a hash of the public code), and the next build — a colleague's, or CI's
 with its deploy secrets — would run them. Every cache file is signed with a key of the
-user who wrote it, kept outside the site (site_builder/signing.py); these tests plant
+user who wrote it, kept outside the site (site_builder/speed/signing.py); these tests plant
 files signed with another user's key and check that nothing in them runs.
 """
 
@@ -19,8 +19,8 @@ import jinja2.bccache
 import pytest
 from sitekit import NOW, item, make_site, run_cli
 
-from site_builder import cache, signing
-from site_builder.cache import Cache
+from site_builder.speed import cache, signing
+from site_builder.speed.cache import Cache
 
 
 class Boom:

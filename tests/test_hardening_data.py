@@ -760,7 +760,7 @@ def refused(char: str) -> bool:
 @settings(max_examples=500, deadline=None, derandomize=True)
 @given(texts)
 def test_a_quick_clean_verdict_is_never_wrong(text):
-    from site_builder import chars
+    from site_builder.load import chars
 
     bad = [c for c in text if refused(c)]
     if chars.surely_clean(text.encode("utf-8", "surrogatepass")):
@@ -773,7 +773,7 @@ def test_a_quick_clean_verdict_is_never_wrong(text):
 
 def test_every_code_point_is_judged_by_the_policy():
     """Every code point of the BMP, and the ends of every other plane."""
-    from site_builder import chars
+    from site_builder.load import chars
 
     ends = [plane * 0x10000 + low for plane in range(1, 17) for low in (*range(16), *range(0xFFF0, 0x10000))]
     for code in [*range(0x10000), *ends]:

@@ -20,13 +20,15 @@ from pathlib import Path
 import pytest
 from sitekit import NOW, config_dict, config_text, item, make_site, run_cli, tree
 
-from site_builder import serve, uptodate, writer
 from site_builder.cli import main
-from site_builder.config import load_config
+from site_builder.commands import serve
 from site_builder.errors import TemplateError
+from site_builder.load.config import load_config
 from site_builder.outputs import CopyFrom
 from site_builder.outputs.assets import _tree
-from site_builder.render import environment
+from site_builder.outputs.render import environment
+from site_builder.speed import uptodate
+from site_builder.write import writer
 
 MARK = "S1-LINKED-SECRET-7f3a"  # the text behind every link: it must appear nowhere
 

@@ -374,7 +374,7 @@ def test_the_preview_server_serves_a_file_by_its_encoded_name(tmp_path: Path) ->
     import threading
     from http.server import ThreadingHTTPServer
 
-    from site_builder.serve import Hub, make_handler
+    from site_builder.commands.serve import Hub, make_handler
 
     folder = tmp_path / "out" / "press-releases" / "x"
     folder.mkdir(parents=True)

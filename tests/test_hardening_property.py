@@ -39,9 +39,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sitekit import NOW, make_site, output_bytes, run_cli, tree
 
-from site_builder import frontmatter
-from site_builder.approval import content_hash
 from site_builder.cli import main
+from site_builder.load import frontmatter
+from site_builder.load.approval import content_hash
 
 EXIT_CODES = {0, 1}
 

@@ -56,8 +56,8 @@ def test_the_preview_publishes_bytes_replaced_with_the_same_size_and_mtime(
 ) -> None:
     """The preview server knows no hashes of attachments: their stat must show the change
     (the change time: no wait for the file to settle here)."""
-    from site_builder import uptodate
-    from site_builder.serve import Hub, Preview
+    from site_builder.commands.serve import Hub, Preview
+    from site_builder.speed import uptodate
 
     monkeypatch.setattr(uptodate, "SETTLED_NS", 0)
     root = site(tmp_path)

@@ -150,7 +150,7 @@ def test_the_theme_still_renders_sandboxed(built: Path) -> None:
 
 
 def test_the_preview_server_shows_a_template_error_and_goes_on(built: Path, tmp_path: Path) -> None:
-    from site_builder.serve import Hub, Preview
+    from site_builder.commands.serve import Hub, Preview
 
     root = copy(built, tmp_path)
     hub = Hub()

@@ -17,7 +17,7 @@ from sitekit import absorb_child_hits, child_env, site_builder_argv
 
 import site_builder
 from site_builder.build import build
-from site_builder.render import LOCALES, fast_format, long_date_pattern
+from site_builder.outputs.render import LOCALES, fast_format, long_date_pattern
 
 PACKAGE = Path(site_builder.__file__).parent
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -37,8 +37,7 @@ def template_msgids() -> dict[str, str]:
 
 def code_msgids() -> dict[str, str]:
     """UI strings the Python code translates: gettext("…") literals and the label tables."""
-    from site_builder import structured
-    from site_builder.outputs import calendars, changes, feeds
+    from site_builder.outputs import calendars, changes, feeds, structured
 
     found: dict[str, str] = {}
     for filename, _line, msgid, _comments, _context in extract_from_dir(

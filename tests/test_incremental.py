@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from sitekit import tree
 
-from site_builder import uptodate
 from site_builder.build import build
-from site_builder.serve import Hub, Preview
+from site_builder.commands.serve import Hub, Preview
+from site_builder.speed import uptodate
 
 NOW = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
 CONFIG = """\
@@ -459,7 +459,7 @@ def test_preview_after_a_failed_build_and_its_undo_equals_clean_build(tmp_path: 
 def test_preview_restores_a_file_removed_from_its_folder(tmp_path: Path, monkeypatch) -> None:
     """The server trusts its folder between builds, but now and then makes sure it still
     holds what it trusts: a page something else deleted comes back on the next build."""
-    monkeypatch.setattr("site_builder.serve.CHECK_EVERY", 0.0)
+    monkeypatch.setattr("site_builder.commands.serve.CHECK_EVERY", 0.0)
     site = tmp_path / "site"
     site.mkdir()
     materialise(site, {"content/announcements/briefing.md": EVENT})
@@ -482,7 +482,7 @@ def test_preview_follows_an_edited_theme(tmp_path: Path, monkeypatch) -> None:
     """A long-running server imported the code once, but reads the theme's templates on
     every build: a theme edit must change every page it shows on, as a clean build does."""
     from site_builder import build as build_module
-    from site_builder import render
+    from site_builder.outputs import render
 
     theme = tmp_path / "theme"
     shutil.copytree(render.THEME, theme)
@@ -559,7 +559,7 @@ def test_watcher_reports_rewritten_markdown_files_and_nothing_finer_than_that(tm
         FileMovedEvent,
     )
 
-    from site_builder.serve import _Changes
+    from site_builder.commands.serve import _Changes
 
     told: list[str | None] = []
     pokes: list[int] = []

@@ -35,10 +35,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sitekit import config_dict, make_site, output_bytes
 
-from site_builder import yamlsafe
-from site_builder.approval import content_hash
 from site_builder.build import build
-from site_builder.serve import Preview
+from site_builder.commands.serve import Preview
+from site_builder.load import yamlsafe
+from site_builder.load.approval import content_hash
 
 BASE_NOW = datetime(2026, 11, 22, 4, 0, 0, tzinfo=UTC)  # 10:00 in Bishkek (+06:00)
 ZONES = [timezone(timedelta(hours=h)) for h in (6, 0, -5, 3, 14)] + [None]  # None: no offset (site zone)

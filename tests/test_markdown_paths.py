@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from site_builder import frontmatter, markdown, markdown_rs
+from site_builder.load import frontmatter, markdown
+from site_builder.speed import markdown_rs
 
 ROOT = Path(__file__).parent.parent
 MD = markdown.make_parser()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from site_builder.approval import canonical, content_hash
+from site_builder.load.approval import canonical, content_hash
 
 FRONT = {
     "title": "Ремонт дорог",  # not ASCII: the hash is over UTF-8, not \\u escapes

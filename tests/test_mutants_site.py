@@ -17,11 +17,11 @@ import pytest
 from sitekit import announcement_fields, config_text, make_site
 from sitekit import item as sitekit_item
 
-from site_builder import markdown
 from site_builder.build import build
-from site_builder.config import parse_config
-from site_builder.content import parse, read_source
-from site_builder.model import Announcement, MediaPlan, Period, Rebuttal
+from site_builder.load import markdown
+from site_builder.load.config import parse_config
+from site_builder.load.content import parse, read_source
+from site_builder.load.model import Announcement, MediaPlan, Period, Rebuttal
 from site_builder.site import Site, as_of, collisions, plan_completion, public_face
 
 CONFIG = parse_config(config_text())

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from sitekit import tree
 
-from site_builder import uptodate, writer
 from site_builder.outputs import CopyFrom, Keyed
+from site_builder.speed import uptodate
+from site_builder.write import writer
 
 
 def build(output: Path, files: dict, **options) -> writer.Staging:

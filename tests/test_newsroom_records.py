@@ -17,9 +17,9 @@ from test_newsroom_feeds import DRAFT, WITHDRAWN
 from test_newsroom_structured import REBUTTAL, RELEASE
 
 from site_builder.build import build, check
-from site_builder.cache import Cache
-from site_builder.config import WorkCalendar
-from site_builder.workdays import WorkingDays
+from site_builder.judge.workdays import WorkingDays
+from site_builder.load.config import WorkCalendar
+from site_builder.speed.cache import Cache
 
 
 def test_holidays_are_kept_in_the_build_cache(tmp_path: Path) -> None:

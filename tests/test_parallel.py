@@ -8,7 +8,7 @@ from functools import partial
 
 import pytest
 
-from site_builder import parallel
+from site_builder.speed import parallel
 
 
 def _task(number: int) -> tuple[int, int, int]:
@@ -56,7 +56,7 @@ def test_the_number_of_processes_follows_the_cores_this_process_may_use(monkeypa
     limit, not the host's count), never more than MAX_JOBS; a number given is kept in 1..MAX_JOBS."""
     import os
 
-    from site_builder import parallel
+    from site_builder.speed import parallel
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 128)

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from search_reader import Reader
 from sitekit import NOW, config_dict, item, make_site
 
-from site_builder import search
 from site_builder.build import build, check
+from site_builder.outputs import search
 from site_builder.site import build_site
 
 KY_CONFIG = config_dict(
@@ -239,7 +239,7 @@ def test_the_preview_server_s_patched_index_equals_a_fresh_one(tmp_path: Path, m
     """`serve` patches the index it kept when an edit leaves every date and URL alone; after
     random body and title edits (words gained, lost, moved into the title) its files are
     byte for byte a clean build's, and the patch, not a rebuild, made them."""
-    from site_builder.cache import Cache
+    from site_builder.speed.cache import Cache
 
     monkeypatch.setattr(search, "SPLIT", split)
     rng = random.Random(split)
@@ -360,7 +360,7 @@ def test_a_build_patches_the_index_it_kept_and_equals_a_clean_build(tmp_path: Pa
 def test_a_kept_index_that_does_not_hold_its_docs_is_built_afresh(tmp_path: Path):
     """A kept index whose lines do not hold the changed docs' old words as they should (not
     this index) is not patched into a wrong one: the build makes it afresh."""
-    from site_builder.cache import Cache
+    from site_builder.speed.cache import Cache
 
     root = make_site(tmp_path / "site", FILES, KY_CONFIG)
     now = datetime.fromisoformat(NOW)

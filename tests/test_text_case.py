@@ -253,12 +253,12 @@ def test_a_media_request_key_in_another_case_gets_its_suggestion(tmp_path: Path)
 
 
 def test_the_invisible_table_is_unicode_s() -> None:
-    """site_builder/invisible.py is generated from unicodedata: every Mn, Me and Cf code
+    """site_builder/load/invisible.py is generated from unicodedata: every Mn, Me and Cf code
     point of the planes it covers, and the blank letters; regenerate it when Python's
     Unicode version changes."""
     import unicodedata
 
-    from site_builder import invisible
+    from site_builder.load import invisible
 
     blank = {0x115F, 0x1160, 0x2800, 0x3164, 0xFFA0}
     table = {code for a, b in invisible.IGNORABLE for code in range(a, b + 1)}

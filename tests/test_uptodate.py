@@ -104,7 +104,7 @@ def test_a_failed_preview_build_takes_back_the_pages_it_added(tmp_path):
     from datetime import datetime
 
     from site_builder.build import build as build_site
-    from site_builder.cache import Cache
+    from site_builder.speed.cache import Cache
 
     root = site(tmp_path)
     now = datetime.fromisoformat(NOW)
@@ -142,8 +142,8 @@ def test_moments_skip_only_fields_that_cannot_hold_a_time():
     import typing
     from datetime import datetime
 
-    from site_builder import uptodate
-    from site_builder.model import MODELS
+    from site_builder.load.model import MODELS
+    from site_builder.speed import uptodate
 
     def holds_datetime(annotation, depth=0) -> bool:
         if annotation is datetime or depth > 10:
@@ -180,7 +180,7 @@ def test_content_files_are_hashed_again_only_when_their_stat_changed(tmp_path, m
     unchanged file is not read again, and any rewrite is seen, even one to the same size
     with the old modification time put back (its change time moves), while a file changed
     just before it was hashed is never trusted by its stat."""
-    from site_builder import uptodate
+    from site_builder.speed import uptodate
 
     root = site(tmp_path)
     path = root / "content/press-releases/out.md"
@@ -230,7 +230,7 @@ def test_inputs_hashed_aside_are_the_ones_hashed_here(tmp_path, monkeypatch):
     """A first build hashes its inputs in a forked process while it imports the rest; the
     key and the digests are the same as this process would make, and a fork that fails
     or a forked process that dies leaves the work to this process."""
-    from site_builder import uptodate
+    from site_builder.speed import uptodate
 
     root = site(tmp_path)
     digests: dict[str, str] = {}

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from sitekit import tree
 
-from site_builder import parallel, writer
+from site_builder.speed import parallel
+from site_builder.write import writer
 
 
 def build(output: Path, *tasks: dict[str, bytes]) -> None:

@@ -7,7 +7,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from site_builder import chars, yamlsafe
+from site_builder.load import chars, yamlsafe
 
 
 def pyyaml(text: str):

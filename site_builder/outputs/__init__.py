@@ -9,9 +9,9 @@ from typing import TypeVar
 
 import jinja2
 
-from site_builder import cache
-from site_builder.cache import Cache
 from site_builder.site import Entry, Site
+from site_builder.speed import cache
+from site_builder.speed.cache import Cache
 
 T = TypeVar("T")
 
@@ -88,8 +88,7 @@ Planned = Iterable[tuple[str, "Entry | str | None"]]
 
 def planned(site: Site, root: Path) -> Iterator[tuple[str, Entry | str | None]]:
     """Every path the build will write for this site (see `Planned`), of every output kind."""
-    from site_builder import search
-    from site_builder.outputs import sitemap
+    from site_builder.outputs import search, sitemap
 
     for kind in [*all_outputs(), search, sitemap]:
         yield from kind.paths(site, root)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from site_builder.outputs import Context, CopyFrom, Files, Planned
-from site_builder.render import THEME
+from site_builder.outputs.render import THEME
 from site_builder.site import Site
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from site_builder import urls
 from site_builder.i18n import translations
-from site_builder.model import Announcement
+from site_builder.load import urls
+from site_builder.load.model import Announcement
 from site_builder.outputs import Context, Files, Keyed, Planned, lang_prefix
 from site_builder.site import Entry, Site
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from markupsafe import escape
 
 from site_builder.i18n import translations
-from site_builder.model import Announcement
+from site_builder.load.model import Announcement
 from site_builder.outputs import Context, Files, Planned, lang_prefix
 from site_builder.outputs.feeds import EPOCH, serialise
 from site_builder.site import Entry, Site

@@ -11,7 +11,7 @@ from site_builder.outputs.changes import changes_url
 from site_builder.outputs.feeds import feed_links, feed_specs, page_feeds
 from site_builder.outputs.jsonfeed import json_feed_url
 from site_builder.outputs.opendata import data_links
-from site_builder.render import render as template
+from site_builder.outputs.render import render as template
 from site_builder.site import Site, plan_rows
 
 CONTACT_FIELDS = ("phone", "email", "telegram")

@@ -14,10 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder import cache, urls
-from site_builder.model import Announcement, MediaPlan
+from site_builder.load import urls
+from site_builder.load.model import Announcement, MediaPlan
 from site_builder.outputs import Context, Files, Keyed, Planned
 from site_builder.site import Entry, Site, plan_rows
+from site_builder.speed import cache
 
 STR = {"type": "string"}
 OPT_STR = {"type": ["string", "null"]}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from site_builder.outputs import Context, Files, Keyed, Planned, lang_prefix
 from site_builder.outputs.feeds import page_feeds
-from site_builder.render import render as template
+from site_builder.outputs.render import render as template
 from site_builder.site import Entry, Site, plan_rows
 
 KIND_TITLES = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from site_builder import urls
+from site_builder.load import urls
 from site_builder.outputs import Files, Planned, lang_prefix
 from site_builder.site import Entry, Site
 

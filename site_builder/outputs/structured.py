@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from site_builder import urls
 from site_builder.i18n import translations
-from site_builder.model import Announcement, Rebuttal
+from site_builder.load import urls
+from site_builder.load.model import Announcement, Rebuttal
 from site_builder.site import Entry, Site
 
 # reviewRating of a ClaimReview: schema.org's 1 (worst) … 5 (best) scale, with the public

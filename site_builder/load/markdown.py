@@ -23,10 +23,11 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
-from site_builder import markdown_rs, urls
 from site_builder.errors import Problem, problem
-from site_builder.model import Link
-from site_builder.slugs import slug
+from site_builder.load import urls
+from site_builder.load.model import Link
+from site_builder.load.slugs import slug
+from site_builder.speed import markdown_rs
 
 if TYPE_CHECKING:
     import markdown_it_pyrs

@@ -30,7 +30,7 @@ from pathlib import Path
 from time import time_ns
 from typing import Any
 
-from site_builder import cache
+from site_builder.speed import cache
 
 SKIPPED = {".git", ".site-cache", "__pycache__"}
 STATS = "stats"  # cache bucket: the content files' SHA-256 by their stat (see `inputs_key`)

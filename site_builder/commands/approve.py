@@ -10,12 +10,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from site_builder import content, markdown
-from site_builder.config import Config
 from site_builder.errors import Problem, problem
-from site_builder.fields import EARLIEST, LATEST, in_range
-from site_builder.model import SECTIONS, Item
-from site_builder.rules import approver_problems
+from site_builder.judge.rules import approver_problems
+from site_builder.load import content, markdown
+from site_builder.load.config import Config
+from site_builder.load.fields import EARLIEST, LATEST, in_range
+from site_builder.load.model import SECTIONS, Item
 
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 

@@ -18,12 +18,14 @@ from babel.dates import format_date, format_datetime, format_time, get_date_form
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
-from site_builder import links, signing, templating, urls
-from site_builder.config import Config
 from site_builder.errors import TemplateError
 from site_builder.i18n import translations
+from site_builder.load import links, urls
+from site_builder.load.config import Config
+from site_builder.outputs import templating
+from site_builder.speed import signing
 
-THEME = Path(__file__).parent / "theme"
+THEME = Path(__file__).parent.parent / "theme"
 _ROOT_LINK = re.compile(r'(href|src)="/(?!/)')
 
 

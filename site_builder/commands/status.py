@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from site_builder.build import Result
-from site_builder.config import Config
 from site_builder.errors import Problem
 from site_builder.i18n import describe, word, words
-from site_builder.model import SECTIONS
+from site_builder.judge.rules import State
+from site_builder.load.config import Config
+from site_builder.load.model import SECTIONS
 from site_builder.outputs.opendata import cell
-from site_builder.rules import State
 
 ORDER = ("draft", "review", "restricted", "scheduled", "published", "withdrawn", "unpublished", "invalid")
 HEADINGS = {  # English msgids, translated through the site_builder catalog

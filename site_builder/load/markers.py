@@ -31,9 +31,9 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from site_builder import chars
 from site_builder.errors import Problem, problem
-from site_builder.invisible import IGNORABLE
+from site_builder.load import chars
+from site_builder.load.invisible import IGNORABLE
 
 # Letters a reader cannot tell apart, each group as one letter (lower case; matching
 # ignores case, so upper-case look-alikes such as Latin H for Н, B for В, M for М or T

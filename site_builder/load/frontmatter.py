@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from site_builder import chars, yamlsafe
 from site_builder.errors import Problem, problem
+from site_builder.load import chars, yamlsafe
 
 MAX_FILE_BYTES = 2_000_000
 

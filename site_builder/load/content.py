@@ -21,14 +21,15 @@ from typing import NamedTuple
 
 from pydantic import ValidationError
 
-from site_builder import cache, chars, frontmatter, links, markdown, markers, parallel, uptodate
-from site_builder.approval import content_hash
-from site_builder.cache import Cache
-from site_builder.config import Config
 from site_builder.errors import Problem, problem
-from site_builder.fields import problems_from
-from site_builder.model import MODELS, REQUESTS_SECTION, SECTION_OF, SECTIONS, Attachment, Item
-from site_builder.slugs import slug as slug_of
+from site_builder.load import chars, frontmatter, links, markdown, markers
+from site_builder.load.approval import content_hash
+from site_builder.load.config import Config
+from site_builder.load.fields import problems_from
+from site_builder.load.model import MODELS, REQUESTS_SECTION, SECTION_OF, SECTIONS, Attachment, Item
+from site_builder.load.slugs import slug as slug_of
+from site_builder.speed import cache, parallel, uptodate
+from site_builder.speed.cache import Cache
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
 _LANG_SUFFIX = re.compile(r"^(?P<stem>.+?)\.(?P<lang>ru|ky|en)$")

@@ -28,8 +28,9 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from site_builder import outputdir, uptodate
 from site_builder.outputs import CopyFrom, Files, Keyed
+from site_builder.speed import uptodate
+from site_builder.write import outputdir
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100

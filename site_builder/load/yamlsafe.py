@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
-from site_builder import chars
 from site_builder.errors import Problem, problem
+from site_builder.load import chars
 
 try:
     _BaseLoader: type = yaml.CSafeLoader

@@ -30,11 +30,14 @@ from urllib.parse import quote, unquote, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from site_builder import content, report, uptodate, writer
 from site_builder.build import CACHE_DIR, build
-from site_builder.cache import Cache
-from site_builder.content import IGNORED
+from site_builder.commands import report
 from site_builder.i18n import words
+from site_builder.load import content
+from site_builder.load.content import IGNORED
+from site_builder.speed import uptodate
+from site_builder.speed.cache import Cache
+from site_builder.write import writer
 
 EVENTS = "/__sb/events"
 SCRIPT = "/__sb/live-reload.js"
@@ -457,8 +460,8 @@ def _row_raw(path: str, message: str) -> dict:
 
 def serve(root: Path, host: str, port: int, drafts: bool, lang: str, clock: Callable[[], datetime]) -> int:
     """Serve a live preview until SIGINT/SIGTERM; return the exit code."""
-    from site_builder.config import load_config
     from site_builder.errors import SiteError
+    from site_builder.load.config import load_config
 
     texts = words(TEXTS, lang)
     root = root.absolute()

@@ -54,13 +54,13 @@ from itertools import accumulate
 from operator import sub
 from pathlib import Path
 
-from site_builder import cache
-from site_builder.cache import Cache
-from site_builder.model import Announcement, Rebuttal
+from site_builder.load.model import Announcement, Rebuttal
 from site_builder.outputs import Context, Files, Keyed, Planned, lang_prefix
-from site_builder.render import day_format
-from site_builder.render import render as template
+from site_builder.outputs.render import day_format
+from site_builder.outputs.render import render as template
 from site_builder.site import Entry, Site
+from site_builder.speed import cache
+from site_builder.speed.cache import Cache
 
 FOLDER = "search/"
 CHUNK = 50  # docs per metadata file: one page of results fetches a few small files

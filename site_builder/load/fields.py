@@ -20,9 +20,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from site_builder import chars
 from site_builder.errors import Problem, problem
-from site_builder.yamlsafe import LineMap, line_for
+from site_builder.load import chars
+from site_builder.load.yamlsafe import LineMap, line_for
 
 
 class Strict(BaseModel):

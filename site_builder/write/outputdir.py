@@ -17,9 +17,9 @@ import os
 import re
 from pathlib import Path
 
-from site_builder import uptodate
-from site_builder.cache import FOLDER as CACHE_FOLDER
 from site_builder.errors import Problem, problem
+from site_builder.speed import uptodate
+from site_builder.speed.cache import FOLDER as CACHE_FOLDER
 
 # What a build reads (and git's and the cache's folders): no output may be, hold or lie in one.
 SOURCES = ("content/", "templates/", "static/", "config.yaml", ".git/", f"{CACHE_FOLDER}/")

@@ -11,9 +11,9 @@ from typing import Annotated, Literal
 import lz4.block
 from pydantic import BeforeValidator, Field
 
-from site_builder import urls
-from site_builder.config import TypeName
-from site_builder.fields import AwareDateTime, Day, Entry, Id, Strict, Text, Url
+from site_builder.load import urls
+from site_builder.load.config import TypeName
+from site_builder.load.fields import AwareDateTime, Day, Entry, Id, Strict, Text, Url
 
 Lang = Literal["ru", "ky", "en"]
 Status = Literal["draft", "review", "approved", "withdrawn"]

@@ -30,9 +30,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from site_builder import signing
+from site_builder.speed import signing
 
-PACKAGE = Path(__file__).parent
+PACKAGE = Path(__file__).parent.parent
 FOLDER = ".site-cache"  # the cache's folder in a site's root
 T = TypeVar("T")
 _FINGERPRINT = re.compile(r"[0-9a-f]{16}")  # a folder of one version's entries (code_fingerprint)

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
 
-from site_builder import links, urls, yamlsafe
 from site_builder.errors import ConfigError, Problem, problem
-from site_builder.fields import Day, Entry, Id, Strict, Text, Url, problems_from
+from site_builder.load import links, urls, yamlsafe
+from site_builder.load.fields import Day, Entry, Id, Strict, Text, Url, problems_from
 
 TypeName = Literal["press-release", "rebuttal", "announcement", "media-plan"]
 TYPES: tuple[TypeName, ...] = ("press-release", "rebuttal", "announcement", "media-plan")
@@ -239,7 +239,7 @@ def load_config(root: Path) -> Config:
     if not path.is_file():
         raise ConfigError([problem(name, 0, "error", "CONFIG_MISSING", root=str(root))])
     raw = links.read(path)
-    from site_builder.frontmatter import decode
+    from site_builder.load.frontmatter import decode
 
     text, problems = decode(raw, name, MAX_CONFIG_BYTES)
     if text is None:

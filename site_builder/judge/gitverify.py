@@ -8,9 +8,9 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-from site_builder.config import Config
 from site_builder.errors import Problem, problem
-from site_builder.model import Item
+from site_builder.load.config import Config
+from site_builder.load.model import Item
 
 
 def _git(root: Path, *args: str) -> str:

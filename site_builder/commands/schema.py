@@ -10,8 +10,8 @@ import json
 import os
 from pathlib import Path
 
-from site_builder.config import Config
-from site_builder.model import MODELS
+from site_builder.load.config import Config
+from site_builder.load.model import MODELS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 TITLES = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from site_builder.cache import Cache
-from site_builder.config import WorkCalendar
+from site_builder.load.config import WorkCalendar
+from site_builder.speed.cache import Cache
 
 # A count of working days a message shows stops here ("1000+"): a date a century off (a
 # typo in the year) would otherwise cost seconds of counting, and a holiday table a year.

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from slugify import slugify
 
-from site_builder import links
-from site_builder.config import Config, TypeName
 from site_builder.errors import Problem, problem
-from site_builder.fields import EARLIEST, LATEST, in_range
-from site_builder.model import SECTION_OF
+from site_builder.load import links
+from site_builder.load.config import Config, TypeName
+from site_builder.load.fields import EARLIEST, LATEST, in_range
+from site_builder.load.model import SECTION_OF
 
 BODY = {
     "press-release": "Первый абзац — главное: кто, что, когда и где.\n\nДалее — подробности и цитаты.\n",

@@ -15,11 +15,12 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TypeVar
 
-from site_builder import cache, workdays
-from site_builder.config import Config
 from site_builder.errors import Problem, problem
-from site_builder.model import Announcement, Item, MediaPlan, Rebuttal
-from site_builder.workdays import WorkingDays
+from site_builder.judge import workdays
+from site_builder.judge.workdays import WorkingDays
+from site_builder.load.config import Config
+from site_builder.load.model import Announcement, Item, MediaPlan, Rebuttal
+from site_builder.speed import cache
 
 
 class State(StrEnum):

@@ -1,0 +1,1 @@
+"""From files on disk to typed items: config, front matter, the model, Markdown."""

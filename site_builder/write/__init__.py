@@ -1,0 +1,1 @@
+"""Rendered files into output/: staged, then swapped in atomically."""
