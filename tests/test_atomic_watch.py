@@ -35,6 +35,7 @@ import pytest
 from sitekit import NOW, item, make_site
 
 from site_builder.build import build
+from site_builder.speed.session import Session
 
 BUILDS = 30
 ITEM = "content/press-releases/vypusk.md"
@@ -140,7 +141,7 @@ def test_output_is_never_missing_partial_or_mixed(tmp_path: Path, monkeypatch: p
     output = root / "output"
     now = datetime.fromisoformat(NOW)
     write_generation(root, 0)
-    assert build(root, now, output, jobs=1).ok
+    assert build(root, now, output, session=Session.of(root, 1)).ok
     watch = Watch(output)
     watcher = threading.Thread(target=watch.run, name="output-watcher", daemon=True)
     me = threading.current_thread()
@@ -150,7 +151,7 @@ def test_output_is_never_missing_partial_or_mixed(tmp_path: Path, monkeypatch: p
     try:
         for number in range(1, BUILDS + 1):
             write_generation(root, number)
-            result = build(root, now, output, jobs=1)
+            result = build(root, now, output, session=Session.of(root, 1))
             assert result.ok, [(p.path, p.code) for p in result.problems if p.is_error]
     finally:
         watch.stop.set()

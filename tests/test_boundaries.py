@@ -24,6 +24,7 @@ from site_builder.build import build, check
 from site_builder.judge.rules import State
 from site_builder.judge.workdays import WorkingDays
 from site_builder.load.config import WorkCalendar
+from site_builder.speed.session import Session
 
 DELTAS = [-1, 0, 1]  # the compared moment minus `now`, in seconds
 DAY = 86_400
@@ -63,7 +64,7 @@ def codes(result, source: str = SOURCE) -> set[str]:
 
 
 def built(root: Path, now: datetime = NOW, output: str = "output", cache: bool = False):
-    result = build(root, now, root / output, use_cache=cache)
+    result = build(root, now, root / output, session=Session.of(root, cache=cache))
     return result, root / output
 
 

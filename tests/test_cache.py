@@ -16,6 +16,7 @@ from site_builder.judge import rules
 from site_builder.load import content
 from site_builder.load.config import parse_config
 from site_builder.speed.cache import TAG, Cache, code_fingerprint
+from site_builder.speed.session import Session
 
 
 def _packs(cache: Cache, bucket: str = "items") -> list:
@@ -195,16 +196,16 @@ def test_preview_hashes_again_a_file_whose_stat_changed(tmp_path):
     old = time.time() - 3600
     os.utime(path, (old, old))
     store = Cache(root / ".site-cache", memory=True)
-    (first,), _ = content.load(root / "content", config, 1, store)
+    (first,), _ = content.load(root / "content", config, Session(1, store))
     assert first.meta.title == "Первый заголовок"
     # Same size, same mtime: only the change time and the bytes tell.
     path.write_text(path.read_text(encoding="utf-8").replace("Первый", "Второй"), encoding="utf-8")
     os.utime(path, (old, old))
-    (second,), _ = content.load(root / "content", config, 1, store)
+    (second,), _ = content.load(root / "content", config, Session(1, store))
     assert second.meta.title == "Второй заголовок"
     # A file modified within the racy window of its hashing is hashed again every time.
     path.write_text(path.read_text(encoding="utf-8").replace("Второй", "Третий"), encoding="utf-8")
-    (third,), _ = content.load(root / "content", config, 1, store)
+    (third,), _ = content.load(root / "content", config, Session(1, store))
     assert third.meta.title == "Третий заголовок"
     seen, _, hashed_at = store.recall("digests", "press-releases/a.md")
     assert seen[1] > hashed_at - content.RACY_NS
@@ -222,7 +223,7 @@ def test_preview_keeps_no_judgement_that_asked_git(tmp_path):
     root = make_site(tmp_path, {"content/press-releases/a.md": text})
     config = parse_config(config_text())
     store = Cache(root / ".site-cache", memory=True)
-    items, _ = content.load(root / "content", config, 1, store)
+    items, _ = content.load(root / "content", config, Session(1, store))
     now = datetime.fromisoformat("2026-11-25T10:00:00+06:00")
     asked: list[str] = []
     answers = iter([None, datetime.fromisoformat("2026-11-19T10:00:00+06:00")])
@@ -285,12 +286,12 @@ def test_a_build_deletes_what_other_versions_cached_once_unused(tmp_path):
     os.utime(old, (week, week))
     mine = cache / "notes"  # not a version's folder: left alone
     mine.mkdir(parents=True)
-    assert build(root, datetime.fromisoformat("2026-11-22T12:00:00+00:00"), jobs=1).ok
+    assert build(root, datetime.fromisoformat("2026-11-22T12:00:00+00:00"), session=Session.of(root, 1)).ok
     assert not old.exists()
     assert (recent / "items" / "x.pack").is_file()
     assert (cache / code_fingerprint() / "items").is_dir() and mine.is_dir()
     os.utime(cache / code_fingerprint(), (week, week))
-    assert build(root, datetime.fromisoformat("2026-11-22T12:05:00+00:00"), jobs=1).ok
+    assert build(root, datetime.fromisoformat("2026-11-22T12:05:00+00:00"), session=Session.of(root, 1)).ok
     assert (cache / code_fingerprint()).stat().st_mtime > week + 86400  # its own, marked used
 
 
@@ -321,10 +322,10 @@ def test_work_meanwhile_is_done_while_workers_parse_and_only_then(tmp_path, monk
         calls.append(os.getpid())
 
     store = Cache(root / ".site-cache")
-    items, _ = content.load(root / "content", config, 2, store, meanwhile=meanwhile)
+    items, _ = content.load(root / "content", config, Session(2, store), meanwhile=meanwhile)
     assert len(items) == 6 and calls == [os.getpid()]
     # Everything comes from the cache now: no workers, nothing done ahead.
-    items, _ = content.load(root / "content", config, 2, store, meanwhile=meanwhile)
+    items, _ = content.load(root / "content", config, Session(2, store), meanwhile=meanwhile)
     assert len(items) == 6 and calls == [os.getpid()]
-    items, _ = content.load(root / "content", config, 1, Cache(None), meanwhile=meanwhile)
+    items, _ = content.load(root / "content", config, Session(1, Cache(None)), meanwhile=meanwhile)
     assert len(items) == 6 and calls == [os.getpid()]

@@ -266,10 +266,10 @@ def test_approve_on_a_file_that_is_no_item(tmp_path: Path, rel: str, code: str):
 
 def test_the_new_command_line_messages_are_translated():
     """They are passed to `word` as constants, which the catalog test does not extract."""
-    from site_builder import cli
+    from site_builder.commands import moments
     from site_builder.i18n import word
 
-    for msgid in (cli.NOT_ISO, cli.OUT_OF_SPAN, cli.BAD_EPOCH):
+    for msgid in (moments.NOT_ISO, moments.OUT_OF_SPAN, moments.BAD_EPOCH):
         russian = word(msgid, "ru")
         assert russian != msgid and "{option}" in russian and "{value}" in russian
 

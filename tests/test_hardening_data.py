@@ -20,6 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sitekit import NOW, config_dict, config_text, item, make_site, run_cli, tree
 
+from site_builder.speed.session import Session
+
 LINE = re.compile(
     r"^(?P<path>\S.*?):(?P<line>\d+)?:? (?P<severity>error|warning|info) (?P<code>[A-Z_]+) (?P<msg>.*)$"
 )
@@ -818,7 +820,7 @@ def test_a_separator_or_bidi_control_in_a_name_is_refused(tmp_path: Path, char: 
     (root / f"content/press-releases/bundle/a{char}b.pdf").write_bytes(b"%PDF-1.4")
     (root / "static").mkdir(exist_ok=True)
     (root / f"static/s{char}t.txt").write_text("x", encoding="utf-8")
-    result = check(root, datetime.fromisoformat(NOW), use_cache=False)
+    result = check(root, datetime.fromisoformat(NOW), session=Session.of(root, cache=False))
     errors = sorted((p.path, p.code) for p in result.problems if p.is_error)
     u = f"[U+{ord(char):04X}]"
     assert errors == [

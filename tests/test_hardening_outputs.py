@@ -18,6 +18,8 @@ import feedparser
 import pytest
 from sitekit import NOW, config_dict, item, make_site, run_cli, tree
 
+from site_builder.speed.session import Session
+
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")  # OWASP: a spreadsheet takes such a cell for a formula
 
 
@@ -469,7 +471,9 @@ def test_a_draft_whose_file_collides_is_reported_by_the_preview(tmp_path: Path) 
     site = make_site(tmp_path, files)
     now = datetime.fromisoformat(NOW)
     assert build_in_process(site, now, tmp_path / "published").ok  # a draft is not published
-    result = build_in_process(site, now, tmp_path / "preview", preview=True, use_cache=False)
+    result = build_in_process(
+        site, now, tmp_path / "preview", preview=True, session=Session.of(site, cache=False)
+    )
     found = [(p.path, p.code) for p in result.problems if p.is_error]
     assert found == [("content/press-releases/page/index.md", "URL_COLLISION")]
     assert not (tmp_path / "preview").exists()
@@ -491,7 +495,7 @@ def test_every_file_the_build_writes_is_planned_before_it_is_written(tmp_path: P
             shutil.copy(source, example / name)
     for site in (example, hostile_site(tmp_path)):
         out = build(site)
-        result = check(site, datetime.fromisoformat(NOW), use_cache=False)
+        result = check(site, datetime.fromisoformat(NOW), session=Session.of(site, cache=False))
         assert result.site is not None
         paths = list(planned(result.site, site))
         files = {path for path, _ in paths if not path.endswith("/")}

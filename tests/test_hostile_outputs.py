@@ -25,6 +25,7 @@ from lxml import html as lxml_html
 from sitekit import announcement_fields, config_dict, item, make_site, rebuttal_fields
 
 from site_builder.build import build
+from site_builder.speed.session import Session
 
 
 def hostile(n: int) -> str:
@@ -174,7 +175,7 @@ def _files() -> dict[str, str | bytes]:
 @pytest.fixture(scope="module")
 def output(tmp_path_factory) -> Path:
     root = make_site(tmp_path_factory.mktemp("hostile-outputs"), _files(), _config())
-    result = build(root, NOW, root / "output", use_cache=False)
+    result = build(root, NOW, root / "output", session=Session.of(root, cache=False))
     assert result.ok, [(p.path, p.code) for p in result.problems if p.is_error]
     return root / "output"
 

@@ -20,6 +20,7 @@ from sitekit import tree
 from site_builder.build import build
 from site_builder.commands.serve import Hub, Preview
 from site_builder.speed import uptodate
+from site_builder.speed.session import Session
 
 NOW = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
 CONFIG = """\
@@ -277,11 +278,11 @@ def test_incremental_build_equals_clean_build(tmp_path: Path, seed: int) -> None
         # `build` on the command line first asks whether output/ is already current.
         current = uptodate.current(site, site / "output", now)
         before = tree(site / "output") if current else None
-        incremental = build(site, now, site / "output", jobs=2)
+        incremental = build(site, now, site / "output", session=Session.of(site, 2))
         previewed = preview.rebuild()
         preview.settle()
         assert not preview.pending.is_set(), "the content listed from the reports was not content/'s"
-        clean = build(site, now, tmp_path / f"clean-{number}", jobs=1, use_cache=False)
+        clean = build(site, now, tmp_path / f"clean-{number}", session=Session.of(site, 1, False))
         assert incremental.ok == clean.ok == previewed, (action, [p.code for p in incremental.problems])
         if clean.ok:
             expected = tree(tmp_path / f"clean-{number}")
@@ -311,12 +312,12 @@ def test_rebuild_later_the_same_day_equals_clean_build(tmp_path: Path, first: st
     assert build(site, now, site / "output").ok
     assert preview.rebuild()
     preview.settle()
-    assert build(site, now, tmp_path / "clean-first", use_cache=False).ok
+    assert build(site, now, tmp_path / "clean-first", session=Session.of(site, cache=False)).ok
     assert tree(tmp_path / "preview") == tree(tmp_path / "clean-first")
     now = datetime.fromisoformat(second)
     assert build(site, now, site / "output").ok
     assert preview.rebuild()
-    assert build(site, now, tmp_path / "clean", use_cache=False).ok
+    assert build(site, now, tmp_path / "clean", session=Session.of(site, cache=False)).ok
     assert tree(site / "output") == tree(tmp_path / "clean")
     assert tree(tmp_path / "preview") == tree(tmp_path / "clean")
 
@@ -365,7 +366,7 @@ def test_drafts_preview_redates_an_undated_draft_on_every_build(tmp_path: Path) 
     assert preview_step(preview, site, files)
     clock[0] = NOW + timedelta(days=1, hours=3)
     assert preview_step(preview, site, files)
-    assert build(site, clock[0], tmp_path / "clean", preview=True, jobs=1, use_cache=False).ok
+    assert build(site, clock[0], tmp_path / "clean", preview=True, session=Session.of(site, 1, False)).ok
     assert tree(tmp_path / "preview") == tree(tmp_path / "clean")
 
 
@@ -381,7 +382,7 @@ def test_preview_takes_over_the_last_sites_entries_while_none_moves(tmp_path: Pa
 
     def step_and_compare(number: int) -> list:
         assert preview_step(preview, site, files)
-        assert build(site, NOW, tmp_path / f"clean-{number}", jobs=1, use_cache=False).ok
+        assert build(site, NOW, tmp_path / f"clean-{number}", session=Session.of(site, 1, False)).ok
         assert tree(tmp_path / "preview") == tree(tmp_path / f"clean-{number}")
         return list(preview.store.recall("site", "").entries)
 
@@ -427,7 +428,7 @@ def test_preview_after_a_build_that_failed_while_writing_equals_clean_build(tmp_
     fault.unlink()
     del files["content/press-releases/added.md"]
     assert preview_step(preview, site, files)
-    assert build(site, NOW, tmp_path / "clean", jobs=1, use_cache=False).ok
+    assert build(site, NOW, tmp_path / "clean", session=Session.of(site, 1, False)).ok
     assert tree(tmp_path / "preview") == tree(tmp_path / "clean")
 
 
@@ -452,7 +453,7 @@ def test_preview_after_a_failed_build_and_its_undo_equals_clean_build(tmp_path: 
     assert preview_step(preview, site, files)
     files["content/press-releases/n2.md"] = files["content/press-releases/n2.md"].replace("approved", "draft")
     assert preview_step(preview, site, files)
-    assert build(site, NOW, tmp_path / "clean", jobs=1, use_cache=False).ok
+    assert build(site, NOW, tmp_path / "clean", session=Session.of(site, 1, False)).ok
     assert tree(tmp_path / "preview") == tree(tmp_path / "clean")
 
 
@@ -474,19 +475,18 @@ def test_preview_restores_a_file_removed_from_its_folder(tmp_path: Path, monkeyp
     now += timedelta(minutes=1)  # the next rebuild: nothing changed in the content
     assert preview.rebuild()
     assert page.is_file()
-    assert build(site, now, tmp_path / "clean", jobs=1, use_cache=False).ok
+    assert build(site, now, tmp_path / "clean", session=Session.of(site, 1, False)).ok
     assert tree(tmp_path / "preview") == tree(tmp_path / "clean")
 
 
 def test_preview_follows_an_edited_theme(tmp_path: Path, monkeypatch) -> None:
     """A long-running server imported the code once, but reads the theme's templates on
     every build: a theme edit must change every page it shows on, as a clean build does."""
-    from site_builder import build as build_module
-    from site_builder.outputs import render
+    from site_builder.outputs import keys, render
 
     theme = tmp_path / "theme"
     shutil.copytree(render.THEME, theme)
-    for module in (render, build_module):
+    for module in (render, keys):
         monkeypatch.setattr(module, "THEME", theme)
     site = tmp_path / "site"
     site.mkdir()
@@ -498,7 +498,7 @@ def test_preview_follows_an_edited_theme(tmp_path: Path, monkeypatch) -> None:
     footer = theme / "templates/partials/footer.html"
     footer.write_text(footer.read_text(encoding="utf-8").replace("</footer>", "<p>Новая тема</p></footer>"))
     assert preview.rebuild()
-    assert build(site, NOW, tmp_path / "clean", jobs=1, use_cache=False).ok
+    assert build(site, NOW, tmp_path / "clean", session=Session.of(site, 1, False)).ok
     assert "Новая тема" in (tmp_path / "clean/index.html").read_text(encoding="utf-8")
     assert tree(tmp_path / "preview") == tree(tmp_path / "clean")
 
@@ -527,7 +527,7 @@ def test_a_build_into_a_touched_spare_equals_clean_build(tmp_path: Path) -> None
     files["content/press-releases/n2.md"] = approved("Новость 2, исправленная")
     materialise(site, files)
     assert build(site, NOW, output).ok  # staged into the touched spare
-    assert build(site, NOW, tmp_path / "clean", jobs=1, use_cache=False).ok
+    assert build(site, NOW, tmp_path / "clean", session=Session.of(site, 1, False)).ok
     assert tree(output) == tree(tmp_path / "clean")
 
 
@@ -608,7 +608,7 @@ def test_preview_finds_and_builds_a_change_its_watcher_did_not_report(tmp_path: 
     assert preview.rebuild()
     preview.settle()
     assert not preview.pending.is_set()
-    assert build(site, NOW, tmp_path / "clean", jobs=1, use_cache=False).ok
+    assert build(site, NOW, tmp_path / "clean", session=Session.of(site, 1, False)).ok
     assert tree(tmp_path / "preview") == tree(tmp_path / "clean")
     assert "Новость незамеченная" in page.read_text()
 
@@ -637,5 +637,5 @@ def test_preview_keeps_the_watchers_reports_over_a_build_stopped_by_the_settings
     preview.pending.clear()
     assert preview.rebuild()
     assert not (tmp_path / "preview" / "press-releases" / "n1").exists()
-    assert build(site, NOW, tmp_path / "clean", jobs=1, use_cache=False).ok
+    assert build(site, NOW, tmp_path / "clean", session=Session.of(site, 1, False)).ok
     assert tree(tmp_path / "preview") == tree(tmp_path / "clean")

@@ -8,6 +8,7 @@ import json
 from test_mutants_site import NOW, PLAN_CONFIG, release
 
 from site_builder.build import build
+from site_builder.speed.session import Session
 
 TITLES = {"ru": "Пресс-служба", "ky": "Басма сөз кызматы"}
 
@@ -29,7 +30,7 @@ def test_a_json_feed_names_the_site_in_its_own_language_and_links_its_home(tmp_p
     for rel, text in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
-    assert build(root, NOW, jobs=1).ok
+    assert build(root, NOW, session=Session.of(root, 1)).ok
     items = 0
     for lang, prefix in (("ru", ""), ("ky", "ky/")):
         feeds = sorted((root / "output" / prefix / "feeds").glob("*.json"))

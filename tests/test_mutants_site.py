@@ -23,6 +23,7 @@ from site_builder.load.config import parse_config
 from site_builder.load.content import parse, read_source
 from site_builder.load.model import Announcement, MediaPlan, Period, Rebuttal
 from site_builder.site import Site, as_of, collisions, plan_completion, public_face
+from site_builder.speed.session import Session
 
 CONFIG = parse_config(config_text())
 SITE = SimpleNamespace(config=CONFIG)
@@ -331,7 +332,9 @@ def test_pages_of_another_language_describe_the_site_in_that_language(tmp_path):
     for rel, text in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
-    result = build(root, NOW, root / "output", jobs=1)  # one process: one Site for both languages
+    result = build(
+        root, NOW, root / "output", session=Session.of(root, 1)
+    )  # one process: one Site for both languages
     assert result.ok, [(p.path, p.code, p.args) for p in result.problems if p.is_error]
     out = root / "output"
     page = (out / "ky/press-releases/p/index.html").read_text(encoding="utf-8")
@@ -354,7 +357,7 @@ def test_an_edit_of_a_translated_item_renders_its_page_again(tmp_path):
     for rel, text in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
-    assert build(root, NOW, jobs=1).ok
+    assert build(root, NOW, session=Session.of(root, 1)).ok
     (root / "content/press-releases/p.md").write_text(release("Релиз").replace("Текст.", "Новый текст."))
-    assert build(root, NOW, jobs=1).ok
+    assert build(root, NOW, session=Session.of(root, 1)).ok
     assert "Новый текст." in (root / "output/press-releases/p/index.html").read_text(encoding="utf-8")

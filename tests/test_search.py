@@ -21,6 +21,7 @@ from sitekit import NOW, config_dict, item, make_site
 from site_builder.build import build, check
 from site_builder.outputs import search
 from site_builder.site import build_site
+from site_builder.speed.session import Session
 
 KY_CONFIG = config_dict(
     site={
@@ -259,7 +260,7 @@ def test_the_preview_server_s_patched_index_equals_a_fresh_one(tmp_path: Path, m
     preview = tmp_path / "preview"
     made = []
     monkeypatch.setattr(search._Index, "__init__", _counting(search._Index.__init__, made))
-    assert build(root, now, preview, store=kept, in_place=True, jobs=1).ok
+    assert build(root, now, preview, session=Session(1, kept, in_place=True)).ok
     for step in range(8):
         n = rng.randrange(8)
         title = f"Новость {n}" + ("" if rng.random() < 0.5 else " " + rng.choice(vocabulary))
@@ -267,10 +268,10 @@ def test_the_preview_server_s_patched_index_equals_a_fresh_one(tmp_path: Path, m
         (root / f"content/press-releases/n{n}.md").write_text(
             item(title, date=f"2026-11-{10 + n}T10:00:00+06:00", body=body), encoding="utf-8"
         )
-        assert build(root, now, preview, store=kept, in_place=True, jobs=1).ok
+        assert build(root, now, preview, session=Session(1, kept, in_place=True)).ok
         kept.sweep()
         clean = tmp_path / f"clean{step}"
-        assert build(root, now, clean, use_cache=False, jobs=1).ok
+        assert build(root, now, clean, session=Session.of(root, 1, False)).ok
         assert _search_files(preview) == _search_files(clean), f"step {step}"
     assert len(made) == 2  # one index per language, made once: every edit was a patch
 
@@ -317,7 +318,7 @@ def test_a_build_patches_the_index_it_kept_and_equals_a_clean_build(tmp_path: Pa
     afresh: list[int] = []
     monkeypatch.setattr(search, "_assemble", _counting(search._assemble, afresh))
     output = tmp_path / "output"
-    assert build(root, now, output, jobs=1).ok
+    assert build(root, now, output, session=Session.of(root, 1)).ok
     assert len(afresh) == 2  # the first build: both languages
     moves = rebuilt = 0
     for step in range(14):
@@ -345,14 +346,14 @@ def test_a_build_patches_the_index_it_kept_and_equals_a_clean_build(tmp_path: Pa
             continue
         moves += action in ("older", "remove", "redate")
         before = len(afresh)
-        assert build(root, now, output, jobs=1).ok
+        assert build(root, now, output, session=Session.of(root, 1)).ok
         made = len(afresh) - before
         if action not in ("older", "remove", "redate"):
             assert made == 0, f"step {step}: {action} was not patched"
         else:
             rebuilt += made
         clean = tmp_path / f"clean{step}"
-        assert build(root, now, clean, use_cache=False, jobs=1).ok
+        assert build(root, now, clean, session=Session.of(root, 1, False)).ok
         assert _search_files(output) == _search_files(clean), f"step {step}: {action}"
     assert moves and rebuilt
 
@@ -365,7 +366,7 @@ def test_a_kept_index_that_does_not_hold_its_docs_is_built_afresh(tmp_path: Path
     root = make_site(tmp_path / "site", FILES, KY_CONFIG)
     now = datetime.fromisoformat(NOW)
     output = tmp_path / "output"
-    assert build(root, now, output, jobs=1).ok
+    assert build(root, now, output, session=Session.of(root, 1)).ok
     store = Cache(root / ".site-cache")
     kept = store.get(search.KEPT, "ru")
     assert isinstance(kept, search._Kept) and "водопроводы" in kept.lines
@@ -374,7 +375,7 @@ def test_a_kept_index_that_does_not_hold_its_docs_is_built_afresh(tmp_path: Path
     store.put(search.KEPT, "ru", kept)
     path = root / "content/press-releases/voda.md"
     path.write_text(path.read_text(encoding="utf-8").replace("Ёлки", "Водопроводы и ёлки"), encoding="utf-8")
-    assert build(root, now, output, jobs=1).ok
+    assert build(root, now, output, session=Session.of(root, 1)).ok
     clean = tmp_path / "clean"
-    assert build(root, now, clean, use_cache=False, jobs=1).ok
+    assert build(root, now, clean, session=Session.of(root, 1, False)).ok
     assert _search_files(output) == _search_files(clean)

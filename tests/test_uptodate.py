@@ -13,6 +13,8 @@ from pathlib import Path
 
 from sitekit import announcement_fields, item, make_site, run_cli, tree
 
+from site_builder.speed.session import Session
+
 NOW = "2026-11-22T12:00:00+06:00"
 QUIET = "изменений нет"
 
@@ -109,7 +111,7 @@ def test_a_failed_preview_build_takes_back_the_pages_it_added(tmp_path):
     root = site(tmp_path)
     now = datetime.fromisoformat(NOW)
     preview, kept = tmp_path / "preview", Cache(root / ".site-cache", memory=True)
-    assert build_site(root, now, preview, jobs=1, store=kept, in_place=True).ok
+    assert build_site(root, now, preview, session=Session(1, kept, in_place=True)).ok
     before = tree(preview)
     # A new item's page is written before the announcement's template fails.
     (root / "content/press-releases/new.md").write_text(
@@ -117,7 +119,7 @@ def test_a_failed_preview_build_takes_back_the_pages_it_added(tmp_path):
     )
     (root / "templates").mkdir()
     (root / "templates/announcement.html").write_text("{{ no_such_variable }}", encoding="utf-8")
-    failed = build_site(root, now, preview, jobs=1, store=kept, in_place=True)
+    failed = build_site(root, now, preview, session=Session(1, kept, in_place=True))
     assert not failed.ok
     assert not (preview / "press-releases/new").exists()
     assert set(tree(preview)) <= set(before) | {"press-releases/"}

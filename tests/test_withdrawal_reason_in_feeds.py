@@ -18,6 +18,7 @@ from lxml import etree
 from sitekit import NOW, item, make_site
 
 from site_builder.build import build
+from site_builder.speed.session import Session
 
 REASON = 'Ошибка <script>alert(1)</script> в цифрах ]]> «A & B» &amp; "кавычки" <b>жирно</b> конец'
 TITLE = "Отозванная новость"
@@ -38,7 +39,7 @@ def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
         tmp_path_factory.mktemp("withdrawal"),
         {f"content/press-releases/{SLUG}.md": withdrawn, "content/press-releases/other.md": item("Другая")},
     )
-    result = build(root, datetime.fromisoformat(NOW), root / "output", jobs=1)
+    result = build(root, datetime.fromisoformat(NOW), root / "output", session=Session.of(root, 1))
     assert result.ok, [(p.path, p.code) for p in result.problems if p.is_error]
     return root / "output"
 

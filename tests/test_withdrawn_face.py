@@ -19,6 +19,7 @@ import pytest
 from sitekit import NOW, announcement_fields, item, make_site, rebuttal_fields
 
 from site_builder.build import build
+from site_builder.speed.session import Session
 
 WITHDRAWN_AT = "2026-11-21T10:00:00+06:00"
 KINDS = ("press-releases", "announcements", "rebuttals", "media-plans")
@@ -96,7 +97,7 @@ def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
         files[f"{folder}/{hidden(kind)['attachment']}.pdf"] = b"%PDF-1.4 secret"
         files[f"{folder}/photo.png"] = b"\x89PNG\r\n\x1a\n"
     root = make_site(tmp_path_factory.mktemp("withdrawn"), files)
-    result = build(root, datetime.fromisoformat(NOW), root / "output", jobs=1)
+    result = build(root, datetime.fromisoformat(NOW), root / "output", session=Session.of(root, 1))
     assert result.ok, [(p.path, p.line, p.code) for p in result.problems if p.is_error]
     return root / "output"
 
@@ -167,7 +168,7 @@ def test_a_site_template_cannot_show_a_withdrawn_item_s_body(tmp_path: Path) -> 
         ),
     }
     root = make_site(tmp_path, files)
-    result = build(root, datetime.fromisoformat(NOW), root / "output", jobs=1)
+    result = build(root, datetime.fromisoformat(NOW), root / "output", session=Session.of(root, 1))
     assert result.ok, [(p.path, p.line, p.code) for p in result.problems if p.is_error]
     page = (root / "output/press-releases/w/index.html").read_text(encoding="utf-8")
     assert shown("press-releases")["reason"] in page

@@ -6,15 +6,22 @@ key order stay; only the `status:` line and the `approval:` block are replaced.
 
 from __future__ import annotations
 
+import argparse
 import re
+import sys
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
-from site_builder.errors import Problem, problem
+from site_builder.commands import console, moments
+from site_builder.errors import Problem, SiteError, problem
+from site_builder.i18n import word
 from site_builder.judge.rules import approver_problems
 from site_builder.load import content, markdown
-from site_builder.load.config import Config
+from site_builder.load.config import Config, load_config
+from site_builder.load.content import read_source
 from site_builder.load.fields import EARLIEST, LATEST, in_range
+from site_builder.load.links import is_link, symlink
 from site_builder.load.model import SECTIONS, Item
 
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
@@ -95,3 +102,72 @@ def rewrite(text: str, status: str, person_id: str, stamp: str, digest: str) -> 
         kept.pop()
     block = [f"status: {status}", "approval:", f"  by: {person_id}", f"  at: {stamp}", f'  hash: "{digest}"']
     return "\n".join(["---", *kept, *block, *rest])
+
+
+def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
+    try:
+        config = load_config(root)
+    except SiteError as exc:
+        console.show(exc.problems, args)
+        return console.EXIT_PROBLEMS
+    if is_link(root / "content"):  # the approval would be written wherever it leads
+        console.show([symlink(root, root / "content")], args)
+        return console.EXIT_PROBLEMS
+    target = args.path if args.path.is_absolute() else Path.cwd() / args.path
+    content_dir = (root / "content").resolve()
+    try:
+        rel = target.resolve().relative_to(content_dir).as_posix()
+    except ValueError:
+        rel = ""
+    if not rel.endswith(".md") or not target.is_file() or target.is_symlink():
+        console.show([problem(str(args.path), 0, "error", "FILE_NOT_FOUND")], args)
+        return console.EXIT_PROBLEMS
+    try:  # without an offset, like every date an editor writes: the site's time zone
+        at = moments.parse(args.at, "--at", config.tz) if args.at else now
+    except moments.BadMoment as exc:
+        exc.say(args.lang)
+        return console.EXIT_USAGE
+    if at > now:  # a future approval would take a live page down until that moment
+        console.say(
+            word("--at is in the future: an approval is recorded when it is given", args.lang),
+            sys.stderr,
+        )
+        return console.EXIT_USAGE
+    source, problems = read_source(content_dir, rel)
+    done, problems = approve(source, config, args.by, at, now) if source else (None, problems)
+    if done is None:
+        console.show(problems, args)
+        return console.EXIT_PROBLEMS
+    item = done.item
+    person = config.person(args.by)
+    labels = [
+        word(label, args.lang)
+        for label in ("Item", "Type", "Title", "Author", "Publication date", "Approver", "Content hash")
+    ]
+    values = (
+        rel,
+        item.kind,
+        item.title,
+        item.meta.author or "—",
+        item.meta.date.astimezone(config.tz).strftime("%Y-%m-%d %H:%M") if item.meta.date else "—",
+        f"{person.name if person else args.by} ({args.by}), {at.astimezone(config.tz):%Y-%m-%d %H:%M}",
+        done.digest,
+    )
+    for label, value in zip(labels, values, strict=True):
+        console.say(f"{label:>16}: {value}")
+    if not args.yes:
+        if not sys.stdin.isatty():
+            console.say(
+                word("not confirmed: pass --yes to approve without a terminal", args.lang), sys.stderr
+            )
+            return console.EXIT_PROBLEMS
+        try:
+            answer = input(word("Approve? [y/N] ", args.lang)).strip().lower()
+        except EOFError:  # Ctrl+D: no answer is no
+            answer = ""
+        if answer not in ("y", "yes", "д", "да"):
+            console.say(word("cancelled", args.lang))
+            return console.EXIT_PROBLEMS
+    target.write_text(done.text, encoding="utf-8")
+    console.say(word("approved", args.lang))
+    return console.EXIT_OK

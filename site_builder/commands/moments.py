@@ -5,8 +5,13 @@ compute with: a time zone, the next midnight or a year's holidays of a moment ne
 
 from __future__ import annotations
 
+import os
 import re
-from datetime import UTC, datetime
+import sys
+from datetime import UTC, datetime, tzinfo
+
+from site_builder.commands import console
+from site_builder.i18n import word
 
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)  # SOURCE_DATE_EPOCH 0
 LATEST = datetime(3000, 1, 1, tzinfo=UTC)  # not included: as content dates (fields.LATEST)
@@ -24,3 +29,51 @@ def from_epoch(text: str) -> datetime | None:
     if not _SECONDS.fullmatch(text) or len(digits) > 12 or int(digits) >= LATEST.timestamp():
         return None  # (12 digits: int() refuses a string of thousands)
     return datetime.fromtimestamp(int(digits), UTC)
+
+
+class BadMoment(ValueError):
+    """A moment given on the command line or in the environment that cannot be used;
+    `msgid` (English, with {option} and {value}) says why."""
+
+    def __init__(self, msgid: str, option: str, value: str):
+        super().__init__(msgid)
+        self.msgid, self.option, self.value = msgid, option, value
+
+    def say(self, lang: str) -> None:
+        console.say(word(self.msgid, lang).format(option=self.option, value=self.value), sys.stderr)
+
+
+NOT_ISO = "{option} is not an ISO date-time: '{value}'"
+OUT_OF_SPAN = "{option} must lie between 1970-01-01 and 2999-12-31 (UTC): '{value}'"
+BAD_EPOCH = "{option} must be a whole number of seconds since 1970-01-01, before the year 3000: '{value}'"
+
+
+def parse(text: str, option: str, tz: tzinfo = UTC) -> datetime:
+    """An ISO date-time given as `option` (in `tz` when it names no offset); BadMoment
+    when it is not one, or lies outside what a build can compute with."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise BadMoment(NOT_ISO, option, text) from None
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=tz)
+    if not in_span(moment):
+        raise BadMoment(OUT_OF_SPAN, option, text)
+    return moment
+
+
+def now(text: str | None) -> datetime:
+    """--now, else SOURCE_DATE_EPOCH, else the clock: the only place the clock is read.
+
+    A SOURCE_DATE_EPOCH that is set but not a whole number of seconds is an error, as the
+    specification asks (reproducible-builds.org/specs/source-date-epoch): a build that
+    silently took the clock instead would not be the reproducible one it was asked for.
+    """
+    if text:
+        return parse(text, "--now")
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        moment = from_epoch(epoch)
+        if moment is None:
+            raise BadMoment(BAD_EPOCH, "SOURCE_DATE_EPOCH", epoch)
+        return moment
+    return datetime.now(UTC).replace(microsecond=0)

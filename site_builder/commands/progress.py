@@ -7,8 +7,8 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from site_builder.build import Progress
 from site_builder.i18n import words
+from site_builder.write.rendering import Progress
 
 LABELS = {  # English msgids, translated through the site_builder catalog
     "check": "checking content",

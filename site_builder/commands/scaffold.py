@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import json
 import subprocess
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from slugify import slugify
 
-from site_builder.errors import Problem, problem
+from site_builder.commands import console, report
+from site_builder.errors import Problem, SiteError, problem
 from site_builder.load import links
-from site_builder.load.config import Config, TypeName
+from site_builder.load.config import Config, TypeName, load_config
 from site_builder.load.fields import EARLIEST, LATEST, in_range
 from site_builder.load.model import SECTION_OF
 
@@ -169,3 +172,31 @@ def create(
     except FileExistsError:
         return None, [problem(rel, 0, "error", "NEW_EXISTS")]
     return target, [dataclasses.replace(n, path=rel) for n in notices]
+
+
+def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
+    try:
+        config = load_config(root)
+    except SiteError as exc:
+        console.show(exc.problems, args)
+        return console.EXIT_PROBLEMS
+    path, problems = create(
+        root,
+        config,
+        args.kind,
+        args.title,
+        now,
+        author=args.author,
+        division=args.division,
+        date=args.date,
+        slug=args.slug,
+    )
+    if path is None:
+        console.show(problems, args)
+        return console.EXIT_PROBLEMS
+    if problems and args.format == "text":  # stdout carries only the new file's path
+        console.say(report.as_text(problems, args.lang), sys.stderr)
+    elif problems:
+        console.show(problems, args)
+    console.say(path.relative_to(root).as_posix())
+    return console.EXIT_OK

@@ -6,10 +6,15 @@ against them and `site-builder check` can never disagree about which keys exist.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import sys
+from datetime import datetime
 from pathlib import Path
 
+from site_builder.commands import console, report
+from site_builder.errors import problem
 from site_builder.load.config import Config
 from site_builder.load.model import MODELS
 
@@ -56,3 +61,18 @@ def write(folder: Path) -> list[Path]:
         os.replace(temporary, path)  # a link there is replaced, never written through
         written.append(path)
     return written
+
+
+def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
+    folder = args.out or root / "schemas"
+    try:
+        written = write(folder)
+    except OSError as exc:  # a file where the folder should be, a folder one may not write
+        shown = os.fsencode(str(folder)).decode("utf-8", "replace")
+        refusal = problem(shown, 0, "error", "OUTPUT_UNWRITABLE", detail=exc.strerror or exc)
+        console.say(report.as_text([refusal], args.lang), sys.stderr)
+        return console.EXIT_PROBLEMS
+    for path in written:
+        if not args.quiet:
+            console.say(path.as_posix())
+    return console.EXIT_OK

@@ -9,6 +9,7 @@ shows the problems in an overlay and the terminal prints them.
 
 from __future__ import annotations
 
+import argparse
 import gc
 import json
 import os
@@ -30,13 +31,15 @@ from urllib.parse import quote, unquote, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from site_builder.build import CACHE_DIR, build
-from site_builder.commands import report
+from site_builder.build import build
+from site_builder.commands import moments, report
 from site_builder.i18n import words
 from site_builder.load import content
 from site_builder.load.content import IGNORED
 from site_builder.speed import uptodate
+from site_builder.speed.cache import FOLDER as CACHE_DIR
 from site_builder.speed.cache import Cache
+from site_builder.speed.session import Session
 from site_builder.write import writer
 
 EVENTS = "/__sb/events"
@@ -408,17 +411,8 @@ class Preview:
         try:
             # jobs=1: never fork from this multi-threaded server process; the folder is the
             # server's own, updated in place; parsed items stay in memory between builds.
-            result = build(
-                self.root,
-                self.clock(),
-                self.site_dir,
-                preview=self.drafts,
-                jobs=1,
-                store=self.store,
-                in_place=True,
-                known=self.known,
-                touched=touched,
-            )
+            session = Session(1, self.store, in_place=True, known=self.known, touched=touched)
+            result = build(self.root, self.clock(), self.site_dir, preview=self.drafts, session=session)
             if result.config is None:  # it stopped at config.yaml: content/ was not listed
                 self.touch(None)
                 self.by_reports = False
@@ -529,3 +523,12 @@ def _watch_folders(observer, changes: _Changes, root: Path, watching: set[str]) 
         if name not in watching and folder.is_dir() and not folder.is_symlink():
             observer.schedule(changes, str(folder), recursive=True)
             watching.add(name)
+
+
+def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
+    fixed = args.now is not None
+
+    def clock() -> datetime:  # a preview runs for hours: every rebuild asks the time anew
+        return now if fixed else moments.now(None)
+
+    return serve(root, args.host, args.port, args.drafts, args.lang, clock)

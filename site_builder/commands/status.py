@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
-from site_builder.build import Result
+from site_builder.build import Result, check
+from site_builder.commands import console
 from site_builder.errors import Problem
 from site_builder.i18n import describe, word, words
 from site_builder.judge.rules import State
@@ -150,3 +153,17 @@ def as_csv(found: list[Row], config: Config) -> str:
         ]
         writer.writerow([cell(value) for value in values])  # a title may start with "="
     return buffer.getvalue()
+
+
+def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
+    result = check(root, now)
+    if result.config is None or result.judgement is None:
+        args.format = "text"
+        console.show(result.problems, args)
+        return console.EXIT_PROBLEMS
+    table = rows(result)
+    if args.format == "csv":
+        console.say(as_csv(table, result.config), end="")
+    else:
+        console.say(as_text(table, result.config, args.lang))
+    return console.EXIT_OK

@@ -30,6 +30,7 @@ from site_builder.load.model import MODELS, REQUESTS_SECTION, SECTION_OF, SECTIO
 from site_builder.load.slugs import slug as slug_of
 from site_builder.speed import cache, parallel, uptodate
 from site_builder.speed.cache import Cache
+from site_builder.speed.session import Session
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
 _LANG_SUFFIX = re.compile(r"^(?P<stem>.+?)\.(?P<lang>ru|ky|en)$")
@@ -463,10 +464,7 @@ def _relisted(
 def load(
     content_dir: Path,
     config: Config,
-    jobs: int | None = None,
-    store: Cache | None = None,
-    digests: dict[str, str] | None = None,
-    touched: Collection[str] | None = None,
+    session: Session | None = None,
     meanwhile: Callable[[], object] | None = None,
 ) -> tuple[list[Item], list[Problem]]:
     """Discover and parse every item, in file order.
@@ -474,17 +472,18 @@ def load(
     `meanwhile` is called in this process while worker processes parse (when there are
     enough files for them): work the caller needs next, done while this process waits.
 
-    `touched`, for a `memory` cache (the preview server): the files (relative to content/)
-    known to be the only ones whose bytes changed since the last load, none created,
-    deleted or moved; None when that is not known.  Only those are looked at again.
+    The session's `touched`, for a `memory` cache (the preview server): the files
+    (relative to content/) known to be the only ones whose bytes changed since the last
+    load, none created, deleted or moved; None when that is not known.  Only those are
+    looked at again.
 
-    Parsed items come from the cache when the file, its attachments and the settings are
-    unchanged; the rest are parsed over `jobs` processes, which read the files themselves.
-    `digests` are the files' SHA-256 by path, when the caller has just hashed them (see
-    `uptodate.inputs_key`): those files are not read here.
+    Parsed items come from the session's cache when the file, its attachments and the
+    settings are unchanged; the rest are parsed over its `jobs` processes, which read the
+    files themselves.  Its `digests` are the files' SHA-256 by path, when the caller has
+    just hashed them (see `uptodate.inputs_key`): those files are not read here.
     """
-    digests = digests or {}
-    store = store or Cache(None)
+    session = session or Session()
+    store, digests, touched = session.store, session.digests or {}, session.touched
     # What parsing depends on besides the file: time zone, languages, URL prefix, markers.
     site = config.site
     marked = "|".join(config.rules.restricted_markers)
@@ -492,7 +491,7 @@ def load(
     sources, names, problems = _listing(content_dir, store, settings, digests, touched)
     results: list[tuple[Item | None, list[Problem]] | None] = store.get_many("items", names)
     todo = [(index, (sources[index], names[index])) for index, value in enumerate(results) if value is None]
-    jobs = parallel.processes(jobs)
+    jobs = parallel.processes(session.jobs)
     if jobs > 1 and len(todo) >= PARALLEL_FROM:
         bounds = pairwise(accumulate(parallel.tapering(len(todo), jobs), initial=0))
         chunks = [[job for _, job in todo[start:end]] for start, end in bounds]

@@ -1,0 +1,55 @@
+"""What a command prints: messages that never fail a command, problems as text, JSON or annotations."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from typing import TextIO
+
+from site_builder.commands import report
+from site_builder.errors import Problem
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def escaping_streams() -> None:
+    """Make every message printable whatever its characters: what the stream's encoding
+    cannot carry (a file name that is not UTF-8, Cyrillic on an ASCII console, with
+    PYTHONIOENCODING=utf-8 or without) is written as a backslash escape, never an error."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+
+
+def say(text: str, stream: TextIO | None = None, end: str = "\n") -> None:
+    """Print one message (to stdout by default).  Printing never fails a command: the
+    build is done by then (output/ swapped in), and a closed or broken stream (`| head`,
+    `>&-`) is the reader's choice, so the exit code says how the command went."""
+    stream = stream or sys.stdout
+    if stream is None:  # started with the stream closed
+        return
+    try:
+        print(text, file=stream, end=end)
+    except UnicodeEncodeError:  # a stream `escaping_streams` could not change
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        with contextlib.suppress(OSError, ValueError, LookupError):
+            print(text.encode(encoding, "backslashreplace").decode(encoding), file=stream, end=end)
+    except (OSError, ValueError):  # a broken pipe, a closed stream
+        pass
+
+
+def show(problems: list[Problem], args: argparse.Namespace) -> None:
+    """Problems as the command's --format asks (errors in text go to stderr)."""
+    if args.format == "json":
+        say(report.as_json(problems, args.lang))
+    elif args.format == "github":
+        text = report.as_github(problems, args.lang)
+        if text:
+            say(text)
+    else:
+        text = report.as_text(problems, args.lang, show_info=not args.quiet)
+        if text:
+            say(text, sys.stderr if any(p.is_error for p in problems) else sys.stdout)

@@ -1,0 +1,67 @@
+"""The speed layer as the pipeline sees it: one object a build is handed.
+
+A build is the same pipeline whether it runs once from the command line or again and
+again in the preview server; what differs is how much it may take from before and how
+it spreads its work.  That is all here, so the pipeline's functions take a `Session`
+instead of a parameter for each shortcut.  Nothing in a session changes what a build
+writes, only how fast it gets there (see docs/architecture.md, "Speed and the build cache").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from site_builder.speed import uptodate
+from site_builder.speed.cache import FOLDER, Cache
+
+
+@dataclass
+class Session:
+    """How one build goes fast.
+
+    `jobs`: worker processes (None: one per CPU this process may use).
+    `store`: the build cache, `Cache(None)` when there is none (`--no-cache`); the
+    preview server keeps one in memory between builds.
+    `inputs` and `digests`: what the build reads, hashed before it reads it
+    (`uptodate.inputs_key`) and the content files' hashes found on the way; "" and None
+    when not known (a preview, no cache).
+    `in_place`: the preview server's own folder, updated file by file instead of swapped.
+    `known`: the fingerprint and manifest of the last build committed into that folder,
+    while the folder is trusted to hold just that.
+    `touched`: the only content files changed since the last build, when known.
+    """
+
+    jobs: int | None = None
+    store: Cache = field(default_factory=lambda: Cache(None))
+    inputs: str = ""
+    digests: dict[str, str] | None = None
+    in_place: bool = False
+    known: tuple[str, dict[str, list]] | None = None
+    touched: Collection[str] | None = None
+
+    @classmethod
+    def of(cls, root: Path, jobs: int | None = None, cache: bool = True) -> Session:
+        """A command-line build's session: the site's cache folder unless `cache` is off."""
+        return cls(jobs, Cache(root / FOLDER if cache else None))
+
+    @property
+    def cached(self) -> bool:
+        """Whether anything is taken from, or kept for, another build."""
+        return self.store.folder is not None
+
+    def hash_inputs(self, root: Path, preview: bool = False) -> None:
+        """Hash what a build of ROOT reads before it reads it (see uptodate.py), unless the
+        caller did just before; no key for a preview or the preview server's folder."""
+        if not self.cached or preview or self.in_place:
+            self.inputs, self.digests = "", None
+        elif not self.inputs:
+            self.digests = {}
+            self.inputs = uptodate.inputs_key(root, self.digests)
+
+    def memo(self, bucket: str) -> Callable[[Any, Callable[[], Any]], Any] | None:
+        """The in-memory memo of a bucket (the preview server's); None for a one-off build."""
+        return partial(self.store.memo, bucket) if self.store.memory is not None else None
