@@ -22,8 +22,8 @@ from site_builder.load import content, names
 from site_builder.load.config import Config, load_config
 from site_builder.load.links import find as find_links
 from site_builder.load.model import Item
-from site_builder.outputs import planned
 from site_builder.outputs.keys import site_fingerprint
+from site_builder.outputs.kinds import planned
 from site_builder.site import Site, build_site, collisions
 from site_builder.speed import parallel, uptodate
 from site_builder.speed.session import Session
@@ -72,9 +72,9 @@ def check(root: Path, now: datetime, session: Session | None = None, preview: bo
     if config.rules.verify_git:
         problems += gitverify.verify(root, items, config)
     result = Result(problems, config, judgement, items, requests, days)
-    if result.ok:  # else no build gets this far
+    if result.ok:  # else no build gets this far; every path known before one is written
         result.site, result.drafts = _view(result, now, session, preview)
-        result.problems += collisions(result.site, planned(result.site, root))  # before one is written
+        result.problems += collisions(result.site, planned(result.site, root))
     result.problems.sort(key=_order)
     return result
 
@@ -90,10 +90,8 @@ def build(
     session: Session | None = None,
 ) -> Result:
     """Check, then render into output/ atomically; on any error output/ stays as it was
-    (in place, for the preview server: as it was but for files the build already rewrote).
-
-    `preview` (only `serve --drafts`, into a temporary folder) also renders drafts and
-    items under review, each marked so its page carries the "not published" banner."""
+    (in place, for the preview server: but for files the build already rewrote).  `preview`
+    (`serve --drafts` only) also renders drafts and items under review, with a banner."""
     session = session or Session.of(root)
     target = output or root / "output"
     if not session.in_place:  # (the preview server's own folder is its to update)
@@ -101,19 +99,14 @@ def build(
             return Result(refused)
         target = outputdir.place(target)
     progress(0, STAGES, "check")
-    session.hash_inputs(root, preview)  # what this build reads, before it reads it
-    session.store.prune()  # marks this version's folder used; deletes other versions' long unused
+    session.start(root, preview)
     result = check(root, now, session, preview)
     if not result.ok or result.site is None:
         return result
     site = _sealed(result, session)
-    result.fingerprint = (
-        site_fingerprint(site, root, result.requests, session.digests) if session.cached else ""
-    )
-    stamp = _recorded(result, now, session)
-    done = publish(
-        target, session, result.fingerprint, stamp, partial(_render, site, root, session, progress), output
-    )
+    result.fingerprint, recorded = _stamp(result, root, now, session)
+    render = partial(_render, site, root, session, progress)
+    done = publish(target, session, result.fingerprint, recorded, render, output)
     result.manifest, result.written = done.manifest, done.written
     result.problems += done.problems
     progress(STAGES, STAGES, "done")
@@ -149,14 +142,19 @@ def _sealed(result: Result, session: Session) -> Site:
     return site
 
 
-def _recorded(result: Result, now: datetime, session: Session) -> dict[str, object]:
-    """For the next build: how long these inputs make this output, and its warnings."""
-    if not session.inputs or result.config is None:
-        return {}
+def _stamp(result: Result, root: Path, now: datetime, session: Session) -> tuple[str, dict[str, object]]:
+    """What names this output (its fingerprint, "" without a cache), and what its manifest
+    keeps for the next build: how long these inputs make this output, and its warnings."""
+    assert result.site is not None and result.config is not None
+    if not session.cached:
+        return "", {}
+    fingerprint = site_fingerprint(result.site, root, result.requests, session.digests)
+    if not session.inputs:
+        return fingerprint, {}
     moments = (moment for item in result.items for moment in item.moments)  # found at parse time
     until = uptodate.next_change(now, result.config.tz, moments, result.requests)
     problems = [dataclasses.astuple(p) for p in result.problems]
-    return {"inputs": uptodate.span(session.inputs, now, until), "problems": problems}
+    return fingerprint, {"inputs": uptodate.span(session.inputs, now, until), "problems": problems}
 
 
 def _with_drafts(items: list[Item], judgement: Judgement, now: datetime):

@@ -416,7 +416,7 @@ def _moved(last: Site, visible: list[Item], verdicts: dict, config: Config) -> b
 
 def collisions(site: Site, planned: Iterable[tuple[str, Entry | str | None]]) -> list[Problem]:
     """Files of entries (pages, calendars, attachments) and of the site's static/ that
-    the build could not write where it plans to (`planned`: outputs.planned): a path the
+    the build could not write where it plans to (`planned`: outputs/kinds.py): a path the
     generator writes too, or a folder of its where the file would be, or the other way round.
 
     An approved `press-releases/page/` with an attachment named `2` would be a file where

@@ -47,16 +47,14 @@ MODULES = _modules()
 
 def _imports(name: str, path: Path) -> set[str]:
     """Every module of the package this one imports, at the top or inside a function."""
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
+            assert not node.level, f"{path}: a relative import (the package imports by full name)"
             base = node.module or ""
-            if node.level:
-                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + [base])
-            found.add(base.rstrip("."))
+            found.add(base)
             found |= {f"{base}.{alias.name}" for alias in node.names}
     return {module for module in found if module in MODULES and module != name}
 
@@ -78,7 +76,8 @@ def test_every_module_has_a_layer() -> None:
 
 @pytest.mark.parametrize("name", sorted(MODULES))
 def test_imports_point_down(name: str) -> None:
-    upward = sorted(f"{other} ({LAYERS[_layer(other)][0]})" for other in GRAPH[name] if _layer(other) > _layer(name))
+    above = [other for other in GRAPH[name] if _layer(other) > _layer(name)]
+    upward = sorted(f"{other} ({LAYERS[_layer(other)][0]})" for other in above)
     assert not upward, f"{name} ({LAYERS[_layer(name)][0]}) imports from a layer above: {upward}"
 
 

@@ -21,7 +21,7 @@ import pytest
 from sitekit import NOW, config_dict, config_text, item, make_site, run_cli, tree
 
 from site_builder.cli import main
-from site_builder.commands import serve
+from site_builder.commands import livereload, serve
 from site_builder.errors import TemplateError
 from site_builder.load.config import load_config
 from site_builder.outputs import CopyFrom
@@ -315,7 +315,7 @@ def test_the_preview_server_serves_nothing_through_a_link(tmp_path: Path):
     (site_dir / "own.txt").write_text("own", encoding="utf-8")
     os.symlink(secret, site_dir / "secret.txt")
     os.symlink(tmp_path, site_dir / "up")
-    handler = serve.make_handler(site_dir, "/", serve.Hub(), threading.Event(), serve.TEXTS)
+    handler = livereload.make_handler(site_dir, "/", livereload.Hub(), serve.TEXTS)
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -376,14 +376,14 @@ def test_the_preview_server_serves_a_file_by_its_encoded_name(tmp_path: Path) ->
     import threading
     from http.server import ThreadingHTTPServer
 
-    from site_builder.commands.serve import Hub, make_handler
+    from site_builder.commands.livereload import Hub, make_handler
 
     folder = tmp_path / "out" / "press-releases" / "x"
     folder.mkdir(parents=True)
     for name in HOSTILE_NAMES:
         (folder / name).write_bytes(f"file {name}".encode())
     texts = {"overlay": "", "waiting": ""}
-    handler = make_handler(tmp_path / "out", BASE, Hub(), threading.Event(), texts)
+    handler = make_handler(tmp_path / "out", BASE, Hub(), texts)
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -483,7 +483,7 @@ def test_every_file_the_build_writes_is_planned_before_it_is_written(tmp_path: P
     """`outputs.planned` knows each output kind's paths without rendering: the collision
     check can only be as good as this list, so it must be the build's exact file list."""
     from site_builder.build import check
-    from site_builder.outputs import planned
+    from site_builder.outputs.kinds import planned
 
     example = tmp_path / "example"
     example.mkdir()

@@ -5,7 +5,6 @@ publishes the new bytes, as a --no-cache build does."""
 from __future__ import annotations
 
 import os
-import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -56,13 +55,14 @@ def test_the_preview_publishes_bytes_replaced_with_the_same_size_and_mtime(
 ) -> None:
     """The preview server knows no hashes of attachments: their stat must show the change
     (the change time: no wait for the file to settle here)."""
-    from site_builder.commands.serve import Hub, Preview
+    from site_builder.commands.livereload import Hub
+    from site_builder.commands.serve import Preview
     from site_builder.speed import uptodate
 
     monkeypatch.setattr(uptodate, "SETTLED_NS", 0)
     root = site(tmp_path)
     now = datetime.fromisoformat(NOW)
-    preview = Preview(root, tmp_path / "preview", Hub(), False, "en", lambda: now, threading.Event())
+    preview = Preview(root, tmp_path / "preview", Hub(), False, "en", lambda: now)
     assert preview.rebuild()
     published = tmp_path / "preview/press-releases/report/smeta.pdf"
     assert published.read_bytes() == b"%PDF-1.4 old bytes"

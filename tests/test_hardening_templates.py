@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -150,13 +149,14 @@ def test_the_theme_still_renders_sandboxed(built: Path) -> None:
 
 
 def test_the_preview_server_shows_a_template_error_and_goes_on(built: Path, tmp_path: Path) -> None:
-    from site_builder.commands.serve import Hub, Preview
+    from site_builder.commands.livereload import Hub
+    from site_builder.commands.serve import Preview
 
     root = copy(built, tmp_path)
     hub = Hub()
     sent: list[tuple[str, dict]] = []
     hub.send = lambda kind, data: sent.append((kind, data))  # type: ignore[method-assign]
-    preview = Preview(root, tmp_path / "preview", hub, False, "en", lambda: _now(), threading.Event())
+    preview = Preview(root, tmp_path / "preview", hub, False, "en", lambda: _now())
     assert preview.rebuild()
     (root / FOOTER).write_text("<p>\n{{ 1 // 0 }}\n", encoding="utf-8")
     assert not preview.rebuild()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import random
 import re
 import shutil
-import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,7 +17,8 @@ import pytest
 from sitekit import tree
 
 from site_builder.build import build
-from site_builder.commands.serve import Hub, Preview
+from site_builder.commands.livereload import Hub
+from site_builder.commands.serve import Preview
 from site_builder.speed import uptodate
 from site_builder.speed.session import Session
 
@@ -260,7 +260,7 @@ def test_incremental_build_equals_clean_build(tmp_path: Path, seed: int) -> None
     now = NOW
     # The preview server's way: its folder updated in place, parsed items, judgements and
     # the folder's manifest kept in memory, the cache written after each rebuild.
-    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: now, threading.Event())
+    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: now)
     preview.watched = True  # told of each change, as by its file watcher (`apply`)
     written: dict[str, str] = {}
     for number in range(12):
@@ -308,7 +308,7 @@ def test_rebuild_later_the_same_day_equals_clean_build(tmp_path: Path, first: st
     materialise(site, {"content/announcements/briefing.md": EVENT, "content/press-releases/noon.md": NOON})
     (site / "config.yaml").write_text(CONFIG.format(extra="", title="Пресс-служба"), encoding="utf-8")
     now = datetime.fromisoformat(first)
-    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: now, threading.Event())
+    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: now)
     assert build(site, now, site / "output").ok
     assert preview.rebuild()
     preview.settle()
@@ -362,7 +362,7 @@ def test_drafts_preview_redates_an_undated_draft_on_every_build(tmp_path: Path) 
     }
     (site / "config.yaml").write_text(CONFIG.format(extra="", title="Пресс-служба"), encoding="utf-8")
     clock = [NOW]
-    preview = Preview(site, tmp_path / "preview", Hub(), True, "en", lambda: clock[0], threading.Event())
+    preview = Preview(site, tmp_path / "preview", Hub(), True, "en", lambda: clock[0])
     assert preview_step(preview, site, files)
     clock[0] = NOW + timedelta(days=1, hours=3)
     assert preview_step(preview, site, files)
@@ -378,7 +378,7 @@ def test_preview_takes_over_the_last_sites_entries_while_none_moves(tmp_path: Pa
     site.mkdir()
     (site / "config.yaml").write_text(CONFIG.format(extra="", title="Пресс-служба"), encoding="utf-8")
     files = {f"content/press-releases/n{n}.md": approved(f"Новость {n}") for n in range(5)}
-    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: NOW, threading.Event())
+    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: NOW)
 
     def step_and_compare(number: int) -> list:
         assert preview_step(preview, site, files)
@@ -411,7 +411,7 @@ def test_preview_after_a_build_that_failed_while_writing_equals_clean_build(tmp_
 
     files = {f"content/press-releases/n{n}.md": approved(f"Новость {n}") for n in (1, 2)}
     (site / "config.yaml").write_text(CONFIG.format(extra="", title="Пресс-служба"), encoding="utf-8")
-    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: NOW, threading.Event())
+    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: NOW)
     fault = site / "templates/press-release.html"
 
     assert preview_step(preview, site, files)
@@ -444,7 +444,7 @@ def test_preview_after_a_failed_build_and_its_undo_equals_clean_build(tmp_path: 
     footer = site / "templates/partials/footer_extra.html"
     footer.parent.mkdir(parents=True)
     footer.write_text("<p>footer</p>\n")
-    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: NOW, threading.Event())
+    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: NOW)
 
     assert preview_step(preview, site, files)
     footer.write_text("<p>footer {% if %}</p>\n")
@@ -466,7 +466,7 @@ def test_preview_restores_a_file_removed_from_its_folder(tmp_path: Path, monkeyp
     materialise(site, {"content/announcements/briefing.md": EVENT})
     (site / "config.yaml").write_text(CONFIG.format(extra="", title="Пресс-служба"), encoding="utf-8")
     now = NOW
-    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: now, threading.Event())
+    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: now)
     assert preview.rebuild()
     preview.settle()
     page = tmp_path / "preview/announcements/briefing/index.html"
@@ -492,7 +492,7 @@ def test_preview_follows_an_edited_theme(tmp_path: Path, monkeypatch) -> None:
     site.mkdir()
     materialise(site, {"content/announcements/briefing.md": EVENT})
     (site / "config.yaml").write_text(CONFIG.format(extra="", title="Пресс-служба"), encoding="utf-8")
-    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: NOW, threading.Event())
+    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: NOW)
     assert preview.rebuild()
     preview.settle()
     footer = theme / "templates/partials/footer.html"
@@ -538,7 +538,7 @@ def test_preview_keeps_page_keys_over_a_rebuild_that_finds_its_folder_current(tm
     site.mkdir()
     files = {f"content/press-releases/n{n}.md": approved(f"Новость {n}") for n in range(4)}
     (site / "config.yaml").write_text(CONFIG.format(extra="", title="Пресс-служба"), encoding="utf-8")
-    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: NOW, threading.Event())
+    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: NOW)
     assert preview_step(preview, site, files)
     memory = preview.store.memory
     assert memory is not None
@@ -593,7 +593,7 @@ def test_preview_finds_and_builds_a_change_its_watcher_did_not_report(tmp_path: 
     site.mkdir()
     (site / "config.yaml").write_text(CONFIG.format(extra="", title="Пресс-служба"), encoding="utf-8")
     files = {f"content/press-releases/n{n}.md": approved(f"Новость {n}") for n in range(3)}
-    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: NOW, threading.Event())
+    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: NOW)
     preview.watched = True
     preview.touch(None)
     assert preview_step(preview, site, files)
@@ -621,7 +621,7 @@ def test_preview_keeps_the_watchers_reports_over_a_build_stopped_by_the_settings
     config = CONFIG.format(extra="", title="Пресс-служба")
     (site / "config.yaml").write_text(config, encoding="utf-8")
     files = {f"content/press-releases/n{n}.md": approved(f"Новость {n}") for n in range(3)}
-    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: NOW, threading.Event())
+    preview = Preview(site, tmp_path / "preview", Hub(), False, "en", lambda: NOW)
     preview.watched = True
     preview.touch(None)
     assert preview_step(preview, site, files)

@@ -388,6 +388,8 @@ def check_output(folder: Path, seen: dict[File, tuple[str, bool]], base: datetim
 
 
 class _Hub:
+    stopping = threading.Event()
+
     def send(self, kind: str, data: dict) -> None:
         pass
 
@@ -468,9 +470,7 @@ def leak_property(
             clock = [now]
             site_dir = Path(tmp) / "preview"
             site_dir.mkdir()
-            preview = Preview(
-                example.root, site_dir, _Hub(), False, "en", lambda: clock[0], threading.Event()
-            )
+            preview = Preview(example.root, site_dir, _Hub(), False, "en", lambda: clock[0])
             assert preview_build(preview)
             check_output(site_dir, seen, now, now)
             TALLY["previewed"] += 1

@@ -34,11 +34,11 @@ def test_the_fast_path_is_on() -> None:
 
 
 def fast(body: str) -> markdown.Rendered | None:
-    return markdown._render_fast(MD, body, **WHERE)
+    return markdown._render_fast(MD, body, markdown.Place(**WHERE))
 
 
 def slow(body: str) -> markdown.Rendered:
-    return markdown._render_slow(MD, body, path=PATH, body_line=7, **WHERE)
+    return markdown._render_slow(MD, body, markdown.Place(**WHERE), path=PATH, body_line=7)
 
 
 TABLE = "| Район | 2025 | 2026 |\n|---|---:|:-:|\n| Ленинский | 1 | &lt; |\n| Октябрьский | 2 | **3** |\n"
@@ -137,7 +137,7 @@ def test_both_paths_agree(body: str, takes_fast: bool) -> None:
     expected = slow(body)
     if result is not None:
         assert result == expected
-    assert markdown.render(MD, body, path=PATH, body_line=7, **WHERE) == expected
+    assert markdown.render(MD, body, markdown.Place(**WHERE), path=PATH, body_line=7) == expected
 
 
 @pytest.mark.parametrize(
@@ -154,7 +154,7 @@ def test_both_paths_agree(body: str, takes_fast: bool) -> None:
     ],
 )
 def test_declined_bodies_keep_their_diagnosis(body: str, code: str) -> None:
-    rendered = markdown.render(MD, "\n" + body + "\n", path=PATH, body_line=7, **WHERE)
+    rendered = markdown.render(MD, "\n" + body + "\n", markdown.Place(**WHERE), path=PATH, body_line=7)
     assert [(p.code, p.line) for p in rendered.problems] == [(code, 8)]
 
 
@@ -190,8 +190,8 @@ def test_without_pyrs_everything_takes_the_slow_path(monkeypatch: pytest.MonkeyP
         monkeypatch.setattr(markdown_rs.markdown_it_pyrs, "__version__", "0.5.0")
     md = markdown.make_parser()
     assert md.fast is None
-    assert markdown._render_fast(md, TABLE, **WHERE) is None
-    assert markdown.render(md, TABLE, path=PATH, body_line=7, **WHERE) == slow(TABLE)
+    assert markdown._render_fast(md, TABLE, markdown.Place(**WHERE)) is None
+    assert markdown.render(md, TABLE, markdown.Place(**WHERE), path=PATH, body_line=7) == slow(TABLE)
 
 
 FRAGMENTS = [
@@ -251,10 +251,12 @@ def test_example_site_bodies_agree() -> None:
     taken = 0
     for rel, body in bodies:
         where = {"item_dir": rel.rpartition("/")[0], "item_url": "/x/", "attachments": frozenset()}
-        result = markdown._render_fast(MD, body, **where)
+        result = markdown._render_fast(MD, body, markdown.Place(**where))
         if result is not None:
             taken += 1
-            assert result == markdown._render_slow(MD, body, path=rel, body_line=1, **where), rel
+            assert result == markdown._render_slow(
+                MD, body, markdown.Place(**where), path=rel, body_line=1
+            ), rel
     assert bodies and taken > len(bodies) // 2
 
 

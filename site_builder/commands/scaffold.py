@@ -7,6 +7,7 @@ import dataclasses
 import json
 import subprocess
 import sys
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -104,21 +105,25 @@ def skeleton(
     return "\n".join(lines)
 
 
-def create(
-    root: Path,
-    config: Config,
-    kind: TypeName,
-    title: str,
-    now: datetime,
-    *,
-    author: str | None = None,
-    division: str | None = None,
-    date: str | None = None,
-    slug: str | None = None,
-) -> tuple[Path | None, list[Problem]]:
+@dataclass(frozen=True)
+class NewItem:
+    """What `site-builder new` was asked for: the kind and title, and what the editor gave of
+    the rest (None: the author from the git e-mail, the author's division, now, a slug made
+    from the title)."""
+
+    kind: TypeName
+    title: str
+    author: str | None = None
+    division: str | None = None
+    date: str | None = None
+    slug: str | None = None
+
+
+def create(root: Path, config: Config, new: NewItem, now: datetime) -> tuple[Path | None, list[Problem]]:
     """Write content/<section>/<year>/<slug>.md; never overwrite. Return its path and any notices."""
     notices: list[Problem] = []
-    title = " ".join(title.split())
+    kind, author, division, date, slug = new.kind, new.author, new.division, new.date, new.slug
+    title = " ".join(new.title.split())
     if not title or len(title) > 300:
         return None, [problem("content/", 0, "error", "NEW_BAD_TITLE", length=len(title))]
     when = now
@@ -180,17 +185,8 @@ def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
     except SiteError as exc:
         console.show(exc.problems, args)
         return console.EXIT_PROBLEMS
-    path, problems = create(
-        root,
-        config,
-        args.kind,
-        args.title,
-        now,
-        author=args.author,
-        division=args.division,
-        date=args.date,
-        slug=args.slug,
-    )
+    asked = NewItem(args.kind, args.title, args.author, args.division, args.date, args.slug)
+    path, problems = create(root, config, asked, now)
     if path is None:
         console.show(problems, args)
         return console.EXIT_PROBLEMS

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
-import queue
-import re
 import shutil
 import signal
 import sys
@@ -24,15 +21,15 @@ import time
 import traceback
 from collections.abc import Callable
 from datetime import datetime
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from site_builder.build import build
 from site_builder.commands import moments, report
+from site_builder.commands.livereload import Hub, make_handler
 from site_builder.i18n import words
 from site_builder.load import content
 from site_builder.load.content import IGNORED
@@ -42,15 +39,10 @@ from site_builder.speed.cache import Cache
 from site_builder.speed.session import Session
 from site_builder.write import writer
 
-EVENTS = "/__sb/events"
-SCRIPT = "/__sb/live-reload.js"
 WATCHED = ("content", "templates", "static")
 DEBOUNCE = 0.2  # seconds of quiet after the last change before rebuilding
-PING = 15.0  # seconds between keep-alive comments on the event stream
 CHECK_EVERY = 60.0  # seconds: how often `settle` makes sure the folder holds what is trusted
-_BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
 
-# English msgids; Russian and others come from the site_builder gettext catalog.
 TEXTS = {
     "overlay": "The site did not build — fix these problems",
     "serving": "Preview: {url}  (Ctrl+C to stop)",
@@ -63,198 +55,6 @@ TEXTS = {
     "port_hint": "hint: the port is busy or not allowed — choose another, e.g. --port 8001",
     "stopped": "preview stopped",
 }
-
-LIVE_RELOAD = """(function () {
-  "use strict";
-  var TITLE = __TITLE__;
-  var box = null;
-  function hide() { if (box) { box.remove(); box = null; } }
-  function line(tag, text, css) {
-    var el = document.createElement(tag);
-    el.textContent = text;  // text, never HTML: messages quote the editor's input
-    if (css) { el.style.cssText = css; }
-    return el;
-  }
-  function show(problems) {
-    hide();
-    box = document.createElement("div");
-    box.id = "sb-error-overlay";
-    box.setAttribute("role", "alertdialog");
-    box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
-      "background:rgba(40,0,0,.94);color:#fff;font:16px/1.5 system-ui,sans-serif;padding:2em";
-    var close = line("button", "\\u00d7",
-      "float:right;font-size:1.5em;background:none;color:#fff;border:0;cursor:pointer");
-    close.setAttribute("aria-label", "close");
-    close.onclick = hide;
-    box.appendChild(close);
-    box.appendChild(line("h2", TITLE, "margin-top:0"));
-    problems.forEach(function (p) {
-      var item = document.createElement("div");
-      item.className = "sb-problem";
-      item.style.cssText = "margin:1em 0;padding:.75em 1em;border-left:4px solid " +
-        (p.severity === "error" ? "#ff6b6b" : "#ffd166") + ";background:rgba(255,255,255,.06)";
-      item.appendChild(line("code", p.path + (p.line ? ":" + p.line : ""), "font-weight:bold"));
-      item.appendChild(line("div", p.severity + " " + p.code + ": " + p.message));
-      if (p.hint) { item.appendChild(line("div", p.hint, "opacity:.85;font-style:italic")); }
-      box.appendChild(item);
-    });
-    document.body.appendChild(box);
-  }
-  var source = new EventSource("__EVENTS__");
-  source.addEventListener("reload", function () { location.reload(); });
-  source.addEventListener("ok", hide);
-  source.addEventListener("error", function (event) {
-    if (typeof event.data !== "string") { return; }  // the connection dropped: EventSource retries
-    show(JSON.parse(event.data).problems);
-  });
-})();
-"""
-
-
-def _event(name: str, data: object) -> bytes:
-    return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
-
-
-class Hub:
-    """The browsers listening for events, and the error state a newly opened page must learn."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._clients: list[queue.Queue[bytes]] = []
-        self._error: bytes | None = None
-
-    def subscribe(self) -> queue.Queue[bytes]:
-        inbox: queue.Queue[bytes] = queue.Queue()
-        with self._lock:
-            self._clients.append(inbox)
-            if self._error is not None:
-                inbox.put(self._error)
-        return inbox
-
-    def unsubscribe(self, inbox: queue.Queue[bytes]) -> None:
-        with self._lock:
-            if inbox in self._clients:
-                self._clients.remove(inbox)
-
-    def send(self, name: str, data: object) -> None:
-        message = _event(name, data)
-        with self._lock:
-            self._error = message if name == "error" else None
-            for inbox in self._clients:
-                inbox.put(message)
-
-
-def inject(html: bytes) -> bytes:
-    """Add the live-reload script before the last </body> (or at the end)."""
-    tag = f'<script src="{SCRIPT}"></script>'.encode()
-    found = list(_BODY_END.finditer(html))
-    if not found:
-        return html + tag
-    at = found[-1].start()
-    return html[:at] + tag + html[at:]
-
-
-def make_handler(site_dir: Path, base_path: str, hub: Hub, stopping: threading.Event, texts: dict):
-    """A request handler serving site_dir under base_path, plus the event stream and script."""
-    script = (
-        LIVE_RELOAD.replace("__TITLE__", json.dumps(texts["overlay"], ensure_ascii=False))
-        .replace("__EVENTS__", EVENTS)
-        .encode()
-    )
-    served = unquote(base_path)  # requests are compared decoded; base_path is a URI's path
-
-    class Handler(SimpleHTTPRequestHandler):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, directory=str(site_dir), **kwargs)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass  # the terminal is for the editor's diagnostics, not access logs
-
-        def end_headers(self) -> None:
-            self.send_header("Cache-Control", "no-store")
-            super().end_headers()
-
-        def do_GET(self) -> None:
-            path = unquote(urlsplit(self.path).path)
-            if path == EVENTS:
-                self._events()
-            elif path == SCRIPT:
-                self._reply(200, "text/javascript; charset=utf-8", script)
-            elif not path.startswith(served):
-                self._redirect(base_path) if path == "/" else self._missing()
-            else:
-                self._file(path, path[len(served) :])
-
-        def _file(self, path: str, rel: str) -> None:
-            if not site_dir.is_dir():
-                waiting = (
-                    f"<!DOCTYPE html><meta charset='utf-8'><title>…</title><body><p>{texts['waiting']}</p>"
-                )
-                self._reply(503, "text/html; charset=utf-8", inject(waiting.encode()))
-                return
-            # `rel` is decoded: translate_path decodes again, so it is handed encoded (a
-            # file named "100%25.pdf", "a?b" or "a#b" is served, not cut or decoded twice).
-            target = Path(self.translate_path("/" + quote(rel)))
-            if not target.resolve().is_relative_to(site_dir.resolve()):
-                self._missing()  # through a link (the build writes none): nothing outside is served
-                return
-            if target.is_dir():
-                if not path.endswith("/"):
-                    self._redirect(quote(path) + "/")
-                    return
-                target = target / "index.html"
-            if not target.is_file():
-                self._missing()
-            elif target.suffix == ".html":
-                self._reply(200, "text/html; charset=utf-8", inject(target.read_bytes()))
-            else:
-                self.path = "/" + quote(rel)
-                super().do_GET()
-
-        def _missing(self) -> None:
-            page = site_dir / "404.html"
-            body = page.read_bytes() if page.is_file() else b"<!DOCTYPE html><title>404</title><body>404"
-            self._reply(404, "text/html; charset=utf-8", inject(body))
-
-        def _redirect(self, location: str) -> None:
-            self.send_response(302)
-            self.send_header("Location", location)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def _reply(self, status: int, kind: str, body: bytes) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def _events(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream; charset=utf-8")
-            self.end_headers()
-            self.close_connection = True
-            inbox = hub.subscribe()
-            try:
-                self.wfile.write(b"retry: 1000\n\n")
-                self.wfile.flush()
-                quiet = 0.0
-                while not stopping.is_set():
-                    try:
-                        message = inbox.get(timeout=0.5)
-                    except queue.Empty:
-                        quiet += 0.5
-                        if quiet < PING:
-                            continue
-                        message, quiet = b": ping\n\n", 0.0
-                    self.wfile.write(message)
-                    self.wfile.flush()
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the tab was closed: the stream simply ends
-            finally:
-                hub.unsubscribe(inbox)
-
-    return Handler
 
 
 class _Changes(FileSystemEventHandler):
@@ -305,9 +105,9 @@ class _Changes(FileSystemEventHandler):
 class Preview:
     """Rebuilds on request (debounced) and tells the browsers."""
 
-    def __init__(self, root, site_dir, hub, drafts, lang, clock, stopping) -> None:
+    def __init__(self, root, site_dir, hub, drafts, lang, clock) -> None:
         self.root, self.site_dir, self.hub, self.drafts = root, site_dir, hub, drafts
-        self.lang, self.clock, self.stopping = lang, clock, stopping
+        self.lang, self.clock, self.stopping = lang, clock, hub.stopping
         self.texts = words(TEXTS, lang)
         self.pending = threading.Event()
         self.last_change = 0.0
@@ -465,9 +265,9 @@ def serve(root: Path, host: str, port: int, drafts: bool, lang: str, clock: Call
         base_path = "/"  # the first build reports the problem; serve it at the root meanwhile
     workdir = Path(tempfile.mkdtemp(prefix="site-builder-preview-"))
     site_dir = workdir / "site"
-    hub, stopping = Hub(), threading.Event()
+    hub = Hub()
     try:
-        server = ThreadingHTTPServer((host, port), make_handler(site_dir, base_path, hub, stopping, texts))
+        server = ThreadingHTTPServer((host, port), make_handler(site_dir, base_path, hub, texts))
     except OSError as exc:
         shutil.rmtree(workdir, ignore_errors=True)
         print(texts["port"].format(host=host, port=port, error=exc.strerror or exc), file=sys.stderr)
@@ -475,7 +275,7 @@ def serve(root: Path, host: str, port: int, drafts: bool, lang: str, clock: Call
         return 2
     server.daemon_threads = True
     server.block_on_close = False  # event streams end on `stopping`; do not wait for them
-    preview = Preview(root, site_dir, hub, drafts, lang, clock, stopping)
+    preview = Preview(root, site_dir, hub, drafts, lang, clock)
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
     observer = Observer()
@@ -501,7 +301,7 @@ def serve(root: Path, host: str, port: int, drafts: bool, lang: str, clock: Call
         while not stop.wait(0.25):
             _watch_folders(observer, changes, root, watching)  # templates/ or static/ made later
     finally:
-        stopping.set()
+        hub.stopping.set()
         server.shutdown() if threads[0].is_alive() else None
         server.server_close()
         if observer.is_alive():

@@ -264,15 +264,8 @@ def parse(source: Source, config: Config, md: markdown.MarkdownIt) -> tuple[Item
         slug = slug_of(stem, 100) or "item"
     key = meta.id or f"{folder}/{stem}"
     url = item_url(config, lang, section, slug)
-    rendered = markdown.render(
-        md,
-        split.body,
-        path=path,
-        body_line=split.body_line,
-        item_dir=posixpath_split(source.rel)[0],
-        item_url=url,
-        attachments=frozenset(a.name for a in source.attachments),
-    )
+    place = markdown.Place(posixpath_split(source.rel)[0], url, frozenset(a.name for a in source.attachments))
+    rendered = markdown.render(md, split.body, place, path=path, body_line=split.body_line)
     problems += rendered.problems
     if meta.confidentiality != "restricted":
         parts = markers.parts_of(data, lines, split, rendered.html)

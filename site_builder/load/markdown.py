@@ -70,46 +70,28 @@ def scheme_of(url: str) -> str | None:
     return match.group(0) if match else None
 
 
-def render(
-    md: Parser,
-    body: str,
-    *,
-    path: str,
-    body_line: int,
-    item_dir: str,
-    item_url: str,
-    attachments: frozenset[str],
-) -> Rendered:
-    """Render a body; `item_dir` is the item's folder under content/, `item_url` its page URL."""
-    fast = _render_fast(md, body, item_dir=item_dir, item_url=item_url, attachments=attachments)
+class Place(NamedTuple):
+    """Where a body's links resolve: the item's folder under content/, its page URL and
+    the names of its attachments."""
+
+    item_dir: str
+    item_url: str
+    attachments: frozenset[str]
+
+
+def render(md: Parser, body: str, place: Place, *, path: str, body_line: int) -> Rendered:
+    """Render a body found at `path` from line `body_line`, its links resolved from `place`."""
+    fast = _render_fast(md, body, place)
     if fast is not None:
         return fast
-    return _render_slow(
-        md,
-        body,
-        path=path,
-        body_line=body_line,
-        item_dir=item_dir,
-        item_url=item_url,
-        attachments=attachments,
-    )
+    return _render_slow(md, body, place, path=path, body_line=body_line)
 
 
-def _render_slow(
-    md: MarkdownIt,
-    body: str,
-    *,
-    path: str,
-    body_line: int,
-    item_dir: str,
-    item_url: str,
-    attachments: frozenset[str],
-) -> Rendered:
+def _render_slow(md: MarkdownIt, body: str, place: Place, *, path: str, body_line: int) -> Rendered:
     """Render with markdown-it-py, whose token maps give every problem its line."""
     tokens = md.parse(body, {})
-    problems: list[Problem] = []
-    md_links: list[Link] = []
-    images: list[Link] = []
+    found = _Found([], [], [])
+    problems, images = found.problems, found.images
     line = body_line
     for token in tokens:
         if token.map:
@@ -126,33 +108,31 @@ def _render_slow(
                 )
             elif child.type in ("link_open", "image"):
                 attr = "href" if child.type == "link_open" else "src"
-                _check_link(
-                    child, attr, inline_line, path, item_dir, item_url, attachments, problems, md_links
-                )
+                _check_link(child, attr, (path, inline_line), place, found)
                 if child.type == "image":
                     images.append(Link(str(child.attrGet("src") or ""), inline_line))
                     if not "".join(c.content for c in child.children or []).strip():
                         problems.append(problem(path, inline_line, "error", "IMAGE_NO_ALT"))
     html = md.renderer.render(tokens, md.options, {})
-    return _finish(html, md_links, images, problems)
+    return _finish(html, found.md_links, images, problems)
 
 
-def _check_link(
-    token: Token,
-    attr: str,
-    line: int,
-    path: str,
-    item_dir: str,
-    item_url: str,
-    attachments: frozenset[str],
-    problems: list[Problem],
-    md_links: list[Link],
-) -> None:
-    target = _resolve(str(token.attrGet(attr) or ""), item_dir, item_url, attachments)
+class _Found(NamedTuple):
+    """What the slow path collects on its way through a body."""
+
+    problems: list[Problem]
+    md_links: list[Link]
+    images: list[Link]
+
+
+def _check_link(token: Token, attr: str, at: tuple[str, int], place: Place, found: _Found) -> None:
+    """Resolve a link's or image's URL in place; report it at `at` (path, line) when it is refused."""
+    path, line = at
+    target = _resolve(str(token.attrGet(attr) or ""), place)
     if target.code:
-        problems.append(problem(path, line, "error", target.code, **target.details))
+        found.problems.append(problem(path, line, "error", target.code, **target.details))
     if target.md_file:
-        md_links.append(Link(target.md_file, line))
+        found.md_links.append(Link(target.md_file, line))
     token.attrSet(attr, target.url)
 
 
@@ -165,8 +145,9 @@ class _Target(NamedTuple):
     md_file: str | None = None  # another item, checked by the rules once all are loaded
 
 
-def _resolve(url: str, item_dir: str, item_url: str, attachments: frozenset[str]) -> _Target:
+def _resolve(url: str, place: Place) -> _Target:
     """Decide a link or image URL: kept, pointed at an attachment or item, or refused."""
+    item_dir, item_url, attachments = place
     scheme = scheme_of(url)
     if scheme is not None:
         if scheme not in SAFE_SCHEMES:
@@ -197,9 +178,7 @@ _LINK_OR_IMAGE = re.compile(r'<a href="(?P<href>[^"]*)"|<img ')
 _TAG_TEXT = re.compile(r"<code[^>]*>[^<]*</code>|<[^>]*>|(&lt;\s*/?\s*[a-zA-Z])")
 
 
-def _render_fast(
-    md: Parser, body: str, *, item_dir: str, item_url: str, attachments: frozenset[str]
-) -> Rendered | None:
+def _render_fast(md: Parser, body: str, place: Place) -> Rendered | None:
     """Render with pyrs and rewrite its URLs; None if anything needs a line, or pyrs differs."""
     html = markdown_rs.render(md.fast, body) if md.fast else None
     if html is None or ("&lt;" in html and any(match[1] for match in _TAG_TEXT.finditer(html))):
@@ -208,7 +187,7 @@ def _render_fast(
     for match in _LINK_OR_IMAGE.finditer(html):
         if match["href"] is None:
             return None
-        target = _resolve(unescape(match["href"]), item_dir, item_url, attachments)
+        target = _resolve(unescape(match["href"]), place)
         if target.code or target.md_file:
             return None
         parts += [html[done : match.start("href")], escapeHtml(target.url)]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -76,18 +76,23 @@ _SCALARS = {
 }
 
 
-def _walk(
-    node: yaml.Node,
-    path: Path,
-    lines: LineMap,
-    seen: set[int],
-    out: list[tuple[str, int, dict]],
-    loader: yaml.BaseLoader | None,
-    texts: bool = False,
-) -> Any:
+class _Walk(NamedTuple):
+    """What one walk over a document carries: the keys' lines it notes, the nodes it has
+    seen, the problems it finds, the loader that makes values (None: only check) and
+    whether text is checked for refused characters."""
+
+    lines: LineMap
+    seen: set[int]
+    out: list[tuple[str, int, dict]]
+    loader: yaml.BaseLoader | None
+    texts: bool
+
+
+def _walk(node: yaml.Node, path: Path, walk: _Walk) -> Any:
     """Check a node (aliases, size, depth, duplicate keys, keys that are not text, and with
     `texts` refused characters in text) and note its keys' lines; with a `loader`, also make
     its value as PyYAML's safe constructor would (`_Generic` for what only PyYAML makes)."""
+    lines, seen, out, loader, texts = walk
     if id(node) in seen:
         out.append(("YAML_ALIAS", node.start_mark.line, {}))
         return None
@@ -117,7 +122,7 @@ def _walk(
                 out.append(("YAML_DUPLICATE_KEY", line, {"key": key, "first": first[key]}))
             first.setdefault(key, line)
             lines.setdefault((*path, key), line)
-            value = _walk(value_node, (*path, key), lines, seen, out, loader, texts)
+            value = _walk(value_node, (*path, key), walk)
             if loader:
                 if not scalar or key_node.tag not in _SCALARS:  # a merge key, a list as a key …
                     raise _Generic
@@ -129,7 +134,7 @@ def _walk(
         sequence = []
         for index, item in enumerate(node.value):
             lines.setdefault((*path, index), item.start_mark.line)
-            sequence.append(_walk(item, (*path, index), lines, seen, out, loader, texts))
+            sequence.append(_walk(item, (*path, index), walk))
         return sequence
     if texts:
         text = node.value
@@ -209,14 +214,14 @@ def load(text: str, path: str, first_line: int = 1) -> tuple[Any, LineMap, list[
         found: list[tuple[str, int, dict]] = []
         data, generic = None, False
         try:
-            data = _walk(node, (), lines, set(), found, loader, texts)
+            data = _walk(node, (), _Walk(lines, set(), found, loader, texts))
         except _Stop:
             pass
         except _Generic:  # checked still, by a walk that makes nothing
             generic, found = True, []
             lines = {(): lines[()]}
             with contextlib.suppress(_Stop):
-                _walk(node, (), lines, set(), found, None, texts)
+                _walk(node, (), _Walk(lines, set(), found, None, texts))
         if found:
             problems = []
             for code, ln, args in found:

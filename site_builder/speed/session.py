@@ -53,9 +53,12 @@ class Session:
         """Whether anything is taken from, or kept for, another build."""
         return self.store.folder is not None
 
-    def hash_inputs(self, root: Path, preview: bool = False) -> None:
-        """Hash what a build of ROOT reads before it reads it (see uptodate.py), unless the
-        caller did just before; no key for a preview or the preview server's folder."""
+    def start(self, root: Path, preview: bool = False) -> None:
+        """Ready the session for a build of ROOT: hash what it reads before it reads it
+        (see uptodate.py), unless the caller did just before (no key for a preview or the
+        preview server's folder); mark this version's cache used (and delete what other
+        versions left long unused)."""
+        self.store.prune()
         if not self.cached or preview or self.in_place:
             self.inputs, self.digests = "", None
         elif not self.inputs:

@@ -7,8 +7,9 @@ from functools import partial
 from pathlib import Path
 
 from site_builder.load.content import PARALLEL_FROM
-from site_builder.outputs import Context, Files, all_outputs, search, sitemap
+from site_builder.outputs import Context, Files, search, sitemap
 from site_builder.outputs.keys import page_keys
+from site_builder.outputs.kinds import all_outputs
 from site_builder.outputs.render import environment
 from site_builder.site import Site
 from site_builder.speed import parallel
