@@ -13,7 +13,7 @@ from sitekit import config_text, item, make_site
 
 from site_builder.build import build
 from site_builder.judge import rules
-from site_builder.load import content
+from site_builder.load import content, discover
 from site_builder.load.config import parse_config
 from site_builder.speed.cache import TAG, Cache, code_fingerprint
 from site_builder.speed.session import Session
@@ -155,7 +155,7 @@ def test_a_file_gone_before_its_worker_reads_it_is_skipped(tmp_path):
         {"content/press-releases/a.md": item("Первая"), "content/press-releases/b.md": item("Вторая")},
     )
     config = load_config(root)
-    found, _ = content.discover(root / "content", read=False)
+    found, _ = discover.discover(root / "content", read=False)
     chunk = [(source, "name-" + source.rel) for source in found]
     (root / "content/press-releases/b.md").unlink()
     cache = Cache(root / ".site-cache")
@@ -210,7 +210,7 @@ def test_preview_hashes_again_a_file_whose_stat_changed(tmp_path):
     seen, _, hashed_at = store.recall("digests", "press-releases/a.md")
     assert seen[1] > hashed_at - content.RACY_NS
     # ... so even an unchanged stat does not vouch for it (a same-size edit in the same tick).
-    assert content._digest_seen(store, content.Source("press-releases/a.md", b"", (), str(path), seen)) == ""
+    assert content._digest_seen(store, discover.Source("press-releases/a.md", b"", (), str(path), seen)) == ""
 
 
 def test_preview_keeps_no_judgement_that_asked_git(tmp_path):

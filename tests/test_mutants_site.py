@@ -20,7 +20,8 @@ from sitekit import item as sitekit_item
 from site_builder.build import build
 from site_builder.load import markdown
 from site_builder.load.config import parse_config
-from site_builder.load.content import parse, read_source
+from site_builder.load.content import parse
+from site_builder.load.discover import read_source
 from site_builder.load.model import Announcement, MediaPlan, Period, Rebuttal
 from site_builder.site import Site, as_of, collisions, plan_completion, public_face
 from site_builder.speed.session import Session

@@ -17,9 +17,9 @@ from site_builder.commands import console, moments
 from site_builder.errors import Problem, SiteError, problem
 from site_builder.i18n import word
 from site_builder.judge.rules import approver_problems
-from site_builder.load import content, markdown
+from site_builder.load import content, discover, markdown
 from site_builder.load.config import Config, load_config
-from site_builder.load.content import read_source
+from site_builder.load.discover import read_source
 from site_builder.load.fields import EARLIEST, LATEST, in_range
 from site_builder.load.links import is_link, symlink
 from site_builder.load.model import SECTIONS, Item
@@ -35,7 +35,7 @@ class Approved:
 
 
 def approve(
-    source: content.Source, config: Config, person_id: str, at: datetime, now: datetime
+    source: discover.Source, config: Config, person_id: str, at: datetime, now: datetime
 ) -> tuple[Approved | None, list[Problem]]:
     """Check that `person_id` may approve this item at `at`, and produce the new file text."""
     if "/" not in source.rel or source.rel.split("/")[0] not in SECTIONS:  # no item kind to parse as

@@ -32,7 +32,7 @@ from site_builder.commands import moments, report
 from site_builder.commands.livereload import Hub, make_handler
 from site_builder.i18n import words
 from site_builder.load import content
-from site_builder.load.content import IGNORED
+from site_builder.load.discover import IGNORED
 from site_builder.speed import uptodate
 from site_builder.speed.cache import FOLDER as CACHE_DIR
 from site_builder.speed.cache import Cache

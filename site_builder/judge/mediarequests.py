@@ -19,7 +19,7 @@ from site_builder.errors import Problem, problem
 from site_builder.judge.workdays import MOST_SHOWN, WorkingDays, shown
 from site_builder.load import frontmatter, links, markers
 from site_builder.load.config import Config
-from site_builder.load.content import readable_name, shown_name
+from site_builder.load.discover import readable_name, shown_name
 from site_builder.load.fields import problems_from
 from site_builder.load.model import REQUESTS_SECTION, MediaRequest
 

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from site_builder.errors import Problem, problem
-from site_builder.load import chars, content
+from site_builder.load import chars, discover
 from site_builder.load.links import is_link
 
 
@@ -21,10 +21,10 @@ def unreadable(root: Path) -> list[Problem]:
         for base, dirs, names in os.walk(root / folder):
             for name in sorted([*dirs, *names]):
                 rel = os.path.relpath(os.path.join(base, name), root)
-                if not content.readable_name(name):
-                    found.append(problem(content.shown_name(rel), 0, "error", "FILE_NAME_ENCODING"))
+                if not discover.readable_name(name):
+                    found.append(problem(discover.shown_name(rel), 0, "error", "FILE_NAME_ENCODING"))
                 elif char := chars.bad_in_name(name):
                     what = {"char": chars.label(char), "what": chars.name(char)}
                     found.append(problem(chars.shown(rel), 0, "error", "FILE_NAME_CHAR", **what))
-            dirs[:] = sorted(d for d in dirs if content.readable_name(d) and not chars.bad_in_name(d))
+            dirs[:] = sorted(d for d in dirs if discover.readable_name(d) and not chars.bad_in_name(d))
     return found

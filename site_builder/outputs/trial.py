@@ -23,7 +23,7 @@ from functools import partial
 from pathlib import Path
 
 from site_builder.errors import Problem, SiteError
-from site_builder.load.content import readable_name
+from site_builder.load.discover import readable_name
 from site_builder.outputs import Context, newsroom, pages, search, templating
 from site_builder.outputs.render import THEME, environment
 from site_builder.site import Entry, Site
