@@ -271,6 +271,6 @@ def test_every_feed_calendar_and_data_file_is_linked_and_nothing_unpublished_lea
 )
 def test_open_data_json_is_the_standard_library_s(records):
     """The tables' JSON is laid out by hand for speed; byte for byte what `json.dumps` writes."""
-    from site_builder.outputs.opendata import _rows_json
+    from site_builder.outputs.opendata.layout import rows_json
 
-    assert _rows_json(records) == json.dumps(records, ensure_ascii=False, indent=1)
+    assert rows_json(records) == json.dumps(records, ensure_ascii=False, indent=1)

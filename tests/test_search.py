@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import pickle
 import random
+from array import array
 from datetime import datetime
 from pathlib import Path
 
@@ -20,6 +21,10 @@ from sitekit import NOW, config_dict, item, make_site
 
 from site_builder.build import build, check
 from site_builder.outputs import search
+from site_builder.outputs.search import documents as search_documents
+from site_builder.outputs.search import index as search_index
+from site_builder.outputs.search import patch as search_patch
+from site_builder.outputs.search import words as search_words
 from site_builder.site import build_site
 from site_builder.speed.session import Session
 
@@ -166,11 +171,11 @@ def test_assembly_is_deterministic_and_order_free(tmp_path: Path):
     now = datetime.fromisoformat(NOW)
     result = check(root, now)
     site = build_site(result.items, result.judgement, result.config, now, result.requests)
-    docs = [search.document(e) for e in site.of_lang("ru")]
+    docs = [search_documents.document(e) for e in site.of_lang("ru")]
     assert [pickle.loads(pickle.dumps(d)) for d in docs] == docs  # workers can return them
-    first = search.assemble(site, "ru", docs)
+    first = search_index.assemble(site, "ru", docs)
     random.Random(4).shuffle(docs)
-    assert search.assemble(site, "ru", docs) == first
+    assert search_index.assemble(site, "ru", docs) == first
     assert all(isinstance(data, bytes) for data in first.values())
     for data in first.values():  # compact, sorted, UTF-8 JSON
         value = json.loads(data)
@@ -179,7 +184,7 @@ def test_assembly_is_deterministic_and_order_free(tmp_path: Path):
 
 def test_split_shards_find_the_same(tmp_path: Path, monkeypatch, output: Path):
     """A big site's shards are split by more letters; every lookup still finds the same."""
-    monkeypatch.setattr(search, "SPLIT", 20)
+    monkeypatch.setattr(search_index, "SPLIT", 20)
     root = make_site(tmp_path, FILES, KY_CONFIG)
     assert build(root, datetime.fromisoformat(NOW), root / "output").ok
     small, big = Reader(output, "ru"), Reader(root / "output", "ru")
@@ -193,7 +198,7 @@ def test_split_shards_find_the_same(tmp_path: Path, monkeypatch, output: Path):
 
 def test_a_new_item_changes_only_the_shards_of_its_words(tmp_path: Path, monkeypatch):
     """Ids count from the oldest item: publishing one leaves the rest of the index as it was."""
-    monkeypatch.setattr(search, "SPLIT", 20)
+    monkeypatch.setattr(search_index, "SPLIT", 20)
     root = make_site(tmp_path, FILES, KY_CONFIG)
     now = datetime.fromisoformat(NOW)
 
@@ -230,9 +235,9 @@ def test_a_new_item_changes_only_the_shards_of_its_words(tmp_path: Path, monkeyp
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=80))
 def test_words_are_the_pattern_s_words(text: str):
     """`words` splits on blanks first for speed; it finds just what the pattern finds."""
-    assert search.words(text) == set(search._WORD.findall(search.normalise(text)))
+    assert search_words.words(text) == set(search_words._WORD.findall(search_words.normalise(text)))
     mixed = f"{text} ремонт_дорог, «Ала-Тоо»… 2026-ж. ¹²³ x ё"
-    assert search.words(mixed) == set(search._WORD.findall(search.normalise(mixed)))
+    assert search_words.words(mixed) == set(search_words._WORD.findall(search_words.normalise(mixed)))
 
 
 @pytest.mark.parametrize("split", [20, 400, 48_000])
@@ -242,7 +247,7 @@ def test_the_preview_server_s_patched_index_equals_a_fresh_one(tmp_path: Path, m
     byte for byte a clean build's, and the patch, not a rebuild, made them."""
     from site_builder.speed.cache import Cache
 
-    monkeypatch.setattr(search, "SPLIT", split)
+    monkeypatch.setattr(search_index, "SPLIT", split)
     rng = random.Random(split)
     vocabulary = ["вода", "водопровод", "мост", "мэрия", "школа", "шаар", "жол", "ремонт", "асфальт", "ёлка"]
     vocabulary += [f"слово{n}" for n in range(40)] + ["zebra", "ыйык", "ңыз", "2026"]
@@ -259,7 +264,7 @@ def test_the_preview_server_s_patched_index_equals_a_fresh_one(tmp_path: Path, m
     kept = Cache(root / ".site-cache", memory=True)
     preview = tmp_path / "preview"
     made = []
-    monkeypatch.setattr(search._Index, "__init__", _counting(search._Index.__init__, made))
+    monkeypatch.setattr(search_patch.LiveIndex, "__init__", _counting(search_patch.LiveIndex.__init__, made))
     assert build(root, now, preview, session=Session(1, kept, in_place=True)).ok
     for step in range(8):
         n = rng.randrange(8)
@@ -295,11 +300,11 @@ def test_a_build_patches_the_index_it_kept_and_equals_a_clean_build(tmp_path: Pa
     random such edits, and the ones that move ids (an older item added, one removed, a
     date changed), its files are byte for byte a clean build's; only the moves build the
     index afresh."""
-    monkeypatch.setattr(search, "SPLIT", split)
+    monkeypatch.setattr(search_index, "SPLIT", split)
     rng = random.Random(split)
     vocabulary = ["вода", "водопровод", "мост", "мэрия", "школа", "шаар", "жол", "ремонт", "асфальт", "ёлка"]
     vocabulary += [f"слово{n}" for n in range(40)] + ["zebra", "ыйык", "ңыз", "2026"]
-    monkeypatch.setattr(search, "CHUNK", 3)  # new items start new chunks too
+    monkeypatch.setattr(search_index, "CHUNK", 3)  # new items start new chunks too
 
     def write(n: int, day: int, title: str = "") -> None:
         body = " ".join(rng.sample(vocabulary, rng.randint(1, 12))) + ".\n"
@@ -316,7 +321,7 @@ def test_a_build_patches_the_index_it_kept_and_equals_a_clean_build(tmp_path: Pa
         write(n, day)
     now = datetime.fromisoformat(NOW)
     afresh: list[int] = []
-    monkeypatch.setattr(search, "_assemble", _counting(search._assemble, afresh))
+    monkeypatch.setattr(search, "assemble_ordered", _counting(search.assemble_ordered, afresh))
     output = tmp_path / "output"
     assert build(root, now, output, session=Session.of(root, 1)).ok
     assert len(afresh) == 2  # the first build: both languages
@@ -369,9 +374,9 @@ def test_a_kept_index_that_does_not_hold_its_docs_is_built_afresh(tmp_path: Path
     assert build(root, now, output, session=Session.of(root, 1)).ok
     store = Cache(root / ".site-cache")
     kept = store.get(search.KEPT, "ru")
-    assert isinstance(kept, search._Kept) and "водопроводы" in kept.lines
+    assert isinstance(kept, search_patch.KeptIndex) and "водопроводы" in kept.lines
     # Every id holds the word already, so the edit's docs cannot gain it.
-    kept.lines["водопроводы"] = search._entry("водопроводы", search.array("I", range(2 * len(kept.keys))))
+    kept.lines["водопроводы"] = search_index.line_of("водопроводы", array("I", range(2 * len(kept.keys))))
     store.put(search.KEPT, "ru", kept)
     path = root / "content/press-releases/voda.md"
     path.write_text(path.read_text(encoding="utf-8").replace("Ёлки", "Водопроводы и ёлки"), encoding="utf-8")

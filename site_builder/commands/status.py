@@ -16,7 +16,7 @@ from site_builder.i18n import describe, word, words
 from site_builder.judge.rules import State
 from site_builder.load.config import Config
 from site_builder.load.model import SECTIONS
-from site_builder.outputs.opendata import cell
+from site_builder.outputs.opendata.layout import cell
 
 ORDER = ("draft", "review", "restricted", "scheduled", "published", "withdrawn", "unpublished", "invalid")
 HEADINGS = {  # English msgids, translated through the site_builder catalog

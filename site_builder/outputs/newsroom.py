@@ -10,7 +10,7 @@ from site_builder.outputs.calendars import calendar_links
 from site_builder.outputs.changes import changes_url
 from site_builder.outputs.feeds import feed_links, feed_specs, page_feeds
 from site_builder.outputs.jsonfeed import json_feed_url
-from site_builder.outputs.opendata import data_links
+from site_builder.outputs.opendata.tables import data_links
 from site_builder.outputs.render import render as template
 from site_builder.site import Site, plan_rows
 
