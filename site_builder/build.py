@@ -20,7 +20,8 @@ from site_builder.load.content import PARALLEL_FROM
 from site_builder.load.links import find as find_links
 from site_builder.load.links import is_link
 from site_builder.load.model import Item
-from site_builder.outputs import Context, Files, all_outputs, planned, search, sitemap, trial
+from site_builder.outputs import Context, Files, search, sitemap, trial
+from site_builder.outputs.kinds import all_outputs, planned
 from site_builder.outputs.render import THEME, environment
 from site_builder.site import Site, build_site, collisions
 from site_builder.speed import cache, parallel, uptodate

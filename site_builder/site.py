@@ -228,24 +228,6 @@ class Site:
         ]
         return sorted(events, key=lambda e: (e.meta.event.starts, e.url))
 
-    def structured_data(self, entry: Entry | None, lang: str) -> dict:
-        """The page's schema.org JSON-LD (built in structured.py, which imports this module)."""
-        from site_builder.outputs import structured
-
-        return structured.page_graph(self, entry, lang)
-
-    def sharing(self, entry: Entry | None, lang: str, page_url: str) -> dict:
-        """The page's Open Graph and Twitter card values."""
-        from site_builder.outputs import structured
-
-        return structured.sharing(self, entry, lang, page_url)
-
-    def subscriptions(self, lang: str) -> dict:
-        """Every feed, calendar and data file of a language (outputs/newsroom.py) for the subscribe page."""
-        from site_builder.outputs import newsroom
-
-        return self.memo(("subscriptions", lang), lambda: newsroom.subscriptions(self, lang))
-
     def plan_completion(self, rows: list[dict]) -> list[dict]:
         """Completion of a plan's due entries per division, for the plan page."""
         return plan_completion(rows, self.config)
@@ -416,7 +398,7 @@ def _moved(last: Site, visible: list[Item], verdicts: dict, config: Config) -> b
 
 def collisions(site: Site, planned: Iterable[tuple[str, Entry | str | None]]) -> list[Problem]:
     """Files of entries (pages, calendars, attachments) and of the site's static/ that
-    the build could not write where it plans to (`planned`: outputs.planned): a path the
+    the build could not write where it plans to (`planned`: outputs.kinds.planned): a path the
     generator writes too, or a folder of its where the file would be, or the other way round.
 
     An approved `press-releases/page/` with an attachment named `2` would be a file where

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -84,30 +84,3 @@ def lang_prefix(site: Site, lang: str) -> str:
 # or None for a file the generator makes.  A path ending in "/" claims a whole folder,
 # whose files are named by what they hold (the search index's shards).
 Planned = Iterable[tuple[str, "Entry | str | None"]]
-
-
-def planned(site: Site, root: Path) -> Iterator[tuple[str, Entry | str | None]]:
-    """Every path the build will write for this site (see `Planned`), of every output kind."""
-    from site_builder.outputs import search, sitemap
-
-    for kind in [*all_outputs(), search, sitemap]:
-        yield from kind.paths(site, root)
-
-
-def all_outputs() -> list:
-    """The output kinds (no two may write one file), in the order their tasks are handed to
-    the render workers: the big single tasks first and the item pages, in many small
-    chunks, last, so the workers finish together instead of one of them still writing
-    the calendars alone at the end."""
-    from site_builder.outputs import (
-        assets,
-        calendars,
-        changes,
-        feeds,
-        jsonfeed,
-        newsroom,
-        opendata,
-        pages,
-    )
-
-    return [calendars, feeds, opendata, jsonfeed, changes, newsroom, assets, pages]

@@ -58,6 +58,7 @@ from site_builder.load.model import Announcement, Rebuttal
 from site_builder.outputs import Context, Files, Keyed, Planned, lang_prefix
 from site_builder.outputs.render import day_format
 from site_builder.outputs.render import render as template
+from site_builder.outputs.sitedata import SiteData
 from site_builder.site import Entry, Site
 from site_builder.speed import cache
 from site_builder.speed.cache import Cache
@@ -502,7 +503,7 @@ def pages(site: Site, ctx: Context) -> Files:
             base=base,
             prefix=prefix,
             feeds=[],
-            site_data=site,
+            site_data=SiteData.of(site),
             index=f"{site.config.base_path}{FOLDER}{lang}/",
         )
     return out
