@@ -23,9 +23,11 @@ from site_builder.load.model import Item
 from site_builder.outputs import Context, Files, search, sitemap, trial
 from site_builder.outputs.kinds import all_outputs, planned
 from site_builder.outputs.render import THEME, environment
-from site_builder.site import Site, build_site, collisions
 from site_builder.speed import cache, parallel, uptodate
 from site_builder.speed.cache import Cache
+from site_builder.view.collisions import collisions
+from site_builder.view.publish import build_site
+from site_builder.view.site import Site
 from site_builder.write import outputdir, writer
 
 

@@ -20,7 +20,7 @@ from sitekit import NOW, config_dict, item, make_site
 
 from site_builder.build import build, check
 from site_builder.outputs import search
-from site_builder.site import build_site
+from site_builder.view.publish import build_site
 
 KY_CONFIG = config_dict(
     site={

@@ -17,7 +17,8 @@ from site_builder.outputs import (
     search,
     sitemap,
 )
-from site_builder.site import Entry, Site
+from site_builder.view.entries import Entry
+from site_builder.view.site import Site
 
 
 def planned(site: Site, root: Path) -> Iterator[tuple[str, Entry | str | None]]:

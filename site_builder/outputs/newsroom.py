@@ -8,7 +8,7 @@ from site_builder.outputs import Context, Files, Planned, lang_prefix
 from site_builder.outputs.feeds import page_feeds
 from site_builder.outputs.render import render as template
 from site_builder.outputs.sitedata import SiteData, subscriptions
-from site_builder.site import Site, plan_rows
+from site_builder.view.site import Site, plan_rows
 
 CONTACT_FIELDS = ("phone", "email", "telegram")
 

@@ -17,8 +17,9 @@ from pathlib import Path
 from site_builder.load import urls
 from site_builder.load.model import Announcement, MediaPlan
 from site_builder.outputs import Context, Files, Keyed, Planned
-from site_builder.site import Entry, Site, plan_rows
 from site_builder.speed import cache
+from site_builder.view.entries import Entry
+from site_builder.view.site import Site, plan_rows
 
 STR = {"type": "string"}
 OPT_STR = {"type": ["string", "null"]}

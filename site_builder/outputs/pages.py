@@ -12,7 +12,8 @@ from site_builder.outputs import Context, Files, Keyed, Planned, lang_prefix
 from site_builder.outputs.feeds import page_feeds
 from site_builder.outputs.render import render as template
 from site_builder.outputs.sitedata import SiteData, subscriptions
-from site_builder.site import Entry, Site, plan_rows
+from site_builder.view.entries import Entry
+from site_builder.view.site import Site, plan_rows
 
 KIND_TITLES = {
     "press-release": "Press releases",

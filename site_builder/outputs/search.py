@@ -59,9 +59,10 @@ from site_builder.outputs import Context, Files, Keyed, Planned, lang_prefix
 from site_builder.outputs.render import day_format
 from site_builder.outputs.render import render as template
 from site_builder.outputs.sitedata import SiteData
-from site_builder.site import Entry, Site
 from site_builder.speed import cache
 from site_builder.speed.cache import Cache
+from site_builder.view.entries import Entry
+from site_builder.view.site import Site
 
 FOLDER = "search/"
 CHUNK = 50  # docs per metadata file: one page of results fetches a few small files

@@ -1,7 +1,7 @@
 """The site as templates see it (`site_data`): the published view plus what the outputs
 work out for a page (structured data, sharing cards, the subscribe list).
 
-The published view (site.py) is a stage below the outputs and knows nothing of them; the
+The published view (view/) is a stage below the outputs and knows nothing of them; the
 pages hand templates a `SiteData`, a `Site` sharing that site's entries and memos, whose
 three more methods templates (the theme's and the editors' own) call as before.
 """
@@ -17,7 +17,8 @@ from site_builder.outputs.changes import changes_url
 from site_builder.outputs.feeds import feed_links, feed_specs
 from site_builder.outputs.jsonfeed import json_feed_url
 from site_builder.outputs.opendata import data_links
-from site_builder.site import Entry, Site
+from site_builder.view.entries import Entry
+from site_builder.view.site import Site
 
 
 class SiteData(Site):
