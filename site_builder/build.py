@@ -12,7 +12,8 @@ from pathlib import Path
 
 from site_builder.errors import Problem, SiteError, problem
 from site_builder.judge import gitverify, mediarequests, rules
-from site_builder.judge.rules import Judgement, State, Verdict
+from site_builder.judge.rules import Judgement
+from site_builder.judge.verdict import State, Verdict
 from site_builder.judge.workdays import WorkingDays
 from site_builder.load import chars, content
 from site_builder.load.config import Config, load_config

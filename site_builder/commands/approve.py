@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from site_builder.errors import Problem, problem
-from site_builder.judge.rules import approver_problems
+from site_builder.judge.verdict import approver_problems
 from site_builder.load import content, markdown
 from site_builder.load.config import Config
 from site_builder.load.fields import EARLIEST, LATEST, in_range

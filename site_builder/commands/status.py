@@ -10,7 +10,7 @@ from datetime import datetime
 from site_builder.build import Result
 from site_builder.errors import Problem
 from site_builder.i18n import describe, word, words
-from site_builder.judge.rules import State
+from site_builder.judge.verdict import State
 from site_builder.load.config import Config
 from site_builder.load.model import SECTIONS
 from site_builder.outputs.opendata import cell

@@ -9,7 +9,8 @@ from datetime import datetime
 from operator import attrgetter
 
 from site_builder.judge.mediarequests import Request, register
-from site_builder.judge.rules import VISIBLE, Judgement, State
+from site_builder.judge.rules import Judgement
+from site_builder.judge.verdict import VISIBLE, State
 from site_builder.judge.workdays import WorkingDays
 from site_builder.load.config import Config
 from site_builder.load.content import item_url
