@@ -16,7 +16,8 @@ from pathlib import Path
 
 from site_builder.errors import Problem, SiteError
 from site_builder.judge import gitverify, mediarequests, rules
-from site_builder.judge.rules import Judgement, State, Verdict
+from site_builder.judge.rules import Judgement
+from site_builder.judge.verdict import State, Verdict
 from site_builder.judge.workdays import WorkingDays
 from site_builder.load import content, names
 from site_builder.load.config import Config, load_config
@@ -24,9 +25,11 @@ from site_builder.load.links import find as find_links
 from site_builder.load.model import Item
 from site_builder.outputs.keys import site_fingerprint
 from site_builder.outputs.kinds import planned
-from site_builder.site import Site, build_site, collisions
 from site_builder.speed import parallel, uptodate
 from site_builder.speed.session import Session
+from site_builder.view.collisions import collisions
+from site_builder.view.publish import build_site
+from site_builder.view.site import Site
 from site_builder.write import outputdir
 from site_builder.write.publish import publish
 from site_builder.write.rendering import STAGES, Progress, render_site, silent
@@ -126,7 +129,10 @@ def _view(result: Result, now: datetime, session: Session, preview: bool) -> tup
     # The preview server keeps the last site: when no entry moved, its entries and
     # groupings are this one's (see `build_site`).
     kept = session.store.recall("site", "")
-    return build_site(shown, verdicts, result.config, now, result.requests, result.days, kept), drafts
+    media = mediarequests.register(
+        result.requests, result.config, now.astimezone(result.config.tz).date(), result.days
+    )
+    return build_site(shown, verdicts, result.config, now, media, kept), drafts
 
 
 def _sealed(result: Result, session: Session) -> Site:

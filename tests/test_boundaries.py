@@ -21,7 +21,7 @@ from lxml import html as lxml_html
 from sitekit import announcement_fields, config_dict, item, make_site, run_cli
 
 from site_builder.build import build, check
-from site_builder.judge.rules import State
+from site_builder.judge.verdict import State
 from site_builder.judge.workdays import WorkingDays
 from site_builder.load.config import WorkCalendar
 from site_builder.speed.session import Session

@@ -480,7 +480,7 @@ def test_a_draft_whose_file_collides_is_reported_by_the_preview(tmp_path: Path) 
 
 
 def test_every_file_the_build_writes_is_planned_before_it_is_written(tmp_path: Path) -> None:
-    """`outputs.planned` knows each output kind's paths without rendering: the collision
+    """`outputs.kinds.planned` knows each output kind's paths without rendering: the collision
     check can only be as good as this list, so it must be the build's exact file list."""
     from site_builder.build import check
     from site_builder.outputs.kinds import planned

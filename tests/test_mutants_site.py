@@ -23,8 +23,10 @@ from site_builder.load.config import parse_config
 from site_builder.load.content import parse
 from site_builder.load.discover import read_source
 from site_builder.load.model import Announcement, MediaPlan, Period, Rebuttal
-from site_builder.site import Site, as_of, collisions, plan_completion, public_face
 from site_builder.speed.session import Session
+from site_builder.view.collisions import collisions
+from site_builder.view.publish import as_of, public_face
+from site_builder.view.site import Site, plan_completion
 
 CONFIG = parse_config(config_text())
 SITE = SimpleNamespace(config=CONFIG)

@@ -20,13 +20,14 @@ from search_reader import Reader
 from sitekit import NOW, config_dict, item, make_site
 
 from site_builder.build import build, check
+from site_builder.judge.mediarequests import register
 from site_builder.outputs import search
 from site_builder.outputs.search import documents as search_documents
 from site_builder.outputs.search import index as search_index
 from site_builder.outputs.search import patch as search_patch
 from site_builder.outputs.search import words as search_words
-from site_builder.site import build_site
 from site_builder.speed.session import Session
+from site_builder.view.publish import build_site
 
 KY_CONFIG = config_dict(
     site={
@@ -170,7 +171,10 @@ def test_assembly_is_deterministic_and_order_free(tmp_path: Path):
     root = make_site(tmp_path, FILES, KY_CONFIG)
     now = datetime.fromisoformat(NOW)
     result = check(root, now)
-    site = build_site(result.items, result.judgement, result.config, now, result.requests)
+    today = now.astimezone(result.config.tz).date()
+    site = build_site(
+        result.items, result.judgement, result.config, now, register(result.requests, result.config, today)
+    )
     docs = [search_documents.document(e) for e in site.of_lang("ru")]
     assert [pickle.loads(pickle.dumps(d)) for d in docs] == docs  # workers can return them
     first = search_index.assemble(site, "ru", docs)

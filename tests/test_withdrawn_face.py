@@ -2,7 +2,7 @@
 
 A withdrawn item still has its page (a notice), its place in the listings and feeds, its
 calendar entry and its open-data row, so readers and subscribers learn that it was
-withdrawn and why. What it shows there is decided once (`site.public_face`): its title,
+withdrawn and why. What it shows there is decided once (`view.publish.public_face`): its title,
 its dates and the public reason. Everything else it said — summary, tags, image, body,
 attachments, corrections, an event's place, speakers and changes, a rebuttal's outlet and
 claims, a plan's entries — appears in no output file, in no format.

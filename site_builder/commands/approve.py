@@ -16,7 +16,7 @@ from pathlib import Path
 from site_builder.commands import console, moments
 from site_builder.errors import Problem, SiteError, problem
 from site_builder.i18n import word
-from site_builder.judge.rules import approver_problems
+from site_builder.judge.verdict import approver_problems
 from site_builder.load import content, discover, markdown
 from site_builder.load.config import Config, load_config
 from site_builder.load.discover import read_source

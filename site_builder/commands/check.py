@@ -9,11 +9,12 @@ from pathlib import Path
 
 from site_builder.build import Result, check
 from site_builder.commands import console, report
+from site_builder.judge.mediarequests import register
 from site_builder.outputs import trial
 from site_builder.outputs.keys import page_keys
-from site_builder.site import build_site
 from site_builder.speed import uptodate
 from site_builder.speed.session import Session
+from site_builder.view.publish import build_site
 
 
 def check_all(root: Path, now: datetime, jobs: int | None = None, use_cache: bool = True) -> Result:
@@ -29,7 +30,8 @@ def check_all(root: Path, now: datetime, jobs: int | None = None, use_cache: boo
     config, store = result.config, session.store
     if config is None or result.judgement is None or trial.passed(store, inputs, now):
         return result
-    site = build_site(result.items, result.judgement, config, now, result.requests, result.days)
+    media = register(result.requests, config, now.astimezone(config.tz).date(), result.days)
+    site = build_site(result.items, result.judgement, config, now, media)
     site.seal()
     moments = (moment for item in result.items for moment in item.moments)
     span = uptodate.span(inputs, now, uptodate.next_change(now, config.tz, moments, result.requests))

@@ -13,7 +13,7 @@ from site_builder.build import Result, check
 from site_builder.commands import console
 from site_builder.errors import Problem
 from site_builder.i18n import describe, word, words
-from site_builder.judge.rules import State
+from site_builder.judge.verdict import State
 from site_builder.load.config import Config
 from site_builder.load.model import SECTIONS
 from site_builder.outputs.opendata.layout import cell

@@ -12,9 +12,10 @@ from typing import TypeVar
 
 import jinja2
 
-from site_builder.site import Entry, Site
 from site_builder.speed import cache
 from site_builder.speed.cache import Cache
+from site_builder.view.entries import Entry
+from site_builder.view.site import Site
 
 T = TypeVar("T")
 

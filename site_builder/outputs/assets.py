@@ -6,7 +6,7 @@ from pathlib import Path
 
 from site_builder.outputs import Context, CopyFrom, Files, Planned
 from site_builder.outputs.render import THEME
-from site_builder.site import Site
+from site_builder.view.site import Site
 
 
 def _tree(folder: Path, prefix: str) -> Files:

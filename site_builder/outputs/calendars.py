@@ -19,7 +19,8 @@ from site_builder.i18n import translations
 from site_builder.load import urls
 from site_builder.load.model import Announcement
 from site_builder.outputs import Context, Files, Keyed, Planned, lang_prefix
-from site_builder.site import Entry, Site
+from site_builder.view.entries import Entry
+from site_builder.view.site import Site
 
 if TYPE_CHECKING:  # icalendar takes 0.1 s to import: only a build that lays a calendar out does
     from icalendar import Component, Event

@@ -17,7 +17,8 @@ from site_builder.i18n import translations
 from site_builder.load.model import Announcement
 from site_builder.outputs import Context, Files, Planned, lang_prefix
 from site_builder.outputs.feeds import EPOCH, serialise
-from site_builder.site import Entry, Site
+from site_builder.view.entries import Entry
+from site_builder.view.site import Site
 
 
 @dataclass(frozen=True)

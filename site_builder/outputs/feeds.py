@@ -13,7 +13,8 @@ from markupsafe import escape
 from site_builder.i18n import translations
 from site_builder.outputs import Context, Files, Planned, lang_prefix
 from site_builder.outputs.render import absolutize
-from site_builder.site import Entry, Site
+from site_builder.view.entries import Entry
+from site_builder.view.site import Site
 
 if TYPE_CHECKING:  # feedgen and lxml: imported by a build that writes a feed
     from feedgen.feed import FeedGenerator

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from site_builder.outputs import Context, Files, Planned, lang_prefix
 from site_builder.outputs.feeds import FeedSpec, entry_html, feed_parts, feed_specs
-from site_builder.site import Site
+from site_builder.view.site import Site
 
 VERSION = "https://jsonfeed.org/version/1.1"
 

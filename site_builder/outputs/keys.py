@@ -11,8 +11,8 @@ from pathlib import Path
 from site_builder.load.config import Config
 from site_builder.outputs.feeds import page_feeds
 from site_builder.outputs.render import THEME
-from site_builder.site import Site
 from site_builder.speed import cache, uptodate
+from site_builder.view.site import Site
 
 
 def static_fingerprint(config: Config, root: Path) -> str:

@@ -1,4 +1,4 @@
-"""The output kinds: what a build renders, in the order the render workers take them."""
+"""The output kinds, in the order the build hands out their work, and every path they write."""
 
 from __future__ import annotations
 
@@ -17,11 +17,12 @@ from site_builder.outputs import (
     search,
     sitemap,
 )
-from site_builder.site import Entry, Site
+from site_builder.view.entries import Entry
+from site_builder.view.site import Site
 
 
 def planned(site: Site, root: Path) -> Iterator[tuple[str, Entry | str | None]]:
-    """Every path the build will write for this site (see `Planned`), of every output kind."""
+    """Every path the build will write for this site (see `outputs.Planned`), of every output kind."""
     for kind in [*all_outputs(), search, sitemap]:
         yield from kind.paths(site, root)
 

@@ -1,39 +1,16 @@
-"""Newsroom pages: press centre, media-requests statistics, open data; and the subscribe list."""
+"""Newsroom pages: press centre, media-requests statistics, open data."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from site_builder.i18n import translations
 from site_builder.outputs import Context, Files, Planned, lang_prefix
-from site_builder.outputs.calendars import calendar_links
-from site_builder.outputs.changes import changes_url
-from site_builder.outputs.feeds import feed_links, feed_specs, page_feeds
-from site_builder.outputs.jsonfeed import json_feed_url
-from site_builder.outputs.opendata.tables import data_links
+from site_builder.outputs.feeds import page_feeds
 from site_builder.outputs.render import render as template
-from site_builder.site import Site, plan_rows
+from site_builder.outputs.sitedata import SiteData, subscriptions
+from site_builder.view.site import Site, plan_rows
 
 CONTACT_FIELDS = ("phone", "email", "telegram")
-
-
-def subscriptions(site: Site, lang: str) -> dict:
-    """Everything a reader can subscribe to or download, grouped for the subscribe pages."""
-    gettext = translations(lang, "ui").gettext
-    return {
-        "feeds": feed_links(site, lang),
-        "json_feeds": [
-            {"title": spec.title, "url": json_feed_url(site, spec), "group": spec.group}
-            for spec in feed_specs(site, lang)
-        ],
-        "changes": {
-            "title": gettext("Changes and corrections"),
-            "rss": changes_url(site, lang, "rss"),
-            "atom": changes_url(site, lang, "atom"),
-        },
-        "calendars": calendar_links(site, lang),
-        "data": data_links(site),
-    }
 
 
 def contacts(site: Site) -> list[dict]:
@@ -65,12 +42,13 @@ def paths(site: Site, root: Path) -> Planned:
 
 def render(site: Site, ctx: Context) -> Files:
     out: Files = {}
+    view = SiteData.of(site)
     for lang in site.config.languages:
         env = ctx.env(lang)
         prefix = lang_prefix(site, lang)
         base = site.config.base_path + prefix
-        common = {"feeds": page_feeds(site, lang), "base": base, "prefix": prefix, "site_data": site}
-        links = site.subscriptions(lang)
+        common = {"feeds": page_feeds(site, lang), "base": base, "prefix": prefix, "site_data": view}
+        links = subscriptions(site, lang)
         plan = site.current_plan(lang)
         out[f"{prefix}press-centre/index.html"] = template(
             env,

@@ -11,7 +11,9 @@ from pathlib import Path
 from site_builder.outputs import Context, Files, Keyed, Planned, lang_prefix
 from site_builder.outputs.feeds import page_feeds
 from site_builder.outputs.render import render as template
-from site_builder.site import Entry, Site, plan_rows
+from site_builder.outputs.sitedata import SiteData, subscriptions
+from site_builder.view.entries import Entry
+from site_builder.view.site import Site, plan_rows
 
 KIND_TITLES = {
     "press-release": "Press releases",
@@ -110,7 +112,7 @@ def render(site: Site, ctx: Context) -> Files:
 def _common(site: Site, lang: str) -> dict:
     prefix = lang_prefix(site, lang)
     base = site.config.base_path + prefix
-    return {"feeds": page_feeds(site, lang), "base": base, "prefix": prefix, "site_data": site}
+    return {"feeds": page_feeds(site, lang), "base": base, "prefix": prefix, "site_data": SiteData.of(site)}
 
 
 def item_pages(site: Site, ctx: Context, lang: str, entries: list[Entry]) -> Files:
@@ -181,7 +183,7 @@ def _home(site: Site, ctx: Context, lang: str) -> Files:
     )
     # What the theme's subscribe page lists: every feed, calendar and data file, with counts.
     out[f"{prefix}subscribe/index.html"] = page(
-        "subscribe.html", [repr(site.subscriptions(lang))], page_url=f"{base}subscribe/"
+        "subscribe.html", [repr(subscriptions(site, lang))], page_url=f"{base}subscribe/"
     )
     if not prefix:
         out["404.html"] = page("404.html", [], page_url=f"{base}404.html")

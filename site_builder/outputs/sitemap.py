@@ -13,7 +13,8 @@ from pathlib import Path
 
 from site_builder.load import urls
 from site_builder.outputs import Files, Planned, lang_prefix
-from site_builder.site import Entry, Site
+from site_builder.view.entries import Entry
+from site_builder.view.site import Site
 
 SKIPPED = {"404.html"}
 

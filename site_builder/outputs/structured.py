@@ -11,7 +11,8 @@ from datetime import datetime
 from site_builder.i18n import translations
 from site_builder.load import urls
 from site_builder.load.model import Announcement, Rebuttal
-from site_builder.site import Entry, Site
+from site_builder.view.entries import Entry
+from site_builder.view.site import Site
 
 # reviewRating of a ClaimReview: schema.org's 1 (worst) … 5 (best) scale, with the public
 # wording (an English msgid, in the page's language through the ui catalog).

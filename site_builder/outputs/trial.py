@@ -26,9 +26,10 @@ from site_builder.errors import Problem, SiteError
 from site_builder.load.discover import readable_name
 from site_builder.outputs import Context, newsroom, pages, search, templating
 from site_builder.outputs.render import THEME, environment
-from site_builder.site import Entry, Site
 from site_builder.speed import cache
 from site_builder.speed.cache import Cache
+from site_builder.view.entries import Entry
+from site_builder.view.site import Site
 
 SUFFIXES = (".html", ".xml")  # what the loaders hold that is a template (not a README or a backup)
 

@@ -11,9 +11,9 @@ from site_builder.outputs import Context, Files, search, sitemap
 from site_builder.outputs.keys import page_keys
 from site_builder.outputs.kinds import all_outputs
 from site_builder.outputs.render import environment
-from site_builder.site import Site
 from site_builder.speed import parallel
 from site_builder.speed.session import Session
+from site_builder.view.site import Site
 from site_builder.write.writer import Staging
 
 # progress(done, total, label): told before each stage, e.g. to draw a progress bar.

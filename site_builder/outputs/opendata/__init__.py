@@ -17,8 +17,8 @@ from site_builder.outputs import Context, Files, Keyed, Planned
 from site_builder.outputs.opendata.layout import csv_line, record_json, rows_json, to_csv
 from site_builder.outputs.opendata.records import PER_ENTRY, rows
 from site_builder.outputs.opendata.tables import TABLES, schema
-from site_builder.site import Site
 from site_builder.speed import cache
+from site_builder.view.site import Site
 
 
 def paths(site: Site, root: Path) -> Planned:

@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 from site_builder.load import urls
 from site_builder.load.model import Announcement, MediaPlan
-from site_builder.site import Entry, Site, plan_rows
+from site_builder.view.entries import Entry
+from site_builder.view.site import Site, plan_rows
 
 
 def _item_record(site: Site, e: Entry) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from site_builder.site import Site
+from site_builder.view.site import Site
 
 STR = {"type": "string"}
 OPT_STR = {"type": ["string", "null"]}

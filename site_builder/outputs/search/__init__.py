@@ -49,8 +49,10 @@ from site_builder.outputs.render import render as template
 from site_builder.outputs.search.documents import Doc, Words, document_key, read_document, with_words
 from site_builder.outputs.search.index import FOLDER, assemble_ordered
 from site_builder.outputs.search.patch import PATCH_MOST, KeptIndex, LiveIndex, placed_digest, setting_of
-from site_builder.site import Entry, Site
+from site_builder.outputs.sitedata import SiteData
 from site_builder.speed.cache import Cache
+from site_builder.view.entries import Entry
+from site_builder.view.site import Site
 
 PACK = 2000  # docs per cache pack
 KEPT = "search-kept"  # cache bucket: each language's `KeptIndex`, by its code
@@ -77,7 +79,7 @@ def pages(site: Site, ctx: Context) -> Files:
             base=base,
             prefix=prefix,
             feeds=[],
-            site_data=site,
+            site_data=SiteData.of(site),
             index=f"{site.config.base_path}{FOLDER}{lang}/",
         )
     return out

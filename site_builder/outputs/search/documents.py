@@ -13,8 +13,8 @@ from datetime import datetime
 
 from site_builder.load.model import Announcement, Rebuttal
 from site_builder.outputs.search.words import words
-from site_builder.site import Entry
 from site_builder.speed import cache
+from site_builder.view.entries import Entry
 
 SNIPPET = 220  # characters of body text shown when an item has no summary
 

@@ -19,7 +19,7 @@ from site_builder.outputs import Files, Keyed
 from site_builder.outputs.render import day_format
 from site_builder.outputs.search.documents import Doc, Words, with_words
 from site_builder.outputs.search.words import ENDINGS, MIN_STEM
-from site_builder.site import Site
+from site_builder.view.site import Site
 
 # The tunables are read through this module (`index.CHUNK`) by the other search modules,
 # so a test that sets one here sets it for all of them.

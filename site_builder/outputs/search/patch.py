@@ -19,7 +19,7 @@ from functools import partial
 import site_builder.outputs.search.index as index
 from site_builder.outputs import Files
 from site_builder.outputs.search.documents import Doc
-from site_builder.site import Site
+from site_builder.view.site import Site
 
 PATCH_MOST = 64  # changed docs a kept index is patched for; more: rebuilt
 

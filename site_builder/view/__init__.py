@@ -1,0 +1,1 @@
+"""The published view: the entries and the site that templates, feeds and data files see."""
