@@ -1,1 +1,1 @@
-"""The CLI commands besides check and build, one module each, and how results are shown."""
+"""The CLI commands, one module each with `run(args, root, now) -> exit code`, and how results are shown."""
