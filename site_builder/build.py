@@ -25,7 +25,9 @@ from site_builder.outputs.render import THEME, environment
 from site_builder.site import Site, build_site, collisions
 from site_builder.speed import cache, parallel, uptodate
 from site_builder.speed.cache import Cache
-from site_builder.write import outputdir, writer
+from site_builder.write import manifest as output_manifest
+from site_builder.write import outputdir
+from site_builder.write.staging import Staging
 
 
 @dataclass
@@ -161,7 +163,7 @@ def _silent(done: int, total: int, label: str) -> None:
 def render_site(
     site: Site,
     root: Path,
-    staging: writer.Staging,
+    staging: Staging,
     progress: Progress = _silent,
     jobs: int | None = None,
     store: Cache | None = None,
@@ -200,7 +202,7 @@ def render_site(
     return manifest
 
 
-def _stage(staging: writer.Staging, task: Callable[[], Files]) -> dict[str, list]:
+def _stage(staging: Staging, task: Callable[[], Files]) -> dict[str, list]:
     return staging.put_all(task())
 
 
@@ -279,14 +281,14 @@ def build(
         result.manifest = trusted[1]
         progress(STAGES, STAGES, "done")
         return result  # the folder holds this very output already
-    kept = writer.unchanged(target, fingerprint) if fingerprint and not trusted else None
+    kept = output_manifest.unchanged(target, fingerprint) if fingerprint and not trusted else None
     if kept is not None:
-        writer.record(target, **recorded)
+        output_manifest.record(target, **recorded)
         result.manifest = kept  # what output/ holds (the preview server trusts its folder by it)
         progress(STAGES, STAGES, "done")
         return result  # same inputs, same time-dependent state, output untouched: nothing to do
     try:
-        staging = writer.Staging(target, in_place, reuse=use_cache, known=trusted[1] if trusted else None)
+        staging = Staging(target, in_place, reuse=use_cache, known=trusted[1] if trusted else None)
     except OSError as exc:  # a folder that cannot be made or written beside (nothing was)
         shown = os.fsencode(str(output or target)).decode("utf-8", "replace")
         result.problems.append(problem(shown, 0, "error", "OUTPUT_UNWRITABLE", detail=exc.strerror or exc))

@@ -37,7 +37,7 @@ from site_builder.load import content
 from site_builder.load.content import IGNORED
 from site_builder.speed import uptodate
 from site_builder.speed.cache import Cache
-from site_builder.write import writer
+from site_builder.write import manifest as output_manifest
 
 EVENTS = "/__sb/events"
 SCRIPT = "/__sb/live-reload.js"
@@ -379,7 +379,7 @@ class Preview:
         something else touched it): the next build checks every file against the manifest
         of the last build that went through, as a build outside serve does."""
         if self.known is not None and self.site_dir.is_dir():
-            writer.save(self.site_dir, *self.known)
+            output_manifest.save(self.site_dir, *self.known)
         self.known = None
 
     def settle(self) -> None:
