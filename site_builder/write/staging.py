@@ -43,7 +43,7 @@ class Staging:
     replaced one by one, and `commit` removes what the new build no longer has.  There
     `known` may be the manifest the same process committed last: the folder is its own,
     so those files are trusted as they are, without reading the manifest or a stat each;
-    such a build leaves the manifest to its caller (`save`).
+    such a build leaves the manifest to its caller (`manifest.save`).
     """
 
     def __init__(
@@ -211,7 +211,7 @@ class Staging:
         output = self.output
         if self.trusted:
             # The process that trusts its folder keeps the manifest itself, and writes it
-            # down (`save`) only when it stops trusting the folder.
+            # down (`manifest.save`) only when it stops trusting the folder.
             for rel in self.previous.keys() - manifest.keys():
                 disk.remove(output, rel)
             return
