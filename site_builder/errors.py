@@ -13,7 +13,7 @@ class Problem:
     """One diagnostic: where, how bad, which rule, what and how to fix it.
 
     `code` is stable and documented; `args` fill the message and hint templates
-    of the code (see diagnostics.py), so the text can be shown in any language.
+    of the code (see diagnostics/), so the text can be shown in any language.
     """
 
     path: str

@@ -41,7 +41,7 @@ def code_lines(text: str) -> list[str]:
 def test_diagnostics_doc_is_generated_from_the_codes():
     committed = (DOCS / "diagnostics.md").read_text(encoding="utf-8")
     assert committed == diagnostics_doc.render(), (
-        "docs/diagnostics.md differs from site_builder/diagnostics.py and the Russian catalog; "
+        "docs/diagnostics.md differs from site_builder/diagnostics/ and the Russian catalog; "
         f"regenerate it: PYTHONPATH=. {diagnostics_doc.COMMAND}"
     )
     headings = re.findall(r"^## ([A-Z_]+)$", committed, re.M)

@@ -28,7 +28,8 @@ from site_builder.outputs import CopyFrom
 from site_builder.outputs.assets import _tree
 from site_builder.outputs.render import environment
 from site_builder.speed import uptodate
-from site_builder.write import writer
+from site_builder.write import disk
+from site_builder.write.staging import Staging
 
 MARK = "S1-LINKED-SECRET-7f3a"  # the text behind every link: it must appear nowhere
 
@@ -289,16 +290,16 @@ def test_the_writer_copies_and_keeps_no_link(tmp_path: Path):
     secret.write_text(MARK, encoding="utf-8")
     link = tmp_path / "attachment.pdf"
     os.symlink(secret, link)
-    staging = writer.Staging(tmp_path / "site-output")
+    staging = Staging(tmp_path / "site-output")
     with pytest.raises(OSError):
         staging.put("press-releases/x/attachment.pdf", CopyFrom(link))
     assert not any(MARK.encode() in p.read_bytes() for p in staging.path.rglob("*") if p.is_file())
     staging.abort()
     found = os.stat(secret)  # what a manifest row of the file the link replaced may say
     seen = ["", found.st_size, found.st_mtime_ns]
-    assert not writer._link(str(link), seen, str(tmp_path / "kept"))
+    assert not disk.link(str(link), seen, str(tmp_path / "kept"))
     assert not os.path.lexists(tmp_path / "kept")
-    assert not writer._intact(link, seen)
+    assert not disk.intact(link, seen)
     output = tmp_path / "output"
     output.mkdir()
     os.symlink(secret, output / "page.html")

@@ -14,11 +14,13 @@ from sitekit import tree
 
 from site_builder.outputs import CopyFrom, Keyed
 from site_builder.speed import uptodate
-from site_builder.write import writer
+from site_builder.write import disk, swap
+from site_builder.write import manifest as output_manifest
+from site_builder.write.staging import Staging
 
 
-def build(output: Path, files: dict, **options) -> writer.Staging:
-    staging = writer.Staging(output, **{k: v for k, v in options.items() if k != "fingerprint"})
+def build(output: Path, files: dict, **options) -> Staging:
+    staging = Staging(output, **{k: v for k, v in options.items() if k != "fingerprint"})
     staging.commit(staging.put_all(files), fingerprint=options.get("fingerprint", "f"))
     return staging
 
@@ -33,7 +35,7 @@ def never() -> bytes:
 
 @pytest.mark.parametrize("rel", ["", "/etc/x", "a/../b", "..", "a//b", "a/", "a\x00b"])
 def test_a_path_outside_the_tree_is_refused(tmp_path, rel):
-    staging = writer.Staging(tmp_path / "output")
+    staging = Staging(tmp_path / "output")
     with pytest.raises(ValueError, match="unsafe output path"):
         staging.put(rel, b"x")
     staging.abort()
@@ -47,7 +49,7 @@ def test_recover_finishes_a_swap_interrupted_between_its_renames(tmp_path):
     (tmp_path / ".output.tmp-99").mkdir()  # a killed build's staging tree
     (tmp_path / ".output.spare").mkdir()  # the spare: a whole tree, kept
     (tmp_path / ".output.spare.json").write_text("{}", encoding="utf-8")
-    writer.recover(output)
+    swap.recover(output)
     assert (output / "index.html").read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         ".output.manifest.json",
@@ -63,7 +65,7 @@ def test_recover_leaves_a_whole_output_alone(tmp_path):
     build(output, {"index.html": b"new"})
     (tmp_path / ".output.old").mkdir()
     (tmp_path / ".output.old" / "index.html").write_bytes(b"old")
-    writer.recover(output)
+    swap.recover(output)
     assert (output / "index.html").read_bytes() == b"new" and not (tmp_path / ".output.old").exists()
 
 
@@ -89,18 +91,18 @@ def test_the_manifest_names_every_file_with_its_digest_size_and_key(tmp_path):
 def test_unchanged_needs_the_same_fingerprint_and_untouched_files(tmp_path):
     output = tmp_path / "output"
     build(output, {"index.html": b"page"}, fingerprint="one")
-    assert writer.unchanged(output, "one") == manifest(output)["files"]
-    assert writer.unchanged(output, "two") is None
+    assert output_manifest.unchanged(output, "one") == manifest(output)["files"]
+    assert output_manifest.unchanged(output, "two") is None
     (output / "index.html").write_bytes(b"edit")
-    assert writer.unchanged(output, "one") is None
+    assert output_manifest.unchanged(output, "one") is None
 
 
 def test_record_adds_to_an_existing_manifest_only(tmp_path):
     output = tmp_path / "output"
-    writer.record(output, next_change="x")
+    output_manifest.record(output, next_change="x")
     assert not uptodate.manifest_path(output.absolute()).exists()
     build(output, {"index.html": b"page"})
-    writer.record(output, next_change="x")
+    output_manifest.record(output, next_change="x")
     found = manifest(output)
     assert found["next_change"] == "x" and found["fingerprint"] == "f" and "index.html" in found["files"]
 
@@ -137,7 +139,7 @@ def test_an_unchanged_file_is_linked_and_without_the_cache_written_anew(tmp_path
 
 
 def test_two_outputs_that_write_one_path_fail(tmp_path):
-    staging = writer.Staging(tmp_path / "output")
+    staging = Staging(tmp_path / "output")
     staging.put("x.html", b"one")
     with pytest.raises(RuntimeError, match=r"two outputs write x\.html"):
         staging.put("x.html", b"two")
@@ -151,7 +153,7 @@ def test_two_outputs_that_write_one_path_fail(tmp_path):
 def test_a_copied_file_is_never_read_through_a_link(tmp_path):
     (tmp_path / "secret").write_bytes(b"secret")
     (tmp_path / "link").symlink_to(tmp_path / "secret")
-    staging = writer.Staging(tmp_path / "output")
+    staging = Staging(tmp_path / "output")
     with pytest.raises(OSError):
         staging.put("x.pdf", CopyFrom(tmp_path / "link"))
     staging.abort()
@@ -177,7 +179,7 @@ def test_in_place_keeps_unchanged_files_replaces_changed_ones_and_removes_the_re
 def test_in_place_abort_takes_back_only_the_new_files(tmp_path):
     output = tmp_path / "output"
     build(output, {"a.html": b"a"}, in_place=True)
-    staging = writer.Staging(output, in_place=True)
+    staging = Staging(output, in_place=True)
     staging.put_all({"a.html": b"a2", "new/b.html": b"b"})
     staging.abort()
     assert (output / "a.html").read_bytes() == b"a2" and not (output / "new").exists()
@@ -197,13 +199,13 @@ def test_a_trusted_folder_is_not_read_and_its_manifest_is_left_to_the_caller(tmp
     known = manifest(output)["files"]
     uptodate.manifest_path(output.absolute()).unlink()
     (output / "a.html").write_bytes(b"not looked at")
-    staging = writer.Staging(output, in_place=True, known=known)
+    staging = Staging(output, in_place=True, known=known)
     assert staging.trusted and first.path == output.absolute()
     staging.commit(staging.put_all({"a.html": Keyed("", never), "c.html": b"c"}))
     assert (output / "a.html").read_bytes() == b"not looked at"  # trusted, as the server's own
     assert not (output / "b.html").exists() and (output / "c.html").read_bytes() == b"c"
     assert not uptodate.manifest_path(output.absolute()).exists()
-    writer.save(output, "g", {"c.html": ["", 1, 2, ""]})
+    output_manifest.save(output, "g", {"c.html": ["", 1, 2, ""]})
     assert manifest(output) == {"fingerprint": "g", "files": {"c.html": ["", 1, 2, ""]}}
 
 
@@ -223,16 +225,16 @@ def test_a_spare_file_gone_after_the_spare_was_taken_is_not_kept(tmp_path):
     output = tmp_path / "output"
     build(output, {"p.html": Keyed("k1", lambda: b"one")})
     build(output, {"p.html": Keyed("k1", lambda: b"one")})
-    staging = writer.Staging(output)
+    staging = Staging(output)
     (staging.path / "p.html").unlink()  # listed when the spare was taken, gone now
     staging.commit(staging.put_all({"p.html": Keyed("k1", never)}), fingerprint="f")
     assert (output / "p.html").read_bytes() == b"one"
 
 
 def test_abort_of_a_tree_already_gone_is_quiet(tmp_path):
-    staging = writer.Staging(tmp_path / "output")
+    staging = Staging(tmp_path / "output")
     staging.put("x.html", b"x")
-    writer._discard(staging.path)
+    disk.discard(staging.path)
     staging.abort()  # an error path: it must not raise over the error that called it
 
 

@@ -15,12 +15,12 @@ from pathlib import Path
 from sitekit import tree
 
 from site_builder.speed import parallel
-from site_builder.write import writer
+from site_builder.write.staging import Staging
 
 
 def build(output: Path, *tasks: dict[str, bytes]) -> None:
     """One build: each dict of files written by a task of its own, over two workers."""
-    staging = writer.Staging(output)
+    staging = Staging(output)
     manifest: dict[str, list] = {}
     for found in parallel.run([partial(staging.put_all, files) for files in tasks], jobs=2):
         manifest |= found

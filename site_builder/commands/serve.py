@@ -37,7 +37,7 @@ from site_builder.speed import uptodate
 from site_builder.speed.cache import FOLDER as CACHE_DIR
 from site_builder.speed.cache import Cache
 from site_builder.speed.session import Session
-from site_builder.write import writer
+from site_builder.write import manifest as output_manifest
 
 WATCHED = ("content", "templates", "static")
 DEBOUNCE = 0.2  # seconds of quiet after the last change before rebuilding
@@ -182,7 +182,7 @@ class Preview:
         something else touched it): the next build checks every file against the manifest
         of the last build that went through, as a build outside serve does."""
         if self.known is not None and self.site_dir.is_dir():
-            writer.save(self.site_dir, *self.known)
+            output_manifest.save(self.site_dir, *self.known)
         self.known = None
 
     def settle(self) -> None:

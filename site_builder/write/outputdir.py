@@ -1,6 +1,6 @@
 """Where a build may put its output: never over the sources, never over a folder it did not make.
 
-A build replaces its output folder whole (writer.py), so `--output` naming the site
+A build replaces its output folder whole (staging.py, swap.py), so `--output` naming the site
 folder, a folder that holds it, or a folder of the sources would replace them, and a
 folder of someone else's would lose its files.  Each is refused before anything is
 read or written.  Paths are compared as the system resolves them: through every link

@@ -10,9 +10,10 @@ from pathlib import Path
 
 from site_builder.errors import Problem, SiteError, problem
 from site_builder.speed.session import Session
-from site_builder.write import writer
+from site_builder.write import manifest
+from site_builder.write.staging import Staging
 
-Render = Callable[[writer.Staging], dict[str, list]]  # files into the staging folder → manifest
+Render = Callable[[Staging], dict[str, list]]  # files into the staging folder → manifest
 
 
 @dataclass
@@ -37,24 +38,24 @@ def publish(
     trusted = session.known if session.in_place and session.cached and target.is_dir() else None
     if trusted and fingerprint and trusted[0] == fingerprint:
         return Published(trusted[1])  # the folder holds this very output already
-    kept = writer.unchanged(target, fingerprint) if fingerprint and not trusted else None
+    kept = manifest.unchanged(target, fingerprint) if fingerprint and not trusted else None
     if kept is not None:  # same inputs, same time-dependent state: output/ untouched
-        writer.record(target, **recorded)
+        manifest.record(target, **recorded)
         return Published(kept)
     try:
-        staging = writer.Staging(target, session.in_place, session.cached, trusted[1] if trusted else None)
+        staging = Staging(target, session.in_place, session.cached, trusted[1] if trusted else None)
     except OSError as exc:  # a folder that cannot be made or written beside (nothing was)
         shown = os.fsencode(str(named or target)).decode("utf-8", "replace")
         return Published(
             problems=[problem(shown, 0, "error", "OUTPUT_UNWRITABLE", detail=exc.strerror or exc)]
         )
     try:
-        manifest = render(staging)
+        files = render(staging)
     except SiteError as exc:
         staging.abort()
         return Published(problems=exc.problems)
     except BaseException:
         staging.abort()
         raise
-    staging.commit(manifest, fingerprint, **recorded)
-    return Published(manifest, len(manifest))
+    staging.commit(files, fingerprint, **recorded)
+    return Published(files, len(files))

@@ -14,7 +14,7 @@ from site_builder.outputs.render import environment
 from site_builder.speed import parallel
 from site_builder.speed.session import Session
 from site_builder.view.site import Site
-from site_builder.write.writer import Staging
+from site_builder.write.staging import Staging
 
 # progress(done, total, label): told before each stage, e.g. to draw a progress bar.
 Progress = Callable[[int, int, str], None]

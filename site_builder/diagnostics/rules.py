@@ -1,0 +1,127 @@
+"""The publication rules: review, approval, embargo, withdrawal, corrections, restricted
+markers, and each type's own (rebuttals, events, media plans, the Kyrgyz version)."""
+
+from __future__ import annotations
+
+CODES: dict[str, tuple[str, str]] = {
+    "IN_REVIEW": (
+        "not published: under review by the PR department",
+        "After approval, run: site-builder approve PATH --by PERSON.",
+    ),
+    "RESTRICTED_ITEM": (
+        "not published: confidentiality is restricted",
+        "Restricted items never appear on the site.",
+    ),
+    "EMBARGOED": (
+        "approved; goes out at {date}",
+        "A scheduled build after that time publishes it.",
+    ),
+    "APPROVAL_PENDING": (
+        "not published: the approval is dated in the future ({at})",
+        "Check approval.at.",
+    ),
+    "DATE_MISSING": (
+        "an approved item needs a publication date",
+        "Add 'date: 2026-05-14T10:00'.",
+    ),
+    "APPROVAL_MISSING": (
+        "status is '{status}' but there is no approval",
+        "Ask the PR department to approve it: site-builder approve PATH --by PERSON.",
+    ),
+    "APPROVER_ROLE": (
+        "{person} may not approve items of type {kind} (roles: {roles}; needed: {allowed})",
+        "The approval must come from a person with one of the roles: {allowed}.",
+    ),
+    "APPROVER_IS_AUTHOR": (
+        "{person} is both the author and the approver",
+        "This type needs a second person to approve (four-eyes rule).",
+    ),
+    "APPROVER_INACTIVE": (
+        "{person} could approve only from {start} to {end}, but the approval is dated {at}",
+        "Have a currently authorised person approve it.",
+    ),
+    "APPROVAL_HASH_MISSING": (
+        "the approval has no content hash",
+        "Approve with the tool, which records it: site-builder approve {source} --by {by}.",
+    ),
+    "APPROVAL_HASH_MISMATCH": (
+        "not published: the content changed after approval by {by} on {at}",
+        "Ask the PR department to approve the new text: site-builder approve {source} --by PERSON.",
+    ),
+    "APPROVAL_HASH_LIVE": (
+        "this published item changed after approval by {by} on {at}",
+        "Published text cannot change silently: add a corrections entry (at, note) describing the change, then approve again: site-builder approve {source} --by PERSON. Until then the site keeps its previous build.",
+    ),
+    "APPROVAL_AFTER_DATE": (
+        "approved at {at}, after the publication date {date}",
+        "Approve before the date, move the date, or — for a published item — add a corrections entry dated between the two.",
+    ),
+    "WITHDRAWN_MISSING": (
+        "status is 'withdrawn' but there is no withdrawn: block",
+        "Add withdrawn: with at: (when) and reason: (public reason).",
+    ),
+    "WITHDRAWN_UNPUBLISHED": (
+        "not published: withdrawn before its publication date {date}",
+        "It never went out, so it has no page. To publish it after all, set status: approved, remove withdrawn: and have it approved again.",
+    ),
+    "STATUS_TAKES_DOWN": (
+        "this item is published (approved by {by} on {at}); status '{status}' would take its page down",
+        "A published page is never removed silently: to take it down set status: withdrawn with withdrawn: (at, reason); to change the text keep status: approved, edit it, add a corrections entry and have it approved again.",
+    ),
+    "WITHDRAWN_STATUS": (
+        "there is a withdrawn: block but the status is '{status}'",
+        "Set status: withdrawn, or remove the block.",
+    ),
+    "CORRECTION_BEFORE_DATE": (
+        "this correction is dated before the publication",
+        "A correction follows publication; check its at:.",
+    ),
+    "RESTRICTED_MARKER": (
+        "restricted-information marker «{marker}» in a public item",
+        "Remove the restricted information, or set confidentiality: restricted so it is never published.",
+    ),
+    "REBUTTAL_ORIGINAL": (
+        "a rebuttal needs original: (outlet, title, url, published)",
+        "Describe the publication being answered.",
+    ),
+    "REBUTTAL_DETECTED": (
+        "a rebuttal needs detected_at: (when monitoring found the publication)",
+        "Add 'detected_at: 2026-05-14T09:30'.",
+    ),
+    "REBUTTAL_FACTS": (
+        "a rebuttal needs at least one fact with both claim: and fact:",
+        "List each disputed statement and the facts that answer it; if the report was accurate, set verdict: accurate.",
+    ),
+    "REBUTTAL_FACT_HALF": (
+        "this fact has only one of claim: and fact:",
+        "Give both the claim and the fact.",
+    ),
+    "REBUTTAL_LATE": (
+        "published {delay} working days after the report was detected; the limit is {limit}",
+        "False reports must be refuted as fast as possible; explain the delay to the PR department.",
+    ),
+    "EVENT_ENDS_BEFORE": (
+        "the event ends before it starts",
+        "Check event.starts and event.ends.",
+    ),
+    "EVENT_NO_PLACE": (
+        "the event has neither location: nor online_url:",
+        "Say where it happens or give the stream address.",
+    ),
+    "EVENT_CANCEL_REASON": (
+        "a cancelled event needs cancel_reason:",
+        "Give the public reason for the cancellation.",
+    ),
+    "PERIOD_REVERSED": (
+        "the period ends before it starts",
+        "Check period.from and period.to.",
+    ),
+    "ENTRY_OUTSIDE_PERIOD": (
+        "the entry date {date} is outside the plan's period",
+        "Move the entry to the right plan or correct its date.",
+    ),
+    "KY_TRANSLATION_MISSING": (
+        "this item is published without a Kyrgyz version (id '{key}')",
+        'Add a Kyrgyz version next to it, NAME.ky.md (or a file with the same id: and lang: ky), or state why there is none: translation_exception: "reason".',
+    ),
+}
