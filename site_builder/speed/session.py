@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from site_builder.errors import Problem
 from site_builder.speed import uptodate
 from site_builder.speed.cache import FOLDER, Cache
 
@@ -42,6 +44,7 @@ class Session:
     in_place: bool = False
     known: tuple[str, dict[str, list]] | None = None
     touched: Collection[str] | None = None
+    aside: Callable[[], tuple[str, dict[str, str]]] | None = None  # inputs being hashed aside
 
     @classmethod
     def of(cls, root: Path, jobs: int | None = None, cache: bool = True) -> Session:
@@ -53,12 +56,30 @@ class Session:
         """Whether anything is taken from, or kept for, another build."""
         return self.store.folder is not None
 
+    def up_to_date(self, root: Path, output: Path, now: datetime) -> list[Problem] | None:
+        """The warnings the last build of `output` reported, when it is exactly what a build
+        of ROOT at `now` would write (see uptodate.py): nothing need be parsed, nor the
+        generator imported.  Else None, and with a cache the inputs are being hashed by a
+        forked process while the caller imports the rest (`start` takes the result)."""
+        if not self.cached:
+            return None
+        recorded = _recorded_problems(output)
+        if recorded is None:  # no output to keep: hash the inputs aside meanwhile
+            self.aside = uptodate.inputs_key_aside(root)
+            return None
+        self.digests = {}
+        self.inputs = uptodate.inputs_key(root, self.digests)
+        return recorded if uptodate.current(root, output, now, self.inputs) else None
+
     def start(self, root: Path, preview: bool = False) -> None:
         """Ready the session for a build of ROOT: hash what it reads before it reads it
         (see uptodate.py), unless the caller did just before (no key for a preview or the
         preview server's folder); mark this version's cache used (and delete what other
         versions left long unused)."""
         self.store.prune()
+        if self.aside is not None:
+            self.inputs, self.digests = self.aside()
+            self.aside = None
         if not self.cached or preview or self.in_place:
             self.inputs, self.digests = "", None
         elif not self.inputs:
@@ -68,3 +89,15 @@ class Session:
     def memo(self, bucket: str) -> Callable[[Any, Callable[[], Any]], Any] | None:
         """The in-memory memo of a bucket (the preview server's); None for a one-off build."""
         return partial(self.store.memo, bucket) if self.store.memory is not None else None
+
+
+def _recorded_problems(output: Path) -> list[Problem] | None:
+    """The warnings the last build of this output reported; None when it left none readable."""
+    found = uptodate.read_manifest(output.absolute()).get("problems")
+    try:
+        return [
+            Problem(str(path), int(line), severity, str(code), tuple((str(k), str(v)) for k, v in values))
+            for path, line, severity, code, values in found
+        ]
+    except (TypeError, ValueError):
+        return None
