@@ -83,7 +83,10 @@ rules:
     media-plan: {approver_roles: [pr_department], four_eyes: true, approval_hash: optional}
 """
 COUNTRY_PROBE = """\
-from site_builder.load.config import SiteSettings, WorkCalendar
+try:
+    from site_builder.load.config import SiteSettings, WorkCalendar
+except ImportError:  # a tree from before site_builder/load/ (a before-and-after run)
+    from site_builder.config import SiteSettings, WorkCalendar
 print("site" if "country" in SiteSettings.model_fields
       else "calendar" if "country" in WorkCalendar.model_fields else "none")
 """

@@ -27,7 +27,15 @@ from pathlib import Path
 
 from watchdog.observers import Observer
 
-from site_builder.commands.serve import DEBOUNCE, Hub, Preview, _Changes, _watch_folders
+try:
+    from site_builder.commands.livereload import Hub
+    from site_builder.commands.serve import DEBOUNCE, Preview, _Changes, _watch_folders
+
+    STOPPING: tuple = ()  # the hub holds the stop event
+except ImportError:  # a tree from before site_builder/commands/ (a before-and-after run)
+    from site_builder.serve import DEBOUNCE, Hub, Preview, _Changes, _watch_folders
+
+    STOPPING = (threading.Event(),)
 
 
 def main() -> int:
@@ -47,7 +55,7 @@ def main() -> int:
         else tempfile.TemporaryDirectory(prefix="serve-edit-")
     ) as folder:
         site = Path(folder) / "site"
-        preview = Preview(args.root.absolute(), site, Hub(), False, "en", lambda: now, threading.Event())
+        preview = Preview(args.root.absolute(), site, Hub(), False, "en", lambda: now, *STOPPING)
         said = io.StringIO()
         with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
             ok = preview.rebuild()
