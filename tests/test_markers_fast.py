@@ -14,7 +14,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from site_builder import markers
+from site_builder import chars, markers
 
 # Combining marks and what composes with them, compatibility characters (№ → No, ¨ → space
 # and a mark), Hangul jamo that compose, Cyrillic й and ё taken apart, line breaks, spaces.
@@ -78,3 +78,41 @@ def test_first_letters_take_every_case_the_re_module_takes():
     for text in ("ᲁСП", "ДСП", "дсп", "δcπ", "ΔCΠ", "ᲁ.С.П"):
         assert pattern.search(text), text
     assert not pattern.search("aДСП") and not pattern.search("ДСПa")
+
+
+def _find_part_by_part(path: str, parts: list[markers.Part], wanted: list[str]) -> list:
+    """markers.find as defined: each part read alone, the exact ones first."""
+    pattern = _reference(list({markers._compact(m): m for m in wanted if markers._compact(m)}.values()))
+    seen: set[tuple[int, str]] = set()
+    out = []
+    for part in sorted(parts, key=lambda p: not p.exact):
+        text = unicodedata.normalize("NFKC", part.text).translate(markers._UNSEEN)
+        for found in pattern.finditer(text):
+            marker = markers._compact(found.group(1))
+            if part.exact:
+                line = part.line + text.count("\n", 0, found.start())
+            elif any(m == marker for _, m in seen):
+                continue
+            else:
+                line = part.line
+            if (line, marker) not in seen:
+                seen.add((line, marker))
+                out.append((line, chars.shown(" ".join(found.group(1).split()))))
+    return out
+
+
+PIECES = [*LETTERS, *NORMALIZING, "ДСП", "секретно", "для", "служебного", "д.с.п."]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    MARKERS,
+    st.lists(
+        st.tuples(st.integers(1, 4), st.lists(st.sampled_from(PIECES), max_size=8), st.booleans()),
+        max_size=6,
+    ),
+)
+def test_find_reports_what_the_definition_reports(wanted: list[str], specs: list):
+    parts = [markers.Part(line, "".join(pieces), exact) for line, pieces, exact in specs]
+    found = [(p.line, dict(p.args)["marker"]) for p in markers.find("content/x.md", parts, wanted)]
+    assert found == _find_part_by_part("content/x.md", parts, wanted)
