@@ -25,14 +25,14 @@ LETTERS = list("дДᲁδΔсСcCϲϹᲃпПπлЛяЯеЕёeкКkтТрpРнНh
 LETTERS += ["\U00010400", "\U00020000", "\U000e0041"]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400, deadline=None, derandomize=True)
 @given(st.text(st.sampled_from(NORMALIZING), max_size=30))
 def test_nfkc_by_lines_is_nfkc(text: str):
     assert markers._nfkc(text) == unicodedata.normalize("NFKC", text)
     assert markers._nfkc(text).replace("\n", " ") == unicodedata.normalize("NFKC", text.replace("\n", " "))
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400, deadline=None, derandomize=True)
 @given(st.text(st.sampled_from(LETTERS + NORMALIZING), max_size=30))
 def test_visible_drops_every_unseen_character(text: str):
     expected = unicodedata.normalize("NFKC", text).translate(markers._UNSEEN)
@@ -62,7 +62,7 @@ MARKERS = st.lists(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(MARKERS, st.lists(st.sampled_from([*LETTERS, "ДСП", "секретно", "для", "служебного"]), max_size=14))
 def test_pattern_finds_what_the_definition_finds(wanted: list[str], pieces: list[str]):
     text = markers._visible("".join(pieces))
@@ -104,7 +104,7 @@ def _find_part_by_part(path: str, parts: list[markers.Part], wanted: list[str]) 
 PIECES = [*LETTERS, *NORMALIZING, "ДСП", "секретно", "для", "служебного", "д.с.п."]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(
     MARKERS,
     st.lists(
