@@ -73,11 +73,13 @@ def _class(ranges: list[tuple[int, int]] | tuple[tuple[int, int], ...]) -> str:
 
 
 _UNSEEN: dict[int, None] = {code: None for a, b in IGNORABLE for code in range(a, b + 1)}
-# Whether a text holds an unseen character at all, told by a regular expression: the BMP
-# class is a bitmap (a few ms per MB); the planes above only where the text reaches them.
-_UNSEEN_BMP = re.compile(_class([(a, min(b, 0xFFFF)) for a, b in IGNORABLE if a <= 0xFFFF]))
+# Whether a text may hold an unseen character, in one pass of a regular expression: the BMP's
+# unseen characters are a bitmap, and any character above the BMP sends the text on to the
+# exact (slower) class of every unseen character.
+_UNSEEN_BMP_OR_ASTRAL = re.compile(
+    _class([(a, min(b, 0xFFFF)) for a, b in IGNORABLE if a <= 0xFFFF] + [(0x10000, 0x10FFFF)])
+)
 _UNSEEN_ANY = re.compile(_class(IGNORABLE))
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 # `_compact` in one pass of str.translate: look-alikes to their group's letter, spacers and
 # invisible characters dropped (for markers and matches: short texts).
 _FOLD: dict[int, int | None] = {
@@ -91,13 +93,23 @@ _FOLD: dict[int, int | None] = {
 def _visible(text: str) -> str:
     """NFKC text without its unseen characters (the same line breaks)."""
     text = _nfkc(text)
-    if _UNSEEN_BMP.search(text) or (_ASTRAL.search(text) and _UNSEEN_ANY.search(text)):
+    found = _UNSEEN_BMP_OR_ASTRAL.search(text)
+    if found and (found.group() <= "\uffff" or _UNSEEN_ANY.search(text, found.start())):
         text = text.translate(_UNSEEN)
     return text
 
 
 def _nfkc(text: str) -> str:
-    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+    """NFKC, normalizing only the lines that need it: a line break is a normalization
+    boundary (it neither decomposes nor composes with its neighbours), and normalizing a
+    whole page of Cyrillic, whose «й» and «ё» are taken apart and put back, for one «№» in
+    it costs more than scanning it for markers."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    lines = text.split("\n")
+    if len(lines) == 1:
+        return unicodedata.normalize("NFKC", text)
+    return "\n".join(_nfkc(line) for line in lines)
 
 
 def _compact(text: str) -> str:
@@ -111,22 +123,46 @@ def _letter(char: str) -> str:
     return "[" + "".join(re.escape(c) for c in sorted(set(group))) + "]"
 
 
-def _word(letters: str) -> str:
+def _word(letters: str, skip: int = 0) -> str:
     """One word of a marker: its letters with nothing visible between them, or with a
-    spacer in every gap."""
-    plain = "".join(_letter(c) for c in letters)
-    spaced = _GAP.join(_letter(c) for c in letters)
+    spacer in every gap; from its letter `skip` on (the pattern matched the first ones)."""
+    plain = "".join(_letter(c) for c in letters[skip:])
+    spaced = "".join((_GAP if i else "") + _letter(c) for i, c in enumerate(letters) if i >= skip)
     return plain if len(letters) < 2 else f"(?:{plain}|{spaced})"
 
 
 @functools.cache
 def _pattern(markers: tuple[str, ...]) -> re.Pattern[str]:
-    """One pattern for all markers, never inside a longer word."""
-    alternatives = []
+    """One pattern for all markers, never inside a longer word.
+
+    It starts with a class of every character a marker may start with (see `_initials`),
+    and only then looks behind for a letter and tries each marker (its first letter again,
+    ignoring case, then the rest): the re module skips at bitmap speed to where such a
+    character is, where a pattern that starts with a look-behind or with a letter matched
+    ignoring case is tried at every position, four times slower.  What it finds is what
+    `(?<!\\w)(marker|marker…)(?!\\w)` matched ignoring case finds."""
+    alternatives, initials = [], set()
     for marker in sorted(markers, key=len, reverse=True):
-        words = [_compact(word) for word in _SPACERS.split(marker)]
-        alternatives.append(f"{_SPACER}*".join(_word(w) for w in words if w))
-    return re.compile(r"(?<!\w)(" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+        words = [w for w in (_compact(word) for word in _SPACERS.split(marker)) if w]
+        if not words:
+            continue
+        initials.update(_GROUP.get(words[0][0], words[0][0]))
+        rest = f"{_SPACER}*".join([_word(words[0], 1), *(_word(w) for w in words[1:])])
+        alternatives.append(f"(?<=(?i:{_letter(words[0][0])}))(?i:{rest})")
+    if not alternatives:
+        return re.compile("(?!)()")
+    start = _initials(initials)
+    return re.compile(rf"({start}(?<!\w{start})(?:{'|'.join(alternatives)}))(?!\w)")
+
+
+def _initials(chars: set[str]) -> str:
+    """A class of every character that matches one of `chars` ignoring case — the re module
+    itself tells which in the BMP (д has ᲁ besides Д) — and of every character above it
+    (a superset is enough: each marker checks its own first letter, ignoring case)."""
+    bmp = "".join(map(chr, range(0x10000)))
+    cased = re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]", re.IGNORECASE)
+    found = sorted(set(cased.findall(bmp)) | {c for c in chars if c <= "\uffff"})
+    return _class([(ord(c), ord(c)) for c in found] + [(0x10000, 0x10FFFF)])
 
 
 class Part(NamedTuple):
@@ -181,7 +217,8 @@ def parts_of(data: Any, lines: dict[tuple, int], split: Any, rendered_html: str)
     parts += [Part(lines.get(key, 1), text, exact=False) for key, text in _strings(data, ())]
     if not _REWRITTEN.search(split.body):  # the page shows these letters as written
         return parts
-    shown = html.unescape(_TAG.sub("", rendered_html))
+    shown = _nfkc(html.unescape(_TAG.sub("", rendered_html)))  # line by line, see `_nfkc`
+    # A space is a normalization boundary too: `_visible` finds this text normalized.
     return [*parts, Part(split.body_line, shown.replace("\n", " "), exact=False)]
 
 
