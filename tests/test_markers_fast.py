@@ -14,7 +14,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from site_builder import chars, markers
+from site_builder.load import chars, markers
 
 # Combining marks and what composes with them, compatibility characters (№ → No, ¨ → space
 # and a mark), Hangul jamo that compose, Cyrillic й and ё taken apart, line breaks, spaces.
