@@ -83,9 +83,11 @@ rules:
     media-plan: {approver_roles: [pr_department], four_eyes: true, approval_hash: optional}
 """
 COUNTRY_PROBE = """\
-try:
+import pathlib
+import site_builder
+if (pathlib.Path(site_builder.__file__).parent / "load").is_dir():
     from site_builder.load.config import SiteSettings, WorkCalendar
-except ImportError:  # a tree from before site_builder/load/ (a before-and-after run)
+else:  # a tree from before site_builder/load/ (a before-and-after run with PYTHONPATH)
     from site_builder.config import SiteSettings, WorkCalendar
 print("site" if "country" in SiteSettings.model_fields
       else "calendar" if "country" in WorkCalendar.model_fields else "none")

@@ -27,12 +27,16 @@ from pathlib import Path
 
 from watchdog.observers import Observer
 
-try:
+import site_builder
+
+# A tree from before site_builder/commands/ (a before-and-after run with PYTHONPATH) is told
+# by its folder: an editable install would still find the new tree's modules by name.
+if (Path(site_builder.__file__).parent / "commands").is_dir():
     from site_builder.commands.livereload import Hub
     from site_builder.commands.serve import DEBOUNCE, Preview, _Changes, _watch_folders
 
     STOPPING: tuple = ()  # the hub holds the stop event
-except ImportError:  # a tree from before site_builder/commands/ (a before-and-after run)
+else:
     from site_builder.serve import DEBOUNCE, Hub, Preview, _Changes, _watch_folders
 
     STOPPING = (threading.Event(),)
