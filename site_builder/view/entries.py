@@ -8,7 +8,7 @@ from datetime import datetime
 
 from site_builder.load.config import Division
 from site_builder.load.markdown import REF_PREFIX
-from site_builder.load.model import SECTION_OF, Attachment, Item, Rebuttal, once
+from site_builder.load.model import SECTION_OF, Attachment, Item, once
 
 _REF_LINK = re.compile(
     r'<a href="' + re.escape(REF_PREFIX) + r'([^"#]*)(#[^"]*)?"([^>]*)>(.*?)</a>', re.DOTALL
@@ -94,7 +94,3 @@ def _resolve_refs(html: str, urls: dict[str, str]) -> str:
         return f'<a href="{url}{fragment or ""}"{rest}>{text}</a>'
 
     return _REF_LINK.sub(swap, html)
-
-
-def is_rebuttal(entry: Entry) -> bool:
-    return isinstance(entry.meta, Rebuttal)
