@@ -329,3 +329,43 @@ def test_work_meanwhile_is_done_while_workers_parse_and_only_then(tmp_path, monk
     assert len(items) == 6 and calls == [os.getpid()]
     items, _ = content.load(root / "content", config, Session(1, Cache(None)), meanwhile=meanwhile)
     assert len(items) == 6 and calls == [os.getpid()]
+
+
+def test_the_code_fingerprint_follows_code_catalogs_and_theme_only(tmp_path, monkeypatch) -> None:
+    """A file beside the modules that the generator neither runs nor ships (an editor's swap
+    file, the notes mutmut keeps beside each module it mutates) must not move the
+    fingerprint: a build and the `python -m site_builder` it starts would look in different
+    cache folders.  A change of code, a catalog or a theme file must."""
+    from site_builder.speed import cache as cache_module
+
+    package = tmp_path / "site_builder"
+    for rel, text in {
+        "build.py": "x = 1\n",
+        "locale/ru/LC_MESSAGES/ui.po": 'msgid "a"\n',
+        "theme/templates/base.html": "<html>",
+        "theme/static/site.css": "body {}",
+    }.items():
+        (package / rel).parent.mkdir(parents=True, exist_ok=True)
+        (package / rel).write_text(text, encoding="utf-8")
+    monkeypatch.setattr(cache_module, "PACKAGE", package)
+
+    def fingerprint() -> str:
+        cache_module.code_fingerprint.cache_clear()
+        return cache_module.code_fingerprint()
+
+    first = fingerprint()
+    (package / "build.py.meta").write_text("{}", encoding="utf-8")
+    (package / ".build.py.swp").write_bytes(b"\0")
+    (package / "load").mkdir()
+    (package / "load" / "content.py.spans").write_text("[]", encoding="utf-8")
+    assert fingerprint() == first
+    for rel in (
+        "build.py",
+        "locale/ru/LC_MESSAGES/ui.po",
+        "theme/templates/base.html",
+        "theme/static/site.css",
+    ):
+        before = fingerprint()
+        (package / rel).write_text((package / rel).read_text(encoding="utf-8") + " ", encoding="utf-8")
+        assert fingerprint() != before, rel
+    cache_module.code_fingerprint.cache_clear()

@@ -48,11 +48,20 @@ def code_fingerprint() -> str:
     libraries whose output ends up in the site: a new version never reads an old entry."""
     digest = hashlib.sha256()
     for path in sorted(PACKAGE.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
+        if path.is_file() and "__pycache__" not in path.parts and _of_the_generator(path):
             digest.update(path.relative_to(PACKAGE).as_posix().encode())
             digest.update(path.read_bytes())
     digest.update("|".join(libraries()).encode())
     return digest.hexdigest()[:16]
+
+
+def _of_the_generator(path: Path) -> bool:
+    """Whether a file of the package folder is part of what the generator runs or ships:
+    its code, message catalogs and theme.  Anything else there (an editor's swap file, the
+    notes a tool such as mutmut keeps beside each module it runs) changes no output, and
+    a fingerprint that moved with it would send a build and the process it started to
+    different cache folders."""
+    return path.suffix in (".py", ".po", ".mo") or path.relative_to(PACKAGE).parts[0] == "theme"
 
 
 LIBRARIES = (
