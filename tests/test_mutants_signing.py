@@ -188,3 +188,53 @@ def test_a_link_planted_at_the_temporary_key_s_name_is_not_written_through(
     signing.key()
     assert victim.read_bytes() == b"precious"
     assert not path.exists()
+
+
+def test_a_key_in_a_folder_of_another_user_is_not_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key file is this user's, mode 600, but the folder holding it is someone else's
+    (who could swap the key): not taken."""
+    path = _user(monkeypatch, tmp_path / "me")
+    planted = b"P" * signing.KEY_BYTES
+    _plant(path, planted)
+    real_stat = os.stat
+
+    def folder_of_another(target, *args, **kwargs) -> os.stat_result:
+        found = real_stat(target, *args, **kwargs)
+        if Path(target) != path.parent:
+            return found
+        fields = list(found)
+        fields[4] += 1  # st_uid
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(os, "stat", folder_of_another)
+    assert signing.key() != planted
+
+
+def test_a_key_in_a_folder_others_may_only_enter_is_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _user(monkeypatch, tmp_path / "me")
+    planted = b"P" * signing.KEY_BYTES
+    _plant(path, planted, folder_mode=0o711)
+    assert signing.key() == planted
+
+
+def test_a_cache_file_that_is_a_link_to_a_regular_file_is_not_read(tmp_path: Path) -> None:
+    """A committed link to a file elsewhere (say, another site's signed cache file) is a miss."""
+    target = tmp_path / "elsewhere"
+    target.write_bytes(b"signed elsewhere")
+    link = tmp_path / "entry"
+    link.symlink_to(target)
+    assert signing.read_file(link) is None
+    assert signing.read_file(target) == b"signed elsewhere"
+
+
+def test_a_cache_file_of_exactly_the_limit_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(signing, "MAX_FILE", 10)
+    exact = tmp_path / "exact"
+    exact.write_bytes(b"0123456789")
+    assert signing.read_file(exact) == b"0123456789"
+    exact.write_bytes(b"0123456789a")
+    assert signing.read_file(exact) is None
