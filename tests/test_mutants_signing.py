@@ -238,3 +238,22 @@ def test_a_cache_file_of_exactly_the_limit_is_read(tmp_path: Path, monkeypatch: 
     assert signing.read_file(exact) == b"0123456789"
     exact.write_bytes(b"0123456789a")
     assert signing.read_file(exact) is None
+
+
+def test_a_cache_file_that_grows_after_its_size_was_checked_is_read_no_further(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whoever appends to a cache file between the size check and the read gets at most one
+    byte over the limit read (the tag then fails): never the whole giant."""
+    monkeypatch.setattr(signing, "MAX_FILE", 10)
+    grown = tmp_path / "grown"
+    grown.write_bytes(b"x" * 100)
+    real_fstat = os.fstat
+
+    def small_when_checked(fd: int) -> os.stat_result:
+        fields = list(real_fstat(fd))
+        fields[6] = 5  # st_size
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(os, "fstat", small_when_checked)
+    assert signing.read_file(grown) == b"x" * 11
