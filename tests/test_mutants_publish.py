@@ -5,11 +5,13 @@ a failed render leaves output/ as it was."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from site_builder.errors import SiteError, problem
+from site_builder.outputs import Keyed
 from site_builder.speed import uptodate
 from site_builder.speed.cache import Cache
 from site_builder.speed.session import Session
@@ -132,3 +134,32 @@ def test_an_output_of_unknown_fingerprint_is_never_taken_for_the_same(tmp_path: 
     publish(out, session(tmp_path), "", {}, render_of({"a.html": b"old"}))
     done = publish(out, session(tmp_path), "", {}, render_of({"a.html": b"new"}))
     assert done.written == 1 and (out / "a.html").read_bytes() == b"new"
+
+
+def test_a_trusted_folder_keeps_unchanged_pages_in_place_without_rendering_them(tmp_path: Path) -> None:
+    """The preview server's folder: updated in place (the same folder, not swapped), and a
+    page whose key is the one it was last written with (as the session knows: the folder's
+    manifest on disk is older) is not rendered again."""
+    out = tmp_path / "output"
+    first = publish(
+        out, session(tmp_path, in_place=True), "f1", {}, render_of({"p.html": Keyed("k1", lambda: b"one")})
+    )
+    folder = out.stat().st_ino
+    known = session(tmp_path, in_place=True, known=("f1", first.manifest))
+    second = publish(out, known, "f2", {}, render_of({"p.html": Keyed("k2", lambda: b"two"), "q.html": b"q"}))
+    assert not second.problems and (out / "q.html").read_bytes() == b"q" and out.stat().st_ino == folder
+    known = session(tmp_path, in_place=True, known=("f2", second.manifest))
+    third = publish(out, known, "f3", {}, render_of({"p.html": Keyed("k2", never_page)}))
+    assert not third.problems and (out / "p.html").read_bytes() == b"two" and out.stat().st_ino == folder
+    assert not (out / "q.html").exists()
+
+
+def never_page() -> bytes:
+    raise AssertionError("rendered a page whose key did not change")
+
+
+def test_a_folder_named_in_bytes_that_are_not_utf8_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    named = Path(os.fsdecode(b"file/out\xff"))
+    done = publish(tmp_path / "file/out", session(tmp_path), "f1", {}, never, named=named)
+    assert done.problems[0].code == "OUTPUT_UNWRITABLE" and done.problems[0].path == "file/out\ufffd"
