@@ -39,12 +39,12 @@ def session(tmp_path: Path, **options) -> Session:
 
 def test_a_first_build_writes_every_file_and_its_manifest(tmp_path: Path) -> None:
     out = tmp_path / "output"
-    done = publish(out, session(tmp_path), "f1", {}, render_of(FILES))
+    done = publish(out, session(tmp_path), "f1", {"warnings": ["w"]}, render_of(FILES))
     assert done.written == 2 and not done.problems
     assert sorted(done.manifest) == sorted(FILES)
     assert (out / "index.html").read_bytes() == b"home" and (out / "a/index.html").read_bytes() == b"a"
     manifest = json.loads(uptodate.manifest_path(out.absolute()).read_text(encoding="utf-8"))
-    assert manifest["fingerprint"] == "f1"
+    assert manifest["fingerprint"] == "f1" and manifest["warnings"] == ["w"]  # kept for the next build
 
 
 def test_the_same_output_again_is_kept_and_what_the_build_found_is_recorded(tmp_path: Path) -> None:
@@ -98,6 +98,7 @@ def test_a_folder_that_cannot_be_made_is_a_problem_naming_it(tmp_path: Path) -> 
     assert done.written == 0 and done.manifest == {}
     (found,) = done.problems
     assert found.code == "OUTPUT_UNWRITABLE" and found.path == "file/output" and found.severity == "error"
+    assert found.line == 0 and dict(found.args) == {"detail": "File exists"}  # the system's reason
     done = publish(target, session(tmp_path), "f1", {}, never)
     assert done.problems[0].path == str(target)
 
