@@ -89,3 +89,34 @@ def test_bytes_that_are_not_utf8_are_read_with_replacements_not_refused() -> Non
 def test_a_text_without_a_marker_is_not_reported(tmp_path: Path) -> None:
     text = item("Несекретно", body="Первый &amp; второй.\n\nСекретарь ДСПшник, не секрет но.\n")
     assert _found(tmp_path, text) == []
+
+
+def _lines(text: str, wanted: list[str]) -> list[int]:
+    return [p.line for p in markers.find("a.md", [markers.Part(7, text)], wanted)]
+
+
+def test_a_whole_marker_spaced_out_letter_by_letter_is_found() -> None:
+    """Every word spaced out, the later ones too (x__word 12: a later word's spaced form
+    needed a literal before it)."""
+    assert _lines(
+        "Вступление.\nД л я  с л у ж е б н о г о  п о л ь з о в а н и я.", ["для служебного пользования"]
+    ) == [8]
+
+
+def test_a_spaced_out_word_right_after_the_previous_word_is_found() -> None:
+    """Nothing visible between two words of a marker, the second spaced out: the words may
+    be glued, and this one is spaced in every gap (x__word 11: a gap demanded before it)."""
+    assert _lines("для служебногоп.о.л.ь.з.о.в.а.н.и.я", ["для служебного пользования"]) == [7]
+
+
+def test_a_two_letter_word_of_a_marker_spaced_out_is_found() -> None:
+    """A configured marker with a two-letter word, «Н.Е. для печати» (x__word 18, 19: words
+    of two letters only as written together)."""
+    assert _lines("Текст.\nН.Е. для печати", ["не для печати"]) == [8]
+    assert _lines("Текст.\nНе для печатиков", ["не для печати"]) == []
+
+
+def test_a_marker_that_starts_above_the_bmp_is_found() -> None:
+    """The first-character class takes everything above the BMP from U+10000 on
+    (x__initials 34: from U+10001)."""
+    assert _lines("знак \U00010000а здесь", ["\U00010000а"]) == [7]
