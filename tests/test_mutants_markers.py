@@ -120,3 +120,9 @@ def test_a_marker_that_starts_above_the_bmp_is_found() -> None:
     """The first-character class takes everything above the BMP from U+10000 on
     (x__initials 34: from U+10001)."""
     assert _lines("знак \U00010000а здесь", ["\U00010000а"]) == [7]
+
+
+def test_a_marker_that_starts_anywhere_above_the_bmp_is_found() -> None:
+    """Not only at U+10000: the class holds the whole range (x__class 5, 8: a range as its
+    first character only).  U+10330 is a Gothic letter, without case or compatibility form."""
+    assert _lines("знак \U00010330а здесь", ["\U00010330а"]) == [7]
