@@ -27,3 +27,16 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
     seen = by_module.setdefault(item.nodeid.split("::")[0], set())
     seen.update(state()._stats)
     state()._stats.update(seen)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_marker_pattern() -> None:
+    """Mutation runs only: markers._pattern is cached (functools.cache), and mutmut forks each
+    mutant's run from a process whose clean run filled that cache, so the functions that build
+    the pattern (`_word`, `_initials`, `_class`, `_letter`) never ran under their mutants, and
+    in the stats phase only the first test that needed the pattern was credited with them.
+    Each test starts without the cached patterns."""
+    if os.environ.get("MUTANT_UNDER_TEST"):
+        from site_builder.load import markers
+
+        markers._pattern.cache_clear()
