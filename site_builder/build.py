@@ -76,7 +76,7 @@ def check(root: Path, now: datetime, session: Session | None = None, preview: bo
         problems += gitverify.verify(root, items, config)
     result = Result(problems, config, judgement, items, requests, days)
     if result.ok:  # else no build gets this far; every path known before one is written
-        result.site, result.drafts = _view(result, now, session, preview)
+        result.site, result.drafts = view(result, now, session, preview)
         result.problems += collisions(result.site, planned(result.site, root))
     result.problems.sort(key=_order)
     return result
@@ -120,7 +120,7 @@ def _render(site: Site, root: Path, session: Session, progress: Progress, stagin
     return render_site(site, root, staging, session, progress)
 
 
-def _view(result: Result, now: datetime, session: Session, preview: bool) -> tuple[Site, set[str]]:
+def view(result: Result, now: datetime, session: Session, preview: bool = False) -> tuple[Site, set[str]]:
     """The published view of a judged site (`preview`: with its drafts, as if published)."""
     assert result.config is not None and result.judgement is not None
     shown, verdicts, drafts = result.items, result.judgement, set[str]()
@@ -157,10 +157,16 @@ def _stamp(result: Result, root: Path, now: datetime, session: Session) -> tuple
     fingerprint = site_fingerprint(result.site, root, result.requests, session.digests)
     if not session.inputs:
         return fingerprint, {}
-    moments = (moment for item in result.items for moment in item.moments)  # found at parse time
-    until = uptodate.next_change(now, result.config.tz, moments, result.requests)
     problems = [dataclasses.astuple(p) for p in result.problems]
-    return fingerprint, {"inputs": uptodate.span(session.inputs, now, until), "problems": problems}
+    return fingerprint, {"inputs": lasting(result, now, session.inputs), "problems": problems}
+
+
+def lasting(result: Result, now: datetime, inputs: str) -> dict[str, str]:
+    """The inputs a run read and the span over which they make the same output: up to the
+    next midnight, or an earlier date and time its content names (found at parse time)."""
+    assert result.config is not None
+    moments = (moment for item in result.items for moment in item.moments)
+    return uptodate.span(inputs, now, uptodate.next_change(now, result.config.tz, moments, result.requests))
 
 
 def _with_drafts(items: list[Item], judgement: Judgement, now: datetime):

@@ -7,14 +7,12 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from site_builder.build import Result, check
+from site_builder.build import Result, check, lasting, view
 from site_builder.commands import console, report
-from site_builder.judge.mediarequests import register
 from site_builder.outputs import trial
 from site_builder.outputs.keys import page_keys
 from site_builder.speed import uptodate
 from site_builder.speed.session import Session
-from site_builder.view.publish import build_site
 
 
 def check_all(root: Path, now: datetime, jobs: int | None = None, use_cache: bool = True) -> Result:
@@ -30,13 +28,10 @@ def check_all(root: Path, now: datetime, jobs: int | None = None, use_cache: boo
     config, store = result.config, session.store
     if config is None or result.judgement is None or trial.passed(store, inputs, now):
         return result
-    media = register(result.requests, config, now.astimezone(config.tz).date(), result.days)
-    site = build_site(result.items, result.judgement, config, now, media)
+    site = result.site or view(result, now, session)[0]  # (check made none: it found errors)
     site.seal()
-    moments = (moment for item in result.items for moment in item.moments)
-    span = uptodate.span(inputs, now, uptodate.next_change(now, config.tz, moments, result.requests))
     keys = page_keys(site, root) if use_cache else {}
-    found = trial.run(root, site, store, keys, span)
+    found = trial.run(root, site, store, keys, lasting(result, now, inputs))
     result.problems = sorted(result.problems + found, key=lambda p: (p.path, p.line, p.code))
     return result
 
