@@ -42,7 +42,9 @@ def item_url(config: Config, lang: str, section: str, slug: str) -> str:
 
 
 def parse(source: Source, config: Config, md: markdown.MarkdownIt) -> tuple[Item | None, list[Problem]]:
-    """Parse one file's bytes into an Item; pure (reads nothing from disk)."""
+    """Parse one file's bytes into an Item.  Pure when the source carries its attachments'
+    hashes, as the loader's do (else they are read: `Source.hashed`)."""
+    source = source.hashed()
     path = "content/" + source.rel
     document, problems = frontmatter.read(source.raw, path)
     if document is None:
@@ -115,10 +117,15 @@ def parse(source: Source, config: Config, md: markdown.MarkdownIt) -> tuple[Item
         md_links=rendered.md_links,
         images=rendered.images,
         attachments=source.attachments,
-        digest=content_hash(data, split.body),
+        digest=content_hash(data, split.body, key, lang, _attachment_pairs(source)),
         moments=tuple(sorted(set(uptodate.moments(meta)))),
     )
     return item, problems
+
+
+def _attachment_pairs(source: Source) -> list[tuple[str, str]]:
+    """Each attachment's name and SHA-256, as the approval hash binds them (`source` hashed)."""
+    return [(a.name, sha) for a, sha in zip(source.attachments, source.hashes, strict=True)]
 
 
 def posixpath_split(rel: str) -> tuple[str, str]:
@@ -150,9 +157,10 @@ def _parse_chunk(
 
 
 def _cache_name(source: Source, settings: str, digest: str = "") -> str:
-    """The cache name of a file's parse: its path, attachments and bytes (by their SHA-256,
-    `digest` when the caller hashed them already), and the settings parsing reads."""
-    attachments = "|".join(f"{a.name}:{a.size}" for a in source.attachments)
+    """The cache name of a file's parse: its path, its attachments' names and bytes and its
+    own bytes (by their SHA-256, `digest` when the caller hashed the file already), and the
+    settings parsing reads.  The attachments' bytes count: the approval hash covers them."""
+    attachments = "|".join(f"{name}:{sha}" for name, sha in _attachment_pairs(source.hashed()))
     return cache.key(settings, source.rel, attachments, digest or hashlib.sha256(source.raw).hexdigest())
 
 
@@ -165,18 +173,42 @@ RACY_NS = 2_000_000_000
 
 def _digest_seen(store: Cache, source: Source) -> str:
     """The SHA-256 kept for this file, if its stat is the one it had when hashed; else ""."""
-    kept = store.recall("digests", source.rel) if source.seen else None
+    return _kept_digest(store, source.rel, source.seen)
+
+
+def _kept_digest(store: Cache, rel: str, seen: tuple[int, ...]) -> str:
+    """The SHA-256 kept for the file at `rel` (in content/), if `seen` is the stat it had when hashed."""
+    kept = store.recall("digests", rel) if seen else None
     if kept is None:
         return ""
-    seen, digest, hashed_at = kept
-    if seen != source.seen or source.seen[1] > hashed_at - RACY_NS:
+    then, digest, hashed_at = kept
+    if then != seen or seen[1] > hashed_at - RACY_NS:
         return ""
     return digest
 
 
-def _digest_hashed(store: Cache, source: Source, digest: str) -> None:
-    if source.seen and store.memory is not None:
-        store.remember("digests", source.rel, (source.seen, digest, time.time_ns()))
+def _digest_hashed(store: Cache, rel: str, seen: tuple[int, ...], digest: str) -> None:
+    if seen and store.memory is not None:
+        store.remember("digests", rel, (seen, digest, time.time_ns()))
+
+
+def _hash_attachments(store: Cache, source: Source, digests: dict[str, str]) -> Source:
+    """The source with its attachments' SHA-256, each as the caller hashed it (`digests`,
+    see `uptodate.inputs_key`, which reads only files whose stat changed), as a `memory`
+    cache kept it by its stat, or else read: an unchanged item is named, and then taken
+    from the cache, without reading its attachments."""
+    if len(source.hashes) == len(source.attachments):
+        return source
+    hashes: list[str] = []
+    for index, attachment in enumerate(source.attachments):
+        seen = source.attached[index] if index < len(source.attached) else ()
+        sha = digests.get(attachment.source, "") or _kept_digest(store, attachment.source, seen)
+        if not sha:
+            sha = source.attachment_hash(attachment)
+            if not sha.startswith("("):  # a hash, not what the file was instead
+                _digest_hashed(store, attachment.source, seen, sha)
+        hashes.append(sha)
+    return dataclasses.replace(source, hashes=tuple(hashes))
 
 
 def _named(store: Cache, source: Source, settings: str, digest: str) -> str:
@@ -185,7 +217,7 @@ def _named(store: Cache, source: Source, settings: str, digest: str) -> str:
         return _cache_name(source, settings, digest)
     return store.memo(
         "names",
-        f"{settings}|{source.rel}|{digest}|{source.attachments!r}",
+        f"{settings}|{source.rel}|{digest}|{source.attachments!r}|{source.hashes!r}",
         lambda: _cache_name(source, settings, digest),
     )
 
@@ -236,27 +268,29 @@ def _keep_listing(store: Cache, content_dir: Path, sources, names, problems, set
 
 def listed_as_kept(content_dir: Path, store: Cache) -> bool | None:
     """Whether content/ lists now as the `memory` cache's last listing says (the same
-    files with the same stat and attachments, the same problems): what a listing from the
-    watcher's reports (see `load`) is checked by, in case the watcher missed a change.
-    None when no listing is kept."""
+    files and attachments, each with the same stat, the same problems): what a listing
+    from the watcher's reports (see `load`) is checked by, in case the watcher missed a
+    change.  None when no listing is kept."""
     kept: _Listing | None = store.recall("listing", str(content_dir))
     if kept is None:
         return None
     found, problems = discover(content_dir, read=False)
 
     def state(sources: list[Source]) -> list[tuple]:
-        return [(source.rel, source.seen, source.attachments) for source in sources]
+        return [(source.rel, source.seen, source.attachments, source.attached) for source in sources]
 
     return state(found) == state(kept.sources) and problems == kept.problems
 
 
 def _name(store: Cache, source: Source, settings: str, digests: dict[str, str]) -> tuple[str, Source]:
-    """A file's cache name, and the source as read (when it had to be hashed)."""
+    """A file's cache name, and the source as read (when it had to be hashed) with its
+    attachments' hashes."""
     known = digests.get(source.rel, "") or _digest_seen(store, source)
     if not known:
         source = source.read()
         known = hashlib.sha256(source.raw).hexdigest()
-        _digest_hashed(store, source, known)
+        _digest_hashed(store, source.rel, source.seen, known)
+    source = _hash_attachments(store, source, digests)
     return _named(store, source, settings, known), source
 
 

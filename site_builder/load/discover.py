@@ -4,8 +4,10 @@ and names no output may carry reported on the way."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import mimetypes
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,12 +29,40 @@ class Source:
     attachments: tuple[Attachment, ...] = ()
     path: str | None = None  # where to read `raw` from
     seen: tuple[int, ...] = ()  # size, mtime, ctime and inode when listed: is it the file hashed before?
+    attached: tuple[tuple[int, ...], ...] = ()  # each attachment's `seen`, as `attachments`
+    hashes: tuple[str, ...] = ()  # each attachment's SHA-256 (hex), as `attachments`; () until known
 
     def read(self) -> Source:
         """This source with its bytes, read from disk if `discover` left them out."""
         if self.raw or self.path is None:
             return self
         return dataclasses.replace(self, raw=links.read(self.path))  # a link since listed: OSError
+
+    def hashed(self) -> Source:
+        """This source with its attachments' hashes, each file read and hashed unless known
+        (the loader knows most: see `content.load`)."""
+        if len(self.hashes) == len(self.attachments):
+            return self
+        return dataclasses.replace(self, hashes=tuple(self.attachment_hash(a) for a in self.attachments))
+
+    def attachment_hash(self, attachment: Attachment) -> str:
+        """The SHA-256 of an attachment's bytes; what it is instead when it cannot be read
+        (gone or replaced since listed: no approved hash can match that)."""
+        if self.path is None:
+            return "(unknown)"
+        return file_hash(os.path.join(os.path.dirname(self.path), attachment.name))
+
+
+def file_hash(path: str) -> str:
+    """A regular file's SHA-256 (hex), read in pieces and never through a link; or "(unreadable)"."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with open(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return "(unreadable)"
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return "(unreadable)"
 
 
 def discover(content_dir: Path, read: bool = True) -> tuple[list[Source], list[Problem]]:
@@ -86,6 +116,7 @@ def _discover(
     names = [f for f in files if f.name not in IGNORED and not f.name.startswith(".")]
     is_bundle = any(_is_index(entry.name) for entry in names)
     attachments: list[Attachment] = []
+    attached: list[tuple[int, ...]] = []
     for entry in names:
         name, rel = entry.name, _rel(rel_dir, entry.name)
         if entry.is_symlink():
@@ -95,7 +126,9 @@ def _discover(
                 problems.append(problem("content/" + rel, 0, "error", "ATTACHMENT_RESERVED", name=name))
             elif is_bundle:
                 mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
-                attachments.append(Attachment(name, rel, entry.stat().st_size, mime))
+                found = entry.stat(follow_symlinks=False)
+                attachments.append(Attachment(name, rel, found.st_size, mime))
+                attached.append((found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino))
             else:
                 problems.append(problem("content/" + rel, 0, "warning", "STRAY_FILE"))
     for entry in names:
@@ -124,9 +157,9 @@ def _discover(
                 )
             )
             continue
-        own = tuple(attachments) if _is_index(name) else ()
+        own, stats = (tuple(attachments), tuple(attached)) if _is_index(name) else ((), ())
         seen = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
-        source = Source(rel, b"", own, entry.path, seen)
+        source = Source(rel, b"", own, entry.path, seen, stats)
         sources.append(source.read() if read else source)
     for entry in dirs:
         if entry.is_symlink() or entry.name.startswith("."):
@@ -161,7 +194,7 @@ def read_source(content_dir: Path, rel: str) -> tuple[Source | None, list[Proble
     sources, problems = discover(content_dir)
     found = next((s for s in sources if s.rel == rel), None)
     if found is not None:
-        return found, []
+        return found.hashed(), []
     path = "content/" + shown_name(rel)
     if rel.split("/")[0] == REQUESTS_SECTION:
         return None, [problem(path, 0, "error", "APPROVE_MEDIA_REQUEST")]
