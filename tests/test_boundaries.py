@@ -39,10 +39,11 @@ def strict_config() -> dict:
     return config
 
 
-def release(date_s: str, at_s: str, status: str = "approved", **extra) -> str:
+def release(date_s: str, at_s: str, status: str = "approved", rel: str = SOURCE, **extra) -> str:
     body = extra.pop("body", "Тело материала BOUNDBODY.\n")
     return hashed(
-        item("Граница BOUNDTITLE", date_s, status, approval={"by": "aliev", "at": at_s}, body=body, **extra)
+        item("Граница BOUNDTITLE", date_s, status, approval={"by": "aliev", "at": at_s}, body=body, **extra),
+        rel,
     )
 
 
@@ -233,7 +234,8 @@ def _announcement(date_s: str, event: dict, **extra) -> str:
             approval={"by": "aliev", "at": shifted(-DAY - 3600)},
             event=event,
             **extra,
-        )
+        ),
+        "announcements/anons.md",
     )
 
 
@@ -296,7 +298,8 @@ def _plan(entries: list[dict]) -> str:
             division="pr",
             period={"from": "2026-10-01", "to": "2026-11-30"},
             entries=entries,
-        )
+        ),
+        "media-plans/plan.md",
     )
 
 
@@ -386,7 +389,8 @@ def test_a_rebuttal_response_limit_counts_working_days_in_the_site_zone(tmp_path
             "2026-11-18T10:00:00+06:00",
             approval={"by": "aliev", "at": "2026-11-18T09:00:00+06:00"},
             **fields,
-        )
+        ),
+        "rebuttals/r.md",
     )
     result = check(site(tmp_path, {"content/rebuttals/r.md": text}), NOW)
     assert result.ok, result.problems
@@ -434,14 +438,18 @@ def test_cached_rebuilds_across_the_instant_match_fresh_builds(tmp_path: Path) -
         "changes": [{"at": at, "note": "Перенос BOUNDCHANGE"}],
     }
     files = {
-        "content/press-releases/embargo.md": release(at, shifted(-3600)),
+        "content/press-releases/embargo.md": release(at, shifted(-3600), rel="press-releases/embargo.md"),
         "content/press-releases/corrected.md": release(
-            shifted(-DAY), shifted(-DAY - 3600), corrections=[{"at": at, "note": "Поправка BOUNDNOTE"}]
+            shifted(-DAY),
+            shifted(-DAY - 3600),
+            rel="press-releases/corrected.md",
+            corrections=[{"at": at, "note": "Поправка BOUNDNOTE"}],
         ),
         "content/press-releases/withdrawn.md": release(
             shifted(-DAY),
             shifted(-DAY - 3600),
             status="withdrawn",
+            rel="press-releases/withdrawn.md",
             withdrawn={"at": at, "reason": "Причина BOUNDREASON"},
         ),
         "content/announcements/anons.md": _announcement(shifted(-DAY), event),

@@ -35,6 +35,7 @@ from pathlib import Path
 from string import Template
 
 import pytest
+from hardkit import identity
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sitekit import NOW, make_site, output_bytes, run_cli, tree
@@ -279,7 +280,8 @@ def render(rel: str, values: dict[str, str]) -> str:
     with contextlib.suppress(Exception):  # unparseable or odd data: no hash (it is optional)
         document, _ = frontmatter.read(text.encode("utf-8", "surrogatepass"), rel)
         if document is not None:
-            digest = content_hash(document.data, document.split.body)
+            key, lang = identity(rel.removeprefix("content/"), document.data)
+            digest = content_hash(document.data, document.split.body, key, lang)
             return template.substitute(fields | {"hash": f'  hash: "{digest}"\n'})
     return text
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+from hardkit import identity
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sitekit import config_dict, make_site, output_bytes
@@ -194,6 +195,14 @@ def stamp(moment: datetime, zone: timezone | None) -> str:
     return moment.astimezone(zone).isoformat()
 
 
+def attachments_of(file: File) -> dict[str, bytes]:
+    """The files of the item's folder (name → bytes): one attachment, the same for both languages."""
+    if not file.spec.attachment:
+        return {}
+    name = file.spec.attachment.format(n=f"{file.index:02d}")
+    return {name: b"\x89PNG\r\n\x1a\n" + File(file.index, "r", file.spec).tag.encode() * 40}
+
+
 def write_file(file: File, now: datetime, refs: dict[int, str], edited: bool = False) -> str:
     """The file's text; its tokens are in the title, summary, tag, body, note and reason."""
     spec, tok, when = file.spec, file.tokens(), moments(file.spec, now)
@@ -243,7 +252,10 @@ def write_file(file: File, now: datetime, refs: dict[int, str], edited: bool = F
         if spec.hash_mode != "none":
             data, _lines, problems = yamlsafe.load(head, "x")
             assert not problems, problems
-            digest = content_hash(data, body.replace("\nИзменено после согласования.\n", ""))
+            approved = body.replace("\nИзменено после согласования.\n", "")
+            pairs = [(name, hashlib.sha256(raw).hexdigest()) for name, raw in attachments_of(file).items()]
+            key, lang = identity(path_of(file).removeprefix("content/"), data)
+            digest = content_hash(data, approved, key, lang, pairs)
             if spec.hash_mode == "bad":
                 digest = "sha256:" + ("0" if digest[-1] != "0" else "1") * 64
             approval.append(f'  hash: "{digest}"')
@@ -326,9 +338,9 @@ class Example:
         refs = {i: path_of(File(i, "r", s)) for i, s in enumerate(self.specs) if i not in self.removed}
         files = {path_of(f): write_file(f, self.base, refs, f.index == self.edited) for f in self.files()}
         for f in self.files():
-            if f.spec.attachment and f.voice == "r":  # the folder's files belong to both languages
-                name = f.spec.attachment.format(n=f"{f.index:02d}")
-                files[str(Path(path_of(f)).parent / name)] = b"\x89PNG\r\n\x1a\n" + f.tag.encode() * 40
+            if f.voice == "r":  # the folder's files belong to both languages
+                for name, data in attachments_of(f).items():
+                    files[str(Path(path_of(f)).parent / name)] = data
         for rel, data in files.items():
             path = self.root / rel
             path.parent.mkdir(parents=True, exist_ok=True)
