@@ -202,3 +202,41 @@ def test_approve_and_check_agree_on_an_item_with_attachments(tmp_path: Path) -> 
     swap(root)
     code, out, err = run_cli("check", "--now", "2026-11-26T12:00:00+06:00", cwd=root)
     assert code != 0 and "APPROVAL_HASH_LIVE" in out + err, out + err
+
+
+# --- hashing the attachments costs no extra reading ---------------------------------------------
+
+
+def test_a_cached_build_hashes_no_attachment_itself(tmp_path: Path, monkeypatch) -> None:
+    """The build's input key hashed every content file already (by stat): the loader takes
+    the attachments' hashes from it and reads none of them."""
+    from site_builder.load import discover
+
+    root = bundle_site(tmp_path)
+    read: list[str] = []
+    monkeypatch.setattr(discover, "file_hash", lambda path: read.append(path) or "")
+    for _ in range(2):
+        assert built(root, cache=True).ok
+    assert read == []
+
+
+def test_the_preview_server_hashes_an_unchanged_attachment_once(tmp_path: Path, monkeypatch) -> None:
+    """The preview server has no input key: it keeps each attachment's hash by its stat."""
+    from site_builder.commands.livereload import Hub
+    from site_builder.commands.serve import Preview
+    from site_builder.load import discover
+
+    root = bundle_site(tmp_path)
+    path = root / "content" / PDF
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns - 10**10))  # settled
+    read: list[str] = []
+    real = discover.file_hash
+    monkeypatch.setattr(discover, "file_hash", lambda found: read.append(found) or real(found))
+    preview = Preview(root, tmp_path / "preview", Hub(), False, "en", lambda: NOW)
+    assert preview.rebuild()
+    preview.settle()
+    assert len(read) == 1
+    (root / "content" / BUNDLE).write_text((root / "content" / BUNDLE).read_text() + "\n", encoding="utf-8")
+    preview.touch(None)  # listed anew: every file's stat looked at again
+    assert preview.rebuild()
+    assert len(read) == 1
