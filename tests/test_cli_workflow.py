@@ -141,6 +141,8 @@ def test_every_skeleton_passes_check(site, capsys, kind):
         "Заголовок материала",
         "--root",
         str(site),
+        "--author",
+        "petrov",
         "--date",
         "2026-12-01T10:00",
         "--now",

@@ -217,7 +217,8 @@ def test_a_message_never_fails_on_the_stream_s_encoding(tmp_path: Path):
     path.write_text(DRAFT, encoding="utf-8")
     status, out, err = run("approve", str(path), "--by", "aliev", "--yes", "--now", NOW, cwd=root, env=ascii)
     assert status == 0 and "Traceback" not in out + err and "status: approved" in path.read_text("utf-8")
-    status, out, err = run("new", "press-release", "Новость", "--now", NOW, cwd=root, env=ascii)
+    new = ("new", "press-release", "Новость", "--author", "petrov")
+    status, out, err = run(*new, "--now", NOW, cwd=root, env=ascii)
     assert status == 0 and "Traceback" not in out + err, err
     # A failing build: the same one line of text, and output/ as it was.
     before = tree(root / "output")

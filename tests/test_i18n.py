@@ -91,6 +91,7 @@ divisions:
   - {id: pr, name: Отдел}
 people:
   - {id: chief, name: Начальник, roles: [pr_department], division: pr}
+  - {id: writer, name: Автор, division: pr}
 rules:
   kyrgyz_first: KYRGYZ_FIRST
   types:
@@ -107,6 +108,7 @@ title: {title}
 id: water-2026
 lang: {lang}
 date: 2026-11-20T10:00:00+06:00
+author: writer
 status: approved
 approval: {{by: chief, at: "2026-11-20T09:00:00+06:00"}}
 {extra}---

@@ -101,6 +101,7 @@ divisions:
   - {id: pr, name: Отдел}
 people:
   - {id: chief, name: Начальник, roles: [pr_department], division: pr}
+  - {id: writer, name: Автор, division: pr}
 rules:
   kyrgyz_first: false
   types:
@@ -113,6 +114,7 @@ def release(title: str) -> str:
     return f"""---
 title: {title}
 date: 2026-11-03T10:00:00+06:00
+author: writer
 status: approved
 approval: {{by: chief, at: "2026-11-03T09:00:00+06:00"}}
 ---
@@ -125,6 +127,7 @@ def plan(lang: str, rows: str) -> str:
 title: План {lang}
 lang: {lang}
 date: 2026-11-01T10:00:00+06:00
+author: writer
 status: approved
 approval: {{by: chief, at: "2026-11-01T09:00:00+06:00"}}
 period: {{from: 2026-11-01, to: 2026-11-30}}

@@ -24,6 +24,7 @@ withdrawn: {at: "2026-11-05T10:00:00+06:00", reason: Ошибка в цифра�
 DRAFT = """---
 title: Черновик секретный
 date: 2026-11-03T10:00:00+06:00
+author: editor
 status: draft
 corrections:
   - {at: "2026-11-04T10:00:00+06:00", note: Секретная правка}

@@ -16,6 +16,7 @@ from pathlib import Path
 from site_builder.commands import console, moments
 from site_builder.errors import Problem, SiteError, problem
 from site_builder.i18n import word
+from site_builder.judge.authors import author_problems
 from site_builder.judge.verdict import approver_problems
 from site_builder.load import content, discover, markdown
 from site_builder.load.config import Config, load_config
@@ -51,6 +52,7 @@ def approve(
         return None, errors or problems
     path = "content/" + source.rel
     refusals = approver_problems(item, config, person_id, at, item.line("approval", "by"))
+    refusals += author_problems(item, config)  # without an author four-eyes proves nothing
     meta = item.meta
     if meta.confidentiality == "restricted":
         refusals.append(problem(path, item.line("confidentiality"), "error", "APPROVE_RESTRICTED"))

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import subprocess
-import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from slugify import slugify
 
-from site_builder.commands import console, report
+from site_builder.commands import console
 from site_builder.errors import Problem, SiteError, problem
+from site_builder.judge import authors
 from site_builder.load import links
 from site_builder.load.config import Config, TypeName, load_config
 from site_builder.load.fields import EARLIEST, LATEST, in_range
@@ -49,7 +48,7 @@ def git_email(root: Path) -> str | None:
 
 
 def skeleton(
-    kind: TypeName, title: str, when: datetime, author: str | None, division: str | None, config: Config
+    kind: TypeName, title: str, when: datetime, author: str, division: str | None, config: Config
 ) -> str:
     """The text of a new draft of this kind: every key the kind needs, with short hints."""
     lines = [
@@ -58,7 +57,7 @@ def skeleton(
         f"date: {_stamp(when, config)}  # дата и время публикации ({config.site.timezone})",
         'summary: ""  # одно-два предложения для списков и лент',
         f"division: {division or ''}" + ("" if division else "  # id из divisions: в config.yaml"),
-        f"author: {author or ''}" + ("" if author else "  # id из people: в config.yaml"),
+        f"author: {author}",
         "tags: []",
     ]
     if kind == "rebuttal":
@@ -99,7 +98,7 @@ def skeleton(
             "#     channel: site  # site, media, social",
             '#     outlet: "Официальный сайт"',
             '#     topic: "Тема публикации"',
-            f"#     responsible: {author or 'id'}",
+            f"#     responsible: {author}",
         ]
     lines += ["status: draft  # draft → review → approve (site-builder approve)", "---", "", BODY[kind]]
     return "\n".join(lines)
@@ -120,8 +119,8 @@ class NewItem:
 
 
 def create(root: Path, config: Config, new: NewItem, now: datetime) -> tuple[Path | None, list[Problem]]:
-    """Write content/<section>/<year>/<slug>.md; never overwrite. Return its path and any notices."""
-    notices: list[Problem] = []
+    """Write content/<section>/<year>/<slug>.md; never overwrite. Return its path, or None and
+    why not (an author neither given nor known by the git e-mail is a refusal)."""
     kind, author, division, date, slug = new.kind, new.author, new.division, new.date, new.slug
     title = " ".join(new.title.split())
     if not title or len(title) > 300:
@@ -138,24 +137,21 @@ def create(root: Path, config: Config, new: NewItem, now: datetime) -> tuple[Pat
         if when.tzinfo is None:
             when = when.replace(tzinfo=config.tz)
     when = when.replace(microsecond=0)
-    if author is None:
+    if author is None:  # four-eyes needs an author: a draft without one is not written
         email = git_email(root)
         person = next(
             (p for p in config.people if email and email.lower() in (e.lower() for e in p.emails)), None
         )
-        if person is not None:
-            author = person.id
-        else:
-            notices.append(problem("", 0, "warning", "NEW_NO_AUTHOR", email=email or "—"))
+        if person is None:
+            args = {"email": email or "—", "known": authors.known(config)}
+            return None, [problem("content/", 0, "error", "NEW_NO_AUTHOR", **args)]
+        author = person.id
     elif config.person(author) is None:
-        known = ", ".join(p.id for p in config.people)
-        return None, [
-            problem("content/", 0, "error", "UNKNOWN_PERSON", key="--author", value=author, known=known)
-        ]
-    if division is None and author is not None:
+        return None, [authors.unknown_person("content/", 0, "--author", author, config)]
+    if division is None:
         person = config.person(author)
         division = person.division if person else None
-    elif division is not None and config.division(division) is None:
+    elif config.division(division) is None:
         known = ", ".join(d.id for d in config.divisions)
         return None, [
             problem("content/", 0, "error", "UNKNOWN_DIVISION", key="--division", value=division, known=known)
@@ -176,7 +172,7 @@ def create(root: Path, config: Config, new: NewItem, now: datetime) -> tuple[Pat
             handle.write(text)
     except FileExistsError:
         return None, [problem(rel, 0, "error", "NEW_EXISTS")]
-    return target, [dataclasses.replace(n, path=rel) for n in notices]
+    return target, []
 
 
 def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
@@ -190,9 +186,5 @@ def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
     if path is None:
         console.show(problems, args)
         return console.EXIT_PROBLEMS
-    if problems and args.format == "text":  # stdout carries only the new file's path
-        console.say(report.as_text(problems, args.lang), sys.stderr)
-    elif problems:
-        console.show(problems, args)
     console.say(path.relative_to(root).as_posix())
     return console.EXIT_OK

@@ -48,8 +48,4 @@ CODES: dict[str, tuple[str, str]] = {
         "cannot make a Latin file name from the title '{title}'",
         "Pass one with --slug, e.g. --slug city-budget-2027.",
     ),
-    "NEW_NO_AUTHOR": (
-        "the author is not filled in: the git e-mail '{email}' is not in anyone's emails in config.yaml",
-        "Pass --author ID, or add your e-mail to people[].emails in config.yaml.",
-    ),
 }

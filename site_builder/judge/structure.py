@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from site_builder.errors import Problem, problem
 from site_builder.judge import workdays
+from site_builder.judge.authors import author_problems
 from site_builder.judge.verdict import VISIBLE, Verdict
 from site_builder.judge.workdays import WorkingDays
 from site_builder.load.config import Config
@@ -98,7 +99,8 @@ def plan_overdue(item: Item, config: Config, now: datetime) -> list[Problem]:
 def reference_problems(
     item: Item, config: Config, by_source: dict[str, Item], verdicts: dict[str, Verdict]
 ) -> list[Problem]:
-    """Divisions, people, linked items and planned items that do not exist (or are not out)."""
+    """Divisions, people (the author above all), linked items and planned items that do not
+    exist (or are not out)."""
     meta, path = item.meta, "content/" + item.source
     out: list[Problem] = []
     people = {p.id for p in config.people}
@@ -115,18 +117,7 @@ def reference_problems(
                 known=", ".join(sorted(divisions)),
             )
         )
-    if meta.author is not None and meta.author not in people:
-        out.append(
-            problem(
-                path,
-                item.line("author"),
-                "error",
-                "UNKNOWN_PERSON",
-                key="author",
-                value=meta.author,
-                known=", ".join(sorted(people)),
-            )
-        )
+    out += author_problems(item, config)
     for link in item.md_links:
         target = by_source.get(link.target)
         if target is None:

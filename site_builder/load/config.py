@@ -94,6 +94,9 @@ class Rules(Strict):
     # An empty marker would match everywhere: every line of every public item an error.
     restricted_markers: list[Entry] = Field(default_factory=lambda: list(DEFAULT_MARKERS))
     verify_git: bool = False
+    # Committer e-mails of a forge's merge button (GitHub: noreply@github.com): with verify_git,
+    # an approval commit authored by the approver may have been committed by one of these.
+    trusted_merge_committers: list[Entry] = Field(default_factory=list)
     kyrgyz_first: bool = False
     types: dict[TypeName, TypeRule] = Field(default_factory=dict)
 
