@@ -17,10 +17,11 @@ from site_builder.diagnostics import (
     references,
     rules,
     schedule,
+    signatures,
     templates,
 )
 
-GROUPS = (files, frontmatter, references, rules, templates, commands, schedule, outputs)
+GROUPS = (files, frontmatter, references, rules, templates, commands, schedule, outputs, signatures)
 
 
 def _merged() -> dict[str, tuple[str, str]]:
