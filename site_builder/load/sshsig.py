@@ -74,7 +74,7 @@ class UnknownKeyType(Invalid):
         self.kind = kind
 
 
-class _Wire:
+class Wire:
     """Reads SSH wire-encoded data: uint32, string, mpint (RFC 4251 section 5)."""
 
     def __init__(self, data: bytes, damaged: str) -> None:
@@ -141,7 +141,7 @@ class PublicKey:
 
 def _key_fields(blob: bytes) -> tuple[str, tuple]:
     """A key blob's type and its parts: (pk,) for ed25519, (e, n) for RSA, (curve, point) for ECDSA."""
-    wire = _Wire(blob, KEY_DAMAGED)
+    wire = Wire(blob, KEY_DAMAGED)
     kind = wire.text()
     if kind == "ssh-ed25519":
         parts: tuple = (wire.string(),)
@@ -207,7 +207,7 @@ def read_signature(armored: str) -> Signature:
     if not inner.strip() or BEGIN in inner or END in inner:
         raise Invalid(NOT_ARMORED)
     blob = _base64("".join(inner.split()))
-    wire = _Wire(blob, SIGNATURE_DAMAGED)
+    wire = Wire(blob, SIGNATURE_DAMAGED)
     if not blob.startswith(MAGIC):
         raise Invalid(NOT_SSHSIG)
     wire.take(len(MAGIC))
@@ -229,7 +229,7 @@ def read_signature(armored: str) -> Signature:
         raise Invalid(SIGNATURE_DAMAGED) from None
     if hash_name not in HASHES:
         raise Invalid(BAD_HASH)
-    inner_wire = _Wire(signed, SIGNATURE_DAMAGED)
+    inner_wire = Wire(signed, SIGNATURE_DAMAGED)
     algorithm, value = inner_wire.text(), inner_wire.string()
     inner_wire.end()
     if algorithm != kind and not (kind == "ssh-rsa" and algorithm in RSA_SIGNATURES):
@@ -271,7 +271,7 @@ def verify(signature: Signature, message: bytes, namespace: str = NAMESPACE) -> 
         else:
             curve = {"nistp256": ec.SECP256R1, "nistp384": ec.SECP384R1, "nistp521": ec.SECP521R1}[parts[0]]
             point = ec.EllipticCurvePublicKey.from_encoded_point(curve(), parts[1])
-            wire = _Wire(signature.value, SIGNATURE_DAMAGED)
+            wire = Wire(signature.value, SIGNATURE_DAMAGED)
             r, s = wire.mpint(), wire.mpint()
             wire.end()
             digest = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
