@@ -367,3 +367,28 @@ def test_sshsig_reads_and_verifies_every_key_type(tmp_path, keys):
     for bad in ("", "ssh-ed25519", "ssh-ed25519 !!!", "ssh-ed25519 " + pub(keys, "rsa").split()[1]):
         with pytest.raises(sshsig.Invalid):
             sshsig.read_key(bad)
+
+
+def test_example_site_is_signed_and_its_private_keys_never_reach_output(tmp_path):
+    """The example's approvals verify against its EXAMPLE keys, whose private halves lie
+    outside every folder a build reads and appear in no byte of output/."""
+    from site_builder.build import build
+    from site_builder.speed.session import Session
+
+    repo = Path(__file__).resolve().parent.parent
+    folder = repo / "examples" / "keys"
+    private = sorted(path for path in folder.glob("*") if "PRIVATE KEY" in path.read_text(encoding="utf-8"))
+    assert len(private) >= 10 and all(path.name.startswith("EXAMPLE-") for path in private)
+    for name in ("content", "static", "templates"):
+        assert not folder.resolve().is_relative_to((repo / name).resolve())
+    result = build(repo, MOMENT, tmp_path / "out", session=Session.of(repo, cache=False))
+    assert result.ok, [p for p in result.problems if p.is_error]
+    signed_items = [i for i in result.items if any(a.signature for a in i.meta.approvals)]
+    assert len(signed_items) > 30
+    body = [line.encode() for path in private for line in path.read_text(encoding="utf-8").splitlines()[1:-1]]
+    written = [path for path in (tmp_path / "out").rglob("*") if path.is_file()]
+    assert len(written) > 100
+    for path in written:
+        data = path.read_bytes()
+        assert b"PRIVATE KEY" not in data and not any(line in data for line in body), path
+        assert "EXAMPLE-" not in path.name

@@ -72,7 +72,7 @@ CODES: dict[str, tuple[str, str]] = {
     ),
     # content: signatures
     "SIGNATURE_MISSING": (
-        "the approval of step {step} by {by} is not signed, and type {kind} requires signatures",
+        "the approval by {by} (step {step}) is not signed, and type {kind} requires signatures",
         "Approve with your key: site-builder approve {source} --by {by} --key ~/.ssh/id_ed25519 (or with the key loaded in ssh-agent).",
     ),
     "SIGNATURE_MALFORMED": (
