@@ -12,7 +12,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 from site_builder.errors import Problem, problem
-from site_builder.load.config import Config, Person, TypeName
+from site_builder.load.config import Config, Person, TypeName, TypeRule
 from site_builder.load.model import Approval, Item
 
 DIVISION_HEAD = "division_head"
@@ -29,21 +29,35 @@ def step_of(approval: Approval, names: tuple[str, ...]) -> str:
     return approval.step or names[-1]
 
 
+class Lines:
+    """Where an item's approval keys are, the line map read once, when first asked (it is
+    kept packed in the item: most judgements never need it)."""
+
+    def __init__(self, item: Item) -> None:
+        self.item = item
+        self.found: dict[tuple, int] | None = None
+
+    def of(self, index: int, *keys: str) -> int:
+        """The line of an approval's key, whether `approval:` is a list or one mapping."""
+        if self.found is None:
+            self.found = self.item.lines
+        lines = self.found
+        loc = ("approval", index, *keys) if ("approval", index) in lines else ("approval", *keys)
+        for end in range(len(loc), 0, -1):
+            if loc[:end] in lines:
+                return lines[loc[:end]]
+        return lines.get(("status",), 1)
+
+
 def line_of(item: Item, index: int, *keys: str) -> int:
-    """The line of an approval's key, whether `approval:` is a list or one mapping."""
-    lines = item.lines
-    loc = ("approval", index, *keys) if ("approval", index) in lines else ("approval", *keys)
-    for end in range(len(loc), 0, -1):
-        if loc[:end] in lines:
-            return lines[loc[:end]]
-    return item.line("status")
+    return Lines(item).of(index, *keys)
 
 
-def role_problems(item: Item, config: Config, person: Person, step: str | None, line: int) -> list[Problem]:
-    """May this person give this step of this item, by role (or, for division_head, by division)?"""
+def role_problems(item: Item, rule: TypeRule, person: Person, step: str | None, line: int) -> list[Problem]:
+    """May this person give this step of this item (`rule`: its type's), by role (or, for
+    division_head, by division)?"""
     path = "content/" + item.source
-    rule = config.rules.for_type(item.kind)
-    names = steps(config, item.kind)
+    names = tuple(rule.steps) or (SINGLE,)
     step = step or names[-1]
     if step not in names:
         return []  # an unknown step: order_problems says so
@@ -66,17 +80,19 @@ def role_problems(item: Item, config: Config, person: Person, step: str | None, 
     return []
 
 
-def order_problems(item: Item, config: Config) -> list[Problem]:
-    """Every step once, in order, in time order, each by a different person."""
-    path, names = "content/" + item.source, steps(config, item.kind)
+def order_problems(item: Item, config: Config, names: tuple[str, ...]) -> list[Problem]:
+    """Every step (`names`: the type's) once, in order, in time order, each by a different person."""
     approvals: list[Approval] = item.meta.approvals  # type: ignore[assignment]
+    if len(approvals) == len(names) == 1 and step_of(approvals[0], names) == names[0]:
+        return []  # one step, given once: nothing to compare
+    path, where = "content/" + item.source, Lines(item)
     shown = ", ".join(names)
     out: list[Problem] = []
     done: dict[str, int] = {}  # step → index of its approval
     by: dict[str, str] = {}  # person → the step they gave
     for index, approval in enumerate(approvals):
         step = step_of(approval, names)
-        line = line_of(item, index, "step")
+        line = where.of(index, "step")
         if step not in names:
             args = {"step": step, "kind": item.kind, "steps": shown, "source": path}
             out.append(problem(path, line, "error", "STEP_UNKNOWN", **args))
@@ -86,13 +102,13 @@ def order_problems(item: Item, config: Config) -> list[Problem]:
             done[step] = index
         if approval.by in by:
             args = {"person": approval.by, "other": by[approval.by], "step": step}
-            out.append(problem(path, line_of(item, index, "by"), "error", "STEP_SAME_PERSON", **args))
+            out.append(problem(path, where.of(index, "by"), "error", "STEP_SAME_PERSON", **args))
         by.setdefault(approval.by, step)
     present = [name for name in names if name in done]  # in the type's order
     recorded = sorted(present, key=done.__getitem__)  # in the file's order
     for should, was in zip(present, recorded, strict=True):
         if should != was:
-            line = line_of(item, done[was], "step")
+            line = where.of(done[was], "step")
             out.append(problem(path, line, "error", "STEP_ORDER", step=was, first=should, steps=shown))
             break
     for earlier, later in pairwise(present):
@@ -100,7 +116,7 @@ def order_problems(item: Item, config: Config) -> list[Problem]:
         if then.at < first.at:
             tz = config.tz
             args = {"step": later, "previous": earlier, "at": _shown(then, tz), "before": _shown(first, tz)}
-            out.append(problem(path, line_of(item, done[later], "at"), "error", "STEP_TIME_ORDER", **args))
+            out.append(problem(path, where.of(done[later], "at"), "error", "STEP_TIME_ORDER", **args))
     missing = [name for name in names if name not in done]
     if missing and approvals:
         args = {"missing": ", ".join(missing), "kind": item.kind, "steps": shown, "source": path}

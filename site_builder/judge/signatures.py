@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from site_builder.errors import Problem, problem
-from site_builder.judge.approvals import line_of, step_of, steps
+from site_builder.judge.approvals import Lines, step_of, steps
 from site_builder.load import sshsig
 from site_builder.load.config import Config, KeyEntry
 from site_builder.load.model import Approval, Item
@@ -75,6 +75,7 @@ class Signatures:
         self._valid: dict[str, bool] = {}
         self._holders: dict[bytes, set[str]] = {}  # signature → the sources where it verifies
         self._owners: dict[bytes, list[tuple[str, KeyEntry]]] | None = None
+        self._modes: dict[str, str] = {}  # type → its `signatures:`
         wanted: dict[str, tuple[sshsig.Signature, bytes]] = {}
         found: list[tuple[str, bytes, str]] = []  # (source, signature, name)
         for item in items:
@@ -83,7 +84,7 @@ class Signatures:
             names = steps(config, item.kind)
             for approval in item.meta.approvals:  # type: ignore[attr-defined]
                 signature = _read(approval)
-                if signature is not None:
+                if signature is not None and self.owners(signature.key.blob):  # else never verified
                     message = signed(item, approval, step_of(approval, names)).message()
                     name = _name(signature, message)
                     wanted[name] = (signature, message)
@@ -96,8 +97,9 @@ class Signatures:
 
     def checked(self, item: Item) -> bool:
         """Whether the item has a signature its type asks to verify."""
-        mode = self.config.rules.for_type(item.kind).signatures
-        return mode != "off" and any(a.signature for a in item.meta.approvals)  # type: ignore[attr-defined]
+        if not any(a.signature for a in item.meta.approvals):  # type: ignore[attr-defined]
+            return False
+        return self.config.rules.for_type(item.kind).signatures != "off"
 
     def _settle(self, wanted: dict[str, tuple[sshsig.Signature, bytes]], store: Cache | None) -> None:
         names = sorted(wanted)
@@ -144,69 +146,74 @@ class Signatures:
     def problems(self, item: Item) -> list[Problem]:
         """Each approval signed when its type requires it, and each signature valid: made
         with a key of the approver valid on the approval's day, over this very approval."""
-        mode = self.config.rules.for_type(item.kind).signatures
-        if mode == "off":
+        approvals: list[Approval] = item.meta.approvals  # type: ignore[assignment]
+        mode = self._modes.get(item.kind) or self._modes.setdefault(
+            item.kind, self.config.rules.for_type(item.kind).signatures
+        )
+        if mode == "off" or (mode == "optional" and not any(a.signature for a in approvals)):
             return []
-        path, names = "content/" + item.source, steps(self.config, item.kind)
+        path, names, where = "content/" + item.source, steps(self.config, item.kind), Lines(item)
         out: list[Problem] = []
-        for index, approval in enumerate(item.meta.approvals):  # type: ignore[arg-type]
+        for index, approval in enumerate(approvals):
             step = step_of(approval, names)
             if approval.signature is None:
                 if mode == "required":
-                    line = line_of(item, index)
                     args = {"step": step, "by": approval.by, "kind": item.kind, "source": path}
-                    out.append(problem(path, line, "error", "SIGNATURE_MISSING", **args))
+                    out.append(problem(path, where.of(index), "error", "SIGNATURE_MISSING", **args))
                 continue
-            found = self._one(item, index, approval, step)
+            found = self._one(item, approval, step)
             if found is not None:
-                out.append(found)
+                code, args = found
+                out.append(problem(path, where.of(index, "signature"), "error", code, **args))
         return out
 
-    def _one(self, item: Item, index: int, approval: Approval, step: str) -> Problem | None:
-        path, line = "content/" + item.source, line_of(item, index, "signature")
+    def _one(self, item: Item, approval: Approval, step: str) -> tuple[str, dict[str, object]] | None:
+        """What is wrong with an approval's signature (a code and its arguments), if anything."""
+        path = "content/" + item.source
         try:
             signature = sshsig.read_signature(approval.signature or "")
         except sshsig.Invalid as exc:
-            return problem(path, line, "error", "SIGNATURE_MALFORMED", why=str(exc), source=path)
+            return "SIGNATURE_MALFORMED", {"why": str(exc), "source": path}
         key = signature.key
         if signature.namespace != sshsig.NAMESPACE:
-            return problem(path, line, "error", "SIGNATURE_NAMESPACE", namespace=signature.namespace[:60])
+            return "SIGNATURE_NAMESPACE", {"namespace": signature.namespace[:60]}
         owners = self.owners(key.blob)
         if not owners:
-            return problem(path, line, "error", "SIGNATURE_UNKNOWN_KEY", fingerprint=key.fingerprint)
+            return "SIGNATURE_UNKNOWN_KEY", {"fingerprint": key.fingerprint}
         mine = [entry for person, entry in owners if person == approval.by]
         if not mine:
-            args = {"by": approval.by, "owner": owners[0][0], "fingerprint": key.fingerprint}
-            return problem(path, line, "error", "SIGNATURE_OTHER_PERSON", **args)
+            return "SIGNATURE_OTHER_PERSON", {
+                "by": approval.by,
+                "owner": owners[0][0],
+                "fingerprint": key.fingerprint,
+            }
         if not self.valid(signature, signed(item, approval, step).message()):
-            return self._mismatch(item, approval, step, signature, line)
+            return self._mismatch(item, approval, step, signature)
         day = approval.at.astimezone(self.config.tz).date()
         if not any(entry.valid_on(day) for entry in mine):
             entry = mine[0]
-            args = {
+            return "SIGNATURE_KEY_WINDOW", {
                 "fingerprint": key.fingerprint,
                 "by": approval.by,
                 "start": entry.from_ or "…",
                 "end": entry.to or "…",
                 "at": approval.at.astimezone(self.config.tz).strftime("%Y-%m-%d %H:%M"),
             }
-            return problem(path, line, "error", "SIGNATURE_KEY_WINDOW", **args)
         return None
 
     def _mismatch(
-        self, item: Item, approval: Approval, step: str, signature: sshsig.Signature, line: int
-    ) -> Problem:
+        self, item: Item, approval: Approval, step: str, signature: sshsig.Signature
+    ) -> tuple[str, dict[str, object]]:
         """Why a signature by the right key fails: made for another file, another step, or
         over something that changed since (or never: forged)."""
         path = "content/" + item.source
         others = self._holders.get(signature.blob, set()) - {item.source}
         if others:
-            other = "content/" + min(others)
-            return problem(path, line, "error", "SIGNATURE_COPIED", other=other, source=path)
+            return "SIGNATURE_COPIED", {"other": "content/" + min(others), "source": path}
         for other in steps(self.config, item.kind):
             if other != step and sshsig.verify(signature, signed(item, approval, other).message()):
-                return problem(path, line, "error", "SIGNATURE_WRONG_STEP", signed=other, step=step)
-        return problem(path, line, "error", "SIGNATURE_MISMATCH", source=path)
+                return "SIGNATURE_WRONG_STEP", {"signed": other, "step": step}
+        return "SIGNATURE_MISMATCH", {"source": path}
 
 
 def _read(approval: Approval) -> sshsig.Signature | None:

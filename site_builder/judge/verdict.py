@@ -169,7 +169,10 @@ def _edited_while_embargoed(item: Item, last_change: LastChange) -> bool:
 
 def _hash_mismatch(item: Item, config: Config) -> Approval | None:
     """The first step approved over another text than the file's, if any."""
-    return next((a for a in item.meta.approvals if a.hash is not None and a.hash != item.digest), None)
+    for approval in item.meta.approvals:
+        if approval.hash is not None and approval.hash != item.digest:
+            return approval
+    return None
 
 
 def _approval_problems(item: Item, config: Config, now: datetime, signatures: Signatures) -> list[Problem]:
@@ -182,14 +185,15 @@ def _approval_problems(item: Item, config: Config, now: datetime, signatures: Si
     if approval is None:
         out.append(problem(path, item.line("status"), "error", "APPROVAL_MISSING", status=meta.status))
         return out
-    names = steps.steps(config, item.kind)
+    names, where = tuple(rule.steps) or (steps.SINGLE,), steps.Lines(item)
     for index, given in enumerate(meta.approvals):
-        line = steps.line_of(item, index, "by")
+        line = where.of(index, "by")
         out += approver_problems(item, config, given.by, given.at, line, steps.step_of(given, names))
         if given.hash is None and (rule.approval_hash == "required" or given.signature):
-            line = steps.line_of(item, index)
-            out.append(problem(path, line, "error", "APPROVAL_HASH_MISSING", source=path, by=given.by))
-    out += steps.order_problems(item, config) + signatures.problems(item)
+            out.append(
+                problem(path, where.of(index), "error", "APPROVAL_HASH_MISSING", source=path, by=given.by)
+            )
+    out += steps.order_problems(item, config, names) + signatures.problems(item)
     if config.person(approval.by) is None:
         return out
     if meta.date is not None and approval.at > meta.date:
@@ -222,7 +226,7 @@ def approver_problems(
         return [
             problem(path, line, "error", "UNKNOWN_PERSON", key="approval.by", value=person_id, known=known)
         ]
-    out = steps.role_problems(item, config, person, step, line)
+    out = steps.role_problems(item, rule, person, step, line)
     if rule.four_eyes and item.meta.author == person.id:
         out.append(problem(path, line, "error", "APPROVER_IS_AUTHOR", person=person.id))
     if not person.active_on(at.astimezone(config.tz).date()):

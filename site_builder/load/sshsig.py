@@ -33,7 +33,7 @@ END = "-----END SSH SIGNATURE-----"
 MAGIC = b"SSHSIG"
 VERSION = 1
 HASHES = ("sha256", "sha512")
-MIN_RSA_BITS = 2048
+MIN_RSA_BITS, MAX_RSA_BITS = 2048, 16384  # OpenSSL's largest; a public exponent of 64 bits at most
 CURVES = {  # key type → (curve name in the key, point length, hash of the signature)
     "ecdsa-sha2-nistp256": ("nistp256", 65, "sha256"),
     "ecdsa-sha2-nistp384": ("nistp384", 97, "sha384"),
@@ -48,7 +48,7 @@ NOT_A_KEY_LINE = "not an SSH public key line (its type, a space, then base64)"
 NOT_BASE64 = "not valid base64"
 KEY_DAMAGED = "the key data is damaged"
 KEY_TYPE_MISMATCH = "the key data is of another type than the line says"
-RSA_TOO_SHORT = "an RSA key shorter than 2048 bits"
+RSA_SIZE = "an RSA key shorter than 2048 or longer than 16384 bits"
 NOT_ARMORED = "not an armored SSH signature (-----BEGIN SSH SIGNATURE----- … -----END SSH SIGNATURE-----)"
 NOT_SSHSIG = "not an SSH signature (no SSHSIG preamble)"
 BAD_VERSION = "a signature version this program does not know"
@@ -57,7 +57,7 @@ BAD_HASH = "a hash algorithm other than sha256 or sha512"
 SIGNATURE_KEY_TYPE = "signed with a key type that is not supported"
 ALGORITHM_MISMATCH = "the signature algorithm does not fit the key (RSA needs rsa-sha2-256 or rsa-sha2-512)"
 REASONS = (
-    NOT_A_KEY_LINE, NOT_BASE64, KEY_DAMAGED, KEY_TYPE_MISMATCH, RSA_TOO_SHORT, NOT_ARMORED,
+    NOT_A_KEY_LINE, NOT_BASE64, KEY_DAMAGED, KEY_TYPE_MISMATCH, RSA_SIZE, NOT_ARMORED,
     NOT_SSHSIG, BAD_VERSION, SIGNATURE_DAMAGED, BAD_HASH, SIGNATURE_KEY_TYPE, ALGORITHM_MISMATCH,
 )  # fmt: skip
 
@@ -149,10 +149,10 @@ def _key_fields(blob: bytes) -> tuple[str, tuple]:
             raise Invalid(KEY_DAMAGED)
     elif kind == "ssh-rsa":
         parts = (wire.mpint(), wire.mpint())
-        if parts[0] < 3 or parts[0] % 2 == 0 or parts[1] % 2 == 0:
+        if parts[0] < 3 or parts[0].bit_length() > 64 or parts[0] % 2 == 0 or parts[1] % 2 == 0:
             raise Invalid(KEY_DAMAGED)
-        if parts[1].bit_length() < MIN_RSA_BITS:
-            raise Invalid(RSA_TOO_SHORT)
+        if not MIN_RSA_BITS <= parts[1].bit_length() <= MAX_RSA_BITS:
+            raise Invalid(RSA_SIZE)
     elif kind in CURVES:
         curve, size, _ = CURVES[kind]
         parts = (wire.text(), wire.string())
