@@ -392,3 +392,62 @@ def test_example_site_is_signed_and_its_private_keys_never_reach_output(tmp_path
         data = path.read_bytes()
         assert b"PRIVATE KEY" not in data and not any(line in data for line in body), path
         assert "EXAMPLE-" not in path.name
+
+
+@pytest.mark.parametrize(
+    ("block", "code"),
+    [
+        ("approval:\n  - by: aliev\n    at: 2026-11-20T09:00\n    signature: 123\n", "WRONG_TYPE"),
+        ("approval:\n  - by: aliev\n    at: 2026-11-20T09:00\n    signed: yes\n", "KEY_UNKNOWN"),
+        ("approval:\n  - 1\n  - 2\n", "WRONG_TYPE"),
+        ("approval:\n  - by: aliev\n", "KEY_MISSING"),
+        ("approvals:\n  - by: aliev\n    at: 2026-11-20T09:00\n", "KEY_UNKNOWN"),
+        ("approval:\n  by: aliev\n  at: 2026-11-20T09:00\n  step: Шаг\n", "BAD_ID"),
+        ("approval:\n  by: aliev\n  at: 2026-11-20T09:00\n  reason: ''\n", "EMPTY_VALUE"),
+        ("approval:\n  by: aliev\n  at: 2026-11-20T09:00\n  signature: " + "A" * 17000 + "\n", "TOO_LONG"),
+    ],
+    ids=[
+        "signature-number",
+        "unknown-key",
+        "list-of-numbers",
+        "no-at",
+        "approvals",
+        "step-not-id",
+        "empty-reason",
+        "huge",
+    ],
+)
+def test_a_bad_approval_block_is_a_problem_with_a_line(tmp_path, block, code):
+    text = item("Ремонт дорог", approval=None).replace("---\nТекст", block + "---\nТекст")
+    root = make_site(tmp_path, {REL: text}, config_dict())
+    found = [p for p in check(root, MOMENT).problems if p.is_error]
+    assert found and found[0].code == code and found[0].path == REL and found[0].line > 1, found
+
+
+def test_the_schemas_take_one_step_or_a_list_of_steps_and_the_keys():
+    import jsonschema
+
+    from site_builder.commands.schema import schemas
+
+    found = schemas()
+    release, config = found["press-release.schema.json"], found["config.schema.json"]
+    step = {"by": "aliev", "at": "2026-11-20T09:00", "step": "pr_department", "signature": "-----BEGIN…"}
+    for approval in (step, [step, step]):
+        jsonschema.validate({"title": "x", "approval": approval}, release)
+    for bad in ({"title": "x", "approval": [{**step, "signed": True}]}, {"title": "x", "approvals": [step]}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, release)
+    settings = {"site": {"title": "x", "base_url": "https://x.example/"}}
+    person = {
+        "id": "a",
+        "name": "A",
+        "heads": ["d"],
+        "keys": [{"key": "ssh-ed25519 AAAA", "from": "2026-01-01"}],
+    }
+    rules = {
+        "types": {"press-release": {"steps": ["division_head", "pr_department"], "signatures": "required"}}
+    }
+    jsonschema.validate({**settings, "people": [person], "rules": rules}, config)
+    with pytest.raises(jsonschema.ValidationError):
+        bad_rules = {"types": {"press-release": {"signatures": "sometimes"}}}
+        jsonschema.validate({**settings, "rules": bad_rules}, config)
