@@ -77,7 +77,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     approve.add_argument("path", type=Path, help="the item's .md file")
     approve.add_argument("--by", required=True, help="id of the approving person (people: in config.yaml)")
-    approve.add_argument("--at", help="approval time (ISO 8601; default: now)")
+    approve.add_argument("--at", help="approval time (ISO 8601; default: now); in the past needs --reason")
+    approve.add_argument("--reason", help="why the approval is recorded after the fact (with a past --at)")
+    approve.add_argument("--step", help="the step approved (default: the next one; refused if it is not)")
+    approve.add_argument(
+        "--key", type=Path, help="sign with this SSH key (default: the approver's key in ssh-agent, if any)"
+    )
     approve.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     serve = sub.add_parser("serve", parents=[common], help="live preview with automatic reload")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")

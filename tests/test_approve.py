@@ -113,7 +113,18 @@ def test_edit_of_a_future_item_is_absent_from_output(tmp_path: Path):
     other = "content/press-releases/other.md"
     assert (
         run_cli(
-            "approve", other, "--by", "aliev", "--at", "2026-11-20T09:00", "--yes", "--now", NOW, cwd=root
+            "approve",
+            other,
+            "--by",
+            "aliev",
+            "--at",
+            "2026-11-20T09:00",
+            "--reason",
+            "по телефону",
+            "--yes",
+            "--now",
+            NOW,
+            cwd=root,
         )[0]
         == 0
     )
@@ -141,7 +152,9 @@ def test_required_hash_missing(tmp_path: Path):
 def published_site(tmp_path: Path) -> Path:
     """An item approved before its date, built and published at NOW."""
     root = site(tmp_path, review_item(date="2026-11-20T10:00:00+06:00"))
-    code, output = approve(root, "--by", "aliev", "--at", "2026-11-20T09:00:00+06:00")
+    code, output = approve(
+        root, "--by", "aliev", "--at", "2026-11-20T09:00:00+06:00", "--reason", "задним числом"
+    )
     assert code == 0, output
     code, out, err = run_cli("build", "--now", NOW, cwd=root)
     assert code == 0, out + err

@@ -411,6 +411,8 @@ def test_approving_an_edit_needs_a_correction_from_exactly_the_date(tmp_path: Pa
         "sydykova",
         "--at",
         shifted(-3600),
+        "--reason",
+        "back-dated",
         "--now",
         NOW.isoformat(),
         "--yes",

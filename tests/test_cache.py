@@ -6,7 +6,6 @@ import os
 import pickle
 import time
 from datetime import datetime
-from functools import partial
 
 import pytest
 from sitekit import config_text, item, make_site
@@ -232,9 +231,8 @@ def test_preview_keeps_no_judgement_that_asked_git(tmp_path):
         asked.append(source)
         return next(answers)
 
-    memo = partial(store.memo, "judged")
-    first = rules.check(items, config, now, last_change, memo)
-    second = rules.check(items, config, now, last_change, memo)
+    first = rules.check(items, config, now, last_change, Session(1, store))
+    second = rules.check(items, config, now, last_change, Session(1, store))
     assert asked == ["press-releases/a.md"] * 2
     codes = [[p.code for p in judged.problems if p.is_error] for judged in (first, second)]
     assert codes == [["APPROVAL_HASH_LIVE"], []]  # committed before its date: never went out

@@ -7,38 +7,79 @@ key order stay; only the `status:` line and the `approval:` block are replaced.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from site_builder.commands import console, moments
+from pydantic import ValidationError
+
+from site_builder.commands import console, moments, signer
 from site_builder.errors import Problem, SiteError, problem
 from site_builder.i18n import word
+from site_builder.judge import approvals as steps
 from site_builder.judge.authors import author_problems
-from site_builder.judge.verdict import approver_problems
-from site_builder.load import content, discover, markdown
+from site_builder.judge.signatures import signed
+from site_builder.judge.verdict import approver_problems, fmt
+from site_builder.load import content, discover, markdown, sshsig
 from site_builder.load.config import Config, load_config
 from site_builder.load.discover import read_source
-from site_builder.load.fields import EARLIEST, LATEST, in_range
+from site_builder.load.fields import EARLIEST, LATEST, in_range, problems_from
 from site_builder.load.links import is_link, symlink
-from site_builder.load.model import SECTIONS, Item
+from site_builder.load.model import SECTIONS, Approval, Item
 
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 
 
 @dataclass(frozen=True)
+class Request:
+    """What `approve` was asked: who approves, when, which step (None: the next) and why
+    it is recorded after the fact (needed when `at` is in the past)."""
+
+    by: str
+    at: datetime
+    step: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
 class Approved:
     item: Item
-    text: str  # the new file text
-    digest: str
+    original: str  # the file's text
+    status: str
+    approvals: tuple[Approval, ...]  # the block to write: the steps that stand, then the new one
+    steps: tuple[str, ...]  # the type's steps
+
+    @property
+    def digest(self) -> str:
+        return self.item.digest
+
+    @property
+    def step(self) -> str:
+        return self.steps[len(self.approvals) - 1]
+
+    @property
+    def text(self) -> str:
+        """The new file text."""
+        return rewrite(self.original, self.status, self.approvals, len(self.steps) > 1)
+
+    def message(self) -> bytes:
+        """What the new approval signs (judge/signatures.py)."""
+        return signed(self.item, self.approvals[-1], self.step).message()
+
+    def signed(self, signature: str) -> Approved:
+        last = self.approvals[-1].model_copy(update={"signature": signature})
+        return replace(self, approvals=(*self.approvals[:-1], last))
 
 
 def approve(
-    source: discover.Source, config: Config, person_id: str, at: datetime, now: datetime
+    source: discover.Source, config: Config, request: Request, now: datetime
 ) -> tuple[Approved | None, list[Problem]]:
-    """Check that `person_id` may approve this item at `at`, and produce the new file text."""
+    """Check that `request.by` may approve the item's next step at `request.at`, and produce
+    the new file text (unsigned: see `Approved.signed`)."""
+    person_id, at = request.by, request.at
     if "/" not in source.rel or source.rel.split("/")[0] not in SECTIONS:  # no item kind to parse as
         sections = ", ".join(SECTIONS)
         return None, [problem("content/" + source.rel, 0, "error", "UNKNOWN_SECTION", sections=sections)]
@@ -51,7 +92,15 @@ def approve(
     if item is None or errors:
         return None, errors or problems
     path = "content/" + source.rel
-    refusals = approver_problems(item, config, person_id, at, item.line("approval", "by"))
+    names = steps.steps(config, item.kind)
+    kept, refusals = _next(item, config, request, names)
+    if any(p.code in ("APPROVE_ALL_STEPS_DONE", "APPROVE_STEP_ORDER", "STEP_UNKNOWN") for p in refusals):
+        return None, refusals  # not the step asked for: who may give the next one is beside the point
+    if len(names) > 1:  # written as a list: each step named
+        kept = [a.model_copy(update={"step": names[i]}) for i, a in enumerate(kept)]
+    step = names[len(kept)] if len(kept) < len(names) else names[-1]
+    line = item.line("approval", "by")
+    refusals += approver_problems(item, config, person_id, at, line, step)
     refusals += author_problems(item, config)  # without an author four-eyes proves nothing
     meta = item.meta
     if meta.confidentiality == "restricted":
@@ -75,16 +124,59 @@ def approve(
         stamp = at.astimezone(config.tz).strftime("%Y-%m-%d %H:%M")
         date = meta.date.astimezone(config.tz).strftime("%Y-%m-%d %H:%M")
         refusals.append(problem(path, item.line("date"), "error", "APPROVAL_AFTER_DATE", at=stamp, date=date))
+    if at.replace(microsecond=0) < now.replace(microsecond=0) and not request.reason:
+        refusals.append(problem(path, 0, "error", "APPROVE_REASON_NEEDED", at=fmt(at, config)))
+    if kept and at < kept[-1].at:
+        args = {"step": step, "previous": kept[-1].step or names[len(kept) - 1]}
+        args |= {"at": fmt(at, config), "before": fmt(kept[-1].at, config)}
+        refusals.append(problem(path, item.line("approval"), "error", "STEP_TIME_ORDER", **args))
+    given = {"by": person_id, "at": at.astimezone(config.tz), "hash": item.digest, "reason": request.reason}
+    if len(names) > 1:
+        given["step"] = step
+    try:
+        new = Approval.model_validate(given)
+    except ValidationError as exc:
+        refusals += problems_from(exc, Approval, path, {}, 0)
     if refusals:
         return None, refusals
     text = source.raw.decode("utf-8-sig").replace("\r\n", "\n")
-    status = "withdrawn" if meta.status == "withdrawn" else "approved"
-    stamp = at.astimezone(config.tz).isoformat(timespec="seconds")
-    return Approved(item, rewrite(text, status, person_id, stamp, item.digest), item.digest), []
+    # Out only once every step is done: until then it is under review.
+    status = "approved" if len(kept) + 1 == len(names) else "review"
+    status = "withdrawn" if meta.status == "withdrawn" else status
+    return Approved(item, text, status, (*kept, new), names), []
 
 
-def rewrite(text: str, status: str, person_id: str, stamp: str, digest: str) -> str:
-    """Replace the status line and the approval block of the front matter."""
+def _next(
+    item: Item, config: Config, request: Request, names: tuple[str, ...]
+) -> tuple[list[Approval], list[Problem]]:
+    """The approvals that stand before this one, and why the asked step may not come next:
+    steps go in order, each once, each by a different person.  A one-step approval given
+    again replaces the one there."""
+    path = "content/" + item.source
+    kept = steps.standing(item, config)
+    if len(kept) == len(names) and len(names) == 1:
+        kept = []
+    if len(kept) == len(names):
+        args = {"steps": ", ".join(names), "first": names[0]}
+        return kept, [problem(path, item.line("approval"), "error", "APPROVE_ALL_STEPS_DONE", **args)]
+    step = names[len(kept)]
+    out: list[Problem] = []
+    if request.step is not None and request.step not in names:
+        args = {"step": request.step, "kind": item.kind, "steps": ", ".join(names), "source": path}
+        out.append(problem(path, 0, "error", "STEP_UNKNOWN", **args))
+    elif request.step is not None and request.step != step:
+        args = {"next": step, "step": request.step, "steps": ", ".join(names)}
+        out.append(problem(path, item.line("approval"), "error", "APPROVE_STEP_ORDER", **args))
+    for index, approval in enumerate(kept):
+        if approval.by == request.by:
+            args = {"person": request.by, "other": names[index], "step": step}
+            out.append(problem(path, item.line("approval"), "error", "STEP_SAME_PERSON", **args))
+    return kept, out
+
+
+def rewrite(text: str, status: str, approvals: tuple[Approval, ...], listed: bool) -> str:
+    """Replace the status line and the approval block of the front matter (a list of steps
+    when `listed`, else one mapping)."""
     lines = text.split("\n")
     end = next(i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "..."))
     head, rest = lines[1:end], lines[end:]
@@ -102,8 +194,22 @@ def rewrite(text: str, status: str, person_id: str, stamp: str, digest: str) -> 
             kept.append(line)
     while kept and not kept[-1].strip():
         kept.pop()
-    block = [f"status: {status}", "approval:", f"  by: {person_id}", f"  at: {stamp}", f'  hash: "{digest}"']
+    block = [f"status: {status}", "approval:"]
+    for approval in approvals:
+        block += _entry(approval, "  - " if listed else "  ", "    " if listed else "  ")
     return "\n".join(["---", *kept, *block, *rest])
+
+
+def _entry(approval: Approval, first: str, indent: str) -> list[str]:
+    """One approval's lines: step, by, at, hash, reason, then the signature as a literal block."""
+    fields = [("step", approval.step), ("by", approval.by), ("at", approval.at.isoformat(timespec="seconds"))]
+    fields += [("hash", f'"{approval.hash}"' if approval.hash else None)]
+    fields += [("reason", json.dumps(approval.reason, ensure_ascii=False) if approval.reason else None)]
+    lines = [f"{key}: {value}" for key, value in fields if value is not None]
+    if approval.signature:
+        lines.append("signature: |")
+        lines += ["  " + line for line in approval.signature.strip().split("\n")]
+    return [(first if index == 0 else indent) + line for index, line in enumerate(lines)]
 
 
 def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
@@ -136,40 +242,119 @@ def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
         )
         return console.EXIT_USAGE
     source, problems = read_source(content_dir, rel)
-    done, problems = approve(source, config, args.by, at, now) if source else (None, problems)
-    if done is None:
+    request = Request(args.by, at, args.step, args.reason)
+    done, problems = approve(source, config, request, now) if source else (None, problems)
+    key: Path | sshsig.PublicKey | None = None
+    if done is not None:
+        key, problems = _key(done, config, args)
+    if done is None or problems:
         console.show(problems, args)
         return console.EXIT_PROBLEMS
-    item = done.item
-    person = config.person(args.by)
-    labels = [
-        word(label, args.lang)
-        for label in ("Item", "Type", "Title", "Author", "Publication date", "Approver", "Content hash")
-    ]
-    values = (
-        rel,
-        item.kind,
-        item.title,
-        item.meta.author or "—",
-        item.meta.date.astimezone(config.tz).strftime("%Y-%m-%d %H:%M") if item.meta.date else "—",
-        f"{person.name if person else args.by} ({args.by}), {at.astimezone(config.tz):%Y-%m-%d %H:%M}",
-        done.digest,
-    )
-    for label, value in zip(labels, values, strict=True):
-        console.say(f"{label:>16}: {value}")
-    if not args.yes:
-        if not sys.stdin.isatty():
-            console.say(
-                word("not confirmed: pass --yes to approve without a terminal", args.lang), sys.stderr
-            )
-            return console.EXIT_PROBLEMS
+    _summary(done, config, args, key)
+    if not args.yes and not _confirmed(args):
+        return console.EXIT_PROBLEMS
+    if key is not None:
         try:
-            answer = input(word("Approve? [y/N] ", args.lang)).strip().lower()
-        except EOFError:  # Ctrl+D: no answer is no
-            answer = ""
-        if answer not in ("y", "yes", "д", "да"):
-            console.say(word("cancelled", args.lang))
+            done = _signed(done, config, key)
+        except signer.SignError as exc:
+            console.show([exc.problem], args)
             return console.EXIT_PROBLEMS
     target.write_text(done.text, encoding="utf-8")
-    console.say(word("approved", args.lang))
+    following = done.steps[len(done.approvals)] if len(done.approvals) < len(done.steps) else None
+    if following is None:
+        console.say(word("approved", args.lang))
+    else:
+        console.say(word("approved; the next step is {step}", args.lang).format(step=following))
     return console.EXIT_OK
+
+
+def _key(
+    done: Approved, config: Config, args: argparse.Namespace
+) -> tuple[Path | sshsig.PublicKey | None, list[Problem]]:
+    """What signs this approval: `--key`, else a key of the approver valid that day that
+    ssh-agent holds (unless the type's signatures are off); None when nothing does, which
+    a type that requires signatures refuses."""
+    path = "content/" + done.item.source
+    mode = config.rules.for_type(done.item.kind).signatures
+    key: Path | sshsig.PublicKey | None = None
+    if args.key is not None:
+        key = args.key.expanduser()
+    elif mode != "off":
+        key = signer.in_agent(_keys_of(config, args.by, done.approvals[-1].at))
+    if key is None and mode == "required":
+        return None, [problem(path, 0, "error", "SIGN_NO_KEY", kind=done.item.kind, person=args.by)]
+    if key is not None and signer.keygen() is None:
+        return None, [signer.missing(path)]
+    return key, []
+
+
+def _keys_of(config: Config, person_id: str, at: datetime) -> list[sshsig.PublicKey]:
+    """The person's keys valid on that day (in the site's time zone)."""
+    person = config.person(person_id)
+    day = at.astimezone(config.tz).date()
+    entries = person.keys if person is not None else []
+    return [entry.public for entry in entries if entry.public is not None and entry.valid_on(day)]
+
+
+def _signed(done: Approved, config: Config, key: Path | sshsig.PublicKey) -> Approved:
+    """The approval signed with `key`, if that is a key of the approver valid that day and
+    the signature verifies; else SignError."""
+    path, approval = "content/" + done.item.source, done.approvals[-1]
+    armored = signer.sign(done.message(), key, path)
+    label = str(key) if isinstance(key, Path) else key.fingerprint
+    try:
+        signature = sshsig.read_signature(armored)
+    except sshsig.Invalid as exc:
+        raise signer.SignError(problem(path, 0, "error", "SIGN_FAILED", key=label, detail=str(exc))) from None
+    if signature.key.blob not in {k.blob for k in _keys_of(config, approval.by, approval.at)}:
+        day = approval.at.astimezone(config.tz).date()
+        args = {"fingerprint": signature.key.fingerprint, "person": approval.by, "day": day}
+        raise signer.SignError(problem(path, 0, "error", "SIGN_KEY_NOT_LISTED", **args))
+    if not sshsig.verify(signature, done.message()):
+        detail = "the signature does not verify"
+        raise signer.SignError(problem(path, 0, "error", "SIGN_FAILED", key=label, detail=detail))
+    return done.signed(armored)
+
+
+def _summary(
+    done: Approved, config: Config, args: argparse.Namespace, key: Path | sshsig.PublicKey | None
+) -> None:
+    item, at, lang = done.item, done.approvals[-1].at, args.lang
+    person = config.person(args.by)
+    if key is None:
+        signing = word("not signed", lang)
+    else:
+        signing = str(key) if isinstance(key, Path) else f"{key.fingerprint} (ssh-agent)"
+    number = len(done.approvals)
+    rows = [
+        ("Item", "content/" + item.source),
+        ("Type", item.kind),
+        ("Title", item.title),
+        ("Author", item.meta.author or "—"),
+        ("Publication date", fmt(item.meta.date, config)),
+        (
+            "Step",
+            word("{step} ({number} of {total})", lang).format(
+                step=done.step, number=number, total=len(done.steps)
+            ),
+        ),
+        ("Approver", f"{person.name if person else args.by} ({args.by}), {fmt(at, config)}"),
+        ("Content hash", done.digest),
+        ("Signature", signing),
+    ]
+    for label, value in rows:
+        console.say(f"{word(label, lang):>16}: {value}")
+
+
+def _confirmed(args: argparse.Namespace) -> bool:
+    if not sys.stdin.isatty():
+        console.say(word("not confirmed: pass --yes to approve without a terminal", args.lang), sys.stderr)
+        return False
+    try:
+        answer = input(word("Approve? [y/N] ", args.lang)).strip().lower()
+    except EOFError:  # Ctrl+D: no answer is no
+        answer = ""
+    if answer not in ("y", "yes", "д", "да"):
+        console.say(word("cancelled", args.lang))
+        return False
+    return True

@@ -18,10 +18,11 @@ from site_builder.diagnostics import (
     references,
     rules,
     schedule,
+    signatures,
     templates,
 )
 
-GROUPS = (files, frontmatter, references, rules, templates, commands, schedule, outputs, authors)
+GROUPS = (files, frontmatter, references, rules, templates, commands, schedule, outputs, authors, signatures)
 
 
 def _merged() -> dict[str, tuple[str, str]]:

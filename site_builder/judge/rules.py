@@ -13,12 +13,14 @@ from datetime import datetime
 from typing import TypeVar
 
 from site_builder.errors import Problem, problem
+from site_builder.judge.signatures import Signatures
 from site_builder.judge.structure import plan_overdue, reference_problems, structure_problems
 from site_builder.judge.verdict import VISIBLE, LastChange, State, Verdict, judge, no_history
 from site_builder.judge.workdays import WorkingDays
 from site_builder.load.config import Config
 from site_builder.load.model import Item, MediaPlan
 from site_builder.speed import cache
+from site_builder.speed.session import Session
 
 T = TypeVar("T")
 
@@ -39,15 +41,19 @@ def check(
     config: Config,
     now: datetime,
     last_change: LastChange = no_history,
-    memo: Memo | None = None,
+    session: Session | None = None,
     days: WorkingDays | None = None,
 ) -> Judgement:
     """Judge every item and the site as a whole.
 
-    What the rules find for one item alone depends on its file, the settings and, of
-    `now`, only on which of the item's own dates and times have passed and on today's
-    date; `memo` may keep it under that key.  A judgement that asked git is not kept.
+    What the rules find for one item alone depends on its file, the settings, of `now`
+    only on which of the item's own dates and times have passed and on today's date,
+    and on which other files hold its signatures; the session's memo (the preview
+    server's) may keep it under that key.  A judgement that asked git is not kept.
+    Signatures are verified through the session's cache (judge/signatures.py).
     """
+    memo: Memo | None = session.memo("judged") if session is not None else None
+    signatures = Signatures(items, config, session.store if session is not None else None)
     days = days or WorkingDays(config.calendar)
     verdicts: dict[str, Verdict] = {}
     problems: list[Problem] = []
@@ -63,7 +69,7 @@ def check(
         """The item's verdict and problems, its references' problems when they do not
         depend on other items (None when they do), and whether git was asked."""
         before = len(asked)
-        verdict, found = judge(item, config, now, asking)
+        verdict, found = judge(item, config, now, asking, signatures)
         if item.meta.status != "draft":
             found += structure_problems(item, config, days)
         if verdict.state in VISIBLE and isinstance(item.meta, MediaPlan):
@@ -81,7 +87,7 @@ def check(
             passed = bisect_right(item.moments, now)  # sorted at parse time
             made: list[bool] = []
             verdict, found, references, asked_git = memo(
-                (settings, item.fingerprint, passed),
+                (settings, item.fingerprint, passed, signatures.elsewhere(item)),
                 lambda item=item, made=made: made.append(True) or alone(item),
             )
             if asked_git and not made:  # git's answer may change without the file changing

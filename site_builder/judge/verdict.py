@@ -13,8 +13,10 @@ from datetime import datetime
 from enum import StrEnum
 
 from site_builder.errors import Problem, problem
+from site_builder.judge import approvals as steps
+from site_builder.judge.signatures import Signatures
 from site_builder.load.config import Config
-from site_builder.load.model import Announcement, Item
+from site_builder.load.model import Announcement, Approval, Item
 
 
 class State(StrEnum):
@@ -51,12 +53,18 @@ def no_history(source: str) -> datetime | None:
 
 
 def judge(
-    item: Item, config: Config, now: datetime, last_change: LastChange = no_history
+    item: Item,
+    config: Config,
+    now: datetime,
+    last_change: LastChange = no_history,
+    signatures: Signatures | None = None,
 ) -> tuple[Verdict, list[Problem]]:
-    """Decide whether one item is out, and say why not."""
+    """Decide whether one item is out, and say why not.  `signatures`: the run's signature
+    checks (rules.check makes them for every item at once); else made for this item."""
     meta, path = item.meta, "content/" + item.source
     out: list[Problem] = []
-    if meta.status in ("draft", "review") and _is_out(item, config, now, last_change):
+    signatures = signatures or Signatures([item], config)
+    if meta.status in ("draft", "review") and _is_out(item, config, now, last_change, signatures):
         # Its approval still holds for this very text and its date has passed: the page is
         # live, and a status change alone must not turn its URL into a 404.
         approval = meta.approval
@@ -96,7 +104,7 @@ def judge(
         )
         return Verdict(State.UNPUBLISHED), out
     before = len(out)
-    out += _approval_problems(item, config, now)
+    out += _approval_problems(item, config, now, signatures)
     if any(p.is_error for p in out[before:]):
         return Verdict(State.INVALID), out
     approval = meta.approval
@@ -108,7 +116,8 @@ def judge(
             )
         )
         return Verdict(State.SCHEDULED, meta.date), out
-    if _hash_mismatch(item, config):
+    stale = _hash_mismatch(item, config)
+    if stale is not None:
         # Out already, so the live page would change silently -- unless the history shows
         # this text was committed before the date, i.e. the edit came while it was embargoed
         # and the approved text never went out.
@@ -119,8 +128,8 @@ def judge(
                 item.line("approval"),
                 "error" if live else "warning",
                 "APPROVAL_HASH_LIVE" if live else "APPROVAL_HASH_MISMATCH",
-                by=approval.by,
-                at=fmt(approval.at, config),
+                by=stale.by,
+                at=fmt(stale.at, config),
                 source=path,
             )
         )
@@ -133,7 +142,9 @@ def judge(
     return Verdict(State.PUBLISHED), out
 
 
-def _is_out(item: Item, config: Config, now: datetime, last_change: LastChange) -> bool:
+def _is_out(
+    item: Item, config: Config, now: datetime, last_change: LastChange, signatures: Signatures
+) -> bool:
     """Is the approved version of this item live on the site?
 
     Yes when a valid hashed approval and the date are both past, and the text is the
@@ -147,7 +158,7 @@ def _is_out(item: Item, config: Config, now: datetime, last_change: LastChange) 
         return False
     if approval.hash != item.digest and _edited_while_embargoed(item, last_change):
         return False
-    return not any(p.is_error for p in _approval_problems(item, config, now))
+    return not any(p.is_error for p in _approval_problems(item, config, now, signatures))
 
 
 def _edited_while_embargoed(item: Item, last_change: LastChange) -> bool:
@@ -156,12 +167,15 @@ def _edited_while_embargoed(item: Item, last_change: LastChange) -> bool:
     return edited is not None and item.meta.date is not None and edited < item.meta.date
 
 
-def _hash_mismatch(item: Item, config: Config) -> bool:
-    approval = item.meta.approval
-    return approval is not None and approval.hash is not None and approval.hash != item.digest
+def _hash_mismatch(item: Item, config: Config) -> Approval | None:
+    """The first step approved over another text than the file's, if any."""
+    for approval in item.meta.approvals:
+        if approval.hash is not None and approval.hash != item.digest:
+            return approval
+    return None
 
 
-def _approval_problems(item: Item, config: Config, now: datetime) -> list[Problem]:
+def _approval_problems(item: Item, config: Config, now: datetime, signatures: Signatures) -> list[Problem]:
     meta, path = item.meta, "content/" + item.source
     rule = config.rules.for_type(item.kind)
     out: list[Problem] = []
@@ -171,20 +185,17 @@ def _approval_problems(item: Item, config: Config, now: datetime) -> list[Proble
     if approval is None:
         out.append(problem(path, item.line("status"), "error", "APPROVAL_MISSING", status=meta.status))
         return out
-    out += approver_problems(item, config, approval.by, approval.at, item.line("approval", "by"))
+    names, where = tuple(rule.steps) or (steps.SINGLE,), steps.Lines(item)
+    for index, given in enumerate(meta.approvals):
+        line = where.of(index, "by")
+        out += approver_problems(item, config, given.by, given.at, line, steps.step_of(given, names))
+        if given.hash is None and (rule.approval_hash == "required" or given.signature):
+            out.append(
+                problem(path, where.of(index), "error", "APPROVAL_HASH_MISSING", source=path, by=given.by)
+            )
+    out += steps.order_problems(item, config, names) + signatures.problems(item)
     if config.person(approval.by) is None:
         return out
-    if rule.approval_hash == "required" and approval.hash is None:
-        out.append(
-            problem(
-                path,
-                item.line("approval"),
-                "error",
-                "APPROVAL_HASH_MISSING",
-                source=path,
-                by=approval.by,
-            )
-        )
     if meta.date is not None and approval.at > meta.date:
         if not any(meta.date < at <= approval.at for at in item.notes):
             # For an event, a re-approval after publication means its time or place changed.
@@ -202,8 +213,11 @@ def _approval_problems(item: Item, config: Config, now: datetime) -> list[Proble
     return out
 
 
-def approver_problems(item: Item, config: Config, person_id: str, at: datetime, line: int) -> list[Problem]:
-    """May this person approve this item at this moment?  (role, four-eyes, validity window)"""
+def approver_problems(
+    item: Item, config: Config, person_id: str, at: datetime, line: int, step: str | None = None
+) -> list[Problem]:
+    """May this person approve this item, or this step of it (default: the last), at this
+    moment?  (role, four-eyes, validity window)"""
     path = "content/" + item.source
     rule = config.rules.for_type(item.kind)
     person = config.person(person_id)
@@ -212,20 +226,7 @@ def approver_problems(item: Item, config: Config, person_id: str, at: datetime, 
         return [
             problem(path, line, "error", "UNKNOWN_PERSON", key="approval.by", value=person_id, known=known)
         ]
-    out: list[Problem] = []
-    if not set(person.roles) & set(rule.approver_roles):
-        out.append(
-            problem(
-                path,
-                line,
-                "error",
-                "APPROVER_ROLE",
-                person=person.id,
-                kind=item.kind,
-                roles=", ".join(person.roles) or "—",
-                allowed=", ".join(rule.approver_roles),
-            )
-        )
+    out = steps.role_problems(item, rule, person, step, line)
     if rule.four_eyes and item.meta.author == person.id:
         out.append(problem(path, line, "error", "APPROVER_IS_AUTHOR", person=person.id))
     if not person.active_on(at.astimezone(config.tz).date()):

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator
 
 from site_builder.errors import ConfigError, Problem, problem
-from site_builder.load import links, urls, yamlsafe
+from site_builder.load import links, sshsig, urls, yamlsafe
 from site_builder.load.fields import Day, Entry, Id, Strict, Text, Url, problems_from
 
 TypeName = Literal["press-release", "rebuttal", "announcement", "media-plan"]
@@ -65,6 +65,26 @@ class Contact(Strict):
     public: list[Literal["phone", "email", "telegram"]] = Field(default_factory=list)
 
 
+class KeyEntry(Strict):
+    """One of a person's SSH public keys, with the days it may sign approvals on (both ends
+    included): a key that ended still verifies what it signed while it was valid."""
+
+    key: Text = Field(min_length=1, max_length=20_000)
+    from_: Day | None = Field(None, alias="from")
+    to: Day | None = None
+
+    @cached_property
+    def public(self) -> sshsig.PublicKey | None:
+        """The key read from its line; None when unreadable (parse_config refuses such a config)."""
+        try:
+            return sshsig.read_key(self.key)
+        except sshsig.Invalid:
+            return None
+
+    def valid_on(self, day: date) -> bool:
+        return (self.from_ is None or self.from_ <= day) and (self.to is None or day <= self.to)
+
+
 class Person(Strict):
     id: Id
     name: Text = Field(min_length=1, max_length=200)
@@ -74,6 +94,8 @@ class Person(Strict):
     emails: list[Entry] = Field(default_factory=list)
     active: Window | None = None
     contact: Contact | None = None
+    keys: list[KeyEntry] = Field(default_factory=list, max_length=50)
+    heads: list[Id] = Field(default_factory=list)  # divisions this person heads (step division_head)
 
     def active_on(self, day: date) -> bool:
         if self.active is None:
@@ -88,6 +110,10 @@ class TypeRule(Strict):
     four_eyes: bool = True
     approval_hash: Literal["required", "optional"] = "required"
     response_limit_days: int | None = Field(None, ge=0, le=3650)
+    # The approval's steps in order, each a role (`division_head`: the head of the item's
+    # division); none: one step by a person with one of `approver_roles`.
+    steps: list[Id] = Field(default_factory=list, max_length=10)
+    signatures: Literal["required", "optional", "off"] = "optional"
 
 
 class Rules(Strict):
@@ -206,7 +232,7 @@ def parse_config(text: str, path: str = "config.yaml") -> Config:
 
 
 def _cross_check(config: Config, path: str, lines: yamlsafe.LineMap) -> list[Problem]:
-    out: list[Problem] = []
+    out: list[Problem] = _key_problems(config, path, lines) + _step_problems(config, path, lines)
     division_ids = {d.id for d in config.divisions}
     for group, entries in (("divisions", config.divisions), ("people", config.people)):
         seen: set[str] = set()
@@ -217,19 +243,74 @@ def _cross_check(config: Config, path: str, lines: yamlsafe.LineMap) -> list[Pro
                 )
             seen.add(entry.id)
     for index, person in enumerate(config.people):
-        if person.division and person.division not in division_ids:
-            line = lines.get(("people", index, "division"), 1)
-            out.append(
-                problem(
-                    path,
-                    line,
-                    "error",
-                    "UNKNOWN_DIVISION",
-                    key="division",
-                    value=person.division,
-                    known=", ".join(sorted(division_ids)),
+        named = [(("division",), "division", person.division)] if person.division else []
+        named += [(("heads", number), "heads", head) for number, head in enumerate(person.heads)]
+        for where, key, value in named:
+            if value not in division_ids:
+                line = lines.get(("people", index, *where), 1)
+                known = ", ".join(sorted(division_ids))
+                out.append(
+                    problem(path, line, "error", "UNKNOWN_DIVISION", key=key, value=value, known=known)
                 )
-            )
+    return out
+
+
+def _key_problems(config: Config, path: str, lines: yamlsafe.LineMap) -> list[Problem]:
+    """Every key readable, of a type that is verified, in a window that does not end before it
+    starts, and held by one person only (a shared key would sign for either of them)."""
+    out: list[Problem] = []
+    holders: dict[bytes, str] = {}
+    for index, person in enumerate(config.people):
+        for number, entry in enumerate(person.keys):
+            where = ("people", index, "keys", number)
+            line = lines.get((*where, "key"), lines.get(where, 1))
+            try:
+                key = sshsig.read_key(entry.key)
+            except sshsig.UnknownKeyType as exc:
+                allowed = ", ".join(sshsig.KEY_TYPES)
+                out.append(
+                    problem(path, line, "error", "KEY_TYPE_UNKNOWN", kind=exc.kind[:40], allowed=allowed)
+                )
+                continue
+            except sshsig.Invalid as exc:
+                out.append(problem(path, line, "error", "KEY_MALFORMED", person=person.id, why=str(exc)))
+                continue
+            if entry.from_ and entry.to and entry.to < entry.from_:
+                at = lines.get((*where, "to"), line)
+                out.append(problem(path, at, "error", "KEY_WINDOW_REVERSED", start=entry.from_, end=entry.to))
+            other = holders.setdefault(key.blob, person.id)
+            if other != person.id:
+                out.append(
+                    problem(
+                        path,
+                        line,
+                        "error",
+                        "KEY_SHARED",
+                        fingerprint=key.fingerprint,
+                        person=person.id,
+                        other=other,
+                    )
+                )
+    return out
+
+
+def _step_problems(config: Config, path: str, lines: yamlsafe.LineMap) -> list[Problem]:
+    """Each type's steps: no step twice, each a role someone holds, and not beside approver_roles."""
+    out: list[Problem] = []
+    held = {role for person in config.people for role in person.roles}
+    if any(person.heads for person in config.people):
+        held.add("division_head")
+    for kind, rule in config.rules.types.items():
+        where = ("rules", "types", kind)
+        if rule.steps and "approver_roles" in rule.model_fields_set:
+            line = lines.get((*where, "approver_roles"), 1)
+            out.append(problem(path, line, "error", "STEPS_AND_ROLES", kind=kind))
+        for number, step in enumerate(rule.steps):
+            line = lines.get((*where, "steps", number), lines.get((*where, "steps"), 1))
+            if step in rule.steps[:number]:
+                out.append(problem(path, line, "error", "STEP_LISTED_TWICE", kind=kind, step=step))
+            elif step not in held:
+                out.append(problem(path, line, "error", "STEP_ROLE_UNHELD", kind=kind, step=step))
     return out
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 import lz4.block
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
 from site_builder.load import urls
 from site_builder.load.config import TypeName
@@ -46,9 +46,27 @@ class once:
 
 
 class Approval(Strict):
+    """One step of an approval: who gave it, when, over which content hash; optionally the
+    step's name (default: the type's last step), the approver's SSH signature of it
+    (judge/signatures.py) and why it was recorded after the fact (`approve --at … --reason`)."""
+
     by: Id
     at: AwareDateTime
     hash: str | None = Field(None, pattern=r"^sha256:[0-9a-f]{64}$")
+    step: Id | None = None
+    signature: str | None = Field(None, max_length=16_000)
+    reason: Text | None = Field(None, min_length=1, max_length=500)
+
+
+def _steps(value: Approval | list[Approval] | None) -> list[Approval]:
+    """`approval:` is one mapping (a one-step approval) or a list of them, in step order."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, Approval) else list(value)
+
+
+# Stored as the list of steps whichever way it is written (the union is what the schema shows).
+Steps = Annotated[Approval | list[Approval] | None, AfterValidator(_steps)]
 
 
 class Withdrawal(Strict):
@@ -62,6 +80,9 @@ class Correction(Strict):
 
 
 class Common(Strict):
+    # `approvals` is read from `approval:` only: the field's own name is no key of a file.
+    model_config = ConfigDict(populate_by_name=False, validate_by_name=False)
+
     title: Text = Field(min_length=1, max_length=300)
     date: AwareDateTime | None = None
     summary: Text = Field("", max_length=1000)
@@ -72,7 +93,7 @@ class Common(Strict):
     slug: str | None = Field(None, max_length=120)
     id: str | None = Field(None, max_length=200)
     status: Status = "draft"
-    approval: Approval | None = None
+    approvals: Steps = Field(default_factory=list, alias="approval")  # type: ignore[assignment]
     confidentiality: Literal["public", "restricted"] = "public"
     withdrawn: Withdrawal | None = None
     corrections: list[Correction] = Field(default_factory=list)
@@ -80,6 +101,12 @@ class Common(Strict):
     image_alt: Text | None = Field(None, max_length=300)
     # Why there is no Kyrgyz version (rules.kyrgyz_first); shown on the item page.
     translation_exception: Text | None = Field(None, min_length=1, max_length=500)
+
+    @property
+    def approval(self) -> Approval | None:
+        """The final approval (the last step): who released the item, and when."""
+        approvals: list[Approval] = self.approvals  # type: ignore[assignment]
+        return approvals[-1] if approvals else None
 
 
 class PressRelease(Common):

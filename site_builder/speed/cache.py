@@ -66,12 +66,13 @@ def _of_the_generator(path: Path) -> bool:
 
 LIBRARIES = (
     "jinja2", "markdown-it-py", "markdown-it-pyrs", "pyyaml", "pydantic", "babel", "feedgen",
-    "icalendar", "python-slugify", "holidays", "lxml", "lz4",
+    "icalendar", "python-slugify", "holidays", "lxml", "lz4", "cryptography",
 )  # fmt: skip
 
 
 def libraries() -> list[str]:
-    """The versions of the libraries whose output ends up in the site."""
+    """The versions of the libraries whose output ends up in the site (or in the cache:
+    cryptography's answer whether a signature verifies)."""
     from importlib import metadata
 
     found = []
