@@ -16,7 +16,7 @@ from hardkit import NOW, holding
 from sitekit import config_dict, item, make_site, run_cli
 
 from site_builder.build import build, check
-from site_builder.commands.approve import approve
+from site_builder.commands.approve import Request, approve
 from site_builder.judge.verdict import State
 from site_builder.load.config import load_config
 from site_builder.load.discover import read_source
@@ -47,7 +47,9 @@ def approved(root: Path, rel: str) -> None:
     source, problems = read_source(root / "content", rel)
     assert source is not None, problems
     at = datetime.fromisoformat("2026-11-20T09:00:00+06:00")
-    done, problems = approve(source, load_config(root), "aliev", at, NOW)
+    done, problems = approve(
+        source, load_config(root), Request("aliev", at, reason="approved on paper that morning"), NOW
+    )
     assert done is not None, problems
     (root / "content" / rel).write_text(done.text, encoding="utf-8")
 
