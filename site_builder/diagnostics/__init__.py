@@ -17,10 +17,11 @@ from site_builder.diagnostics import (
     references,
     rules,
     schedule,
+    takedown,
     templates,
 )
 
-GROUPS = (files, frontmatter, references, rules, templates, commands, schedule, outputs)
+GROUPS = (files, frontmatter, references, rules, templates, commands, schedule, outputs, takedown)
 
 
 def _merged() -> dict[str, tuple[str, str]]:

@@ -1,11 +1,8 @@
-"""Read the site's git history: who committed each approval, and when a file last changed."""
+"""Read the site's git history: who committed each approval (rules.verify_git)."""
 
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable
-from datetime import datetime
-from functools import cache
 from pathlib import Path
 
 from site_builder.errors import Problem, problem
@@ -55,27 +52,3 @@ def verify(root: Path, items: list[Item], config: Config) -> list[Problem]:
                 )
             )
     return out
-
-
-def last_change(root: Path) -> Callable[[str], datetime | None]:
-    """source → when that content file's current text was committed; None when unknown.
-
-    Unknown means no git, a shallow clone (its one commit says nothing about when a file
-    changed) or edits not yet committed; the rules then take the cautious reading.
-    """
-
-    @cache
-    def shallow() -> bool:
-        return _git(root, "rev-parse", "--is-shallow-repository").strip() != "false"
-
-    def lookup(source: str) -> datetime | None:
-        path = "content/" + source
-        try:
-            if shallow() or _git(root, "status", "--porcelain", "--", path).strip():
-                return None
-            stamp = _git(root, "log", "-1", "--format=%cI", "--", path).strip()
-            return datetime.fromisoformat(stamp) if stamp else None
-        except (OSError, subprocess.SubprocessError, ValueError):
-            return None
-
-    return lookup
