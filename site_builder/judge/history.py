@@ -3,20 +3,24 @@ and whether one of them was ever published.
 
 A version was published when it was the committed version (on the first-parent line of
 HEAD, the line the scheduled builds publish from) at a moment when its approval held for
-its own text and its date and approval time had both passed.  Git is asked twice for the
-whole repository, however many files there are: one `git log` lists every commit with
-the content files it added, changed, renamed or deleted, one `git cat-file --batch`
-reads the versions asked about.  Nothing is asked when no item needs it but the list of
-deleted files, which needs the log.
+its own text and its date and approval time had both passed.  Git is asked a few times
+for the whole repository, however many files there are: `rev-parse` (is it a full
+clone?), a `log` of the first-parent line's changes to content/ (which git walks fast;
+it also lists the deleted and renamed files), a `rev-list` of every commit's time and
+parents (no diffs; only when content/ has any history), and a `cat-file --batch` of the
+versions asked about (only when an item asks).  The preview server keeps the log while
+the repository's HEAD and refs stay as they were.
 
-Commit times are the committers' word and can be set to anything
-(GIT_COMMITTER_DATE).  So a version's time is its commit's *effective* time: the
-latest committer time of that commit and all its ancestors.  It never goes backwards
-along the graph, so a back-dated commit cannot pretend to come before its parent.  The
-risk that remains is a quiet repository: when nothing was committed between an item's
-date and a back-dated commit that changes it, that commit can still claim to predate
-the date (and so that the approved version never went out).  Every later commit on the
-line, by anyone, closes that window for everything before it.
+Commit times are the committers' word and can be set to anything (GIT_COMMITTER_DATE).
+So a version's time is its commit's *effective* time: the latest committer time of that
+commit and all its ancestors.  It never goes backwards along the graph, so a back-dated
+commit cannot pretend to come before its parent.  The risk that remains is a quiet
+repository: when nothing at all was committed between an item's date and a back-dated
+commit that changes it, that commit can still claim to predate the date (and so that the
+approved version never went out).  Any later commit, by anyone and of any file, closes
+that window for everything before it.  A commit dated after `now` has not been made
+yet as far as the history can tell (a build at a moment in the past, or a commit dated
+ahead): a file whose versions are all that recent is read as if there were no history.
 
 Without history (no git, not a repository, a shallow clone, content/ never committed)
 nothing is known: the caller reads the current file cautiously (verdict.looks_out), and
@@ -195,40 +199,42 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
 def _read(root: Path, store: Cache) -> _Log:
     """The log of content/, or an empty one without a full history.  A long-running
     process (the preview server) keeps it while the repository's refs stay as they were."""
+    if store.memory is None:
+        return _read_log(root)
     where = store.memo("git-dirs", str(root), lambda: _where(root))
     if where is None:
         return _Log({}, {})
-    prefix, state = where[1], _state(where)
+    state = _state(where)
     if state is None:
-        return _read_log(root, prefix)
-    return store.memo("git-log", (str(root), state), lambda: _read_log(root, prefix))
+        return _read_log(root)
+    return store.memo("git-log", (str(root), state), lambda: _read_log(root))
 
 
-def _where(root: Path) -> tuple[str, str, str] | None:
-    """The site's folder in its repository, and the repository's own folders; None
-    without a full history (no git, not a repository, no commit yet, a shallow clone)."""
+def _where(root: Path) -> tuple[str, str] | None:
+    """The repository's own folders (this worktree's and the common one), whose files
+    `_state` watches; None without a full history (no git, not a repository, a shallow
+    clone)."""
     try:
         out = _git(
             root,
             "rev-parse",
             "--is-shallow-repository",
-            "--show-prefix",
             "--absolute-git-dir",
             "--path-format=absolute",
             "--git-common-dir",
         )
     except (OSError, subprocess.SubprocessError):
         return None
-    shallow, prefix, gitdir, common = [*out.decode("utf-8", "surrogateescape").split("\n"), "", "", ""][:4]
+    shallow, gitdir, common = [*out.decode("utf-8", "surrogateescape").split("\n"), "", ""][:3]
     if shallow != "false":
         return None
-    return gitdir, prefix, common
+    return gitdir, common
 
 
-def _state(where: tuple[str, str, str]) -> tuple | None:
+def _state(where: tuple[str, str]) -> tuple | None:
     """Where the repository's HEAD stands, by the stat of the files that move with it
     (no process started); None when that cannot be told."""
-    gitdir, _, common = where
+    gitdir, common = where
     try:
         head = Path(gitdir, "HEAD").read_bytes()
         ref = head[5:].strip().decode() if head.startswith(b"ref: ") else ""
@@ -241,61 +247,66 @@ def _state(where: tuple[str, str, str]) -> tuple | None:
         return None
 
 
-def _read_log(root: Path, prefix: str) -> _Log:
+def _read_log(root: Path) -> _Log:
+    """The content files' versions: the first-parent line's changes to content/ (a log
+    limited to content/, which git walks fast), and only if there are any, every commit's
+    time and parents (no diffs) for the effective times."""
     try:
-        text = _git(
+        changes = _git(
             root,
             "log",
             "HEAD",
-            "--topo-order",
-            "--reverse",
+            "--first-parent",
             "--diff-merges=first-parent",
+            "--reverse",
             "--raw",
             "-M",
             "--no-abbrev",
             "-z",
-            "--format=%x01%H %ct %P",
-            f"--relative={prefix}content/",
+            "--relative",
+            "--format=%x01%H",
+            "--",
+            "content/",
         )
+        if not changes or _git(root, "rev-parse", "--is-shallow-repository").strip() != b"false":
+            return _Log({}, {})  # (a site that is no repository, or not in one's history, asks once)
+        graph = _git(root, "rev-list", "--topo-order", "--reverse", "--timestamp", "--parents", "HEAD")
     except (OSError, subprocess.SubprocessError):  # no commit yet, a git too old for these options
         return _Log({}, {})
     try:
-        return parse_log(text)
-    except (ValueError, IndexError):  # not the log asked for: nothing is known
+        return parse_log(changes, graph)
+    except (ValueError, IndexError, KeyError):  # not the log asked for: nothing is known
         return _Log({}, {})
 
 
-def parse_log(text: bytes) -> _Log:
-    """`git log --raw -z` (format `%x01%H %ct %P`, oldest first) → the versions of the
-    content files along HEAD's first-parent line, each at its commit's effective time."""
+def effective_times(graph: bytes) -> dict[str, int]:
+    """`git rev-list --topo-order --reverse --timestamp --parents` (parents first) → each
+    commit's effective time: the latest committer time of it and all its ancestors."""
     effective: dict[str, int] = {}
-    first: dict[str, str] = {}
-    changes: list[tuple[str, list[str]]] = []
-    head = ""
-    for chunk in text.split(b"\x01")[1:]:
-        header, _, rest = chunk.partition(b"\x00")
-        sha, stamp, *parents = header.decode("ascii", "replace").split()
+    for line in graph.decode("ascii").splitlines():
+        stamp, sha, *parents = line.split()
         effective[sha] = max([int(stamp), *(effective[p] for p in parents if p in effective)])
-        if parents:
-            first[sha] = parents[0]
-        changes.append((sha, rest.lstrip(b"\n").decode("utf-8", "surrogateescape").split("\x00")))
-        head = sha
-    line = set()
-    while head:
-        line.add(head)
-        head = first.get(head, "")
+    return effective
+
+
+def parse_log(changes: bytes, graph: bytes) -> _Log:
+    """The versions of the content files along HEAD's first-parent line (`changes`:
+    `git log --raw -z --relative --format=%x01%H -- content/`, oldest first), each at its
+    commit's effective time (`graph`, see `effective_times`)."""
+    effective = effective_times(graph)
     versions: dict[str, list[Version]] = {}
     moved: dict[str, str] = {}
-    for sha, fields in changes:
-        if sha not in line:
-            continue
-        since = datetime.fromtimestamp(effective[sha], UTC)
+    for chunk in changes.split(b"\x01")[1:]:
+        header, _, rest = chunk.partition(b"\x00")
+        since = datetime.fromtimestamp(effective[header.decode("ascii").strip()], UTC)
+        fields = rest.lstrip(b"\n").decode("utf-8", "surrogateescape").split("\x00")
         for old, new, blob in _entries(fields):
-            if old is not None and _is_item(old):
+            old, new = _item(old), _item(new)
+            if old is not None:
                 versions.setdefault(old, []).append(Version(None, since))
-                if new is not None and _is_item(new):
+                if new is not None:
                     moved[old] = new
-            if new is not None and _is_item(new):
+            if new is not None:
                 versions.setdefault(new, []).append(Version(blob, since))
     return _Log(versions, moved)
 
@@ -324,9 +335,14 @@ def _entries(fields: list[str]) -> Iterable[tuple[str | None, str | None, str | 
             yield None, fields[index - 1], blob if regular else None
 
 
-def _is_item(path: str) -> bool:
-    section = path.split("/", 1)[0]
-    return path.endswith(".md") and "/" in path and section in SECTIONS and section != REQUESTS_SECTION
+def _item(path: str | None) -> str | None:
+    """A path from the log ("content/press-releases/x.md") as an item's source, relative
+    to content/; None for anything else (an attachment, a media request, no path)."""
+    if path is None or not path.startswith("content/") or not path.endswith(".md"):
+        return None
+    source = path.removeprefix("content/")
+    section = source.split("/", 1)[0]
+    return source if "/" in source and section in SECTIONS and section != REQUESTS_SECTION else None
 
 
 def _blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
