@@ -20,7 +20,7 @@ commit that changes it, that commit can still claim to predate the date (and so 
 approved version never went out).  Any later commit, by anyone and of any file, closes
 that window for everything before it.  A commit dated after `now` has not been made
 yet as far as the history can tell (a build at a moment in the past, or a commit dated
-ahead): a file whose versions are all that recent is read as if there were no history.
+ahead): a file changed by one is read as if there were no history.
 
 Without history (no git, not a repository, a shallow clone, content/ never committed)
 nothing is known: the caller reads the current file cautiously (verdict.looks_out), and
@@ -121,9 +121,9 @@ class History:
 
     def went(self, sources: Iterable[str]) -> dict[str, Went | str | None]:
         """For each file: its last version that went out by `now`, None when none did, or
-        UNKNOWN when the history cannot tell: it has no version of the file, or it has one
-        committed after `now` (a build at a moment in the past, or a commit dated ahead)
-        and none went out before."""
+        UNKNOWN when the history cannot tell: it has no version of the file, or one
+        committed after `now` (a build at a moment in the past, or a commit dated ahead),
+        so that the file as it is now is not one the history up to `now` led to."""
         wanted = {s: self.log.versions.get(s) for s in sources}
         blobs = {(s, v.blob) for s, vs in wanted.items() for v in vs or () if v.blob}
         self._read_facts([key for key in blobs if key not in self._facts])
@@ -131,14 +131,15 @@ class History:
 
     def _last_out(self, source: str, versions: list[Version]) -> Went | str | None:
         now = self.now
-        made = [v for v in versions if v.since <= now]
-        for index in range(len(made) - 1, -1, -1):
-            version = made[index]
+        if versions[-1].since > now:  # (effective times never go backwards)
+            return UNKNOWN
+        for index in range(len(versions) - 1, -1, -1):
+            version = versions[index]
             facts = self._facts.get((source, version.blob)) if version.blob else None
             if facts is None:
                 continue  # deleted, never approved, or no item
-            last = index + 1 == len(made)  # the committed version until now
-            end = now if last else made[index + 1].since
+            last = index + 1 == len(versions)  # the committed version until now
+            end = now if last else versions[index + 1].since
             went = max(version.since, facts.out_at)
             if went > now or (went >= end and not last):
                 continue  # replaced before it went out
@@ -148,7 +149,7 @@ class History:
                 and (last or facts.withdrawn_at < end)
             )
             return Went(source, facts.url, went, facts.by, facts.at, left)
-        return UNKNOWN if len(made) < len(versions) else None
+        return None
 
     def _read_facts(self, keys: list[tuple[str, str]]) -> None:
         if not keys:
