@@ -164,7 +164,10 @@ class History:
             )
 
     def _facts_of(self, source: str, raw: bytes, md: markdown.MarkdownIt) -> _Facts | None:
-        """What one version says of its publication; None when it never could go out."""
+        """What one version says of its publication; None when it never could go out.
+
+        Its approver's role and window are not judged again (the settings may have changed
+        since): a version the build refused for them counts as published, the cautious side."""
         if b"approval" not in raw:  # no approval, no publication: most drafts are not parsed
             return None
         item, _ = parse(Source(source, raw), self.config, md)
