@@ -16,6 +16,7 @@ from pathlib import Path
 
 from site_builder.errors import Problem, SiteError
 from site_builder.judge import gitverify, mediarequests, rules
+from site_builder.judge.history import History
 from site_builder.judge.rules import Judgement
 from site_builder.judge.verdict import State, Verdict
 from site_builder.judge.workdays import WorkingDays
@@ -68,7 +69,8 @@ def check(root: Path, now: datetime, session: Session | None = None, preview: bo
     days = WorkingDays(config.calendar, session.store)
     ready = partial(days.prepare, now.astimezone(config.tz).year)  # while workers parse
     items, problems = content.load(root / "content", config, session, ready)
-    judgement = rules.check(items, config, now, gitverify.last_change(root), session, days)
+    history = History(root, config, now, session.store)  # read only when asked
+    judgement = rules.check(items, config, now, history, session, days)
     requests, found = mediarequests.load(root / "content")
     problems += judgement.problems + names.unreadable(root) + linked + found
     problems += mediarequests.check(requests, config, now, days)

@@ -314,15 +314,29 @@ def test_status_review_of_an_embargoed_item_just_holds_it(tmp_path: Path):
     assert "IN_REVIEW" in out and "STATUS_TAKES_DOWN" not in out + err
 
 
+def commit_at(root: Path, when: str) -> None:
+    """Commit everything with this commit date (git's clock, not the machine's)."""
+    git(root, "add", ".")
+    env = {"GIT_COMMITTER_DATE": when, "GIT_AUTHOR_DATE": when, "GIT_CONFIG_NOSYSTEM": "1"}
+    env |= {"PATH": "/usr/bin:/bin:/usr/local/bin", "HOME": str(root), "GIT_CONFIG_GLOBAL": "/dev/null"}
+    author = ["-c", "user.name=p", "-c", "user.email=p@example.kg"]
+    subprocess.run(["git", *author, "commit", "-q", "-m", "edit"], cwd=root, env=env, check=True)
+
+
+@needs_git
 def test_item_withdrawn_before_its_date_never_appears(tmp_path: Path):
+    """Git history shows the withdrawal came before the date: the item never went out."""
     root = site(tmp_path)
+    git(root, "init", "-q", "-b", "main")
     assert approve(root, "--by", "aliev")[0] == 0
+    commit_at(root, NOW)
     path = root / REL
     text = path.read_text(encoding="utf-8").replace("status: approved", "status: withdrawn")
     withdrawn = "withdrawn:\n  at: 2026-11-23T10:00:00+06:00\n  reason: Отменено до выхода\nstatus:"
     path.write_text(text.replace("status:", withdrawn, 1), encoding="utf-8")
     code, output = approve(root, "--by", "aliev")
     assert code == 0, output
+    commit_at(root, "2026-11-23T10:00:00+06:00")
     code, out, err = run_cli("build", "--now", LATER, cwd=root)  # its date has passed
     assert code == 0, out + err
     assert re.search(rf"^{REL}:\d+: info WITHDRAWN_UNPUBLISHED ", out, re.MULTILINE), out
@@ -334,29 +348,47 @@ def test_item_withdrawn_before_its_date_never_appears(tmp_path: Path):
             assert "Ремонт дорог".encode() not in data and "Отменено до выхода".encode() not in data, found
 
 
+def test_item_withdrawn_before_its_passed_date_without_history_is_refused(tmp_path: Path):
+    """Without git history an approved item whose date has passed counts as published."""
+    root = site(tmp_path)
+    assert approve(root, "--by", "aliev")[0] == 0
+    path = root / REL
+    text = path.read_text(encoding="utf-8").replace("status: approved", "status: withdrawn")
+    withdrawn = "withdrawn:\n  at: 2026-11-23T10:00:00+06:00\n  reason: Отменено до выхода\nstatus:"
+    path.write_text(text.replace("status:", withdrawn, 1), encoding="utf-8")
+    assert approve(root, "--by", "aliev")[0] == 0
+    code, _out, err = run_cli("build", "--now", LATER, cwd=root)
+    assert code == 1
+    assert re.search(rf"^{REL}:\d+: error WITHDRAWAL_TAKES_DOWN ", err, re.MULTILINE), err
+    assert "HISTORY_UNKNOWN" in err
+    assert not (root / "output").exists()
+
+
 @needs_git
 @pytest.mark.parametrize(
-    ("committed", "expected"),
+    "committed",
     [
-        ("2026-11-23T10:00:00+06:00", "warning APPROVAL_HASH_MISMATCH"),  # edited while embargoed
-        ("2026-11-25T12:00:00+06:00", "error APPROVAL_HASH_LIVE"),  # edited after it went out
+        "2026-11-23T10:00:00+06:00",  # claims the edit came while it was embargoed
+        "2026-11-25T12:00:00+06:00",  # after it went out
     ],
 )
-def test_edit_after_approval_is_live_only_if_committed_after_the_date(tmp_path: Path, committed, expected):
+def test_edit_after_approval_is_live_once_the_date_has_passed_whatever_its_commit_date(
+    tmp_path: Path, committed: str
+):
+    """A commit date can be set to anything: from the date on, an edit is an error."""
     root = site(tmp_path)
     git(root, "init", "-q", "-b", "main")
     assert approve(root, "--by", "aliev")[0] == 0
     path = root / REL
     path.write_text(path.read_text(encoding="utf-8") + "Дописано после согласования.\n", encoding="utf-8")
-    git(root, "add", ".")
-    env = {"GIT_COMMITTER_DATE": committed, "GIT_AUTHOR_DATE": committed, "GIT_CONFIG_NOSYSTEM": "1"}
-    env |= {"PATH": "/usr/bin:/bin:/usr/local/bin", "HOME": str(root), "GIT_CONFIG_GLOBAL": "/dev/null"}
-    author = ["-c", "user.name=p", "-c", "user.email=p@example.kg"]
-    subprocess.run(["git", *author, "commit", "-q", "-m", "edit"], cwd=root, env=env, check=True)
+    commit_at(root, committed)
     code, out, err = run_cli("build", "--now", LATER, cwd=root)
-    assert re.search(rf"^{REL}:\d+: {expected} ", out + err, re.MULTILINE), out + err
-    assert code == (1 if "error" in expected else 0)
+    assert re.search(rf"^{REL}:\d+: error APPROVAL_HASH_LIVE ", err, re.MULTILINE), out + err
+    assert code == 1
     assert not (root / "output/press-releases/remont/index.html").exists()
+    code, out, err = run_cli("check", "--now", NOW, cwd=root)  # before the date: held, a warning
+    assert code == 0, out + err
+    assert re.search(rf"^{REL}:\d+: warning APPROVAL_HASH_MISMATCH ", out, re.MULTILINE), out
 
 
 def test_approve_refuses_an_approval_dated_in_the_future(tmp_path: Path):

@@ -12,6 +12,7 @@ from sitekit import config_text, item, make_site
 
 from site_builder.build import build
 from site_builder.judge import rules
+from site_builder.judge.history import Went
 from site_builder.load import content, discover
 from site_builder.load.config import parse_config
 from site_builder.speed.cache import TAG, Cache, code_fingerprint
@@ -212,30 +213,34 @@ def test_preview_hashes_again_a_file_whose_stat_changed(tmp_path):
     assert content._digest_seen(store, discover.Source("press-releases/a.md", b"", (), str(path), seen)) == ""
 
 
-def test_preview_keeps_no_judgement_that_asked_git(tmp_path):
-    """An item whose verdict depends on when git says its text was committed is judged
-    again on every build: a commit changes that answer without changing the file."""
-    text = item("Исправленный текст", date="2026-11-20T10:00:00+06:00")
-    text = text.replace(
-        "  at: 2026-11-20T09:00:00+06:00", "  at: 2026-11-20T09:00:00+06:00\n  hash: sha256:" + "0" * 64
-    )
+def test_preview_asks_git_history_anew_on_every_build(tmp_path):
+    """What an item's judgement keeps between the preview server's builds does not include
+    what git history says went out: a commit changes that answer without changing the file."""
+    text = item("Черновик", date="2026-11-20T10:00:00+06:00", status="draft")
     root = make_site(tmp_path, {"content/press-releases/a.md": text})
     config = parse_config(config_text())
     store = Cache(root / ".site-cache", memory=True)
     items, _ = content.load(root / "content", config, Session(1, store))
     now = datetime.fromisoformat("2026-11-25T10:00:00+06:00")
+    out = Went("press-releases/a.md", "/press-releases/a/", now, "aliev", now, False)
+    answers = iter([out, None])
     asked: list[str] = []
-    answers = iter([None, datetime.fromisoformat("2026-11-19T10:00:00+06:00")])
 
-    def last_change(source: str) -> datetime | None:
-        asked.append(source)
-        return next(answers)
+    class Past:  # the interface of judge.history.History that takedown.py asks
+        known = True
 
-    first = rules.check(items, config, now, last_change, Session(1, store))
-    second = rules.check(items, config, now, last_change, Session(1, store))
+        def gone(self) -> list[str]:
+            return []
+
+        def went(self, sources):
+            asked.extend(sources)
+            return dict.fromkeys(sources, next(answers))
+
+    first = rules.check(items, config, now, Past(), Session(1, store))
+    second = rules.check(items, config, now, Past(), Session(1, store))
     assert asked == ["press-releases/a.md"] * 2
     codes = [[p.code for p in judged.problems if p.is_error] for judged in (first, second)]
-    assert codes == [["APPROVAL_HASH_LIVE"], []]  # committed before its date: never went out
+    assert codes == [["STATUS_TAKES_DOWN"], []]  # went out, then (a commit later) never did
 
 
 def test_key_of_is_the_key_and_a_memory_cache_keeps_it_by_its_parts(tmp_path):

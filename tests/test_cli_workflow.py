@@ -284,10 +284,10 @@ def test_command_line_messages_come_from_the_catalog(site, capsys):
     with (package / "locale/ru/LC_MESSAGES/site_builder.po").open("rb") as handle:
         russian = {m.id: m.string for m in read_po(handle) if m.id}
     assert not [m for m in msgids if not russian.get(m)]
-    code, out, _ = run(capsys, "build", "--root", str(site), "--now", NOW)
-    assert code == 0 and out.startswith("собрано файлов: ")
+    code, out, _ = run(capsys, "build", "--root", str(site), "--now", NOW)  # after HISTORY_UNKNOWN
+    assert code == 0 and out.splitlines()[-1].startswith("собрано файлов: ")
     code, out, _ = run(capsys, "build", "--root", str(site), "--now", NOW, "--lang", "en", "--no-cache")
-    assert code == 0 and out.startswith("built ")
+    assert code == 0 and out.splitlines()[-1].startswith("built ")
 
 
 def test_example_site_validates_against_its_schemas(tmp_path):

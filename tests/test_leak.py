@@ -2,10 +2,11 @@
 
 Random small sites are built in-process: press releases, announcements, rebuttals and
 media plans with every status, confidentiality, approver, hash, date and `now` a second
-apart in different UTC offsets; Kyrgyz translations; attachments with hostile names;
-corrections and event changes at, before and after `now`; a withdrawal at, before and
-after `now`; restricted markers in public items; drafts that still carry their approval
-(the take-down path).  Which files may be seen is worked out here, independently of
+apart in different UTC offsets; Kyrgyz translations; attachments with hostile names; an
+old address (`aliases`) each; corrections and event changes at, before and after `now`;
+a withdrawal at, before and after `now`; restricted markers in public items; drafts,
+restricted items and items withdrawn before their date that still carry their approval
+(the take-down paths).  Which files may be seen is worked out here, independently of
 rules.py.  Each site is then built again over its output with the cache, after an edit
 and later, and (in some examples) previewed in the preview server's in-place folder
 before and after the edit.  After every build, every output file (decompressed if
@@ -138,6 +139,7 @@ class File:
             "tag": f"tag{t}g",
             "note": f"NN{t}NN",
             "reason": f"RR{t}RR",
+            "alias": f"al{t}al",  # an old address (`aliases`): a redirect page's folder
         }
 
 
@@ -213,6 +215,7 @@ def write_file(file: File, now: datetime, refs: dict[int, str], edited: bool = F
         f"author: {spec.author}",
         f"summary: Кратко {tok['summary']}",
         f"tags: [{tok['tag']}, общее]",
+        f"aliases: [/old/{tok['alias']}/]",
     ]
     if spec.restricted:
         lines.append("confidentiality: restricted")
@@ -280,21 +283,22 @@ def expected(
         problems.append("hash missing")
     if when.at > when.date and not any(when.date < n <= when.at for n in notes):
         problems.append("approved after date")
+    # Without git history (these sites are no repositories), an item that is not out now
+    # but carries a hashed approval that holds (given before or after the date) and whose
+    # date and approval have passed counts as published: hiding it would take it down.
+    out = (
+        (spec.status in ("approved", "withdrawn") or spec.keeps_approval)
+        and spec.hash_mode != "none"
+        and not [p for p in problems if p != "approved after date"]
+        and when.at <= now
+        and when.date <= now
+    )
     if spec.status in ("draft", "review"):
-        # Still approved, with a hash, out (date and approval past): its status would take it down.
-        out = (
-            spec.keeps_approval
-            and spec.hash_mode != "none"
-            and not spec.restricted
-            and not problems
-            and when.at <= now
-            and when.date <= now
-        )
         return "hidden", marked or out
     if spec.restricted:
-        return "hidden", marked
+        return "hidden", marked or out
     if when.withdrawn is not None and when.withdrawn < when.date:
-        return "hidden", marked  # withdrawn before its date: it never went out
+        return "hidden", marked or out  # withdrawn before its date: it went out, or never did
     if problems:
         return "hidden", True
     if when.at > now:
@@ -370,6 +374,7 @@ def check_output(folder: Path, seen: dict[File, tuple[str, bool]], base: datetim
             for key in ("title", "body", "summary", "tag"):
                 assert tok[key].encode() in everything, f"{file.tag} {key} should be published"
             assert tok["body"].lower().encode() in index, f"{file.tag} should be found by search"
+            assert f"old/{tok['alias']}/index.html" in names, f"{file.tag}: redirect from its alias missing"
             if when.note is not None and when.note <= now:
                 assert tok["note"].encode() in everything, f"{file.tag}: public note missing"
             else:
@@ -378,6 +383,7 @@ def check_output(folder: Path, seen: dict[File, tuple[str, bool]], base: datetim
         elif visibility == "notice":
             assert tok["title"].encode() in everything, f"{file.tag}: withdrawal notice missing"
             assert tok["reason"].encode() in everything, f"{file.tag}: withdrawal reason missing"
+            assert f"old/{tok['alias']}/index.html" in names, f"{file.tag}: redirect to its notice missing"
             forbidden.append((tok["body"], file.tag, "withdrawn"))
         else:
             forbidden += [(needle, file.tag, "hidden") for needle in tok.values()]

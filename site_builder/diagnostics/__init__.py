@@ -19,10 +19,23 @@ from site_builder.diagnostics import (
     rules,
     schedule,
     signatures,
+    takedown,
     templates,
 )
 
-GROUPS = (files, frontmatter, references, rules, templates, commands, schedule, outputs, authors, signatures)
+GROUPS = (
+    files,
+    frontmatter,
+    references,
+    rules,
+    templates,
+    commands,
+    schedule,
+    outputs,
+    authors,
+    signatures,
+    takedown,
+)
 
 
 def _merged() -> dict[str, tuple[str, str]]:

@@ -45,12 +45,12 @@ CODES: dict[str, tuple[str, str]] = {
         "Approve with the tool, which records it: site-builder approve {source} --by {by}.",
     ),
     "APPROVAL_HASH_MISMATCH": (
-        "not published: the content changed after approval by {by} on {at}",
-        "Ask the PR department to approve the new text: site-builder approve {source} --by PERSON.",
+        "not published: the content changed after approval by {by} on {at}; the release at {date} is held until it is approved again",
+        "Ask the PR department to approve the new text (site-builder approve {source} --by PERSON), or restore the approved text.",
     ),
     "APPROVAL_HASH_LIVE": (
-        "this published item changed after approval by {by} on {at}",
-        "Published text cannot change silently: add a corrections entry (at, note) describing the change, then approve again: site-builder approve {source} --by PERSON. Until then the site keeps its previous build.",
+        "the content changed after approval by {by} on {at}, and its date {date} has passed: the published text would change",
+        "Published text cannot change silently: restore the approved text, or add a corrections entry (at, note) describing the change and approve again: site-builder approve {source} --by PERSON. Until then the site keeps its previous build.",
     ),
     "APPROVAL_AFTER_DATE": (
         "approved at {at}, after the publication date {date}",

@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime
-from functools import cache
 from pathlib import Path
 
 from site_builder.errors import Problem, problem
@@ -236,27 +234,3 @@ def _ancestors(starts: list[str], by_sha: dict[str, Commit]) -> set[str]:
             found.add(sha)
             todo.extend(by_sha[sha].parents)
     return found
-
-
-def last_change(root: Path) -> Callable[[str], datetime | None]:
-    """source → when that content file's current text was committed; None when unknown.
-
-    Unknown means no git, a shallow clone (its one commit says nothing about when a file
-    changed) or edits not yet committed; the rules then take the cautious reading.
-    """
-
-    @cache
-    def shallow() -> bool:
-        return _git(root, "rev-parse", "--is-shallow-repository").strip() != "false"
-
-    def lookup(source: str) -> datetime | None:
-        path = "content/" + source
-        try:
-            if shallow() or _git(root, "status", "--porcelain", "--", path).strip():
-                return None
-            stamp = _git(root, "log", "-1", "--format=%cI", "--", path).strip()
-            return datetime.fromisoformat(stamp) if stamp else None
-        except (OSError, subprocess.SubprocessError, ValueError):
-            return None
-
-    return lookup

@@ -1,6 +1,6 @@
 """Judging a whole site: every item's verdict and problems (verdict.py, structure.py),
 kept between builds when asked, and the rules across items (one URL and one translation
-each, a Kyrgyz version first).
+each, a Kyrgyz version first, no published page taken down silently: takedown.py).
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ from datetime import datetime
 from typing import TypeVar
 
 from site_builder.errors import Problem, problem
+from site_builder.judge import takedown
+from site_builder.judge.history import History
 from site_builder.judge.signatures import Signatures
 from site_builder.judge.structure import plan_overdue, reference_problems, structure_problems
-from site_builder.judge.verdict import VISIBLE, LastChange, State, Verdict, judge, no_history
+from site_builder.judge.verdict import VISIBLE, State, Verdict, judge
 from site_builder.judge.workdays import WorkingDays
 from site_builder.load.config import Config
 from site_builder.load.model import Item, MediaPlan
@@ -40,7 +42,7 @@ def check(
     items: list[Item],
     config: Config,
     now: datetime,
-    last_change: LastChange = no_history,
+    history: History | None = None,
     session: Session | None = None,
     days: WorkingDays | None = None,
 ) -> Judgement:
@@ -49,7 +51,8 @@ def check(
     What the rules find for one item alone depends on its file, the settings, of `now`
     only on which of the item's own dates and times have passed and on today's date,
     and on which other files hold its signatures; the session's memo (the preview
-    server's) may keep it under that key.  A judgement that asked git is not kept.
+    server's) may keep it under that key.  What git `history` says went out is asked
+    anew every time (takedown.py); without it, nothing is known of the past.
     Signatures are verified through the session's cache (judge/signatures.py).
     """
     memo: Memo | None = session.memo("judged") if session is not None else None
@@ -59,17 +62,11 @@ def check(
     problems: list[Problem] = []
     by_source = {item.source: item for item in items}
     settings = cache.key(config.model_dump_json(), str(now.astimezone(config.tz).date())) if memo else ""
-    asked: list[str] = []
 
-    def asking(source: str) -> datetime | None:
-        asked.append(source)
-        return last_change(source)
-
-    def alone(item: Item) -> tuple[Verdict, list[Problem], list[Problem] | None, bool]:
-        """The item's verdict and problems, its references' problems when they do not
-        depend on other items (None when they do), and whether git was asked."""
-        before = len(asked)
-        verdict, found = judge(item, config, now, asking, signatures)
+    def alone(item: Item) -> tuple[Verdict, list[Problem], list[Problem] | None]:
+        """The item's verdict and problems, and its references' problems when they do
+        not depend on other items (None when they do)."""
+        verdict, found = judge(item, config, now, signatures)
         if item.meta.status != "draft":
             found += structure_problems(item, config, days)
         if verdict.state in VISIBLE and isinstance(item.meta, MediaPlan):
@@ -77,21 +74,18 @@ def check(
         references = None
         if not item.md_links and not isinstance(item.meta, MediaPlan):  # no other item's state
             references = reference_problems(item, config, by_source, verdicts)
-        return verdict, found, references, len(asked) > before
+        return verdict, found, references
 
     referenced: list[list[Problem] | None] = []
     for item in items:
         if memo is None or not item.fingerprint:
-            verdict, found, references, _ = alone(item)
+            verdict, found, references = alone(item)
         else:
             passed = bisect_right(item.moments, now)  # sorted at parse time
-            made: list[bool] = []
-            verdict, found, references, asked_git = memo(
+            verdict, found, references = memo(
                 (settings, item.fingerprint, passed, signatures.elsewhere(item)),
-                lambda item=item, made=made: made.append(True) or alone(item),
+                lambda item=item: alone(item),
             )
-            if asked_git and not made:  # git's answer may change without the file changing
-                verdict, found, references, asked_git = alone(item)
         verdicts[item.source] = verdict
         problems += found
         referenced.append(references)
@@ -102,6 +96,7 @@ def check(
     problems += _collisions(items)
     if config.rules.kyrgyz_first:
         problems += kyrgyz_first(items, verdicts)
+    problems += takedown.check(items, verdicts, problems, config, now, history)
     return Judgement(verdicts, problems)
 
 

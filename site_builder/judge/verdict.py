@@ -7,7 +7,6 @@ the PR department must know.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -43,44 +42,18 @@ def fmt(moment: datetime | None, config: Config) -> str:
     return moment.astimezone(config.tz).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
-# last_change(source): when the file's current text was committed; None when unknown
-# (no git, a shallow clone, uncommitted edits).  Supplied by the caller (gitverify).
-LastChange = Callable[[str], "datetime | None"]
-
-
-def no_history(source: str) -> datetime | None:
-    return None
-
-
 def judge(
-    item: Item,
-    config: Config,
-    now: datetime,
-    last_change: LastChange = no_history,
-    signatures: Signatures | None = None,
+    item: Item, config: Config, now: datetime, signatures: Signatures | None = None
 ) -> tuple[Verdict, list[Problem]]:
     """Decide whether one item is out, and say why not.  `signatures`: the run's signature
-    checks (rules.check makes them for every item at once); else made for this item."""
+    checks (rules.check makes them for every item at once); else made for this item.
+
+    Whether an item that is not out *was* out (so its page would disappear) is the whole
+    site's question, answered with git history by takedown.py.
+    """
     meta, path = item.meta, "content/" + item.source
     out: list[Problem] = []
     signatures = signatures or Signatures([item], config)
-    if meta.status in ("draft", "review") and _is_out(item, config, now, last_change, signatures):
-        # Its approval still holds for this very text and its date has passed: the page is
-        # live, and a status change alone must not turn its URL into a 404.
-        approval = meta.approval
-        assert approval is not None
-        out.append(
-            problem(
-                path,
-                item.line("status"),
-                "error",
-                "STATUS_TAKES_DOWN",
-                status=meta.status,
-                by=approval.by,
-                at=fmt(approval.at, config),
-            )
-        )
-        return Verdict(State.INVALID), out
     if meta.status == "draft":
         return Verdict(State.DRAFT), out
     if meta.status == "review":
@@ -118,10 +91,10 @@ def judge(
         return Verdict(State.SCHEDULED, meta.date), out
     stale = _hash_mismatch(item, config)
     if stale is not None:
-        # Out already, so the live page would change silently -- unless the history shows
-        # this text was committed before the date, i.e. the edit came while it was embargoed
-        # and the approved text never went out.
-        live = meta.date <= now and not _edited_while_embargoed(item, last_change)
+        # From its date on the approved text is (or would have been) out, so the file must
+        # be it: an error whatever git's commit dates say (they can be back-dated).  Before
+        # the date the release is held until the new text is approved.
+        live = meta.date <= now
         out.append(
             problem(
                 path,
@@ -130,6 +103,7 @@ def judge(
                 "APPROVAL_HASH_LIVE" if live else "APPROVAL_HASH_MISMATCH",
                 by=stale.by,
                 at=fmt(stale.at, config),
+                date=fmt(meta.date, config),
                 source=path,
             )
         )
@@ -142,29 +116,28 @@ def judge(
     return Verdict(State.PUBLISHED), out
 
 
-def _is_out(
-    item: Item, config: Config, now: datetime, last_change: LastChange, signatures: Signatures
-) -> bool:
-    """Is the approved version of this item live on the site?
+# Approval problems that say only when it was given, not that it does not hold: an
+# approval after the date (for an event, without a change note) still released the text.
+_TIMING = frozenset({"APPROVAL_AFTER_DATE", "EVENT_CHANGE_NOTE"})
 
-    Yes when a valid hashed approval and the date are both past, and the text is the
-    approved one or was edited after it went out (as for APPROVAL_HASH_LIVE, an edit of
-    unknown time counts as made after).
+
+def looks_out(item: Item, config: Config, now: datetime, signatures: Signatures | None = None) -> bool:
+    """Does the file alone say its approved version went out?  The cautious reading of an
+    item that is not out now, where git history cannot tell (no git, a shallow clone, a
+    file never committed): a hashed approval that holds and a date that have both passed.
+
+    Restricted, draft, under review or withdrawn before its date, the item counts as out
+    all the same, and an edited text too (as for APPROVAL_HASH_LIVE, an edit of unknown
+    time counts as made after it went out).
     """
     meta, approval = item.meta, item.meta.approval
     if approval is None or meta.date is None or approval.hash is None:
         return False  # a legacy approval without a hash proves nothing about what went out
-    if meta.confidentiality == "restricted" or approval.at > now or meta.date > now:
+    if approval.at > now or meta.date > now:
         return False
-    if approval.hash != item.digest and _edited_while_embargoed(item, last_change):
-        return False
-    return not any(p.is_error for p in _approval_problems(item, config, now, signatures))
-
-
-def _edited_while_embargoed(item: Item, last_change: LastChange) -> bool:
-    """Does git show the current text committed before the date, so the approved one never went out?"""
-    edited = last_change(item.source)
-    return edited is not None and item.meta.date is not None and edited < item.meta.date
+    signatures = signatures or Signatures([item], config)
+    found = _approval_problems(item, config, now, signatures)
+    return not any(p.is_error and p.code not in _TIMING for p in found)
 
 
 def _hash_mismatch(item: Item, config: Config) -> Approval | None:

@@ -101,6 +101,14 @@ class Common(Strict):
     image_alt: Text | None = Field(None, max_length=300)
     # Why there is no Kyrgyz version (rules.kyrgyz_first); shown on the item page.
     translation_exception: Text | None = Field(None, min_length=1, max_length=500)
+    # Old addresses of this item (as Hugo's `aliases`: "/press-releases/old-name/"), each
+    # given a page that redirects here: how a published item moves (judge/takedown.py).
+    aliases: list[Annotated[str, Field(max_length=300)]] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Old addresses of this item on the site, written from its root "
+        '("/press-releases/old-name/"): each gets a page that redirects here.',
+    )
 
     @property
     def approval(self) -> Approval | None:

@@ -57,3 +57,21 @@ _URI = re.compile(r"[A-Za-z0-9._~!#$%&'()*+,/:;=?@\[\]-]*\Z")
 
 def _requote(text: str) -> str:
     return quote(_LONE_PERCENT.sub("%25", text), safe=_URI_SAFE)
+
+
+_ALIAS_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+\Z")
+
+
+def alias(text: str) -> str | None:
+    """An alias (an old address of an item, written from the site's root, as Hugo's
+    `aliases`: "/press-releases/old-name/", "/news/123.html") as a path under the site's
+    base path: "press-releases/old-name/" (a folder, whose page is its index.html) or
+    "news/123.html"; None when it is no such address (the root, "..", a query, a
+    character an address would have to encode)."""
+    if not text.startswith("/") or len(text) > 300:
+        return None
+    segments = text[1:].removesuffix("/").split("/")
+    if any(s in (".", "..") or not _ALIAS_SEGMENT.match(s) for s in segments):
+        return None
+    path = "/".join(segments)
+    return path if path.endswith(".html") and not text.endswith("/") else path + "/"

@@ -14,6 +14,7 @@ from site_builder.outputs import (
     newsroom,
     opendata,
     pages,
+    redirects,
     search,
     sitemap,
 )
@@ -32,4 +33,4 @@ def all_outputs() -> list:
     the render workers: the big single tasks first and the item pages, in many small
     chunks, last, so the workers finish together instead of one of them still writing
     the calendars alone at the end."""
-    return [calendars, feeds, opendata, jsonfeed, changes, newsroom, assets, pages]
+    return [calendars, feeds, opendata, jsonfeed, changes, newsroom, assets, redirects, pages]

@@ -2,7 +2,8 @@
 
 Built from the HTML pages this build produced: every page that exists is listed (items,
 listings and their pages, tags, divisions, archive, newsroom pages) and nothing else can
-be, so nothing unpublished is ever named.  Item pages carry their last real change and
+be, so nothing unpublished is ever named; but the redirects from old addresses, which
+are no pages of their own.  Item pages carry their last real change and
 their translations as hreflang alternates.
 """
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from site_builder.load import urls
 from site_builder.outputs import Files, Planned, lang_prefix
+from site_builder.outputs.redirects import redirects
 from site_builder.view.entries import Entry
 from site_builder.view.site import Site
 
@@ -46,8 +48,9 @@ def render(site: Site, files: Files, kept: dict | None = None) -> Files:
     folders = {lang_prefix(site, lang): lang for lang in config.languages}
     main = folders[""]
     pages: dict[str, list[str]] = {lang: [] for lang in config.languages}
+    moved = {path for path, _ in redirects(site)}
     for rel in sorted(files):
-        if not rel.endswith(".html") or rel in SKIPPED:
+        if not rel.endswith(".html") or rel in SKIPPED or rel in moved:
             continue
         path = rel.removesuffix("index.html")
         folder, slash, _ = path.partition("/")

@@ -241,8 +241,8 @@ def _read_file(path: str | Path) -> tuple[bytes, bool]:
 def _git_state(root: Path) -> str:
     """Where the repository stands: HEAD, the index's last change, whether it is shallow.
 
-    The rules read the history (when a file's current text was committed) and whether a
-    file has uncommitted changes; committing or staging moves one of these.
+    The rules read the history (which committed version of each file went out, and the
+    files deleted or renamed since); committing or staging moves one of these.
     """
     try:
         done = subprocess.run(
