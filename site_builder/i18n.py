@@ -17,8 +17,9 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 
 
 # Arguments that are words of the message itself, not an editor's value: chars.name's
-# description of a character, and fields._EXPECTED's name of a kind of value.
-TRANSLATED_ARGS = {"what", "expected"}
+# description of a character, fields._EXPECTED's name of a kind of value, and where in an
+# attachment a marker is (load/attachments.py: "page", "paragraph" …).
+TRANSLATED_ARGS = {"what", "expected", "where"}
 
 
 @cache

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import io
 import tempfile
@@ -31,6 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import attachkit
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sitekit import config_dict, make_site, output_bytes
@@ -161,6 +163,17 @@ def files_of(index: int, spec: Spec) -> list[File]:
 
 def name_of(index: int) -> str:
     return f"zq{index:02d}x"
+
+
+@functools.cache
+def attachment_bytes(name: str, tag: str) -> bytes:
+    """A valid file of the name's format with the tag in plain bytes (searched for in the
+    output when the item is hidden): the check reads every attachment of a public item."""
+    if name.endswith(".pdf"):
+        return attachkit.pdf("x", title=tag * 40)
+    if name.endswith(".docx"):
+        return attachkit.docx(tag * 40, stored=True)
+    return attachkit.png(private=tag.encode() * 40)
 
 
 def path_of(file: File) -> str:
@@ -328,7 +341,7 @@ class Example:
         for f in self.files():
             if f.spec.attachment and f.voice == "r":  # the folder's files belong to both languages
                 name = f.spec.attachment.format(n=f"{f.index:02d}")
-                files[str(Path(path_of(f)).parent / name)] = b"\x89PNG\r\n\x1a\n" + f.tag.encode() * 40
+                files[str(Path(path_of(f)).parent / name)] = attachment_bytes(name, f.tag)
         for rel, data in files.items():
             path = self.root / rel
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ keep in turn (a new code goes at the end of the last group, or of a new one afte
 from __future__ import annotations
 
 from site_builder.diagnostics import (
+    attachments,
     commands,
     files,
     frontmatter,
@@ -20,7 +21,7 @@ from site_builder.diagnostics import (
     templates,
 )
 
-GROUPS = (files, frontmatter, references, rules, templates, commands, schedule, outputs)
+GROUPS = (files, frontmatter, references, rules, templates, commands, schedule, outputs, attachments)
 
 
 def _merged() -> dict[str, tuple[str, str]]:

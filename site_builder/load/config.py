@@ -95,6 +95,8 @@ class Rules(Strict):
     restricted_markers: list[Entry] = Field(default_factory=lambda: list(DEFAULT_MARKERS))
     verify_git: bool = False
     kyrgyz_first: bool = False
+    # The content repository is readable by the public: no restricted item or marker anywhere.
+    public_repository: bool = False
     types: dict[TypeName, TypeRule] = Field(default_factory=dict)
 
     def for_type(self, kind: TypeName) -> TypeRule:
