@@ -382,6 +382,16 @@ def test_a_public_repository_finds_markers_in_restricted_items_and_their_files(t
     ]
 
 
+def test_a_public_repository_finds_markers_in_private_media_requests(tmp_path):
+    """A request not marked public is not on the site, but it is in the repository."""
+    record = "---\nreceived: 2026-11-20\noutlet: Газета\ntopic: Приказ ДСП\nanswered: 2026-11-21\n---\n"
+    root = make_site(tmp_path, {"content/media-requests/a.md": record})
+    assert not [p for p in problems(root) if p.is_error]
+    root = make_site(tmp_path, {"content/media-requests/a.md": record}, config=public())
+    found = [(p.path, p.code, p.line) for p in problems(root) if p.is_error]
+    assert found == [("content/media-requests/a.md", "RESTRICTED_MARKER", 4)]
+
+
 def test_the_example_site_checks_clean_with_its_attachments():
     root = Path(__file__).resolve().parent.parent
     found = [p for p in build.check(root, WHEN, Session()).problems if p.code.startswith("ATTACHMENT")]
