@@ -59,9 +59,11 @@ def _segments(data: bytes) -> tuple[list[tuple[int, bytes]], int]:
     out: list[tuple[int, bytes]] = []
     at = 2
     while True:
-        while at < len(data) and data[at] == 0xFF and at + 1 < len(data) and data[at + 1] == 0xFF:
+        while at < len(data) and data[at] != 0xFF:
+            at += 1  # stray bytes between segments, which decoders skip too
+        while at + 1 < len(data) and data[at + 1] == 0xFF:
             at += 1  # fill bytes
-        if at + 4 > len(data) or data[at] != 0xFF:
+        if at + 4 > len(data):
             raise Damaged("a JPEG segment is cut short")
         marker = data[at + 1]
         if 0xD0 <= marker <= 0xD7 or marker == 0x01:
