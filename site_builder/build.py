@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 
 from site_builder.errors import Problem, SiteError
-from site_builder.judge import gitverify, mediarequests, rules
+from site_builder.judge import attachments, gitverify, mediarequests, rules
 from site_builder.judge.history import History
 from site_builder.judge.rules import Judgement
 from site_builder.judge.verdict import State, Verdict
@@ -49,6 +49,7 @@ class Result:
     manifest: dict[str, list] = field(default_factory=dict)  # what output/ holds: {path: row}
     written: int = 0  # files in output/; 0 when it was already up to date
     fingerprint: str = ""  # of the output it left (see outputs/keys.py); "" when unknown
+    cleaned: dict[str, tuple[str, int]] = field(default_factory=dict)  # attachments without metadata
 
     @property
     def ok(self) -> bool:
@@ -72,11 +73,12 @@ def check(root: Path, now: datetime, session: Session | None = None, preview: bo
     history = History(root, config, now, session.store)  # read only when asked
     judgement = rules.check(items, config, now, history, session, days)
     requests, found = mediarequests.load(root / "content")
-    problems += judgement.problems + names.unreadable(root) + linked + found
+    files = attachments.check(root / "content", items, judgement, config, session)
+    problems += judgement.problems + names.unreadable(root) + linked + found + files.problems
     problems += mediarequests.check(requests, config, now, days)
     if config.rules.verify_git:
         problems += gitverify.verify(root, items, config)
-    result = Result(problems, config, judgement, items, requests, days)
+    result = Result(problems, config, judgement, items, requests, days, cleaned=files.cleaned)
     if result.ok:  # else no build gets this far; every path known before one is written
         result.site, result.drafts = view(result, now, session, preview)
         result.problems += collisions(result.site, planned(result.site, root))
@@ -125,16 +127,19 @@ def _render(site: Site, root: Path, session: Session, progress: Progress, stagin
 def view(result: Result, now: datetime, session: Session, preview: bool = False) -> tuple[Site, set[str]]:
     """The published view of a judged site (`preview`: with its drafts, as if published)."""
     assert result.config is not None and result.judgement is not None
-    shown, verdicts, drafts = result.items, result.judgement, set[str]()
+    shown = attachments.published(result.items, result.cleaned)  # sizes of the copies without metadata
+    verdicts, drafts = result.judgement, set[str]()
     if preview:
-        shown, verdicts, drafts = _with_drafts(result.items, result.judgement, now)
+        shown, verdicts, drafts = _with_drafts(shown, result.judgement, now)
     # The preview server keeps the last site: when no entry moved, its entries and
     # groupings are this one's (see `build_site`).
     kept = session.store.recall("site", "")
     media = mediarequests.register(
         result.requests, result.config, now.astimezone(result.config.tz).date(), result.days
     )
-    return build_site(shown, verdicts, result.config, now, media, kept), drafts
+    site = build_site(shown, verdicts, result.config, now, media, kept)
+    site.cleaned = {source: digest for source, (digest, _) in result.cleaned.items()}
+    return site, drafts
 
 
 def _sealed(result: Result, session: Session) -> Site:

@@ -17,9 +17,10 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 
 
 # Arguments that are words of the message itself, not an editor's value: chars.name's
-# description of a character, fields._EXPECTED's name of a kind of value, and sshsig's
-# reason a key or signature cannot be read.
-TRANSLATED_ARGS = {"what", "expected", "why"}
+# description of a character, fields._EXPECTED's name of a kind of value, sshsig's
+# reason a key or signature cannot be read, and where in an attachment a marker is
+# (load/attachments.py: "page", "paragraph" …).
+TRANSLATED_ARGS = {"what", "expected", "why", "where"}
 
 
 @cache

@@ -18,6 +18,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from attachkit import MINI_PDF
 from sitekit import NOW, config_dict, config_text, item, make_site, run_cli, tree
 
 from site_builder.cli import main
@@ -46,7 +47,7 @@ def base_files() -> dict[str, str | bytes]:
     return {
         "content/press-releases/2026/plain.md": item("Обычный пресс-релиз"),
         "content/press-releases/2026/bundle/index.md": item("Материал с вложением"),
-        "content/press-releases/2026/bundle/report.pdf": b"%PDF-1.4 report\n",
+        "content/press-releases/2026/bundle/report.pdf": MINI_PDF + b"% report\n",
         "content/media-requests/2026/roads.md": REQUEST,
         "templates/partials/footer_extra.html": FOOTER,
         "static/emblem.txt": "emblem\n",

@@ -14,8 +14,10 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
+import attachkit
 import feedparser
 import pytest
+from attachkit import MINI_PDF
 from sitekit import NOW, config_dict, item, make_site, run_cli, tree
 
 from site_builder.speed.session import Session
@@ -119,10 +121,10 @@ def test_a_withdrawn_items_files_leave_every_feed(tmp_path: Path) -> None:
             "content/press-releases/gone/index.md": item(
                 "Отозванный", image="photo.png", tags=["тег"], **WITHDRAWN
             ),
-            "content/press-releases/gone/report.pdf": b"%PDF-1.4 old",
-            "content/press-releases/gone/photo.png": b"\x89PNG old",
+            "content/press-releases/gone/report.pdf": MINI_PDF + b"% old\n",
+            "content/press-releases/gone/photo.png": attachkit.png(private=b"old"),
             "content/press-releases/kept/index.md": item("Живой", tags=["тег"]),
-            "content/press-releases/kept/kept.pdf": b"%PDF-1.4 kept",
+            "content/press-releases/kept/kept.pdf": MINI_PDF + b"% kept\n",
         },
     )
     out = build(site)
@@ -156,6 +158,16 @@ IMAGE = "схема уборки #2.png"
 ORIGIN = "https://xn--e1atdfa.example.kg"  # "пресс.example.kg" as a URI names it
 BASE = "/%D0%BF%D1%80%D0%B5%D1%81%D1%81-%D1%86%D0%B5%D0%BD%D1%82%D1%80/"  # "/пресс-центр/"
 HEX = "0123456789ABCDEFabcdef"
+
+
+def hostile_bytes(name: str) -> bytes:
+    """A valid file of the name's format (the check reads each) that says which it is."""
+    said = f"file {name}".encode()
+    if name.endswith(".pdf"):
+        return MINI_PDF + b"% " + said + b"\n"
+    if name.endswith(".docx"):
+        return attachkit.docx(f"file {name}", stored=True)
+    return attachkit.png(private=said) if name.endswith(".png") else said
 
 
 def hostile_site(tmp_path: Path) -> Path:
@@ -200,7 +212,7 @@ def hostile_site(tmp_path: Path) -> Path:
     }
     for folder in ("content/press-releases/x/", "content/announcements/e/"):
         for name in (*HOSTILE_NAMES, IMAGE):
-            files[folder + name] = f"file {name}".encode()
+            files[folder + name] = hostile_bytes(name)
     return make_site(tmp_path, files, config)
 
 
@@ -350,7 +362,7 @@ def test_every_url_the_site_writes_is_a_uri_that_resolves(tmp_path: Path) -> Non
         targets.add(target)
     for prefix in ("press-releases/x/", "ky/press-releases/x/", "announcements/e/"):
         for name in (*HOSTILE_NAMES, IMAGE):
-            assert (out / prefix / name).read_bytes() == f"file {name}".encode()
+            assert (out / prefix / name).read_bytes() == hostile_bytes(name)
     # Every hostile attachment is linked from somewhere, and by its encoded name.
     for prefix in ("press-releases/x/", "ky/press-releases/x/", "announcements/e/"):
         assert {prefix + name for name in HOSTILE_NAMES} <= targets, sorted(targets)

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from attachkit import MINI_PDF
 from sitekit import NOW, item, make_site, run_cli
 
 ATTACHMENT = "content/press-releases/report/smeta.pdf"
@@ -29,7 +30,7 @@ def site(tmp_path: Path) -> Path:
         tmp_path,
         {
             "content/press-releases/report/index.md": item("Отчёт о смете"),
-            ATTACHMENT: b"%PDF-1.4 old bytes",
+            ATTACHMENT: MINI_PDF + b"% old bytes\n",
             STATIC: b"<svg>old</svg>",
         },
     )
@@ -65,7 +66,7 @@ def test_the_preview_publishes_bytes_replaced_with_the_same_size_and_mtime(
     preview = Preview(root, tmp_path / "preview", Hub(), False, "en", lambda: now)
     assert preview.rebuild()
     published = tmp_path / "preview/press-releases/report/smeta.pdf"
-    assert published.read_bytes() == b"%PDF-1.4 old bytes"
-    replace_keeping_mtime(root / ATTACHMENT, b"%PDF-1.4 new bytes")
+    assert published.read_bytes() == MINI_PDF + b"% old bytes\n"
+    replace_keeping_mtime(root / ATTACHMENT, MINI_PDF + b"% new bytes\n")
     assert preview.rebuild()
-    assert published.read_bytes() == b"%PDF-1.4 new bytes"
+    assert published.read_bytes() == MINI_PDF + b"% new bytes\n"

@@ -16,6 +16,7 @@ import json
 import re
 from pathlib import Path
 
+import attachkit
 import feedparser
 import pytest
 from hardkit import NOW
@@ -119,7 +120,7 @@ def _files() -> dict[str, str | bytes]:
             image="foto.png",
             corrections=[{"at": "2026-11-21T10:00:00+06:00", "note": H["correction note"]}],
         ),
-        "content/press-releases/vrazhdebnyi/foto.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 64,
+        "content/press-releases/vrazhdebnyi/foto.png": attachkit.png(private=b"\0" * 64),
         "content/press-releases/vrazhdebnyi/index.ky.md": item(
             H["translation title"], DATE, approval=APPROVED
         ),

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import io
 import tempfile
@@ -32,6 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import attachkit
 from hardkit import identity
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -166,6 +168,17 @@ def name_of(index: int) -> str:
     return f"zq{index:02d}x"
 
 
+@functools.cache
+def attachment_bytes(name: str, tag: str) -> bytes:
+    """A valid file of the name's format with the tag in plain bytes (searched for in the
+    output when the item is hidden): the check reads every attachment of a public item."""
+    if name.endswith(".pdf"):
+        return attachkit.pdf("x", title=tag * 40)
+    if name.endswith(".docx"):
+        return attachkit.docx(tag * 40, stored=True)
+    return attachkit.png(private=tag.encode() * 40)
+
+
 def path_of(file: File) -> str:
     spec, name = file.spec, name_of(file.index)
     suffix = ".ky.md" if file.voice == "k" else ".md"
@@ -202,7 +215,7 @@ def attachments_of(file: File) -> dict[str, bytes]:
     if not file.spec.attachment:
         return {}
     name = file.spec.attachment.format(n=f"{file.index:02d}")
-    return {name: b"\x89PNG\r\n\x1a\n" + File(file.index, "r", file.spec).tag.encode() * 40}
+    return {name: attachment_bytes(name, File(file.index, "r", file.spec).tag)}
 
 
 def write_file(file: File, now: datetime, refs: dict[int, str], edited: bool = False) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from attachkit import MINI_PDF
 from test_mutants_site import NOW, PLAN_CONFIG, release
 
 from site_builder.build import build
@@ -24,7 +25,7 @@ def test_a_json_feed_names_the_site_in_its_own_language_and_links_its_home(tmp_p
             "status: approved", "summary: Кратко\ntags: [вода, город]\ndivision: pr\nstatus: approved"
         )
         + "[Документ](doc.pdf)\n",
-        "content/press-releases/p/doc.pdf": "%PDF-1.4",
+        "content/press-releases/p/doc.pdf": MINI_PDF.decode(),  # a PDF the check can read
         "content/press-releases/p/index.ky.md": release("Релиз ky"),
     }
     for rel, text in files.items():
@@ -53,7 +54,7 @@ def test_a_json_feed_names_the_site_in_its_own_language_and_links_its_home(tmp_p
                     {
                         "url": url + "doc.pdf",
                         "mime_type": "application/pdf",
-                        "size_in_bytes": 8,
+                        "size_in_bytes": len(MINI_PDF),
                         "title": "doc.pdf",
                     }
                 ]

@@ -10,6 +10,7 @@ keep in turn (a new code goes at the end of the last group, or of a new one afte
 from __future__ import annotations
 
 from site_builder.diagnostics import (
+    attachments,
     authors,
     commands,
     files,
@@ -35,6 +36,7 @@ GROUPS = (
     authors,
     signatures,
     takedown,
+    attachments,
 )
 
 

@@ -124,6 +124,8 @@ class Rules(Strict):
     # an approval commit authored by the approver may have been committed by one of these.
     trusted_merge_committers: list[Entry] = Field(default_factory=list)
     kyrgyz_first: bool = False
+    # The content repository is readable by the public: no restricted item or marker anywhere.
+    public_repository: bool = False
     types: dict[TypeName, TypeRule] = Field(default_factory=dict)
 
     def for_type(self, kind: TypeName) -> TypeRule:

@@ -102,7 +102,7 @@ def parse(source: Source, config: Config, md: markdown.MarkdownIt) -> tuple[Item
     place = markdown.Place(posixpath_split(source.rel)[0], url, frozenset(a.name for a in source.attachments))
     rendered = markdown.render(md, split.body, place, path=path, body_line=split.body_line)
     problems += rendered.problems
-    if meta.confidentiality != "restricted":
+    if meta.confidentiality != "restricted" or config.rules.public_repository:
         parts = markers.parts_of(data, lines, split, rendered.html)
         problems += markers.find(path, parts, config.rules.restricted_markers)
     item = Item(
@@ -346,7 +346,7 @@ def load(
     store, digests, touched = session.store, session.digests or {}, session.touched
     # What parsing depends on besides the file: time zone, languages, URL prefix, markers.
     site = config.site
-    marked = "|".join(config.rules.restricted_markers)
+    marked = "|".join(config.rules.restricted_markers) + f"|{config.rules.public_repository}"
     settings = f"{site.timezone}|{site.language}|{','.join(config.languages)}|{config.base_path}|{marked}"
     sources, names, problems = _listing(content_dir, store, settings, digests, touched)
     results: list[tuple[Item | None, list[Problem]] | None] = store.get_many("items", names)

@@ -66,7 +66,7 @@ def _of_the_generator(path: Path) -> bool:
 
 LIBRARIES = (
     "jinja2", "markdown-it-py", "markdown-it-pyrs", "pyyaml", "pydantic", "babel", "feedgen",
-    "icalendar", "python-slugify", "holidays", "lxml", "lz4", "cryptography",
+    "icalendar", "python-slugify", "holidays", "lxml", "lz4", "cryptography", "pypdf",
 )  # fmt: skip
 
 

@@ -31,6 +31,9 @@ class Site:
     by_source: dict[str, Entry]
     tags: dict[str, Tag]
     media_requests: Register = field(default_factory=lambda: Register([], Tally("total"), []))
+    # Attachments published without their metadata (judge/attachments.py): source → SHA-256
+    # of the file's bytes, which names the copy the check made.
+    cleaned: dict[str, str] = field(default_factory=dict)
     _memo: dict = field(default_factory=dict, repr=False)
     _placed: dict = field(default_factory=dict, repr=False)  # see `placed`
 
