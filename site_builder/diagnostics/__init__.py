@@ -18,11 +18,14 @@ from site_builder.diagnostics import (
     references,
     rules,
     schedule,
+    settings,
     signatures,
     templates,
 )
 
-GROUPS = (files, frontmatter, references, rules, templates, commands, schedule, outputs, authors, signatures)
+GROUPS = (
+    files, frontmatter, references, rules, templates, commands, schedule, outputs, authors, signatures, settings,
+)  # fmt: skip
 
 
 def _merged() -> dict[str, tuple[str, str]]:
