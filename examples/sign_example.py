@@ -1,4 +1,4 @@
-"""Sign the example site's approvals again with the EXAMPLE keys of examples/keys/.
+"""Sign the example site's approvals, and its settings, again with the EXAMPLE keys of examples/keys/.
 
 Every approval of every item under content/ gets the item's current content hash and a new
 signature by its approver's key valid on the approval's day (config.yaml `people[].keys`),
@@ -7,6 +7,10 @@ which step and when stays as the file says.  Run it after anything that changes 
 hash covers (the text, or the way the hash is computed):
 
     PYTHONPATH=. .venv/bin/python examples/sign_example.py
+
+The site settings (config.yaml, templates/, static/: load/settings.py) are signed again by
+the EXAMPLE settings administrator (examples/keys/EXAMPLE-settings-admins) when they changed,
+as `site-builder approve --settings` signs them, at a fixed time.
 
 It is idempotent: ed25519 signatures are deterministic, so a second run changes nothing.
 The keys are examples only (see examples/keys/README.md); they never go into output/.
@@ -27,7 +31,9 @@ from site_builder.commands.approve import rewrite  # noqa: E402
 from site_builder.commands.signer import SignError, sign  # noqa: E402
 from site_builder.judge.approvals import step_of, steps  # noqa: E402
 from site_builder.judge.signatures import signed  # noqa: E402
+from site_builder.load import admins as admins_module  # noqa: E402
 from site_builder.load import content, markdown, sshsig  # noqa: E402
+from site_builder.load import settings as settings_module  # noqa: E402
 from site_builder.load.config import Config, load_config  # noqa: E402
 from site_builder.load.discover import read_source  # noqa: E402
 from site_builder.load.model import SECTIONS, Approval, Item  # noqa: E402
@@ -73,6 +79,29 @@ def resigned(item: Item, text: str, config: Config, keys: dict[bytes, Path]) -> 
     return rewrite(text, item.meta.status, tuple(approvals), listed)
 
 
+ADMINS = KEYS / "EXAMPLE-settings-admins"
+SETTINGS_AT = "2026-11-20T10:00:00+06:00"  # when the EXAMPLE administrator signs the settings
+
+
+def resign_settings(config: Config, keys: dict[bytes, Path]) -> bool:
+    """settings.approval.yaml signed again over the current settings, unless it holds their
+    hash already; whether it was rewritten."""
+    from datetime import datetime
+
+    found = settings_module.settings_of(ROOT, config)
+    record, _ = settings_module.read_record(ROOT)
+    if record is not None and record.model.hash == found.digest and record.model.signatures:
+        return False
+    text = ADMINS.read_text(encoding="utf-8")
+    admin = admins_module.read_admins(text, str(ADMINS))[0][0]
+    by, at = admin.principals[0], datetime.fromisoformat(SETTINGS_AT)
+    signed = settings_module.message(by, at, found.digest)
+    signature = sign(signed, keys[admin.key.blob], settings_module.RECORD, admins_module.NAMESPACE)
+    entry = settings_module.SettingsSignature(by=by, at=at, signature=signature)
+    (ROOT / settings_module.RECORD).write_text(settings_module.record_text(found, [entry]), encoding="utf-8")
+    return True
+
+
 def main() -> int:
     config = load_config(ROOT)
     md = markdown.make_parser()
@@ -92,6 +121,8 @@ def main() -> int:
             if new != text:
                 path.write_text(new, encoding="utf-8")
                 changed += 1
+        if resign_settings(config, keys):
+            changed += 1
     print(f"signed again: {changed} file(s)")
     return 0
 

@@ -15,12 +15,13 @@ from functools import partial
 from pathlib import Path
 
 from site_builder.errors import Problem, SiteError
-from site_builder.judge import attachments, gitverify, mediarequests, rules
+from site_builder.judge import attachments, gitverify, mediarequests, rules, settings
 from site_builder.judge.history import History
 from site_builder.judge.rules import Judgement
 from site_builder.judge.verdict import State, Verdict
 from site_builder.judge.workdays import WorkingDays
 from site_builder.load import content, names
+from site_builder.load.admins import Admins
 from site_builder.load.config import Config, load_config
 from site_builder.load.links import find as find_links
 from site_builder.load.model import Item
@@ -76,6 +77,7 @@ def check(root: Path, now: datetime, session: Session | None = None, preview: bo
     files = attachments.check(root / "content", items, judgement, config, session)
     problems += judgement.problems + names.unreadable(root) + linked + found + files.problems
     problems += mediarequests.check(requests, config, now, days)
+    problems += settings.problems(root, config, Admins.from_environ(), session.store)
     if config.rules.verify_git:
         problems += gitverify.verify(root, items, config)
     result = Result(problems, config, judgement, items, requests, days, cleaned=files.cleaned)

@@ -9,6 +9,7 @@ import importlib
 import os
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
 
@@ -66,17 +67,36 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--jobs", "-j", type=_jobs, help="processes to use, 1 to 64 (default: all cores)")
     common.add_argument("--no-cache", action="store_true", help="neither read nor write ROOT/.site-cache")
 
+    # The settings administrators' keys, from outside the repository (see load/admins.py).
+    outside = argparse.ArgumentParser(add_help=False)
+    outside.add_argument(
+        "--settings-keys",
+        type=Path,
+        help="allowed_signers file of the settings administrators (or SITE_BUILDER_SETTINGS_KEYS)",
+    )
+    gated = argparse.ArgumentParser(add_help=False, parents=[outside])
+    gated.add_argument(
+        "--require-signed-settings",
+        action="store_true",
+        help="fail unless the settings are signed by an administrator (or SITE_BUILDER_REQUIRE_SETTINGS=1)",
+    )
+
     parser = argparse.ArgumentParser(prog="site-builder", description="Official press-office site generator.")
     parser.add_argument("--version", action="version", version=f"site-builder {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("check", parents=[common], help="validate content against the approval rules")
-    build = sub.add_parser("build", parents=[common], help="check, then render the site into output/")
+    sub.add_parser("check", parents=[common, gated], help="validate content against the approval rules")
+    build = sub.add_parser("build", parents=[common, gated], help="check, then render the site into output/")
     build.add_argument("--output", type=Path, help="output folder (default: ROOT/output)")
     approve = sub.add_parser(
-        "approve", parents=[common], help="record the PR department's approval of an item"
+        "approve", parents=[common, outside], help="record the PR department's approval of an item"
     )
-    approve.add_argument("path", type=Path, help="the item's .md file")
-    approve.add_argument("--by", required=True, help="id of the approving person (people: in config.yaml)")
+    approve.add_argument("path", type=Path, nargs="?", help="the item's .md file")
+    approve.add_argument(
+        "--by", help="id of the approving person (people: in config.yaml); with --settings, the administrator"
+    )
+    approve.add_argument(
+        "--settings", action="store_true", help="sign the site settings as a settings administrator"
+    )
     approve.add_argument("--at", help="approval time (ISO 8601; default: now); in the past needs --reason")
     approve.add_argument("--reason", help="why the approval is recorded after the fact (with a past --at)")
     approve.add_argument("--step", help="the step approved (default: the next one; refused if it is not)")
@@ -84,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
         "--key", type=Path, help="sign with this SSH key (default: the approver's key in ssh-agent, if any)"
     )
     approve.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
-    serve = sub.add_parser("serve", parents=[common], help="live preview with automatic reload")
+    serve = sub.add_parser("serve", parents=[common, gated], help="live preview with automatic reload")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=_port, default=8000, help="port (default 8000; 0 picks a free one)")
     serve.add_argument(
@@ -121,7 +141,31 @@ def main(argv: list[str] | None = None) -> int:
     # Each command's module is imported only when it runs: `build` with nothing to do
     # answers before the generator is imported at all (see commands/build.py).
     command = importlib.import_module(f"site_builder.commands.{COMMANDS[args.command]}")
-    return command.run(args, args.root, now)
+    with _outside(args):
+        return command.run(args, args.root, now)
+
+
+@contextlib.contextmanager
+def _outside(args: argparse.Namespace) -> Iterator[None]:
+    """The settings options as the environment variables they stand for, while the command
+    runs (every stage, and the up-to-date check, reads them there; see load/admins.py)."""
+    from site_builder.speed.uptodate import OUTSIDE
+
+    wanted = {}
+    if getattr(args, "settings_keys", None) is not None:
+        wanted[OUTSIDE[0]] = str(args.settings_keys.absolute())
+    if getattr(args, "require_signed_settings", False):
+        wanted[OUTSIDE[1]] = "1"
+    before = {name: os.environ.get(name) for name in wanted}
+    os.environ.update(wanted)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def run() -> NoReturn:

@@ -213,6 +213,13 @@ def _entry(approval: Approval, first: str, indent: str) -> list[str]:
 
 
 def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
+    if args.settings:  # a settings administrator signs the site settings
+        from site_builder.commands import settings
+
+        return settings.run(args, root, now)
+    if args.path is None or not args.by:
+        console.say(word("approve needs the item's file and --by PERSON", args.lang), sys.stderr)
+        return console.EXIT_USAGE
     try:
         config = load_config(root)
     except SiteError as exc:
@@ -251,7 +258,7 @@ def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
         console.show(problems, args)
         return console.EXIT_PROBLEMS
     _summary(done, config, args, key)
-    if not args.yes and not _confirmed(args):
+    if not args.yes and not console.confirmed(args):
         return console.EXIT_PROBLEMS
     if key is not None:
         try:
@@ -344,17 +351,3 @@ def _summary(
     ]
     for label, value in rows:
         console.say(f"{word(label, lang):>16}: {value}")
-
-
-def _confirmed(args: argparse.Namespace) -> bool:
-    if not sys.stdin.isatty():
-        console.say(word("not confirmed: pass --yes to approve without a terminal", args.lang), sys.stderr)
-        return False
-    try:
-        answer = input(word("Approve? [y/N] ", args.lang)).strip().lower()
-    except EOFError:  # Ctrl+D: no answer is no
-        answer = ""
-    if answer not in ("y", "yes", "д", "да"):
-        console.say(word("cancelled", args.lang))
-        return False
-    return True

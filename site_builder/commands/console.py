@@ -9,6 +9,7 @@ from typing import TextIO
 
 from site_builder.commands import report
 from site_builder.errors import Problem
+from site_builder.i18n import word
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -53,3 +54,18 @@ def show(problems: list[Problem], args: argparse.Namespace) -> None:
         text = report.as_text(problems, args.lang, show_info=not args.quiet)
         if text:
             say(text, sys.stderr if any(p.is_error for p in problems) else sys.stdout)
+
+
+def confirmed(args: argparse.Namespace) -> bool:
+    """Whether the person at the terminal answers yes (`approve` asks before it writes)."""
+    if not sys.stdin.isatty():
+        say(word("not confirmed: pass --yes to approve without a terminal", args.lang), sys.stderr)
+        return False
+    try:
+        answer = input(word("Approve? [y/N] ", args.lang)).strip().lower()
+    except EOFError:  # Ctrl+D: no answer is no
+        answer = ""
+    if answer not in ("y", "yes", "д", "да"):
+        say(word("cancelled", args.lang))
+        return False
+    return True

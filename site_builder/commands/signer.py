@@ -85,9 +85,9 @@ def in_agent(keys: list[sshsig.PublicKey], environ=None) -> sshsig.PublicKey | N
     return next((key for key in keys if key.blob in held), None)
 
 
-def sign(message: bytes, key: Path | sshsig.PublicKey, where: str) -> str:
-    """The armored signature of `message` by `key` (a key file, or a public key ssh-agent
-    holds); raises SignError (its problem reported at `where`)."""
+def sign(message: bytes, key: Path | sshsig.PublicKey, where: str, namespace: str = sshsig.NAMESPACE) -> str:
+    """The armored signature of `message` in `namespace` by `key` (a key file, or a public
+    key ssh-agent holds); raises SignError (its problem reported at `where`)."""
     program = keygen()
     if program is None:
         raise SignError(missing(where))
@@ -101,7 +101,7 @@ def sign(message: bytes, key: Path | sshsig.PublicKey, where: str) -> str:
             public = Path(folder) / "key.pub"
             public.write_text(key.text + "\n", encoding="ascii")
             key = public
-        command = [program, "-Y", "sign", "-n", sshsig.NAMESPACE, "-f", str(key), str(data)]
+        command = [program, "-Y", "sign", "-n", namespace, "-f", str(key), str(data)]
         try:
             done = subprocess.run(command, capture_output=True, timeout=TIMEOUT, check=False)
         except (OSError, subprocess.SubprocessError) as exc:

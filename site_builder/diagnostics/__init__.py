@@ -19,6 +19,7 @@ from site_builder.diagnostics import (
     references,
     rules,
     schedule,
+    settings,
     signatures,
     takedown,
     templates,
@@ -37,6 +38,7 @@ GROUPS = (
     signatures,
     takedown,
     attachments,
+    settings,
 )
 
 

@@ -35,10 +35,15 @@ from site_builder.speed import cache
 SKIPPED = {".git", ".site-cache", "__pycache__"}
 STATS = "stats"  # cache bucket: the content files' SHA-256 by their stat (see `inputs_key`)
 SETTLED_NS = 2_000_000_000  # a file changed this close to being hashed is hashed again next time
+# Read from outside the repository (load/admins.py): the settings administrators' keys (their
+# allowed_signers lines, or the path of such a file) and whether a build requires them.
+OUTSIDE = ("SITE_BUILDER_SETTINGS_KEYS", "SITE_BUILDER_REQUIRE_SETTINGS")
+SETTINGS_RECORD = "settings.approval.yaml"  # the administrators' signatures (load/settings.py)
 
 
 def inputs_key(root: Path, digests: dict[str, str] | None = None) -> str:
-    """Hash of everything a build of ROOT reads (besides the time).
+    """Hash of everything a build of ROOT reads (besides the time), the settings
+    administrators' keys that its environment gives (`OUTSIDE`) included.
 
     `digests`, when given, is filled with the SHA-256 of every file under content/ (by
     its path there): the Markdown files, so the build need not read and hash them again,
@@ -74,6 +79,7 @@ def inputs_key(root: Path, digests: dict[str, str] | None = None) -> str:
 
     add("code", cache.code_fingerprint())  # the package and the libraries' versions
     add("config", _read(root / "config.yaml"))
+    add("settings", _read(root / SETTINGS_RECORD), *_outside())
     for folder in ("templates", "static", "content"):
         for name, path in _files(root / folder):
             if name.endswith("/"):
@@ -106,6 +112,20 @@ def inputs_key(root: Path, digests: dict[str, str] | None = None) -> str:
     if table != known and os.name == "posix":
         store.put(STATS, "content", table)
     return digest.hexdigest()
+
+
+def _outside() -> list[str | bytes]:
+    """What a build reads from its environment: the variables of OUTSIDE, and the bytes of
+    the keys' file when the first names one."""
+    values: list[str | bytes] = [os.environ.get(name, "") for name in OUTSIDE]
+    keys = str(values[0]).strip()
+    if keys and os.path.isfile(keys):
+        try:  # through a link too, as load/admins.py reads it
+            with open(keys, "rb") as handle:
+                values.append(handle.read())
+        except OSError:
+            values.append(b"(unreadable)")
+    return values
 
 
 def inputs_key_aside(root: Path) -> Callable[[], tuple[str, dict[str, str]]]:
