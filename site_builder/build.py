@@ -69,11 +69,11 @@ def check(root: Path, now: datetime, session: Session | None = None, preview: bo
     ready = partial(days.prepare, now.astimezone(config.tz).year)  # while workers parse
     items, problems = content.load(root / "content", config, session, ready)
     judgement = rules.check(items, config, now, gitverify.last_change(root), session, days)
-    requests, found = mediarequests.load(root / "content")
+    requests, found = mediarequests.load(root / "content", config.site.language)
     problems += judgement.problems + names.unreadable(root) + linked + found
-    problems += mediarequests.check(requests, config, now, days)
-    if config.rules.verify_git:
-        problems += gitverify.verify(root, items, config)
+    problems += mediarequests.check(requests, config, now, days, session.store)
+    if config.rules.verify_git:  # public records are approved as items are
+        problems += gitverify.verify(root, items + [r.item for r in requests], config)
     result = Result(problems, config, judgement, items, requests, days)
     if result.ok:  # else no build gets this far; every path known before one is written
         result.site, result.drafts = view(result, now, session, preview)

@@ -9,11 +9,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sitekit import NOW, config_dict, item, make_site
+from sitekit import NOW, config_dict, item, make_site, tree
 from test_trust_author import APPROVER, SECRETARY, edit, git
+from test_trust_signatures import keys as keys
+from test_trust_signatures import two_step as signed_config
 
-from site_builder.build import check
+from site_builder.build import build, check
 from site_builder.cli import main
+from site_builder.judge import mediarequests
 
 REL = "content/press-releases/remont.md"
 FUTURE = "2026-11-25T10:00:00+06:00"  # after NOW: embargoed
@@ -108,3 +111,78 @@ def test_verify_git_four_eyes_per_step(repo: Path, capsys):
     git(repo, "commit", "-q", "-am", "pr department", author=APPROVER)
     found = [(p.code, dict(p.args)["by"]) for p in check(repo, MOMENT).problems if p.is_error]
     assert found == [("GIT_APPROVER_EDITED", "boss")]
+
+
+# --- public media-request records are approved as items are ---------------------------------
+
+RECORD = "content/media-requests/2026/remont.md"
+TOPIC = "Ремонт дорог ZQTOPIC"
+
+
+def record(public: bool = True, author: str | None = "petrov") -> str:
+    lines = ["---", "received: 2026-11-10", "outlet: Газета", f"topic: {TOPIC}", "answered: 2026-11-12"]
+    lines += ["answer_summary: Ответ дан ZQANSWER"] + ([f"author: {author}"] if author else [])
+    return "\n".join([*lines, f"public: {str(public).lower()}", "---", "Заметки пресс-службы.", ""])
+
+
+def test_a_public_record_without_approval_is_an_error_and_not_published(tmp_path: Path):
+    root = make_site(tmp_path, {RECORD: record()})
+    found = check(root, MOMENT)
+    assert [(p.code, p.line) for p in found.problems if p.is_error] == [("REQUEST_APPROVAL_MISSING", 8)]
+    assert not mediarequests.register(found.requests, found.config, MOMENT.date()).public
+    done = build(root, MOMENT)
+    assert not done.ok and not (root / "output").exists()
+
+
+def test_an_approved_public_record_is_published(tmp_path: Path, capsys):
+    root = make_site(tmp_path, {RECORD: record()})
+    out = approve(capsys, root, "aliev", rel=RECORD)
+    assert "approved" in out
+    text = (root / RECORD).read_text(encoding="utf-8")
+    assert "status:" not in text and "\napproval:\n  by: aliev\n" in text
+    assert build(root, MOMENT).ok
+    page = (root / "output/media-requests/index.html").read_text(encoding="utf-8")
+    assert TOPIC in page and "ZQANSWER" in page
+
+
+def test_an_edited_public_record_must_be_approved_again(tmp_path: Path, capsys):
+    root = make_site(tmp_path, {RECORD: record()})
+    approve(capsys, root, "aliev", rel=RECORD)
+    path = root / RECORD
+    path.write_text(path.read_text(encoding="utf-8").replace("ZQANSWER", "ZQOTHER"), encoding="utf-8")
+    found = check(root, MOMENT)
+    assert [p.code for p in found.problems if p.is_error] == ["REQUEST_APPROVAL_STALE"]
+    assert not mediarequests.register(found.requests, found.config, MOMENT.date()).public
+
+
+def test_a_public_record_needs_an_author_who_is_not_the_approver(tmp_path: Path, capsys):
+    root = make_site(tmp_path, {RECORD: record(author="aliev")})
+    code, _out, err = cli(capsys, root, "approve", str(root / RECORD), "--by", "aliev", "--yes", "--now", NOW)
+    assert code == 1 and "APPROVER_IS_AUTHOR" in err
+    root = make_site(tmp_path / "other", {RECORD: record(author=None)})
+    code, _out, err = cli(capsys, root, "approve", str(root / RECORD), "--by", "aliev", "--yes", "--now", NOW)
+    assert code == 1 and "AUTHOR_MISSING" in err
+
+
+def test_approve_refuses_a_record_that_is_not_public(tmp_path: Path, capsys):
+    root = make_site(tmp_path, {RECORD: record(public=False)})
+    before = tree(root)
+    code, _out, err = cli(capsys, root, "approve", str(root / RECORD), "--by", "aliev", "--yes", "--now", NOW)
+    assert code == 1 and err.startswith(f"{RECORD}:8: error APPROVE_MEDIA_REQUEST "), err
+    assert tree(root) == before
+
+
+def test_a_public_record_signed_as_its_type_requires(tmp_path: Path, keys, capsys):
+    config = signed_config(keys)
+    config["rules"]["types"]["media-request"] = {"signatures": "required"}
+    root = make_site(tmp_path, {RECORD: record()}, config)
+    code, _out, err = cli(capsys, root, "approve", str(root / RECORD), "--by", "aliev", "--yes", "--now", NOW)
+    assert code == 1 and "SIGN_NO_KEY" in err  # required: no key, no approval
+    approve(capsys, root, "aliev", "--key", str(keys["pr"]), rel=RECORD)
+    assert errors(root) == []
+    path = root / RECORD  # the approval moved to another record: its signature names this one
+    other = root / "content/media-requests/2026/copy.md"
+    other.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    found = [p for p in check(root, MOMENT).problems if p.is_error]
+    assert {p.code for p in found} == {"REQUEST_APPROVAL_STALE", "SIGNATURE_COPIED"}
+    assert all(p.path.endswith("copy.md") for p in found)

@@ -10,6 +10,7 @@ keep in turn (a new code goes at the end of the last group, or of a new one afte
 from __future__ import annotations
 
 from site_builder.diagnostics import (
+    audit,
     authors,
     commands,
     files,
@@ -22,7 +23,19 @@ from site_builder.diagnostics import (
     templates,
 )
 
-GROUPS = (files, frontmatter, references, rules, templates, commands, schedule, outputs, authors, signatures)
+GROUPS = (
+    files,
+    frontmatter,
+    references,
+    rules,
+    templates,
+    commands,
+    schedule,
+    outputs,
+    authors,
+    signatures,
+    audit,
+)
 
 
 def _merged() -> dict[str, tuple[str, str]]:
