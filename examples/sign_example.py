@@ -89,7 +89,7 @@ def main() -> int:
             if source is None:
                 continue
             if rel.split("/")[0] == REQUESTS_SECTION:  # a record: approved once public
-                record = mediarequests.parse(rel, source.raw, config.site.language)[0]
+                record = mediarequests.parse(rel, source.raw, config)[0]
                 found, status = (record.item if record else None), None
             else:
                 found = content.parse(source, config, md)[0]

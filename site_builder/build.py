@@ -69,7 +69,7 @@ def check(root: Path, now: datetime, session: Session | None = None, preview: bo
     ready = partial(days.prepare, now.astimezone(config.tz).year)  # while workers parse
     items, problems = content.load(root / "content", config, session, ready)
     judgement = rules.check(items, config, now, gitverify.last_change(root), session, days)
-    requests, found = mediarequests.load(root / "content", config.site.language)
+    requests, found = mediarequests.load(root / "content", config)
     problems += judgement.problems + names.unreadable(root) + linked + found
     problems += mediarequests.check(requests, config, now, days, session.store)
     if config.rules.verify_git:  # public records are approved as items are

@@ -276,7 +276,7 @@ def approve_records(
     from site_builder.judge import mediarequests
     from site_builder.load.config import load_config
 
-    lang = load_config(root).site.language
+    config = load_config(root)
     for path in sorted((root / "content" / "media-requests").rglob("*.md")):
         text = path.read_bytes().decode("utf-8", "surrogateescape")
         if "\npublic: true\n" not in text or "\napproval:" in text:
@@ -284,7 +284,7 @@ def approve_records(
         if "\nauthor:" not in text:
             text = text.replace("\npublic: true\n", f"\nauthor: {author}\npublic: true\n", 1)
         rel = path.relative_to(root / "content").as_posix()
-        record, _ = mediarequests.parse(rel, text.encode("utf-8", "surrogateescape"), lang)
+        record, _ = mediarequests.parse(rel, text.encode("utf-8", "surrogateescape"), config)
         if record is None:
             continue
         approval = f'approval: {{by: {by}, at: "{at}", hash: "{record.item.digest}"}}\n'

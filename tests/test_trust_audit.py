@@ -4,6 +4,9 @@ reason, and public media-request records approved like items (git repositories i
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -186,3 +189,135 @@ def test_a_public_record_signed_as_its_type_requires(tmp_path: Path, keys, capsy
     found = [p for p in check(root, MOMENT).problems if p.is_error]
     assert {p.code for p in found} == {"REQUEST_APPROVAL_STALE", "SIGNATURE_COPIED"}
     assert all(p.path.endswith("copy.md") for p in found)
+
+
+# --- the audit export, status --format json, back-dated approvals ----------------------------
+
+
+def audit_rows(capsys, root: Path, *args: str) -> tuple[list[dict], str]:
+    code, out, err = cli(capsys, root, "audit", "--now", NOW, *args)
+    assert code == 0, out + err
+    return list(csv.DictReader(io.StringIO(out))), err
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> Path:
+    """A one-step site in git: the secretary's item, approved by aliev, edited, approved again."""
+    if shutil.which("git") is None:
+        pytest.fail("git is not installed: the audit tests need it", pytrace=False)
+    text = item("Ремонт дорог", FUTURE, status="review", approval=None, body="Первый текст.\n")
+    root = make_site(tmp_path, {REL: text}, config_dict())
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "draft")
+    return root
+
+
+def test_a_replaced_approval_stays_in_the_audit(history: Path, capsys):
+    root = history
+    approve(capsys, root, "aliev", "--at", "2026-11-22T09:00", "--reason", "Согласовано утром")
+    git(root, "commit", "-q", "-am", "approval", author=APPROVER)
+    first = git(root, "rev-parse", "HEAD").strip()
+    edit(root, "Первый текст.", "Второй текст.")
+    git(root, "commit", "-q", "-am", "edit")
+    approve(capsys, root, "sydykova", "--at", "2026-11-22T11:30:00+06:00", "--reason", "=по телефону")
+    rows, err = audit_rows(capsys, root)
+    assert [(r["path"], r["by"], r["in_file"]) for r in rows] == [
+        (REL, "aliev", "no"),
+        (REL, "sydykova", "yes"),
+    ]
+    old, new = rows
+    assert old["commit"] == first and old["commit_author"] == f"aliev <{APPROVER}>"
+    assert (
+        old["hash"] != new["hash"] and old["signature"] == "absent" and old["reason"] == "Согласовано утром"
+    )
+    assert (
+        new["commit"] == "" and new["reason"] == "'=по телефону"
+    )  # not committed; made inert for spreadsheets
+    assert new["at"] == "2026-11-22T11:30:00+06:00" and new["step"] == "approval"
+    assert new["item"] == "press-releases/remont" and new["lang"] == "ru" and new["title"] == "Ремонт дорог"
+    assert err == ""
+    git(root, "commit", "-q", "-am", "approval again", author="sydykova@example.kg")
+    again, _ = audit_rows(capsys, root)
+    assert again[0] == old and again[1]["commit"] == git(root, "rev-parse", "HEAD").strip()
+    _code, out, _ = cli(capsys, root, "audit", "--now", NOW, "--format", "json")
+    document = json.loads(out)
+    assert document["version"] == 1 and document["history"] == "git"
+    assert [e["commit"]["sha"] for e in document["events"]] == [r["commit"] for r in again]
+    assert document["events"][0]["signature"] == {"state": "absent", "problem": None, "reason": None}
+    assert document["events"][1]["reason"] == "=по телефону"
+
+
+def test_a_back_dated_approval_needs_a_reason_recorded_and_shown(tmp_path: Path, capsys):
+    text = item("Ремонт дорог", FUTURE, status="review", approval=None)
+    root = make_site(tmp_path, {REL: text})
+    args = ("approve", str(root / REL), "--by", "aliev", "--yes", "--now", NOW, "--at", "2026-11-21T16:00")
+    code, _out, err = cli(capsys, root, *args)
+    assert code == 1 and "APPROVE_REASON_NEEDED" in err
+    assert "approval:" not in (root / REL).read_text(encoding="utf-8")
+    approve(capsys, root, "aliev", "--at", "2026-11-21T16:00", "--reason", "Согласовано на совещании")
+    assert '  reason: "Согласовано на совещании"\n' in (root / REL).read_text(encoding="utf-8")
+    rows, err = audit_rows(capsys, root)
+    assert [(r["reason"], r["at"], r["commit"]) for r in rows] == [
+        ("Согласовано на совещании", "2026-11-21T16:00:00+06:00", "")
+    ]
+    assert "no git history" in err  # said, not hidden
+    code, out, _ = cli(capsys, root, "status", "--now", NOW, "--format", "json")
+    (found,) = json.loads(out)["items"]
+    assert found["approvals"][0]["reason"] == "Согласовано на совещании"
+
+
+def test_status_json_matches_the_csv(tmp_path: Path, capsys, keys):
+    files = {
+        REL: item("=Ремонт дорог", FUTURE, status="review", approval=None),
+        "content/press-releases/old.md": item(
+            "Старый", approval={"by": "aliev", "at": "2026-11-20T09:00:00+06:00"}
+        ),
+        "content/press-releases/draft.md": item("Черновик", status="draft", approval=None),
+        "content/press-releases/broken.md": "---\ntitle: [\n---\n",
+    }
+    root = make_site(tmp_path, files, signed_config(keys))
+    approve(capsys, root, "boss", "--key", str(keys["head"]))
+    _code, out, _ = cli(capsys, root, "status", "--now", NOW, "--format", "csv")
+    table = list(csv.DictReader(io.StringIO(out)))
+    _code, out, _ = cli(capsys, root, "status", "--now", NOW, "--format", "json")
+    document = json.loads(out)
+    assert document["version"] == 1 and len(document["items"]) == len(table) == 4
+    for row, found in zip(table, document["items"], strict=True):
+        assert list(found) == [*row, "approvals", "blockers"]
+        for key, value in row.items():
+            expected = {"yes": True, "no": False}[value] if key == "legacy_approval" else value or None
+            assert found[key] == ((value.removeprefix("'") or None) if key == "title" else expected), key
+    by_path = {found["item"]: found for found in document["items"]}
+    (step,) = by_path[REL]["approvals"]
+    assert step["step"] == "division_head" and step["by"] == "boss" and step["signed"] is True
+    assert by_path["content/press-releases/broken.md"]["blockers"][0]["severity"] == "error"
+    assert by_path["content/press-releases/old.md"]["legacy_approval"] is True
+
+
+def test_the_audit_says_why_a_signature_does_not_hold(tmp_path: Path, capsys, keys):
+    root = make_site(
+        tmp_path, {REL: item("Ремонт дорог", FUTURE, status="review", approval=None)}, signed_config(keys)
+    )
+    approve(capsys, root, "boss", "--key", str(keys["head"]))
+    approve(capsys, root, "aliev", "--key", str(keys["pr"]))
+    path = root / REL
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "at: 2026-11-22T12:00:00+06:00", "at: 2026-11-22T11:00:00+06:00", 1
+        ),
+        encoding="utf-8",
+    )
+    rows, _ = audit_rows(capsys, root, "--lang", "en")
+    assert [(r["step"], r["signature"], r["signature_problem"]) for r in rows] == [
+        ("division_head", "invalid", "SIGNATURE_MISMATCH"),
+        ("pr_department", "valid", ""),
+    ]
+    assert rows[0]["signature_reason"].startswith("the signature does not match this approval: its path")
+    out = tmp_path / "audit.json"
+    code, printed, _ = cli(capsys, root, "audit", "--now", NOW, "--format", "json", "--output", str(out))
+    assert code == 0 and printed == ""
+    assert (
+        json.loads(out.read_text(encoding="utf-8"))["events"][0]["signature"]["problem"]
+        == "SIGNATURE_MISMATCH"
+    )

@@ -132,7 +132,7 @@ def _parsed(source: discover.Source, config: Config) -> tuple[Item | None, list[
     section = source.rel.split("/")[0]
     path = "content/" + source.rel
     if section == REQUESTS_SECTION and "/" in source.rel:
-        record, problems = mediarequests.parse(source.rel, source.raw, config.site.language)
+        record, problems = mediarequests.parse(source.rel, source.raw, config)
         if record is not None and not record.meta.public:
             return None, [problem(path, record.lines.get(("public",), 0), "error", "APPROVE_MEDIA_REQUEST")]
         return (record.item if record is not None else None), problems

@@ -47,19 +47,19 @@ class Request:
         return self.lines.get((key,), 1)
 
 
-def parse(rel: str, raw: bytes, lang: str = "ru") -> tuple[Request | None, list[Problem]]:
-    """One request file's bytes → a Request (`lang`: the site's language, part of the
-    record's identity in its approval hash); pure."""
+def parse(rel: str, raw: bytes, config: Config) -> tuple[Request | None, list[Problem]]:
+    """One request file's bytes → a Request (the site's language is part of the record's
+    identity in its approval hash; a time without offset is in the site's zone); pure."""
     path = "content/" + rel
     document, problems = frontmatter.read(raw, path)
     if document is None:
         return None, problems
     data, lines = document.data, document.lines
     try:
-        meta = MediaRequest.model_validate(data)
+        meta = MediaRequest.model_validate(data, context={"tz": config.tz})
     except ValidationError as exc:
         return None, [*problems, *problems_from(exc, MediaRequest, path, lines, 1)]
-    return Request(rel, meta, lines, as_item(rel, meta, document, lang)), problems
+    return Request(rel, meta, lines, as_item(rel, meta, document, config.site.language)), problems
 
 
 def as_item(rel: str, meta: MediaRequest, document: frontmatter.Document, lang: str) -> Item:
@@ -87,8 +87,8 @@ def released(request: Request) -> bool:
     return request.meta.public and bool(approvals) and all(a.hash == request.item.digest for a in approvals)
 
 
-def load(content_dir: Path, lang: str = "ru") -> tuple[list[Request], list[Problem]]:
-    """Every content/media-requests/**/*.md, in file order (`lang`: the site's language)."""
+def load(content_dir: Path, config: Config) -> tuple[list[Request], list[Problem]]:
+    """Every content/media-requests/**/*.md, in file order."""
     folder = content_dir / REQUESTS_SECTION
     requests: list[Request] = []
     problems: list[Problem] = []
@@ -107,7 +107,7 @@ def load(content_dir: Path, lang: str = "ru") -> tuple[list[Request], list[Probl
             limit = frontmatter.MAX_FILE_BYTES
             problems.append(problem("content/" + rel, 0, "error", "FILE_TOO_LARGE", size=size, limit=limit))
             continue
-        request, found = parse(rel, links.read(path), lang)
+        request, found = parse(rel, links.read(path), config)
         problems += found
         if request is not None:
             requests.append(request)
