@@ -321,3 +321,27 @@ def test_the_audit_says_why_a_signature_does_not_hold(tmp_path: Path, capsys, ke
         json.loads(out.read_text(encoding="utf-8"))["events"][0]["signature"]["problem"]
         == "SIGNATURE_MISMATCH"
     )
+
+
+def test_verify_git_checks_a_public_record_too(history: Path, capsys):
+    """The record's approval typed with --by aliev and committed by the secretary."""
+    root = history
+    config = (root / "config.yaml").read_text(encoding="utf-8")
+    (root / "config.yaml").write_text(
+        config.replace("rules:\n", "rules:\n  verify_git: true\n", 1), encoding="utf-8"
+    )
+    (root / RECORD).parent.mkdir(parents=True)
+    (root / RECORD).write_text(record(), encoding="utf-8")
+    approve(capsys, root, "aliev", rel=RECORD)
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "record approved (by the secretary)", author=SECRETARY)
+    found = [(p.path, p.code) for p in check(root, MOMENT).problems if p.is_error]
+    assert found == [(RECORD, "GIT_APPROVER_MISMATCH")]
+
+
+def test_the_audit_notes_are_translated():
+    from site_builder.commands.audit import NOTES
+    from site_builder.i18n import word
+
+    for msgid in NOTES.values():
+        assert word(msgid, "ru") != msgid
