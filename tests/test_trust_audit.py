@@ -345,3 +345,20 @@ def test_the_audit_notes_are_translated():
 
     for msgid in NOTES.values():
         assert word(msgid, "ru") != msgid
+
+
+def test_the_audit_reads_what_history_holds_even_where_it_no_longer_parses(history: Path, capsys):
+    """A version with a key the model refuses still yields its approval; one that is not
+    even YAML is named in a note; neither is a traceback."""
+    root = history
+    approve(capsys, root, "aliev")
+    edit(root, "status: approved\n", "status: approved\nobsolete_key: 1\n")
+    git(root, "commit", "-q", "-am", "approval, with a key the model no longer knows", author=APPROVER)
+    (root / REL).write_bytes(b"---\ntitle: [\n---\n\xff\xfe")
+    git(root, "commit", "-q", "-am", "broken")
+    rows, err = audit_rows(capsys, root, "--lang", "en")
+    assert [(r["by"], r["in_file"], r["commit_author"]) for r in rows] == [
+        ("aliev", "no", f"aliev <{APPROVER}>")
+    ]
+    assert "1 version(s) of content files are unreadable" in err and f"{REL}@" in err
+    assert "1 content file(s) have errors" in err

@@ -120,10 +120,12 @@ def blobs(root: Path, names: list[str]) -> dict[str, bytes]:
     found: dict[str, bytes] = {}
     at = 0
     for name in names:
-        end = out.index(b"\n", at)
+        end = out.find(b"\n", at)
+        if end < 0:
+            break  # the answer ended early: what came is kept
         header = out[at:end].split()
         at = end + 1
-        if len(header) < 3 or header[1] != b"blob":
+        if len(header) < 3 or header[1] != b"blob" or not header[2].isdigit():
             continue  # "<name> missing": a partial clone without it
         size = int(header[2])
         if size <= MAX_FILE_BYTES:
