@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from site_builder.commands.approve import rewrite  # noqa: E402
 from site_builder.commands.signer import SignError, sign  # noqa: E402
+from site_builder.judge import mediarequests  # noqa: E402
 from site_builder.judge.approvals import step_of, steps  # noqa: E402
 from site_builder.judge.signatures import signed  # noqa: E402
 from site_builder.load import admins as admins_module  # noqa: E402
@@ -36,7 +37,7 @@ from site_builder.load import content, markdown, sshsig  # noqa: E402
 from site_builder.load import settings as settings_module  # noqa: E402
 from site_builder.load.config import Config, load_config  # noqa: E402
 from site_builder.load.discover import read_source  # noqa: E402
-from site_builder.load.model import SECTIONS, Approval, Item  # noqa: E402
+from site_builder.load.model import REQUESTS_SECTION, SECTIONS, Approval, Item  # noqa: E402
 
 
 def private_keys(folder: Path) -> dict[bytes, Path]:
@@ -60,8 +61,9 @@ def key_of(config: Config, approval: Approval, keys: dict[bytes, Path]) -> Path:
     raise SystemExit(f"no example key of {approval.by} valid on {day}")
 
 
-def resigned(item: Item, text: str, config: Config, keys: dict[bytes, Path]) -> str:
-    """The file's text with each approval hashed and signed again."""
+def resigned(item: Item, text: str, config: Config, keys: dict[bytes, Path], status: str | None) -> str:
+    """The file's text with each approval hashed and signed again (`status`: the item's,
+    None for a media-request record)."""
     names = steps(config, item.kind)
     listed = len(names) > 1
     approvals = []
@@ -76,7 +78,7 @@ def resigned(item: Item, text: str, config: Config, keys: dict[bytes, Path]) -> 
         except SignError as exc:
             raise SystemExit(f"{where}: {exc.problem.code} {dict(exc.problem.args)}") from None
         approvals.append(fresh.model_copy(update={"signature": signature}))
-    return rewrite(text, item.meta.status, tuple(approvals), listed)
+    return rewrite(text, status, tuple(approvals), listed)
 
 
 ADMINS = KEYS / "EXAMPLE-settings-admins"
@@ -110,14 +112,21 @@ def main() -> int:
         keys = private_keys(Path(folder))
         for path in sorted((ROOT / "content").rglob("*.md")):
             rel = path.relative_to(ROOT / "content").as_posix()
-            if rel.split("/")[0] not in SECTIONS:
-                continue  # media requests: records, not approved
+            if rel.split("/")[0] not in (*SECTIONS, REQUESTS_SECTION):
+                continue
             source, _ = read_source(ROOT / "content", rel)
-            found = content.parse(source, config, md)[0] if source else None
+            if source is None:
+                continue
+            if rel.split("/")[0] == REQUESTS_SECTION:  # a record: approved once public
+                record = mediarequests.parse(rel, source.raw, config)[0]
+                found, status = (record.item if record else None), None
+            else:
+                found = content.parse(source, config, md)[0]
+                status = found.meta.status if found else None
             if found is None or not found.meta.approvals:  # type: ignore[attr-defined]
                 continue
             text = source.raw.decode("utf-8-sig").replace("\r\n", "\n")
-            new = resigned(found, text, config, keys)
+            new = resigned(found, text, config, keys, status)
             if new != text:
                 path.write_text(new, encoding="utf-8")
                 changed += 1

@@ -73,13 +73,13 @@ def check(root: Path, now: datetime, session: Session | None = None, preview: bo
     items, problems = content.load(root / "content", config, session, ready)
     history = History(root, config, now, session.store)  # read only when asked
     judgement = rules.check(items, config, now, history, session, days)
-    requests, found = mediarequests.load(root / "content")
+    requests, found = mediarequests.load(root / "content", config)
     files = attachments.check(root / "content", items, judgement, config, session)
     problems += judgement.problems + names.unreadable(root) + linked + found + files.problems
-    problems += mediarequests.check(requests, config, now, days)
+    problems += mediarequests.check(requests, config, now, days, session.store)
     problems += settings.problems(root, config, Admins.from_environ(), session.store)
-    if config.rules.verify_git:
-        problems += gitverify.verify(root, items, config)
+    if config.rules.verify_git:  # public records are approved as items are
+        problems += gitverify.verify(root, items + [r.item for r in requests], config)
     result = Result(problems, config, judgement, items, requests, days, cleaned=files.cleaned)
     if result.ok:  # else no build gets this far; every path known before one is written
         result.site, result.drafts = view(result, now, session, preview)

@@ -25,6 +25,7 @@ COMMANDS = {
     "serve": "serve",
     "new": "scaffold",
     "status": "status",
+    "audit": "audit",
     "schema": "schema",
 }
 
@@ -119,8 +120,13 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--slug", help="Latin file name without .md (default: from the title)")
     status = sub.add_parser("status", parents=[base], help="list items by state and what blocks them")
     status.add_argument(
-        "--format", choices=("text", "csv"), default="text", help="text, or a CSV audit export"
+        "--format", choices=("text", "csv", "json"), default="text", help="text, or a table: CSV or JSON"
     )
+    audit = sub.add_parser(
+        "audit", parents=[base], help="every approval event, from the files and their git history"
+    )
+    audit.add_argument("--format", choices=("csv", "json"), default="csv", help="CSV (default) or JSON")
+    audit.add_argument("--output", type=Path, help="write to this file (default: standard output)")
     schema = sub.add_parser("schema", parents=[base], help="write JSON Schemas for editors")
     schema.add_argument("--out", type=Path, help="folder to write into (default: ROOT/schemas)")
     return parser

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from hardkit import NOW, SITE_ZONE, hashed, holding, shifted, stamp
 from lxml import html as lxml_html
-from sitekit import announcement_fields, config_dict, item, make_site, run_cli
+from sitekit import announcement_fields, approve_records, config_dict, item, make_site, run_cli
 
 from site_builder.build import build, check
 from site_builder.judge.verdict import State
@@ -355,6 +355,7 @@ def test_a_media_request_is_overdue_from_the_day_after_its_deadline(tmp_path: Pa
     due = WorkingDays(WorkCalendar()).add(received, 14)
     now = datetime.combine(due + timedelta(days=1), datetime.min.time(), SITE_ZONE) + timedelta(seconds=delta)
     root = site(tmp_path, {"content/media-requests/r.md": _request(received)})
+    approve_records(root)
     result, output = built(root, now)
     assert result.ok, result.problems
     found = {p.code: dict(p.args) for p in result.problems if p.path == "content/media-requests/r.md"}
@@ -372,6 +373,7 @@ def test_a_media_request_is_overdue_from_the_day_after_its_deadline(tmp_path: Pa
 @pytest.mark.parametrize("delta", DELTAS)
 def test_a_media_request_counts_from_its_day_of_receipt(tmp_path: Path, delta: int) -> None:
     root = site(tmp_path, {"content/media-requests/r.md": _request(date(2026, 11, 23))})
+    approve_records(root)
     result, output = built(root, MIDNIGHT + timedelta(seconds=delta))
     assert result.ok, result.problems
     assert _register(output)["total"]["received"] == (0 if delta < 0 else 1)

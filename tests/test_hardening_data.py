@@ -18,7 +18,7 @@ from typing import NamedTuple
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sitekit import NOW, config_dict, config_text, item, make_site, run_cli, tree
+from sitekit import NOW, approve_records, config_dict, config_text, item, make_site, run_cli, tree
 
 from site_builder.speed.session import Session
 
@@ -707,6 +707,7 @@ def test_dates_at_the_edges_of_the_range_build(tmp_path: Path):
             "content/media-requests/future.md": future_request,
         },
     )
+    approve_records(root)
     code, out, err = run_cli("build", "--now", NOW, "--lang", "en", cwd=root)
     assert code == 0, out + err
     rows = found(out + err)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from attachkit import MINI_PDF
-from sitekit import NOW, config_dict, config_text, item, make_site, run_cli, tree
+from sitekit import NOW, approve_records, config_dict, config_text, item, make_site, run_cli, tree
 
 from site_builder.cli import main
 from site_builder.commands import livereload, serve
@@ -58,6 +58,7 @@ def base_files() -> dict[str, str | bytes]:
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site, built once (copies of it start from an up-to-date output/)."""
     root = make_site(tmp_path_factory.mktemp("base"), base_files())
+    approve_records(root)
     code, out, err = run_cli("build", "--now", NOW, "--lang", "en", cwd=root)
     assert code == 0, out + err
     return root

@@ -18,7 +18,7 @@ import attachkit
 import feedparser
 import pytest
 from attachkit import MINI_PDF
-from sitekit import NOW, config_dict, item, make_site, run_cli, tree
+from sitekit import NOW, approve_records, config_dict, item, make_site, run_cli, tree
 
 from site_builder.speed.session import Session
 
@@ -68,6 +68,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_made_text(tmp_path: Path) ->
             "content/media-requests/r.md": request,
         },
     )
+    approve_records(site)
     data = build(site) / "data"
     found = {}
     for name in ("items", "events", "media-plan", "media-requests"):

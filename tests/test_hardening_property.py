@@ -38,7 +38,7 @@ import pytest
 from hardkit import identity
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sitekit import NOW, make_site, output_bytes, run_cli, tree
+from sitekit import NOW, approve_records, make_site, output_bytes, run_cli, tree
 
 from site_builder.cli import main
 from site_builder.load import frontmatter
@@ -583,6 +583,7 @@ def apply(root: Path, changes: list[Mutation]) -> None:
                 at = int(change.where * len(raw))
                 raw = raw[:at] + change.value.encode("latin-1") + raw[at:]
         (root / rel).write_bytes(raw)
+    approve_records(root)  # a public record is published once approved: its text, as mutated
 
 
 # --- running the CLI --------------------------------------------------------------------------
@@ -642,6 +643,7 @@ def check_property(root: Path, before: dict[str, str], changes: list[Mutation]) 
 def base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     """The base site, built once: its folder and its output's tree."""
     root = make_site(tmp_path_factory.mktemp("base"), {rel: render(rel, {}) for rel in FILES})
+    approve_records(root)
     code, stdout, stderr = cli(root, "build", "--format", "json")
     assert code == 0, stdout + stderr
     assert not [p for p in json.loads(stdout) if p["severity"] != "info"], stdout

@@ -23,7 +23,7 @@ from hardkit import NOW
 from icalendar import Calendar
 from lxml import etree
 from lxml import html as lxml_html
-from sitekit import announcement_fields, config_dict, item, make_site, rebuttal_fields
+from sitekit import announcement_fields, approve_records, config_dict, item, make_site, rebuttal_fields
 
 from site_builder.build import build
 from site_builder.speed.session import Session
@@ -176,6 +176,7 @@ def _files() -> dict[str, str | bytes]:
 @pytest.fixture(scope="module")
 def output(tmp_path_factory) -> Path:
     root = make_site(tmp_path_factory.mktemp("hostile-outputs"), _files(), _config())
+    approve_records(root)
     result = build(root, NOW, root / "output", session=Session.of(root, cache=False))
     assert result.ok, [(p.path, p.code) for p in result.problems if p.is_error]
     return root / "output"

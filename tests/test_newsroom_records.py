@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sitekit import approve_records
 from test_newsroom_calendar import CONFIG, NOW, announcement, built, make_site
 from test_newsroom_feeds import DRAFT, WITHDRAWN
 from test_newsroom_structured import REBUTTAL, RELEASE
@@ -91,6 +92,7 @@ def test_request_deadline_counts_working_days(
         tmp_path,
         {"config.yaml": config, "content/media-requests/a.md": request(received.isoformat(), public=True)},
     )
+    approve_records(site, by="chief", author="editor", at="2026-01-01T09:00:00+06:00")
     data = json.loads((built(site) / "data/media-requests.json").read_text(encoding="utf-8"))
     row = next(r for r in data if r["row_type"] == "request")
     assert row["deadline"] == deadline.isoformat()
@@ -131,6 +133,7 @@ def test_statistics_page_counts_all_but_lists_only_public(tmp_path: Path) -> Non
             "content/media-requests/c.md": request("2026-11-20", topic="Вторая закрытая"),
         },
     )
+    approve_records(site, by="chief", author="editor")
     out = built(site)
     page = (out / "media-requests/index.html").read_text(encoding="utf-8")
     assert "Публичная тема" in page

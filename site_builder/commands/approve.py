@@ -1,7 +1,8 @@
 """`site-builder approve`: record an approval bound to the item's content hash.
 
 The file is edited as text, not re-serialised, so the editor's formatting, comments and
-key order stay; only the `status:` line and the `approval:` block are replaced.
+key order stay; only the `status:` line and the `approval:` block are replaced.  A public
+media-request record is approved the same way (it has no `status:`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from site_builder.commands import console, moments, signer
 from site_builder.errors import Problem, SiteError, problem
 from site_builder.i18n import word
 from site_builder.judge import approvals as steps
+from site_builder.judge import mediarequests
 from site_builder.judge.authors import author_problems
 from site_builder.judge.signatures import signed
 from site_builder.judge.verdict import approver_problems, fmt
@@ -28,7 +30,7 @@ from site_builder.load.config import Config, load_config
 from site_builder.load.discover import read_source
 from site_builder.load.fields import EARLIEST, LATEST, in_range, problems_from
 from site_builder.load.links import is_link, symlink
-from site_builder.load.model import SECTIONS, Approval, Item
+from site_builder.load.model import REQUESTS_SECTION, SECTIONS, Approval, Common, Item
 
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 
@@ -48,7 +50,7 @@ class Request:
 class Approved:
     item: Item
     original: str  # the file's text
-    status: str
+    status: str | None  # None: a media-request record, which has no status
     approvals: tuple[Approval, ...]  # the block to write: the steps that stand, then the new one
     steps: tuple[str, ...]  # the type's steps
 
@@ -80,14 +82,11 @@ def approve(
     """Check that `request.by` may approve the item's next step at `request.at`, and produce
     the new file text (unsigned: see `Approved.signed`)."""
     person_id, at = request.by, request.at
-    if "/" not in source.rel or source.rel.split("/")[0] not in SECTIONS:  # no item kind to parse as
-        sections = ", ".join(SECTIONS)
-        return None, [problem("content/" + source.rel, 0, "error", "UNKNOWN_SECTION", sections=sections)]
     if not in_range(at):  # --at: as far from Python's limits as every date in a file
         value = at.isoformat()
         args = {"key": "--at", "value": value, "earliest": EARLIEST, "latest": LATEST}
         return None, [problem("content/" + source.rel, 0, "error", "DATE_RANGE", **args)]
-    item, problems = content.parse(source, config, markdown.make_parser())
+    item, problems = _parsed(source, config)
     errors = [p for p in problems if p.is_error]
     if item is None or errors:
         return None, errors or problems
@@ -102,7 +101,50 @@ def approve(
     line = item.line("approval", "by")
     refusals += approver_problems(item, config, person_id, at, line, step)
     refusals += author_problems(item, config)  # without an author four-eyes proves nothing
-    meta = item.meta
+    refusals += _when(item, config, request, now) if isinstance(item.meta, Common) else []
+    if at.replace(microsecond=0) < now.replace(microsecond=0) and not request.reason:
+        refusals.append(problem(path, 0, "error", "APPROVE_REASON_NEEDED", at=fmt(at, config)))
+    if kept and at < kept[-1].at:
+        args = {"step": step, "previous": kept[-1].step or names[len(kept) - 1]}
+        args |= {"at": fmt(at, config), "before": fmt(kept[-1].at, config)}
+        refusals.append(problem(path, item.line("approval"), "error", "STEP_TIME_ORDER", **args))
+    given = {"by": person_id, "at": at.astimezone(config.tz), "hash": item.digest, "reason": request.reason}
+    if len(names) > 1:
+        given["step"] = step
+    try:
+        new = Approval.model_validate(given)
+    except ValidationError as exc:
+        refusals += problems_from(exc, Approval, path, {}, 0)
+    if refusals:
+        return None, refusals
+    text = source.raw.decode("utf-8-sig").replace("\r\n", "\n")
+    # Out only once every step is done: until then it is under review.
+    status: str | None = "approved" if len(kept) + 1 == len(names) else "review"
+    if not isinstance(item.meta, Common):
+        status = None  # a record: public: true asks for publication, the approval grants it
+    elif item.meta.status == "withdrawn":
+        status = "withdrawn"
+    return Approved(item, text, status, (*kept, new), names), []
+
+
+def _parsed(source: discover.Source, config: Config) -> tuple[Item | None, list[Problem]]:
+    """The file as the approval rules see it: an item, or a public media-request record."""
+    section = source.rel.split("/")[0]
+    path = "content/" + source.rel
+    if section == REQUESTS_SECTION and "/" in source.rel:
+        record, problems = mediarequests.parse(source.rel, source.raw, config)
+        if record is not None and not record.meta.public:
+            return None, [problem(path, record.lines.get(("public",), 0), "error", "APPROVE_MEDIA_REQUEST")]
+        return (record.item if record is not None else None), problems
+    if "/" not in source.rel or section not in SECTIONS:  # no item kind to parse as
+        return None, [problem(path, 0, "error", "UNKNOWN_SECTION", sections=", ".join(SECTIONS))]
+    return content.parse(source, config, markdown.make_parser())
+
+
+def _when(item: Item, config: Config, request: Request, now: datetime) -> list[Problem]:
+    """What an item's dates (not a record's: it has none) say against this approval."""
+    path, at, meta = "content/" + item.source, request.at, item.meta
+    refusals: list[Problem] = []
     if meta.confidentiality == "restricted":
         refusals.append(problem(path, item.line("confidentiality"), "error", "APPROVE_RESTRICTED"))
     if meta.date is None:
@@ -124,26 +166,7 @@ def approve(
         stamp = at.astimezone(config.tz).strftime("%Y-%m-%d %H:%M")
         date = meta.date.astimezone(config.tz).strftime("%Y-%m-%d %H:%M")
         refusals.append(problem(path, item.line("date"), "error", "APPROVAL_AFTER_DATE", at=stamp, date=date))
-    if at.replace(microsecond=0) < now.replace(microsecond=0) and not request.reason:
-        refusals.append(problem(path, 0, "error", "APPROVE_REASON_NEEDED", at=fmt(at, config)))
-    if kept and at < kept[-1].at:
-        args = {"step": step, "previous": kept[-1].step or names[len(kept) - 1]}
-        args |= {"at": fmt(at, config), "before": fmt(kept[-1].at, config)}
-        refusals.append(problem(path, item.line("approval"), "error", "STEP_TIME_ORDER", **args))
-    given = {"by": person_id, "at": at.astimezone(config.tz), "hash": item.digest, "reason": request.reason}
-    if len(names) > 1:
-        given["step"] = step
-    try:
-        new = Approval.model_validate(given)
-    except ValidationError as exc:
-        refusals += problems_from(exc, Approval, path, {}, 0)
-    if refusals:
-        return None, refusals
-    text = source.raw.decode("utf-8-sig").replace("\r\n", "\n")
-    # Out only once every step is done: until then it is under review.
-    status = "approved" if len(kept) + 1 == len(names) else "review"
-    status = "withdrawn" if meta.status == "withdrawn" else status
-    return Approved(item, text, status, (*kept, new), names), []
+    return refusals
 
 
 def _next(
@@ -174,9 +197,9 @@ def _next(
     return kept, out
 
 
-def rewrite(text: str, status: str, approvals: tuple[Approval, ...], listed: bool) -> str:
+def rewrite(text: str, status: str | None, approvals: tuple[Approval, ...], listed: bool) -> str:
     """Replace the status line and the approval block of the front matter (a list of steps
-    when `listed`, else one mapping)."""
+    when `listed`, else one mapping); no status line when `status` is None (a record)."""
     lines = text.split("\n")
     end = next(i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "..."))
     head, rest = lines[1:end], lines[end:]
@@ -194,7 +217,7 @@ def rewrite(text: str, status: str, approvals: tuple[Approval, ...], listed: boo
             kept.append(line)
     while kept and not kept[-1].strip():
         kept.pop()
-    block = [f"status: {status}", "approval:"]
+    block = ([f"status: {status}"] if status is not None else []) + ["approval:"]
     for approval in approvals:
         block += _entry(approval, "  - " if listed else "  ", "    " if listed else "  ")
     return "\n".join(["---", *kept, *block, *rest])
@@ -338,7 +361,7 @@ def _summary(
         ("Type", item.kind),
         ("Title", item.title),
         ("Author", item.meta.author or "—"),
-        ("Publication date", fmt(item.meta.date, config)),
+        ("Publication date", fmt(getattr(item.meta, "date", None), config)),
         (
             "Step",
             word("{step} ({number} of {total})", lang).format(

@@ -1,10 +1,18 @@
-"""`site-builder status`: every item by state and what blocks it; CSV audit export."""
+"""`site-builder status`: every item by state and what blocks it; as a table, CSV or JSON.
+
+`--format json` writes {"version": 1, "items": [...]}, each item the CSV's columns as keys
+(`legacy_approval` a boolean, times ISO 8601 in the site's zone, "" as null) and two more:
+"approvals", every step of its approval in order ({"step", "by", "at", "hash", "reason",
+"signed"}), and "blockers", what keeps it out ({"code", "line", "severity"}).  Items in
+path order; keys never renamed, new ones only added (with a new "version" if one changes).
+"""
 
 from __future__ import annotations
 
 import argparse
 import csv
 import io
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -13,9 +21,10 @@ from site_builder.build import Result, check
 from site_builder.commands import console
 from site_builder.errors import Problem
 from site_builder.i18n import describe, word, words
+from site_builder.judge.approvals import step_of, steps
 from site_builder.judge.verdict import State
 from site_builder.load.config import Config
-from site_builder.load.model import SECTIONS
+from site_builder.load.model import SECTIONS, Approval
 from site_builder.outputs.opendata.layout import cell
 
 ORDER = ("draft", "review", "restricted", "scheduled", "published", "withdrawn", "unpublished", "invalid")
@@ -60,11 +69,13 @@ class Row:
     goes_out: datetime | None = None
     legacy_approval: bool = False
     blockers: list[Problem] = field(default_factory=list)
+    approvals: list[tuple[str, Approval]] = field(default_factory=list)  # (step, approval), in order
 
 
 def rows(result: Result) -> list[Row]:
     """Every content file found, with its state; files that did not even parse are invalid."""
     assert result.config is not None and result.judgement is not None
+    config = result.config
     errors: dict[str, list[Problem]] = {}
     warnings: dict[str, list[Problem]] = {}
     for p in result.problems:
@@ -74,6 +85,7 @@ def rows(result: Result) -> list[Row]:
     for item in result.items:
         path = "content/" + item.source
         meta, verdict = item.meta, result.judgement.verdicts[item.source]
+        names = steps(config, item.kind)
         approval = meta.approval
         row = Row(
             path=path,
@@ -87,6 +99,7 @@ def rows(result: Result) -> list[Row]:
             goes_out=verdict.goes_out,
             legacy_approval=approval is not None and approval.hash is None,
             blockers=errors.get(path, []),
+            approvals=[(step_of(a, names), a) for a in meta.approvals],
         )
         if verdict.state == State.INVALID and not row.blockers:
             row.blockers = warnings.get(path, [])  # e.g. edited after approval: why it stays out
@@ -131,28 +144,54 @@ def as_text(found: list[Row], config: Config, lang: str) -> str:
     return "\n".join(lines).rstrip() or labels["none"]
 
 
+def _stamp(moment: datetime | None, config: Config) -> str:
+    return moment.astimezone(config.tz).isoformat(timespec="seconds") if moment else ""
+
+
+def _values(row: Row, config: Config) -> list[object]:
+    """A row's values, in the order of CSV_COLUMNS."""
+    return [
+        row.path,
+        row.kind,
+        row.title,
+        row.author,
+        row.approver,
+        _stamp(row.approval_time, config),
+        _stamp(row.publication_time, config),
+        row.state,
+        row.legacy_approval,
+    ]
+
+
 def as_csv(found: list[Row], config: Config) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-
-    def stamp(moment: datetime | None) -> str:
-        return moment.astimezone(config.tz).isoformat(timespec="seconds") if moment else ""
-
     for row in sorted(found, key=lambda r: r.path):
-        values = [
-            row.path,
-            row.kind,
-            row.title,
-            row.author,
-            row.approver,
-            stamp(row.approval_time),
-            stamp(row.publication_time),
-            row.state,
-            "yes" if row.legacy_approval else "no",
-        ]
+        values = [("yes" if v else "no") if isinstance(v, bool) else v for v in _values(row, config)]
         writer.writerow([cell(value) for value in values])  # a title may start with "="
     return buffer.getvalue()
+
+
+def as_json(found: list[Row], config: Config) -> str:
+    """The CSV's columns as keys ("" as null), with each item's approvals and blockers."""
+    items = []
+    for row in sorted(found, key=lambda r: r.path):
+        record = {k: (None if v == "" else v) for k, v in zip(CSV_COLUMNS, _values(row, config), strict=True)}
+        record["approvals"] = [
+            {
+                "step": step,
+                "by": a.by,
+                "at": _stamp(a.at, config),
+                "hash": a.hash,
+                "reason": a.reason,
+                "signed": bool(a.signature),
+            }
+            for step, a in row.approvals
+        ]
+        record["blockers"] = [{"code": p.code, "line": p.line, "severity": p.severity} for p in row.blockers]
+        items.append(record)
+    return json.dumps({"version": 1, "items": items}, ensure_ascii=False, indent=1) + "\n"
 
 
 def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
@@ -164,6 +203,8 @@ def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
     table = rows(result)
     if args.format == "csv":
         console.say(as_csv(table, result.config), end="")
+    elif args.format == "json":
+        console.say(as_json(table, result.config), end="")
     else:
         console.say(as_text(table, result.config, args.lang))
     return console.EXIT_OK

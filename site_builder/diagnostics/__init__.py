@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from site_builder.diagnostics import (
     attachments,
+    audit,
     authors,
     commands,
     files,
@@ -39,6 +40,7 @@ GROUPS = (
     takedown,
     attachments,
     settings,
+    audit,
 )
 
 

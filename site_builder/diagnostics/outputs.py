@@ -29,7 +29,7 @@ CODES: dict[str, tuple[str, str]] = {
         "Give a folder you may write to, on a disk with free space.",
     ),
     "APPROVE_MEDIA_REQUEST": (
-        "a media request is a record of the press office, not a publication: it is not approved",
-        "Approve items in press-releases/, rebuttals/, announcements/ and media-plans/; a request needs answered: filled in once it is answered.",
+        "this media request is not public: nothing of it is published, so it needs no approval",
+        "To list its details on the site, set public: true, then approve it; otherwise it counts only in the statistics.",
     ),
 }

@@ -1,14 +1,19 @@
 """Read the site's git history: who committed each approval, and when a file last changed.
 
 With `rules.verify_git`, each approved item's history is read once (`git log -p` on its
-file, every diff with the whole file as context) and three things are asked of it:
-- the commit that put the current approval block in place was authored *and* committed
-  by one of the approver's e-mails (an amend, rebase or cherry-pick by someone else keeps
-  the author but not the committer; a forge's merge button may be trusted by name,
+file, every diff with the whole file as context) and three things are asked of it, for
+every step of its approval (`meta.approvals`), each step by its own approver:
+- the commit that put the step in place (the newest whose version of the approval block
+  holds that step and whose parent's does not) was authored *and* committed by one of
+  that approver's e-mails (an amend, rebase or cherry-pick by someone else keeps the
+  author but not the committer; a forge's merge button may be trusted by name,
   `rules.trusted_merge_committers`);
-- the approver authored no commit that changed the item's text since the previous
-  approval (four-eyes over the history, not just over the `author:` key);
-- the approval has a hash at all: without one, nothing ties it to the text.
+- the step's approver authored no commit that changed the item's text since the
+  previous approval (four-eyes over the history, not just over the `author:` key);
+- the step has a hash at all: without one, nothing ties it to the text.
+
+A step is told by its values (the approval block's YAML, read safely), not by its lines:
+adding a second step below the first leaves the first step the first approver's.
 
 Git's names and e-mails are whatever the committer typed: this catches the careless and
 the casual, not a forger with write access (signed approvals do that).
@@ -16,6 +21,7 @@ the casual, not a forger with write access (signed approvals do that).
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from collections.abc import Iterable, Iterator
@@ -23,6 +29,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from site_builder.errors import Problem, problem
+from site_builder.judge.approvals import Lines
+from site_builder.load import yamlsafe
 from site_builder.load.config import Config, Person
 from site_builder.load.frontmatter import MAX_FILE_BYTES
 from site_builder.load.model import Item
@@ -80,6 +88,20 @@ def approval_block(text: str) -> tuple[str, ...]:
     return tuple(line.rstrip() for line in text.split("\n") if reader.feed(line) == "approval")
 
 
+def steps_of(block: tuple[str, ...] | None) -> tuple[str, ...]:
+    """The steps an approval block holds, in order, each as canonical JSON of its values
+    (so a step re-indented, or written again as it was, is the same step); () when the
+    block is empty or cannot be read."""
+    if not block:
+        return ()
+    data, _, problems = yamlsafe.load("\n".join(block), "approval")
+    if problems or not isinstance(data, dict):
+        return ()
+    found = data.get("approval")
+    entries = found if isinstance(found, list) else [found]
+    return tuple(json.dumps(e, ensure_ascii=False, sort_keys=True, default=str) for e in entries)
+
+
 @dataclass(frozen=True)
 class Commit:
     """One commit that changed an item's file, as far as the approval is concerned."""
@@ -92,6 +114,7 @@ class Commit:
     text: bool = False  # changed a line of anything but the approval and the status
     hashes: frozenset[str] = frozenset()  # the hashes on approval lines it added
     after: tuple[str, ...] | None = None  # the approval block it left (None: unknown)
+    before: tuple[str, ...] | None = None  # the approval block it found (None: unknown)
 
 
 def _commit(header: str, diff: list[str]) -> Commit:
@@ -110,20 +133,24 @@ def _commit(header: str, diff: list[str]) -> Commit:
     approval = text = False
     hashes: set[str] = set()
     after: list[str] = []
+    before: list[str] = []
     for line in diff[start + 1 :]:
         mark, body = line[:1] or " ", line[1:]  # (diff.suppressBlankEmpty drops a blank's mark)
         if mark == " ":
-            old.feed(body)
+            if old.feed(body) == "approval":
+                before.append(body.rstrip())
             if new.feed(body) == "approval":
                 after.append(body.rstrip())
         elif mark in ("+", "-"):
             part = (new if mark == "+" else old).feed(body)
             approval |= part == "approval"
             text |= part == "text"
+            if part == "approval":
+                (after if mark == "+" else before).append(body.rstrip())
             if mark == "+" and part == "approval":
-                after.append(body.rstrip())
                 hashes.update(_HASH.findall(body))
-    return replace(base, approval=approval, text=text, hashes=frozenset(hashes), after=tuple(after))
+    found = {"hashes": frozenset(hashes), "after": tuple(after), "before": tuple(before)}
+    return replace(base, approval=approval, text=text, **found)
 
 
 def history(root: Path, path: str) -> list[Commit]:
@@ -164,8 +191,8 @@ def _commits(lines: Iterable[str]) -> Iterator[Commit]:
 
 
 def verify(root: Path, items: list[Item], config: Config) -> list[Problem]:
-    """For each approved item: the approval is hashed, committed by the approver, and the
-    approver did not edit the text since the previous approval."""
+    """For each approved item, each step of its approval: hashed, committed by that step's
+    approver, who did not edit the text since the previous approval."""
     try:
         if _git(root, "rev-parse", "--is-shallow-repository").strip() == "true":
             return [problem("config.yaml", 0, "error", "GIT_SHALLOW")]
@@ -174,39 +201,71 @@ def verify(root: Path, items: list[Item], config: Config) -> list[Problem]:
     trusted = {e.lower() for e in config.rules.trusted_merge_committers}
     out: list[Problem] = []
     for item in items:
-        approval = item.meta.approval
-        if approval is None or item.meta.status not in ("approved", "withdrawn"):
+        approvals = item.meta.approvals
+        if not approvals or item.meta.status not in ("approved", "withdrawn"):
             continue
-        path, line = "content/" + item.source, item.line("approval")
-        if approval.hash is None:
-            out.append(problem(path, line, "error", "GIT_APPROVAL_UNHASHED", by=approval.by))
-            continue
-        person = config.person(approval.by)
-        if person is None:  # UNKNOWN_PERSON already
+        path, where = "content/" + item.source, Lines(item)
+        unhashed = [(index, a) for index, a in enumerate(approvals) if a.hash is None]
+        for index, approval in unhashed:
+            out.append(problem(path, where.of(index), "error", "GIT_APPROVAL_UNHASHED", by=approval.by))
+        if unhashed:
             continue
         try:
             commits = history(root, path)
             current = approval_block((root / path).read_text(encoding="utf-8-sig").replace("\r\n", "\n"))
         except (OSError, UnicodeDecodeError, subprocess.SubprocessError) as exc:
             return [problem(path, 0, "error", "GIT_UNAVAILABLE", detail=str(exc).splitlines()[0][:200])]
-        found = _judge(person, approval.hash, commits, current, trusted)
-        if found is not None:
-            out.append(problem(path, line, "error", found[0], by=person.id, **found[1]))
+        now = steps_of(current)
+        read: dict[tuple[str, ...] | None, tuple[str, ...]] = {}  # block → its steps, read once
+        for index, approval in enumerate(approvals):
+            person = config.person(approval.by)
+            if person is None:  # UNKNOWN_PERSON already
+                continue
+            step = now[index] if index < len(now) else None
+            found = _judge(person, approval.hash or "", Placed(commits, step, read), trusted)
+            if found is not None:
+                out.append(problem(path, where.of(index), "error", found[0], by=person.id, **found[1]))
     return out
 
 
+@dataclass(frozen=True)
+class Placed:
+    """One step of an approval in the history of its file: the file's commits (newest
+    first), the step as it stands (canonical JSON, see `steps_of`; None when it cannot be
+    told), and the steps of each block read so far."""
+
+    commits: list[Commit]
+    step: str | None
+    read: dict[tuple[str, ...] | None, tuple[str, ...]]
+
+    def steps(self, block: tuple[str, ...] | None) -> tuple[str, ...]:
+        if block not in self.read:
+            self.read[block] = steps_of(block)
+        return self.read[block]
+
+    def commit(self) -> int | None:
+        """Which commit put the step in place: the newest that left it in the block and
+        found it not there (a later secretary's revert to it counts as theirs)."""
+        if self.step is None:
+            return None
+        for index, commit in enumerate(self.commits):
+            if commit.after is not None and commit.before is not None:
+                if self.step in self.steps(commit.after) and self.step not in self.steps(commit.before):
+                    return index
+        return None
+
+
 def _judge(
-    person: Person, digest: str, commits: list[Commit], current: tuple[str, ...], trusted: set[str]
+    person: Person, digest: str, placed: Placed, trusted: set[str]
 ) -> tuple[str, dict[str, str]] | None:
-    """What the history of one file (newest first) says of its approval by `person`, whose
-    approval block now reads `current`: a diagnostic code and its details, or None."""
+    """What the history of one file (newest first) says of one step of its approval, given
+    by `person` over `digest`: a diagnostic code and its details, or None."""
     mine = {e.lower() for e in person.emails}
-    # The commit that put the approval block as it stands in place: the newest that changed
-    # the block and left it so (a later secretary's revert to it counts as theirs).
-    placed = next((i for i, c in enumerate(commits) if c.approval and c.after == current), None)
-    if placed is None:
+    commits = placed.commits
+    index = placed.commit()
+    if index is None:
         return "GIT_APPROVAL_UNCOMMITTED", {}
-    commit = commits[placed]
+    commit = commits[index]
     if commit.author not in mine:
         return "GIT_APPROVER_MISMATCH", {"email": commit.author}
     if commit.committer not in mine | trusted:

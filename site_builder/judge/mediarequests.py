@@ -1,8 +1,9 @@
 """The media requests register: parse the records, count deadlines, summarise by month.
 
 Requests are records of the press office's duty (an answer within N working days of
-receipt), not publications: they need no approval.  Only requests marked `public: true`
-are ever listed one by one; the others reach the site only as counts.
+receipt).  Only requests marked `public: true` are ever listed one by one, and only once
+approved as an item is (judge/requestapproval.py: type `media-request`); the others reach
+the site only as counts.
 """
 
 from __future__ import annotations
@@ -16,12 +17,17 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from site_builder.errors import Problem, problem
+from site_builder.judge import requestapproval
 from site_builder.judge.workdays import MOST_SHOWN, WorkingDays, shown
 from site_builder.load import frontmatter, links, markers
+from site_builder.load.approval import content_hash
 from site_builder.load.config import Config
 from site_builder.load.discover import readable_name, shown_name
 from site_builder.load.fields import problems_from
-from site_builder.load.model import REQUESTS_SECTION, MediaRequest
+from site_builder.load.model import REQUESTS_SECTION, Item, MediaRequest
+from site_builder.speed.cache import Cache
+
+KIND = "media-request"  # its type in rules.types
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,7 @@ class Request:
     source: str  # relative to content/
     meta: MediaRequest
     lines: dict
+    item: Item  # the record as the approval rules see it: type media-request, its content hash
 
     @property
     def title(self) -> str:
@@ -40,21 +47,47 @@ class Request:
         return self.lines.get((key,), 1)
 
 
-def parse(rel: str, raw: bytes) -> tuple[Request | None, list[Problem]]:
-    """One request file's bytes → a Request; pure."""
+def parse(rel: str, raw: bytes, config: Config) -> tuple[Request | None, list[Problem]]:
+    """One request file's bytes → a Request (the site's language is part of the record's
+    identity in its approval hash; a time without offset is in the site's zone); pure."""
     path = "content/" + rel
     document, problems = frontmatter.read(raw, path)
     if document is None:
         return None, problems
     data, lines = document.data, document.lines
     try:
-        meta = MediaRequest.model_validate(data)
+        meta = MediaRequest.model_validate(data, context={"tz": config.tz})
     except ValidationError as exc:
         return None, [*problems, *problems_from(exc, MediaRequest, path, lines, 1)]
-    return Request(rel, meta, lines), problems
+    return Request(rel, meta, lines, as_item(rel, meta, document, config.site.language)), problems
 
 
-def load(content_dir: Path) -> tuple[list[Request], list[Problem]]:
+def as_item(rel: str, meta: MediaRequest, document: frontmatter.Document, lang: str) -> Item:
+    """A record as an Item of type media-request, for the approval rules: its key is its
+    path without `.md` (as an item's without an id), its hash covers its front matter
+    (but `approval:`) and its notes, as an item's covers everything."""
+    key = rel.removesuffix(".md")
+    return Item(
+        source=rel,
+        kind=KIND,
+        meta=meta.model_copy(update={"title": meta.title or meta.topic}),  # type: ignore[arg-type]
+        body_line=document.split.body_line,
+        **Item.pack("", document.lines),
+        key=key,
+        lang=lang,
+        slug="",
+        digest=content_hash(document.data, document.split.body, key, lang),
+    )
+
+
+def released(request: Request) -> bool:
+    """Whether a record's details may be listed: public, approved, every step over this very
+    record (check reports anything else wrong with the approval as an error)."""
+    approvals = request.meta.approvals
+    return request.meta.public and bool(approvals) and all(a.hash == request.item.digest for a in approvals)
+
+
+def load(content_dir: Path, config: Config) -> tuple[list[Request], list[Problem]]:
     """Every content/media-requests/**/*.md, in file order."""
     folder = content_dir / REQUESTS_SECTION
     requests: list[Request] = []
@@ -74,7 +107,7 @@ def load(content_dir: Path) -> tuple[list[Request], list[Problem]]:
             limit = frontmatter.MAX_FILE_BYTES
             problems.append(problem("content/" + rel, 0, "error", "FILE_TOO_LARGE", size=size, limit=limit))
             continue
-        request, found = parse(rel, links.read(path))
+        request, found = parse(rel, links.read(path), config)
         problems += found
         if request is not None:
             requests.append(request)
@@ -99,13 +132,18 @@ def deadline(request: Request, days: WorkingDays, config: Config) -> date:
 
 
 def check(
-    requests: list[Request], config: Config, now: datetime, days: WorkingDays | None = None
+    requests: list[Request],
+    config: Config,
+    now: datetime,
+    days: WorkingDays | None = None,
+    store: Cache | None = None,
 ) -> list[Problem]:
-    """Warnings for open requests near or past their deadline; errors for impossible dates
-    and for a restricted marker in what a public request publishes."""
+    """Warnings for open requests near or past their deadline; errors for impossible dates,
+    for a restricted marker in what a public request publishes, and for a public request
+    whose approval does not hold (signatures verified through `store`, the session's cache)."""
     days = days or WorkingDays(config.calendar)
     today = now.astimezone(config.tz).date()
-    out: list[Problem] = []
+    out = requestapproval.problems([r.item for r in requests if r.meta.public], config, now, store)
     for request in requests:
         path, meta = "content/" + request.source, request.meta
         # A public request's fields are published one by one, like an item's; in a public
@@ -217,7 +255,7 @@ def register(
                 counts.open += 1
                 if state == "overdue":
                     counts.overdue += 1
-        if meta.public:
+        if released(request):
             public.append(
                 PublicRequest(
                     request.title,

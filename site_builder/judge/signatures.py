@@ -70,8 +70,10 @@ class Signatures:
     whose approval holds the same signature validly: a copy is told from a forgery.
     """
 
-    def __init__(self, items: Iterable[Item], config: Config, store: Cache | None = None) -> None:
-        self.config = config
+    def __init__(
+        self, items: Iterable[Item], config: Config, store: Cache | None = None, bucket: str = BUCKET
+    ) -> None:
+        self.config, self.bucket = config, bucket
         self._valid: dict[str, bool] = {}
         self._holders: dict[bytes, set[str]] = {}  # signature → the sources where it verifies
         self._owners: dict[bytes, list[tuple[str, KeyEntry]]] | None = None
@@ -103,18 +105,18 @@ class Signatures:
 
     def _settle(self, wanted: dict[str, tuple[sshsig.Signature, bytes]], store: Cache | None) -> None:
         names = sorted(wanted)
-        kept = store.get_many(BUCKET, names) if store is not None else [None] * len(names)
+        kept = store.get_many(self.bucket, names) if store is not None else [None] * len(names)
         fresh: dict[str, bytes] = {}
         for name, value in zip(names, kept, strict=True):
             if not isinstance(value, bool):
                 value = sshsig.verify(*wanted[name])
                 fresh[name] = pickle.dumps(value)
                 if store is not None:
-                    store.remember(BUCKET, name, value)
+                    store.remember(self.bucket, name, value)
             self._valid[name] = value
         if store is not None:
-            store.put_many(BUCKET, fresh)
-            store.compact(BUCKET, set(names))
+            store.put_many(self.bucket, fresh)
+            store.compact(self.bucket, set(names))
 
     def valid(self, signature: sshsig.Signature, message: bytes) -> bool:
         name = _name(signature, message)
@@ -168,7 +170,8 @@ class Signatures:
         return out
 
     def _one(self, item: Item, approval: Approval, step: str) -> tuple[str, dict[str, object]] | None:
-        """What is wrong with an approval's signature (a code and its arguments), if anything."""
+        """What is wrong with an approval's signature (a code and its arguments), if anything
+        (`approval.signature` must be there)."""
         path = "content/" + item.source
         try:
             signature = sshsig.read_signature(approval.signature or "")
@@ -200,6 +203,23 @@ class Signatures:
                 "at": approval.at.astimezone(self.config.tz).strftime("%Y-%m-%d %H:%M"),
             }
         return None
+
+    def why(self, item: Item, approval: Approval, step: str) -> Problem | None:
+        """Why an approval's signature does not hold (whatever its type's `signatures:`
+        says), as the problem `problems` would report; None when it holds or is absent."""
+        if not approval.signature:
+            return None
+        found = self._one(item, approval, step)
+        if found is None:
+            return None
+        path = "content/" + item.source
+        return problem(
+            path,
+            Lines(item).of(item.meta.approvals.index(approval), "signature"),
+            "error",
+            found[0],
+            **found[1],
+        )
 
     def _mismatch(
         self, item: Item, approval: Approval, step: str, signature: sshsig.Signature

@@ -16,8 +16,9 @@ from site_builder.errors import ConfigError, Problem, problem
 from site_builder.load import links, sshsig, urls, yamlsafe
 from site_builder.load.fields import Day, Entry, Id, Strict, Text, Url, problems_from
 
-TypeName = Literal["press-release", "rebuttal", "announcement", "media-plan"]
-TYPES: tuple[TypeName, ...] = ("press-release", "rebuttal", "announcement", "media-plan")
+# The types of content an approval is for: the items, and media-request records marked public.
+TypeName = Literal["press-release", "rebuttal", "announcement", "media-plan", "media-request"]
+TYPES: tuple[TypeName, ...] = ("press-release", "rebuttal", "announcement", "media-plan", "media-request")
 LANGUAGES = ("ru", "ky", "en")
 DEFAULT_MARKERS = ("ДСП", "для служебного пользования", "секретно", "совершенно секретно")
 MAX_CONFIG_BYTES = 1_000_000

@@ -58,15 +58,7 @@ def parse(source: Source, config: Config, md: markdown.MarkdownIt) -> tuple[Item
     except ValidationError as exc:
         return None, [*problems, *problems_from(exc, model, path, lines, 1)]
 
-    folder, filename = posixpath_split(source.rel)
-    stem = filename[: -len(".md")]
-    lang_from_name = None
-    match = _LANG_SUFFIX.match(stem)
-    if match:
-        stem, lang_from_name = match.group("stem"), match.group("lang")
-    bundle = stem == "index"
-    if bundle:
-        folder, stem = posixpath_split(folder)
+    folder, stem, lang_from_name = named(source.rel)
     lang = meta.lang or lang_from_name or config.site.language
     if lang_from_name and meta.lang and meta.lang != lang_from_name:
         problems.append(
@@ -97,7 +89,7 @@ def parse(source: Source, config: Config, md: markdown.MarkdownIt) -> tuple[Item
             return None, problems
     else:
         slug = slug_of(stem, 100) or "item"
-    key = meta.id or f"{folder}/{stem}"
+    key = meta.id or f"{folder}/{stem}"  # as `identity` has it
     url = item_url(config, lang, section, slug)
     place = markdown.Place(posixpath_split(source.rel)[0], url, frozenset(a.name for a in source.attachments))
     rendered = markdown.render(md, split.body, place, path=path, body_line=split.body_line)
@@ -121,6 +113,32 @@ def parse(source: Source, config: Config, md: markdown.MarkdownIt) -> tuple[Item
         moments=tuple(sorted(set(uptodate.moments(meta)))),
     )
     return item, problems
+
+
+def named(rel: str) -> tuple[str, str, str | None]:
+    """What a content file's path says of its item: its folder and stem (those of its
+    folder for a bundle's index.md), and the language of a `.ky.md`-like suffix."""
+    folder, filename = posixpath_split(rel)
+    stem = filename[: -len(".md")]
+    lang_from_name = None
+    match = _LANG_SUFFIX.match(stem)
+    if match:
+        stem, lang_from_name = match.group("stem"), match.group("lang")
+    if stem == "index":
+        folder, stem = posixpath_split(folder)
+    return folder, stem, lang_from_name
+
+
+def identity(rel: str, data: dict, config: Config) -> tuple[str, str]:
+    """An item's key and language, as `parse` works them out, from its path and its front
+    matter's `id` and `lang` (read loosely: for a version of the file that may not parse)."""
+    folder, stem, lang_from_name = named(rel)
+    given_id, given_lang = data.get("id"), data.get("lang")
+    key = given_id if isinstance(given_id, str) and given_id else f"{folder}/{stem}"
+    lang = (
+        given_lang if isinstance(given_lang, str) and given_lang else lang_from_name or config.site.language
+    )
+    return key, lang
 
 
 def _attachment_pairs(source: Source) -> list[tuple[str, str]]:

@@ -188,17 +188,19 @@ def _rel(rel_dir: str, name: str) -> str:
 
 
 def read_source(content_dir: Path, rel: str) -> tuple[Source | None, list[Problem]]:
-    """One item as discover() would find it, with its folder's attachments (for `approve`);
-    None and why when it is not an item: a media request, a file outside the sections,
-    one discover() refuses."""
+    """One item as discover() would find it, with its folder's attachments, or a
+    media-request record (for `approve`); None and why when it is neither: a file outside
+    the sections, one discover() refuses."""
     sources, problems = discover(content_dir)
     found = next((s for s in sources if s.rel == rel), None)
     if found is not None:
         return found.hashed(), []
     path = "content/" + shown_name(rel)
-    if rel.split("/")[0] == REQUESTS_SECTION:
-        return None, [problem(path, 0, "error", "APPROVE_MEDIA_REQUEST")]
     why = [p for p in problems if p.path == path]
+    if rel.split("/")[0] == REQUESTS_SECTION and not why:  # a record: no attachments, never linked
+        if not readable_name(rel):
+            return None, [problem(path, 0, "error", "FILE_NAME_ENCODING")]
+        return Source(rel, links.read(content_dir / rel)), []
     if not why and not readable_name(rel):  # in a folder whose name is not UTF-8
         why = [problem(path, 0, "error", "FILE_NAME_ENCODING")]
     if not why and ("/" not in rel or rel.split("/")[0] not in SECTIONS):

@@ -199,7 +199,13 @@ class MediaPlan(Common):
 
 
 class MediaRequest(Strict):
-    """A journalist's request to the press office: a record, not an item needing approval."""
+    """A journalist's request to the press office: a record of the office's duty.  One
+    marked `public: true` has its fields published one by one, so it is approved as an
+    item is (type `media-request` of `rules.types`): an `approval` over its content hash,
+    by someone who is not its `author`."""
+
+    # `approvals` is read from `approval:` only: the field's own name is no key of a file.
+    model_config = ConfigDict(populate_by_name=False, validate_by_name=False)
 
     title: Text | None = Field(None, max_length=300)  # defaults to the topic
     received: Day
@@ -208,6 +214,24 @@ class MediaRequest(Strict):
     answered: Day | None = None
     answer_summary: Text = Field("", max_length=3000)
     public: bool = False
+    author: Id | None = None  # who prepared the record (needed once it is public: four-eyes)
+    approvals: Steps = Field(default_factory=list, alias="approval")  # type: ignore[assignment]
+
+    @property
+    def approval(self) -> Approval | None:
+        """The final approval (the last step)."""
+        approvals: list[Approval] = self.approvals  # type: ignore[assignment]
+        return approvals[-1] if approvals else None
+
+    @property
+    def status(self) -> Status:
+        """As an item's: a public record is one released (its approval must hold)."""
+        return "approved" if self.public else "draft"
+
+    @property
+    def division(self) -> None:
+        """A record belongs to no division (a `division_head` step cannot be given)."""
+        return None
 
 
 REQUESTS_SECTION = "media-requests"  # records, parsed by mediarequests.py, not by content.parse
