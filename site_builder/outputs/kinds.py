@@ -15,6 +15,7 @@ from site_builder.outputs import (
     opendata,
     pages,
     search,
+    signatures,
     sitemap,
 )
 from site_builder.view.entries import Entry
@@ -32,4 +33,4 @@ def all_outputs() -> list:
     the render workers: the big single tasks first and the item pages, in many small
     chunks, last, so the workers finish together instead of one of them still writing
     the calendars alone at the end."""
-    return [calendars, feeds, opendata, jsonfeed, changes, newsroom, assets, pages]
+    return [calendars, feeds, opendata, jsonfeed, changes, newsroom, signatures, assets, pages]
