@@ -20,9 +20,22 @@ from site_builder.diagnostics import (
     schedule,
     signatures,
     templates,
+    verify,
 )
 
-GROUPS = (files, frontmatter, references, rules, templates, commands, schedule, outputs, authors, signatures)
+GROUPS = (
+    files,
+    frontmatter,
+    references,
+    rules,
+    templates,
+    commands,
+    schedule,
+    outputs,
+    authors,
+    signatures,
+    verify,
+)
 
 
 def _merged() -> dict[str, tuple[str, str]]:
