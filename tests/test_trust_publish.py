@@ -258,11 +258,8 @@ def test_the_keys_page_lists_every_approvers_keys_with_their_windows_in_each_lan
     assert "Кол тамга ачкычтары" in kyrgyz and 'lang="ky"' in kyrgyz
     for folder in ("", "ky/"):  # every page's footer leads to it
         assert f'<a href="/{folder}keys/">' in (output / folder / "index.html").read_text(encoding="utf-8")
-
-
-def test_a_site_without_keys_has_no_keys_page(tmp_path):
-    root = make_site(tmp_path, {REL: item("Ремонт дорог")})
-    output = built(root)
+    # A site without keys has no such page, and no approval files.
+    output = built(make_site(tmp_path / "keyless", {REL: item("Ремонт дорог")}))
     assert not (output / "keys").exists()
     assert "/keys/" not in (output / "index.html").read_text(encoding="utf-8")
     assert not list(output.rglob("approval*"))
@@ -340,6 +337,7 @@ def test_nothing_of_an_unpublished_item_is_published(tmp_path, keys):
     text = (root / draft).read_text(encoding="utf-8")
     (root / draft).write_text(text.replace("status: approved", "status: draft"), encoding="utf-8")
     output = built(root)
+    assert (output / PAGE / "approval.sig").is_file()  # the published item's, beside them
     everything = b"\n".join(data for _rel, data in output_bytes(output))
     for rel in (later, draft):
         for block in re.findall(
@@ -413,7 +411,7 @@ def test_verify_an_address_a_file_and_a_folder(tmp_path, keys, served):
         f"ВЕРНО: каждое согласование этой страницы подписано ключом сайта ({served}keys/allowed_signers)"
         in out
     )
-    code, out, _ = run_cli("verify", served + "press-releases/most/", "--lang", "en", cwd=tmp_path)
+    code, out, _ = run_cli("verify", served + "press-releases/most/index.html", "--lang", "en", cwd=tmp_path)
     assert code == 0 and "valid: every approval" in out  # signed by a key that has ended since
     output = tmp_path / "site/output"
     code, out, _ = run_cli("verify", str(output / PAGE / "index.html"), cwd=tmp_path)

@@ -134,6 +134,12 @@ def _origin(url: str) -> tuple[str, str]:
     return parts.scheme.lower(), parts.netloc.lower()
 
 
+def _place(url: str) -> tuple[str, str]:
+    """A page's host and path, the same for …/name/, …/name and …/name/index.html."""
+    parts = urlsplit(url)
+    return parts.netloc.lower(), parts.path.removesuffix("index.html").rstrip("/")
+
+
 def check_address(url: str, keys: str | None) -> pagecheck.Verdict:
     """A page at an address, with the keys of its own site (or `keys`); raises Stop."""
     data, final = download(url, MAX_PAGE)
@@ -152,7 +158,7 @@ def check_address(url: str, keys: str | None) -> pagecheck.Verdict:
         signers = load_keys(keys)
     verdict = pagecheck.check(url, html, signers, keys or "")
     claimed = verdict.claimed
-    if claimed and urlsplit(claimed)[1:3] != urlsplit(final)[1:3]:  # host and path
+    if claimed and _place(claimed) != _place(final):
         args = {"claimed": claimed[:300], "actual": final[:300]}
         verdict.problems.append(problem(url, 0, "error", "VERIFY_ELSEWHERE", **args))
     return verdict
