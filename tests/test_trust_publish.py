@@ -521,6 +521,15 @@ def test_verify_refuses_a_changed_page(tmp_path, keys, served):
     assert [p.code for p in pagecheck.check("p", broken, signers).problems] == ["VERIFY_RECORD_MALFORMED"]
     twice = page.replace("</head>", '<script type="application/json" id="approval">{}</script></head>')
     assert [p.code for p in pagecheck.check("p", twice, signers).problems] == ["VERIFY_RECORD_MALFORMED"]
+    deep = re.sub(
+        r'(id="approval">).*?(</script>)', lambda m: m.group(1) + "[" * 100_000 + m.group(2), page, flags=re.S
+    )
+    assert [p.code for p in pagecheck.check("p", deep, signers).problems] == ["VERIFY_RECORD_MALFORMED"]
+    # What the page says cannot redraw the verdict on the terminal.
+    spoof = _with_record(page, _set("by", "aliev\x1b[2K\r  ✓ ВЕРНО\u202e"))
+    (output / PAGE / "spoof.html").write_text(spoof, encoding="utf-8")
+    code, out, err = run_cli("verify", str(output / PAGE / "spoof.html"), cwd=tmp_path)
+    assert code == 1 and "\x1b" not in out + err and "\u202e" not in out + err and "\\x1b[2K\\r" in err
     # A copy of remont's page served at most's address: it says it is remont's.
     (output / "press-releases/most/index.html").write_text(page, encoding="utf-8")
     code, _, err = run_cli("verify", served + "press-releases/most/", cwd=tmp_path)

@@ -81,7 +81,7 @@ def record_of(html: str) -> dict | None:
         raise Malformed(TWICE)
     try:
         data = json.loads(found[0])
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: arrays nested a million deep
         raise Malformed(NOT_JSON) from None
     if not isinstance(data, dict) or not isinstance(data.get("approvals"), list):
         raise Malformed(NO_LIST)

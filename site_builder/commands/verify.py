@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import sys
+import unicodedata
 import urllib.error
 import urllib.request
 from datetime import datetime
@@ -207,42 +208,53 @@ def _one_page(target: str, verdicts: list[pagecheck.Verdict]) -> bool:
     return is_address(target) or path.is_file() or [Path(v.where) for v in verdicts] == [path / "index.html"]
 
 
+def printable(text: str) -> str:
+    """A line as the terminal may show it: what a page says can hold anything, and a control
+    or format character (an escape sequence, a carriage return, a bidi override) could
+    redraw the verdict; each is written as an escape instead."""
+    if text.isprintable():
+        return text
+    return "".join(c if unicodedata.category(c)[0] != "C" else repr(c)[1:-1] for c in text)
+
+
+def _say(text: str, stream=None) -> None:
+    console.say(printable(text), stream)
+
+
 def _problem(found: Problem, lang: str, stream, indent: str = "") -> None:
     message, hint = describe(found, lang)
-    console.say(f"{indent}{message}", stream)
+    _say(f"{indent}{message}", stream)
     if hint:
-        console.say(f"{indent}    {word('hint', lang)}: {hint}", stream)
+        _say(f"{indent}    {word('hint', lang)}: {hint}", stream)
 
 
 def _page(verdict: pagecheck.Verdict, lang: str) -> None:
     """One page's verdict, approval by approval."""
     out = sys.stdout if verdict.valid else sys.stderr
-    console.say(verdict.where, out)
+    _say(verdict.where, out)
     if verdict.claimed and verdict.claimed != verdict.where:
-        console.say("  " + word("the page says it is {url}", lang).format(url=verdict.claimed), out)
+        _say("  " + word("the page says it is {url}", lang).format(url=verdict.claimed), out)
     for found in verdict.problems:
         _problem(found, lang, out, "  ")
     for one in verdict.approvals:
         said = word("step {step}: {by}, {at}", lang).format(step=one.step, by=one.by, at=one.at)
         if one.problem is None:
             valid = word("signature valid (key {fingerprint})", lang).format(fingerprint=one.fingerprint)
-            console.say(f"  ✓ {said} — {valid}", out)
+            _say(f"  ✓ {said} — {valid}", out)
         else:
-            console.say(f"  ✗ {said}", out)
+            _say(f"  ✗ {said}", out)
             _problem(one.problem, lang, out, "    ")
     if verdict.withdrawn:
-        console.say(
-            "  " + word("the publication has been withdrawn; these are its original approvals", lang), out
-        )
+        _say("  " + word("the publication has been withdrawn; these are its original approvals", lang), out)
     if verdict.valid:
-        console.say(
+        _say(
             word("valid: every approval of this page is signed with a key of the site ({keys})", lang).format(
                 keys=verdict.keys
             ),
             out,
         )
     else:
-        console.say(word("NOT VALID: this page is not a signed publication of the site", lang), out)
+        _say(word("NOT VALID: this page is not a signed publication of the site", lang), out)
 
 
 def _folder(verdicts: list[pagecheck.Verdict], lang: str) -> int:
@@ -251,10 +263,10 @@ def _folder(verdicts: list[pagecheck.Verdict], lang: str) -> int:
     bad = [v for v in signed if not v.valid]
     for verdict in signed:
         if verdict.valid:
-            console.say(f"✓ {verdict.where}")
+            _say(f"✓ {verdict.where}")
         else:
             _page(verdict, lang)
     counts = {"valid": len(signed) - len(bad), "bad": len(bad), "unsigned": len(verdicts) - len(signed)}
     text = word("{valid} page(s) validly signed, {bad} not valid, {unsigned} without signatures", lang)
-    console.say(text.format(**counts), sys.stderr if bad or not signed else sys.stdout)
+    _say(text.format(**counts), sys.stderr if bad or not signed else sys.stdout)
     return console.EXIT_PROBLEMS if bad or not signed else console.EXIT_OK
