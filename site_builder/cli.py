@@ -27,6 +27,7 @@ COMMANDS = {
     "status": "status",
     "audit": "audit",
     "schema": "schema",
+    "verify": "verify",
 }
 
 
@@ -129,6 +130,17 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--output", type=Path, help="write to this file (default: standard output)")
     schema = sub.add_parser("schema", parents=[base], help="write JSON Schemas for editors")
     schema.add_argument("--out", type=Path, help="folder to write into (default: ROOT/schemas)")
+    verify = sub.add_parser(
+        "verify",
+        parents=[base],
+        help="check a published page's signed approvals (exit 0 valid, 1 not valid or unsigned)",
+    )
+    verify.add_argument(
+        "target", help="a page's address (https://…), a saved page (.html) or a folder of output/"
+    )
+    verify.add_argument(
+        "--keys", help="the site's keys/allowed_signers (address or file; default: the page's own site's)"
+    )
     return parser
 
 

@@ -6,12 +6,16 @@ apart in different UTC offsets; Kyrgyz translations; attachments with hostile na
 old address (`aliases`) each; corrections and event changes at, before and after `now`;
 a withdrawal at, before and after `now`; restricted markers in public items; drafts,
 restricted items and items withdrawn before their date that still carry their approval
-(the take-down paths).  Which files may be seen is worked out here, independently of
+(the take-down paths).  Every approval is signed with its approver's key (ed25519,
+made here in Python; the private keys lie in the site folder, outside what a build
+reads).  Which files may be seen is worked out here, independently of
 rules.py.  Each site is then built again over its output with the cache, after an edit
 and later, and (in some examples) previewed in the preview server's in-place folder
 before and after the edit.  After every build, every output file (decompressed if
 gzipped) and every file name is searched for each hidden file's tokens — also in lower
-case, as the search index holds words.
+case, as the search index holds words — and for its approval's signature and signed
+hash, which a published page carries (and a withdrawal notice keeps); no private key
+may be anywhere.
 
 A refused build must leave the output as it was; the files that made it refuse are then
 taken out and the site built again, so that every example ends in a published site whose
@@ -34,20 +38,74 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import attachkit
+import yaml
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
 from hardkit import identity
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from sitekit import config_dict, make_site, output_bytes
+from sitekit import config_dict, config_text, make_site, output_bytes
 
 from site_builder.build import build
 from site_builder.commands.serve import Preview
-from site_builder.load import yamlsafe
+from site_builder.judge.signatures import Signed
+from site_builder.load import sshsig, yamlsafe
 from site_builder.load.approval import content_hash
 
 BASE_NOW = datetime(2026, 11, 22, 4, 0, 0, tzinfo=UTC)  # 10:00 in Bishkek (+06:00)
 ZONES = [timezone(timedelta(hours=h)) for h in (6, 0, -5, 3, 14)] + [None]  # None: no offset (site zone)
 SHIFTS = [-86_400, -3_600, -1, 0, 1, 3_600, 86_400]
 APPROVERS = {"aliev": "ok", "sydykova": "ok", "petrov": "role", "old": "inactive"}
+# Each approver's ed25519 key, made from a seed of their name (the same in every example).
+KEYS = {
+    name: ed25519.Ed25519PrivateKey.from_private_bytes(hashlib.sha256(name.encode()).digest())
+    for name in APPROVERS
+}
+
+
+def _string(data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + data
+
+
+def public_blob(name: str) -> bytes:
+    raw = KEYS[name].public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return _string(b"ssh-ed25519") + _string(raw)
+
+
+def public_line(name: str) -> str:
+    return sshsig.PublicKey("ssh-ed25519", public_blob(name)).text
+
+
+# Each key as ssh-keygen writes a private key file (-----BEGIN OPENSSH PRIVATE KEY-----).
+PRIVATE = {
+    name: key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, serialization.NoEncryption()
+    )
+    for name, key in KEYS.items()
+}
+
+
+def ssh_signature(name: str, message: bytes) -> str:
+    """What `ssh-keygen -Y sign -n site-builder-approval` makes with the key (PROTOCOL.sshsig)."""
+    value = KEYS[name].sign(sshsig.signed_data(sshsig.NAMESPACE, "sha512", message))
+    blob = sshsig.MAGIC + (1).to_bytes(4, "big") + _string(public_blob(name))
+    blob += _string(sshsig.NAMESPACE.encode()) + _string(b"") + _string(b"sha512")
+    blob += _string(_string(b"ssh-ed25519") + _string(value))
+    return sshsig.armored(blob)
+
+
+def keyed(config: dict) -> dict:
+    """The config with each person's public key."""
+    for person in config["people"]:
+        person["keys"] = [{"key": public_line(person["id"])}]
+    return config
+
+
+def signature_token(armored: str) -> str:
+    """The last line of a signature's base64: the signature proper, like no other's."""
+    return armored.strip().split("\n")[-2]
+
+
 SECTION = {
     "press-release": "press-releases",
     "announcement": "announcements",
@@ -220,6 +278,14 @@ def attachments_of(file: File) -> dict[str, bytes]:
 
 def write_file(file: File, now: datetime, refs: dict[int, str], edited: bool = False) -> str:
     """The file's text; its tokens are in the title, summary, tag, body, note and reason."""
+    return compose(file, now, refs, edited)[0]
+
+
+def compose(
+    file: File, now: datetime, refs: dict[int, str], edited: bool = False
+) -> tuple[str, tuple[str, ...]]:
+    """The file's text, and what its signed approval puts in a published page that no other
+    file's does: its signature's last line and the hash it signs (none without an approval)."""
     spec, tok, when = file.spec, file.tokens(), moments(file.spec, now)
     lines = [
         f"title: Новость {tok['title']} о городе",
@@ -263,8 +329,10 @@ def write_file(file: File, now: datetime, refs: dict[int, str], edited: bool = F
         body += "\nИзменено после согласования.\n"
     head = "\n".join(lines)
     approval = [f"status: {spec.status}"]
+    marks: tuple[str, ...] = ()
     if spec.status in ("approved", "withdrawn") or spec.keeps_approval:
         approval += ["approval:", f"  by: {spec.approver}", f"  at: {when.at.isoformat()}"]
+        digest = ""
         if spec.hash_mode != "none":
             data, _lines, problems = yamlsafe.load(head, "x")
             assert not problems, problems
@@ -275,7 +343,14 @@ def write_file(file: File, now: datetime, refs: dict[int, str], edited: bool = F
             if spec.hash_mode == "bad":
                 digest = "sha256:" + ("0" if digest[-1] != "0" else "1") * 64
             approval.append(f'  hash: "{digest}"')
-    return "---\n" + head + "\n" + "\n".join(approval) + "\n---\n" + body
+        rel = path_of(file).removeprefix("content/")
+        key, lang = identity(rel, None)
+        at = datetime.fromisoformat(when.at.isoformat()).isoformat(timespec="seconds")
+        message = Signed("content/" + rel, key, lang, "approval", spec.approver, at, digest).message()
+        signature = ssh_signature(spec.approver, message)
+        approval += ["  signature: |", *("    " + line for line in signature.strip().split("\n"))]
+        marks = (signature_token(signature),) + ((digest,) if spec.hash_mode == "good" else ())
+    return "---\n" + head + "\n" + "\n".join(approval) + "\n---\n" + body, marks
 
 
 def expected(
@@ -348,12 +423,19 @@ class Example:
         return [f for i, s in enumerate(self.specs) if i not in self.removed for f in files_of(i, s)]
 
     def write(self) -> None:
+        """The content files, and every approver's key: its public half in config.yaml, its
+        private half in the site folder, outside everything a build reads."""
+        settings = self.root / "config.yaml"
+        settings.write_text(
+            config_text(keyed(yaml.safe_load(settings.read_text(encoding="utf-8")))), encoding="utf-8"
+        )
         content = self.root / "content"
         for old in sorted(content.rglob("*"), reverse=True):
             if old.is_file():
                 old.unlink()
         refs = {i: path_of(File(i, "r", s)) for i, s in enumerate(self.specs) if i not in self.removed}
-        files = {path_of(f): write_file(f, self.base, refs, f.index == self.edited) for f in self.files()}
+        files: dict[str, str | bytes] = {f"keys/{name}": key for name, key in PRIVATE.items()}
+        files |= {path_of(f): write_file(f, self.base, refs, f.index == self.edited) for f in self.files()}
         for f in self.files():
             if f.voice == "r":  # the folder's files belong to both languages
                 for name, data in attachments_of(f).items():
@@ -373,8 +455,14 @@ class Example:
 
 def check_output(folder: Path, seen: dict[File, tuple[str, bool]], base: datetime, now: datetime) -> bool:
     """Search every byte and name under `folder`; return whether anything is published."""
+    refs = {file.index: path_of(file) for file in seen if file.voice == "r"}  # as Example.write has them
+    signed = {file: compose(file, base, refs)[1] for file in seen}  # what each signed approval shows
     texts = output_bytes(folder)
     everything = b"\n".join(data for _rel, data in texts)
+    assert b"PRIVATE KEY" not in everything
+    for name in APPROVERS:  # the keys' own bytes, whatever their armour
+        secret = PRIVATE[name].split(b"\n")[2]
+        assert secret not in everything, f"the private key of {name} is published"
     names = "\n".join(rel for rel, _data in texts)
     index = b"\n".join(data for rel, data in texts if rel.startswith(("search/", "ky/search/")))
     shown: dict[int, set[str]] = {}
@@ -400,6 +488,10 @@ def check_output(folder: Path, seen: dict[File, tuple[str, bool]], base: datetim
             forbidden.append((tok["body"], file.tag, "withdrawn"))
         else:
             forbidden += [(needle, file.tag, "hidden") for needle in tok.values()]
+            forbidden += [(mark, file.tag, "hidden: its approval") for mark in signed.get(file, ())]
+        if visibility != "hidden":  # a published page, or a notice, carries its approval
+            for mark in signed.get(file, ()):
+                assert mark.encode() in everything, f"{file.tag}: its signed approval is not published"
     for number, states in shown.items():
         attachment = f"AA{number:02d}AA"
         spec = next(f.spec for f in seen if f.index == number and f.voice == "r")
@@ -598,7 +690,7 @@ def test_boundary_second_in_another_offset(tmp_path: Path):
     at = datetime(2026, 11, 22, 10, 0, 0, tzinfo=timezone(timedelta(hours=6)))
     text = write_file(File(99, "r", spec), at, {})
     assert "date: 2026-11-22T10:00:00+06:00" in text
-    root = make_site(tmp_path, {"content/press-releases/zq99x.md": text})
+    root = make_site(tmp_path, {"content/press-releases/zq99x.md": text}, keyed(config_dict()))
     before = datetime(2026, 11, 22, 3, 59, 59, tzinfo=UTC)
     assert build(root, before, root / "output").ok
     assert not (root / "output/press-releases/zq99x").exists()

@@ -24,6 +24,7 @@ from site_builder.diagnostics import (
     signatures,
     takedown,
     templates,
+    verify,
 )
 
 GROUPS = (
@@ -41,6 +42,7 @@ GROUPS = (
     attachments,
     settings,
     audit,
+    verify,
 )
 
 

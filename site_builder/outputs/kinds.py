@@ -16,6 +16,7 @@ from site_builder.outputs import (
     pages,
     redirects,
     search,
+    signatures,
     sitemap,
 )
 from site_builder.view.entries import Entry
@@ -33,4 +34,4 @@ def all_outputs() -> list:
     the render workers: the big single tasks first and the item pages, in many small
     chunks, last, so the workers finish together instead of one of them still writing
     the calendars alone at the end."""
-    return [calendars, feeds, opendata, jsonfeed, changes, newsroom, assets, redirects, pages]
+    return [calendars, feeds, opendata, jsonfeed, changes, newsroom, signatures, assets, redirects, pages]

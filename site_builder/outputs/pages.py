@@ -13,6 +13,7 @@ from site_builder.outputs.feeds import page_feeds
 from site_builder.outputs.render import render as template
 from site_builder.outputs.sitedata import SiteData, subscriptions
 from site_builder.view.entries import Entry
+from site_builder.view.signed import commands, record, shown
 from site_builder.view.site import Site, plan_rows
 
 KIND_TITLES = {
@@ -127,6 +128,11 @@ def item_pages(site: Site, ctx: Context, lang: str, entries: list[Entry]) -> Fil
         if entry.kind == "media-plan":  # a plan shows the state of the items it plans
             rows = extra["plan_rows"] = plan_rows(entry, site)
             parts += [f"{row['state']}:{row['target'].key if row['target'] else ''}" for row in rows]
+        signed = shown(entry, site.config)  # the page's signed approvals, for readers to verify
+        if signed:
+            extra["approvals"] = signed
+            extra["approval_record"] = record(entry, site.config, signed)
+            extra["verify_commands"] = commands(entry, site.config, signed)
         render = partial(template, env, name, entry=entry, page_url=entry.url, **extra, **common)
         out[rel + "index.html"] = ctx.page(lang, parts, render)
     return out

@@ -105,6 +105,7 @@ def environment(
         filesize=lambda size: _filesize(size, lang, locale),
     )
     env.globals.update(config=config, site=config.site, lang=lang, url=lambda p="": config.base_path + p)
+    env.globals["signing_keys"] = any(person.keys for person in config.people)  # a /keys/ page exists
     env.globals["card"] = _memo_card(env)
     env.globals["once"] = _once(env)
     return env

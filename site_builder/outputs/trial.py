@@ -4,9 +4,9 @@ with the real site, so that `check` stops on a template error as `build` would.
 A build renders thousands of pages; `check` must stay quick, so the trial renders, per
 language, one page of each kind the site makes: each of the home pages (home, divisions,
 tags, archive, subscribe, 404), one listing of each kind (section, division, tag, year —
-the page that shows most entries), the press centre, media-requests, open-data and
-search pages, and the item page of the newest entry of each kind in each state it can be
-in (withdrawn or not, with attachments or not, with translations or not).  Its partials,
+the page that shows most entries), the press centre, media-requests, open-data, search
+and keys pages, and the item page of the newest entry of each kind in each state it can
+be in (withdrawn or not, with attachments, translations or signatures or not).  Its partials,
 macros and the theme's templates they extend are rendered with them.  A template for a
 kind of page the site has none of (an announcement template on a site without
 announcements) is compiled, not rendered: no build renders it either.  An error that
@@ -24,7 +24,7 @@ from pathlib import Path
 
 from site_builder.errors import Problem, SiteError
 from site_builder.load.discover import readable_name
-from site_builder.outputs import Context, newsroom, pages, search, templating
+from site_builder.outputs import Context, newsroom, pages, search, signatures, templating
 from site_builder.outputs.render import THEME, environment
 from site_builder.speed import cache
 from site_builder.speed.cache import Cache
@@ -115,6 +115,7 @@ def run(
             ctx.attempt(*asked, problems)
         ctx.asked.clear()
     _attempt(partial(newsroom.render, site, ctx), problems)
+    _attempt(partial(signatures.render, site, ctx), problems)
     _attempt(partial(search.pages, site, ctx), problems)
     if store is not None and not problems:
         store.put(BUCKET, BUCKET, {"inputs": span, "pages": sorted(ctx.kept)})
@@ -125,7 +126,8 @@ def samples(entries: list[Entry]) -> list[Entry]:
     """The newest entry of each kind in each state its page shows differently."""
     found: dict[tuple, Entry] = {}
     for entry in entries:  # newest first
-        shape = (entry.kind, entry.withdrawn, bool(entry.item.attachments), bool(entry.translations))
+        signed = any(a.signature for a in entry.item.meta.approvals)  # type: ignore[attr-defined]
+        shape = (entry.kind, entry.withdrawn, bool(entry.item.attachments), bool(entry.translations), signed)
         found.setdefault(shape, entry)
     return list(found.values())
 

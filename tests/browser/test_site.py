@@ -1,7 +1,7 @@
 """The example site in a real browser (Debian's Chromium via Playwright): what a resident meets.
 
 Builds the example site at the repository root, serves it on 127.0.0.1 and opens the home
-page, every listing, an item of each type, a tag page, the subscribe and search pages.
+page, every listing, an item of each type, a tag page, the subscribe, search and keys pages.
 Each page: no console errors, no failed requests, every internal link answers 200,
 axe-core finds nothing critical or serious.  The Nu Html Checker validates every page of
 the site in one JVM call.  Screenshots (phone, desktop, high contrast, 200% zoom) go to
@@ -100,7 +100,7 @@ def _first_link(site: Path, page: str, pattern: str) -> str:
 @pytest.fixture(scope="module")
 def pages(site: Path) -> list[str]:
     found = ["/", *(f"/{listing}" for listing in LISTINGS), "/subscribe/", "/search/?q=город", "/ky/", "/en/"]
-    found += ["/press-centre/", "/media-requests/", "/data/"]
+    found += ["/press-centre/", "/media-requests/", "/data/", "/keys/"]
     for section in ("press-releases/", "rebuttals/", "announcements/", "media-plans/", "ky/press-releases/"):
         found.append(_first_link(site, section, r'class="card-title"><a href="([^"]+)"'))
     found.append(_first_link(site, "tags", r'<li><a href="(/tags/[^"]+/)"'))
