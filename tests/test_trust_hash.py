@@ -25,9 +25,9 @@ from site_builder.speed.session import Session
 PAST = "2026-11-20T10:00:00+06:00"  # before NOW: out once approved
 FUTURE = "2026-11-25T10:00:00+06:00"  # after NOW: embargoed
 BUNDLE = "press-releases/smeta/index.md"
-PDF = "press-releases/smeta/smeta.pdf"
-OLD_PDF = b"%PDF-1.4 HASHOLDBYTES"
-NEW_PDF = b"%PDF-1.4 HASHNEWBYTES"  # the same size
+ATTACHMENT = "press-releases/smeta/smeta.csv"
+OLD_BYTES = b"sum;HASHOLDBYTES\n"
+NEW_BYTES = b"sum;HASHNEWBYTES\n"  # the same size
 
 
 def config() -> dict:
@@ -55,7 +55,7 @@ def approved(root: Path, rel: str) -> None:
 
 
 def bundle_site(tmp_path: Path, date: str = PAST, approve: bool = True) -> Path:
-    files = {"content/" + BUNDLE: review("Смета HASHTITLE", date), "content/" + PDF: OLD_PDF}
+    files = {"content/" + BUNDLE: review("Смета HASHTITLE", date), "content/" + ATTACHMENT: OLD_BYTES}
     root = make_site(tmp_path, files, config())
     if approve:
         approved(root, BUNDLE)
@@ -118,19 +118,19 @@ def test_an_embargoed_copy_is_held(tmp_path: Path) -> None:
 
 
 def swap(root: Path) -> None:
-    (root / "content" / PDF).write_bytes(NEW_PDF)
+    (root / "content" / ATTACHMENT).write_bytes(NEW_BYTES)
 
 
 def add(root: Path) -> None:
-    (root / "content/press-releases/smeta/extra.pdf").write_bytes(NEW_PDF)
+    (root / "content/press-releases/smeta/extra.csv").write_bytes(NEW_BYTES)
 
 
 def remove(root: Path) -> None:
-    (root / "content" / PDF).unlink()
+    (root / "content" / ATTACHMENT).unlink()
 
 
 def rename(root: Path) -> None:
-    (root / "content" / PDF).rename(root / "content/press-releases/smeta/smeta-final.pdf")
+    (root / "content" / ATTACHMENT).rename(root / "content/press-releases/smeta/smeta-final.csv")
 
 
 CHANGES = {"replaced": swap, "added": add, "removed": remove, "renamed": rename}
@@ -144,23 +144,23 @@ def test_an_attachment_changed_after_approval_is_not_published(
     root = bundle_site(tmp_path)
     first = built(root, cache)
     assert first.ok, first.problems
-    assert (root / "output/press-releases/smeta/smeta.pdf").read_bytes() == OLD_PDF
+    assert (root / "output/press-releases/smeta/smeta.csv").read_bytes() == OLD_BYTES
     CHANGES[change](root)
     result = built(root, cache)
     assert result.judgement.verdicts[BUNDLE].state == State.INVALID
     assert "APPROVAL_HASH_LIVE" in codes(result, BUNDLE), result.problems
     assert not result.ok
-    assert (root / "output/press-releases/smeta/smeta.pdf").read_bytes() == OLD_PDF
+    assert (root / "output/press-releases/smeta/smeta.csv").read_bytes() == OLD_BYTES
     assert holding(root / "output", "HASHNEWBYTES") == []
-    assert not (root / "output/press-releases/smeta/smeta-final.pdf").exists()
-    assert not (root / "output/press-releases/smeta/extra.pdf").exists()
+    assert not (root / "output/press-releases/smeta/smeta-final.csv").exists()
+    assert not (root / "output/press-releases/smeta/extra.csv").exists()
 
 
 def test_an_attachment_replaced_keeping_size_and_mtime_is_seen_by_a_cached_build(tmp_path: Path) -> None:
     """`cp -p`: the parse cache must not hand back the item with the old attachment's hash."""
     root = bundle_site(tmp_path)
     assert built(root, cache=True).ok
-    path = root / "content" / PDF
+    path = root / "content" / ATTACHMENT
     before = path.stat()
     swap(root)
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
@@ -229,7 +229,7 @@ def test_the_preview_server_hashes_an_unchanged_attachment_once(tmp_path: Path, 
     from site_builder.load import discover
 
     root = bundle_site(tmp_path)
-    path = root / "content" / PDF
+    path = root / "content" / ATTACHMENT
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns - 10**10))  # settled
     read: list[str] = []
     real = discover.file_hash
