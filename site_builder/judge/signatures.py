@@ -99,7 +99,7 @@ class Signatures:
 
     def checked(self, item: Item) -> bool:
         """Whether the item has a signature its type asks to verify."""
-        if not any(a.signature for a in item.meta.approvals):  # type: ignore[attr-defined]
+        if not item.signed:
             return False
         return self.config.rules.for_type(item.kind).signatures != "off"
 

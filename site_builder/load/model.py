@@ -314,6 +314,12 @@ class Item:
         return tuple(sorted(found))
 
     @once
+    def signed(self) -> bool:
+        """Whether any approval step carries a signature (most items have none: each
+        whole-site pass over signatures asks this first, once per parsed item)."""
+        return any(a.signature for a in self.meta.approvals)  # type: ignore[attr-defined]
+
+    @once
     def stamp(self) -> float:
         """The publication time as a POSIX timestamp: thousands of entries are sorted by it."""
         assert self.meta.date is not None

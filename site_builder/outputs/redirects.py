@@ -22,9 +22,16 @@ from site_builder.view.entries import Entry
 from site_builder.view.site import Site
 
 
-def redirects(site: Site) -> Iterator[tuple[str, Entry]]:
-    """Each redirect page's path under output/, and the entry it sends the reader to."""
+def redirects(site: Site) -> list[tuple[str, Entry]]:
+    """Each redirect page's path under output/, and the entry it sends the reader to
+    (worked out once per site: the plan of the files and their rendering both ask)."""
+    return site.memo("redirects", lambda: list(_redirects(site)))
+
+
+def _redirects(site: Site) -> Iterator[tuple[str, Entry]]:
     for entry in site.entries:
+        if not entry.item.meta.aliases:
+            continue
         for text in dict.fromkeys(entry.item.meta.aliases):
             rel = urls.alias(text)
             if rel is not None:

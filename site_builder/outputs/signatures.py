@@ -19,7 +19,7 @@ from site_builder.outputs import Context, Files, Planned, lang_prefix
 from site_builder.outputs.feeds import page_feeds
 from site_builder.outputs.render import render as template
 from site_builder.outputs.sitedata import SiteData
-from site_builder.view.signed import ALLOWED_SIGNERS, KEYS_PAGE, shown
+from site_builder.view.signed import ALLOWED_SIGNERS, KEYS_PAGE, shown, signed_entries
 from site_builder.view.site import Site
 
 
@@ -35,7 +35,7 @@ def paths(site: Site, root: Path) -> Planned:
         for lang in config.languages:
             yield lang_prefix(site, lang) + KEYS_PAGE + "index.html", None
     base = len(config.base_path)
-    for entry in site.entries:
+    for entry in signed_entries(site):
         for one in shown(entry, config):
             for name in one.files:
                 yield entry.url[base:] + name, None
@@ -45,7 +45,7 @@ def render(site: Site, ctx: Context) -> Files:
     config = site.config
     out: Files = {}
     base = len(config.base_path)
-    for entry in site.entries:
+    for entry in signed_entries(site):
         for one in shown(entry, config):
             message, signature = one.files
             out[entry.url[base:] + message] = one.message.encode("utf-8")

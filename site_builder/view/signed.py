@@ -22,6 +22,7 @@ from site_builder.judge.signatures import signed
 from site_builder.load import allowed, sshsig
 from site_builder.load.config import Config
 from site_builder.view.entries import Entry
+from site_builder.view.site import Site
 
 FINAL = "approval"
 KEYS_PAGE = "keys/"
@@ -49,11 +50,29 @@ class Shown:
 
 
 def shown(entry: Entry, config: Config) -> tuple[Shown, ...]:
-    """The signed approvals of a published entry's page, in step order (none for a preview)."""
+    """The signed approvals of a published entry's page, in step order (none for a preview).
+
+    Its page, its files and the plan of the files all ask: worked out once per entry, which
+    the preview server keeps from build to build while its item and the settings are the same."""
+    item = entry.item
+    if entry.preview or not item.signed:
+        return ()
+    kept = entry.__dict__.get("_signed")
+    if kept is not None and kept[0] is item and kept[1] is config:
+        return kept[2]
+    found = _shown(entry, config)
+    entry.__dict__["_signed"] = (item, config, found)
+    return found
+
+
+def signed_entries(site: Site) -> list[Entry]:
+    """The entries whose pages may carry signed approvals (one pass per site)."""
+    return site.memo("signed-entries", lambda: [e for e in site.entries if e.item.signed])
+
+
+def _shown(entry: Entry, config: Config) -> tuple[Shown, ...]:
     item = entry.item
     approvals = item.meta.approvals  # type: ignore[attr-defined]
-    if entry.preview or not any(a.signature for a in approvals):
-        return ()
     if config.rules.for_type(item.kind).signatures == "off":
         return ()
     names = steps(config, item.kind)
