@@ -85,7 +85,7 @@ def test_the_help_says_which_time_zone(capsys):
 
 def test_a_bad_now_is_a_clear_russian_message(tmp_path, capsys):
     root = site(tmp_path)
-    code, out, err = run(capsys, "check", "--root", str(root), "--now", "20.12.2026 10:00")
+    code, _out, err = run(capsys, "check", "--root", str(root), "--now", "20.12.2026 10:00")
     assert code == 2 and err.strip() == "--now — не дата и время ISO: «20.12.2026 10:00»", err
 
 
@@ -175,9 +175,11 @@ def test_new_and_approve_list_only_options_they_use(capsys, command):
 
 def test_config_value_errors_are_russian(tmp_path, capsys):
     text = (site(tmp_path) / "config.yaml").read_text(encoding="utf-8")
-    text = text.replace("timezone: Asia/Bishkek", "timezone: Asia/Bishkeq").replace("language: ru", "language: de")
+    text = text.replace("timezone: Asia/Bishkek", "timezone: Asia/Bishkeq").replace(
+        "language: ru", "language: de"
+    )
     root = make_site(tmp_path, config=text.replace("items_per_page: 5", "items_per_page: 0"))
-    code, out, err = run(capsys, "check", "--root", str(root), "--now", NOW)
+    code, _out, err = run(capsys, "check", "--root", str(root), "--now", NOW)
     assert code == 1
     assert "BAD_TIMEZONE 'site.timezone': неизвестный часовой пояс 'Asia/Bishkeq'" in err
     assert "Допустимо: 'ru', 'ky', 'en'." in err
