@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import NoReturn
 
 from site_builder import __version__
-from site_builder.commands import console, moments
+from site_builder.commands import arguments, console, moments
 from site_builder.commands.console import EXIT_USAGE
+from site_builder.i18n import word
 
 # command → its module in site_builder/commands/, which has `run(args, root, now) -> exit code`
 COMMANDS = {
@@ -31,128 +32,248 @@ COMMANDS = {
 }
 
 
-def _port(text: str) -> int:
-    """A TCP port number (argparse reports anything else as wrong usage)."""
-    if not text.isascii() or not text.isdigit() or int(text) > 65535:
-        raise argparse.ArgumentTypeError(f"a port is a number from 0 to 65535, not {text!r}")
-    return int(text)
+def _globals(parser: argparse.ArgumentParser, lang: str, given: bool) -> None:
+    """The options every command takes, before or after its name (`site-builder --lang en
+    check` and `site-builder check --lang en`).  On the top parser they have their
+    defaults; on each command's (`given`) they are set only when given there, so a value
+    given before the command is not overwritten by the command's default."""
 
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if given else value
 
-def _jobs(text: str) -> int:
-    """A number of processes (argparse reports anything else as wrong usage)."""
-    from site_builder.speed.parallel import MAX_JOBS
-
-    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_JOBS:
-        raise argparse.ArgumentTypeError(f"a number of processes is from 1 to {MAX_JOBS}, not {text!r}")
-    return int(text)
-
-
-def _parser() -> argparse.ArgumentParser:
-    base = argparse.ArgumentParser(add_help=False)
-    base.add_argument(
-        "--root", type=Path, default=Path("."), help="site folder (with config.yaml); default: ."
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=default(None),
+        help=word("site folder (with config.yaml); default: the nearest folder up that has one", lang),
     )
-    base.add_argument(
+    parser.add_argument(
         "--lang",
-        choices=("ru", "en"),
-        default=os.environ.get("SITE_BUILDER_LANG", "ru"),
-        help="language of messages (default ru; or SITE_BUILDER_LANG)",
+        choices=arguments.LANGUAGES,
+        default=default(os.environ.get(arguments.LANG_ENV, "ru")),
+        help=word("language of messages (default ru; or SITE_BUILDER_LANG)", lang),
     )
-    base.add_argument("--quiet", "-q", action="store_true", help="print errors and warnings only")
-    base.add_argument(
-        "--now", help="the time to build as (ISO 8601); default: SOURCE_DATE_EPOCH or the clock"
+    parser.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        default=default(False),
+        help=word("print errors and warnings only", lang),
     )
-    common = argparse.ArgumentParser(add_help=False, parents=[base])
+    parser.add_argument(
+        "--now",
+        default=default(None),
+        help=word(
+            "the time to run as, ISO 8601, e.g. 2026-12-20T10:00: without an offset, in the site's time"
+            " zone (site.timezone), like every date in the content, --date and --at; default:"
+            " SOURCE_DATE_EPOCH (seconds, UTC) or the clock",
+            lang,
+        ),
+    )
+
+
+def _parser(lang: str) -> argparse.ArgumentParser:
+    def port(text: str) -> int:
+        """A TCP port number (argparse reports anything else as wrong usage)."""
+        if not text.isascii() or not text.isdigit() or int(text) > 65535:
+            message = word("a port is a number from 0 to 65535, not {value}", lang)
+            raise argparse.ArgumentTypeError(message.format(value=repr(text)))
+        return int(text)
+
+    def jobs(text: str) -> int:
+        """A number of processes (argparse reports anything else as wrong usage)."""
+        from site_builder.speed.parallel import MAX_JOBS
+
+        if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_JOBS:
+            message = word("a number of processes is from 1 to {most}, not {value}", lang)
+            raise argparse.ArgumentTypeError(message.format(most=MAX_JOBS, value=repr(text)))
+        return int(text)
+
+    base = argparse.ArgumentParser(add_help=False)
+    _globals(base, lang, given=True)
+    # Problems as text, JSON or CI annotations (not for `new` and `approve`: see their defaults).
+    shown = argparse.ArgumentParser(add_help=False)
+    shown.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help=word("how to print problems: text, json or github (CI annotations)", lang),
+    )
+    common = argparse.ArgumentParser(add_help=False, parents=[base, shown])
     common.add_argument(
-        "--format", choices=("text", "json", "github"), default="text", help="how to print problems"
+        "--jobs", "-j", type=jobs, help=word("processes to use, 1 to 64 (default: all cores)", lang)
     )
-    common.add_argument("--jobs", "-j", type=_jobs, help="processes to use, 1 to 64 (default: all cores)")
-    common.add_argument("--no-cache", action="store_true", help="neither read nor write ROOT/.site-cache")
+    common.add_argument(
+        "--no-cache", action="store_true", help=word("neither read nor write ROOT/.site-cache", lang)
+    )
 
     # The settings administrators' keys, from outside the repository (see load/admins.py).
     outside = argparse.ArgumentParser(add_help=False)
     outside.add_argument(
         "--settings-keys",
         type=Path,
-        help="allowed_signers file of the settings administrators (or SITE_BUILDER_SETTINGS_KEYS)",
+        help=word(
+            "allowed_signers file of the settings administrators (or SITE_BUILDER_SETTINGS_KEYS)", lang
+        ),
     )
     gated = argparse.ArgumentParser(add_help=False, parents=[outside])
     gated.add_argument(
         "--require-signed-settings",
         action="store_true",
-        help="fail unless the settings are signed by an administrator (or SITE_BUILDER_REQUIRE_SETTINGS=1)",
+        help=word(
+            "fail unless the settings are signed by an administrator (or SITE_BUILDER_REQUIRE_SETTINGS=1)",
+            lang,
+        ),
     )
 
-    parser = argparse.ArgumentParser(prog="site-builder", description="Official press-office site generator.")
-    parser.add_argument("--version", action="version", version=f"site-builder {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("check", parents=[common, gated], help="validate content against the approval rules")
-    build = sub.add_parser("build", parents=[common, gated], help="check, then render the site into output/")
-    build.add_argument("--output", type=Path, help="output folder (default: ROOT/output)")
-    approve = sub.add_parser(
-        "approve", parents=[common, outside], help="record the PR department's approval of an item"
+    def command(name: str, parents: list[argparse.ArgumentParser], about: str) -> argparse.ArgumentParser:
+        found = sub.add_parser(
+            name,
+            lang=lang,
+            parents=parents,
+            help=about,
+            description=about,
+            epilog=arguments.epilog(name, lang),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        return found
+
+    parser = arguments.Parser(
+        prog="site-builder",
+        lang=lang,
+        description=word("Official press-office site generator.", lang),
+        epilog=word("{command} --help: the options and examples of one command", lang).format(
+            command="site-builder COMMAND"
+        ),
     )
-    approve.add_argument("path", type=Path, nargs="?", help="the item's .md file")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"site-builder {__version__}",
+        help=word("show the version and exit", lang),
+    )
+    _globals(parser, lang, given=False)
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar=word("COMMAND", lang), title=word("commands", lang)
+    )
+    command("check", [common, gated], word("validate content against the approval rules", lang))
+    build = command("build", [common, gated], word("check, then render the site into output/", lang))
+    build.add_argument("--output", type=Path, help=word("output folder (default: ROOT/output)", lang))
+    approve = command(
+        "approve", [base, outside], word("record the PR department's approval of an item", lang)
+    )
+    approve.set_defaults(format="text")
+    approve.add_argument("path", type=Path, nargs="?", help=word("the item's .md file", lang))
     approve.add_argument(
-        "--by", help="id of the approving person (people: in config.yaml); with --settings, the administrator"
+        "--by",
+        help=word(
+            "id of the approving person (people: in config.yaml); with --settings, the administrator", lang
+        ),
     )
     approve.add_argument(
-        "--settings", action="store_true", help="sign the site settings as a settings administrator"
+        "--settings",
+        action="store_true",
+        help=word("sign the site settings as a settings administrator", lang),
     )
-    approve.add_argument("--at", help="approval time (ISO 8601; default: now); in the past needs --reason")
-    approve.add_argument("--reason", help="why the approval is recorded after the fact (with a past --at)")
-    approve.add_argument("--step", help="the step approved (default: the next one; refused if it is not)")
     approve.add_argument(
-        "--key", type=Path, help="sign with this SSH key (default: the approver's key in ssh-agent, if any)"
+        "--at",
+        help=word(
+            "approval time, ISO 8601 (without an offset: site time zone; default: now);"
+            " in the past needs --reason",
+            lang,
+        ),
     )
-    approve.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
-    serve = sub.add_parser("serve", parents=[common, gated], help="live preview with automatic reload")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=_port, default=8000, help="port (default 8000; 0 picks a free one)")
+    approve.add_argument(
+        "--reason", help=word("why the approval is recorded after the fact (with a past --at)", lang)
+    )
+    approve.add_argument(
+        "--step", help=word("the step approved (default: the next one; refused if it is not)", lang)
+    )
+    approve.add_argument(
+        "--key",
+        type=Path,
+        help=word("sign with this SSH key (default: the approver's key in ssh-agent, if any)", lang),
+    )
+    approve.add_argument(
+        "--yes",
+        "-y",
+        action="store_true",
+        help=word("do not ask for confirmation (or answer y on standard input)", lang),
+    )
+    serve = command("serve", [common, gated], word("live preview with automatic reload", lang))
     serve.add_argument(
-        "--drafts", action="store_true", help="also show drafts and items under review, with a banner"
+        "--host", default="127.0.0.1", help=word("address to listen on (default 127.0.0.1)", lang)
     )
-    new = sub.add_parser("new", parents=[common], help="create a new item from a skeleton")
-    new.add_argument("kind", choices=("press-release", "rebuttal", "announcement", "media-plan"))
-    new.add_argument("title", help="the title, in quotes")
-    new.add_argument("--author", help="author id (default: the person whose emails has your git e-mail)")
-    new.add_argument("--division", help="division id (default: the author's)")
-    new.add_argument("--date", help="publication date-time, ISO 8601 (default: now, site time zone)")
-    new.add_argument("--slug", help="Latin file name without .md (default: from the title)")
-    status = sub.add_parser("status", parents=[base], help="list items by state and what blocks them")
+    serve.add_argument(
+        "--port", type=port, default=8000, help=word("port (default 8000; 0 picks a free one)", lang)
+    )
+    serve.add_argument(
+        "--drafts",
+        action="store_true",
+        help=word("also show drafts and items under review, with a banner", lang),
+    )
+    new = command("new", [base], word("create a new item from a skeleton", lang))
+    new.set_defaults(format="text")
+    new.add_argument(
+        "kind",
+        choices=("press-release", "rebuttal", "announcement", "media-plan"),
+        help=word("press-release, rebuttal, announcement or media-plan", lang),
+    )
+    new.add_argument("title", help=word("the title, in quotes", lang))
+    new.add_argument(
+        "--author", help=word("author id (default: the person whose emails has your git e-mail)", lang)
+    )
+    new.add_argument("--division", help=word("division id (default: the author's)", lang))
+    new.add_argument(
+        "--date",
+        help=word("publication date-time, ISO 8601 (without an offset: site time zone; default: now)", lang),
+    )
+    new.add_argument("--slug", help=word("Latin file name without .md (default: from the title)", lang))
+    status = command("status", [base], word("list items by state and what blocks them", lang))
     status.add_argument(
-        "--format", choices=("text", "csv", "json"), default="text", help="text, or a table: CSV or JSON"
+        "--format",
+        choices=("text", "csv", "json"),
+        default="text",
+        help=word("text, or a table: CSV or JSON", lang),
     )
-    audit = sub.add_parser(
-        "audit", parents=[base], help="every approval event, from the files and their git history"
+    audit = command("audit", [base], word("every approval event, from the files and their git history", lang))
+    audit.add_argument(
+        "--format", choices=("csv", "json"), default="csv", help=word("CSV (default) or JSON", lang)
     )
-    audit.add_argument("--format", choices=("csv", "json"), default="csv", help="CSV (default) or JSON")
-    audit.add_argument("--output", type=Path, help="write to this file (default: standard output)")
-    schema = sub.add_parser("schema", parents=[base], help="write JSON Schemas for editors")
-    schema.add_argument("--out", type=Path, help="folder to write into (default: ROOT/schemas)")
-    verify = sub.add_parser(
+    audit.add_argument(
+        "--output", type=Path, help=word("write to this file (default: standard output)", lang)
+    )
+    schema = command("schema", [base], word("write JSON Schemas for editors", lang))
+    schema.add_argument("--out", type=Path, help=word("folder to write into (default: ROOT/schemas)", lang))
+    verify = command(
         "verify",
-        parents=[base],
-        help="check a published page's signed approvals (exit 0 valid, 1 not valid or unsigned)",
+        [base],
+        word("check a published page's signed approvals (exit 0 valid, 1 not valid or unsigned)", lang),
     )
     verify.add_argument(
-        "target", help="a page's address (https://…), a saved page (.html) or a folder of output/"
+        "target",
+        help=word("a page's address (https://…), a saved page (.html) or a folder of output/", lang),
     )
     verify.add_argument(
-        "--keys", help="the site's keys/allowed_signers (address or file; default: the page's own site's)"
+        "--keys",
+        help=word("the site's keys/allowed_signers (address or file; default: the page's own site's)", lang),
     )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
+    argv = sys.argv[1:] if argv is None else argv
+    lang = arguments.language(argv)
     try:
-        args = parser.parse_args(argv)
+        with arguments.speaking(lang):
+            args = _parser(lang).parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0) and EXIT_USAGE
     console.escaping_streams()
+    root = args.root if args.root is not None else arguments.find_root(Path("."))
+    args.root = root
     try:
-        now = moments.now(args.now)
+        now = moments.now(args.now, lambda: moments.site_zone(root))
     except moments.BadMoment as exc:
         exc.say(args.lang)
         return EXIT_USAGE
@@ -160,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     # answers before the generator is imported at all (see commands/build.py).
     command = importlib.import_module(f"site_builder.commands.{COMMANDS[args.command]}")
     with _outside(args):
-        return command.run(args, args.root, now)
+        return command.run(args, root, now)
 
 
 @contextlib.contextmanager

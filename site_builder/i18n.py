@@ -19,8 +19,10 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 # Arguments that are words of the message itself, not an editor's value: chars.name's
 # description of a character, fields._EXPECTED's name of a kind of value, sshsig's
 # reason a key or signature cannot be read, and where in an attachment a marker is
-# (load/attachments.py: "page", "paragraph" …).
-TRANSLATED_ARGS = {"what", "expected", "why", "where"}
+# (load/attachments.py: "page", "paragraph" …), and a detail that is a library's fixed
+# words (PyYAML's syntax errors, diagnostics/values.py; a detail with no translation,
+# such as the system's error text, stays as it is).
+TRANSLATED_ARGS = {"what", "expected", "why", "where", "detail"}
 
 
 @cache

@@ -347,14 +347,14 @@ CASES: list[tuple[str, dict[str, str | bytes], str | None, str, int]] = [
     (
         "config-bad-timezone",
         {"config.yaml": config_with("  timezone: Asia/Bishkek", "  timezone: Mars/Olympus")},
-        "BAD_VALUE",
+        "BAD_TIMEZONE",
         "config.yaml",
         TZ_LINE,
     ),
     (
         "config-timezone-dotdot",
         {"config.yaml": config_with("  timezone: Asia/Bishkek", "  timezone: ../../etc/passwd")},
-        "BAD_VALUE",
+        "BAD_TIMEZONE",
         "config.yaml",
         TZ_LINE,
     ),

@@ -280,7 +280,9 @@ def test_command_line_messages_come_from_the_catalog(site, capsys):
     package = Path(site_builder.__file__).parent
     msgids = {m for _f, _l, m, _c, _x in extract_from_dir(str(package), keywords={"word": None})}
     msgids |= {*serve.TEXTS.values(), *status.HEADINGS.values(), *progress.LABELS.values()}
-    assert "built {count} files in {seconds:.2f} s" in msgids and len(msgids) > 35
+    assert (
+        "built {count} files ({pages} pages) into {output} in {seconds:.2f} s" in msgids and len(msgids) > 35
+    )
     with (package / "locale/ru/LC_MESSAGES/site_builder.po").open("rb") as handle:
         russian = {m.id: m.string for m in read_po(handle) if m.id}
     assert not [m for m in msgids if not russian.get(m)]

@@ -27,7 +27,7 @@ def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
     if recorded is not None:  # say what the last build said, without parsing anything
         console.show(recorded, args)
         if not args.quiet and args.format == "text":
-            _say_up_to_date(args, started)
+            _say_up_to_date(args, output, started)
         return console.EXIT_OK
     from site_builder.build import build  # (imported while the inputs are hashed aside)
     from site_builder.commands import progress
@@ -39,10 +39,12 @@ def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
     console.show(result.problems, args)
     if not args.quiet and args.format == "text":
         if not result.manifest:  # the build fingerprint matched: output/ was already up to date
-            _say_up_to_date(args, started)
+            _say_up_to_date(args, output, started)
         else:
-            text = word("built {count} files in {seconds:.2f} s", args.lang)
-            console.say(text.format(count=result.written, seconds=time.perf_counter() - started))
+            text = word("built {count} files ({pages} pages) into {output} in {seconds:.2f} s", args.lang)
+            pages = sum(1 for name in result.manifest if name.endswith(".html"))
+            shown, seconds = _shown(output), time.perf_counter() - started
+            console.say(text.format(count=result.written, pages=pages, output=shown, seconds=seconds))
     return console.EXIT_OK
 
 
@@ -55,6 +57,14 @@ def _stopped(problems: list[Problem], args: argparse.Namespace) -> int:
     return console.EXIT_PROBLEMS
 
 
-def _say_up_to_date(args: argparse.Namespace, started: float) -> None:
-    text = word("nothing changed: output/ is up to date ({seconds:.2f} s)", args.lang)
-    console.say(text.format(seconds=time.perf_counter() - started))
+def _say_up_to_date(args: argparse.Namespace, output: Path, started: float) -> None:
+    text = word("nothing changed: {output} is up to date ({seconds:.2f} s)", args.lang)
+    console.say(text.format(output=_shown(output), seconds=time.perf_counter() - started))
+
+
+def _shown(output: Path) -> str:
+    """The output folder as the person at the terminal finds it: from the current folder
+    when it lies below it, else in full; a folder's name ends with /."""
+    here = Path.cwd()
+    shown = output.relative_to(here) if output.is_relative_to(here) else output
+    return f"{shown.as_posix().rstrip('/')}/"

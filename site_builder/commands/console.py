@@ -57,15 +57,29 @@ def show(problems: list[Problem], args: argparse.Namespace) -> None:
 
 
 def confirmed(args: argparse.Namespace) -> bool:
-    """Whether the person at the terminal answers yes (`approve` asks before it writes)."""
-    if not sys.stdin.isatty():
+    """Whether the person answers yes (`approve` asks before it writes): at the terminal,
+    or piped on standard input (`echo y | site-builder approve …`).  No input at all (CI,
+    `< /dev/null`) is no, with a word on --yes."""
+    if sys.stdin is None:  # started with standard input closed
         say(word("not confirmed: pass --yes to approve without a terminal", args.lang), sys.stderr)
         return False
-    try:
-        answer = input(word("Approve? [y/N] ", args.lang)).strip().lower()
-    except EOFError:  # Ctrl+D: no answer is no
-        answer = ""
-    if answer not in ("y", "yes", "д", "да"):
+    prompt = word("Approve? [y/N] ", args.lang)
+    if sys.stdin.isatty():
+        try:
+            answer = input(prompt)
+        except EOFError:  # Ctrl+D: no answer is no
+            answer = ""
+    else:
+        say(prompt, end="")
+        try:
+            answer = sys.stdin.readline()
+        except (OSError, ValueError, UnicodeDecodeError):
+            answer = ""
+        say(answer.strip())  # what was read, as a terminal would have shown it
+        if not answer:
+            say(word("not confirmed: pass --yes to approve without a terminal", args.lang), sys.stderr)
+            return False
+    if answer.strip().lower() not in ("y", "yes", "д", "да"):
         say(word("cancelled", args.lang))
         return False
     return True

@@ -1,14 +1,18 @@
 """The moments a command takes from the command line or the environment (`--now`,
-`SOURCE_DATE_EPOCH`, `approve --at`, `new --date`) must lie in a span the build can
-compute with: a time zone, the next midnight or a year's holidays of a moment near
-`datetime.min` or `datetime.max` overflow.  A press office publishes in neither."""
+`SOURCE_DATE_EPOCH`, `approve --at`, `new --date`) mean one thing: without an offset,
+a time in the site's time zone (site.timezone), as every date an editor writes.  They
+must lie in a span the build can compute with: a time zone, the next midnight or a
+year's holidays of a moment near `datetime.min` or `datetime.max` overflow.  A press
+office publishes in neither."""
 
 from __future__ import annotations
 
 import os
 import re
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
+from pathlib import Path
 
 from site_builder.commands import console
 from site_builder.i18n import word
@@ -61,15 +65,23 @@ def parse(text: str, option: str, tz: tzinfo = UTC) -> datetime:
     return moment
 
 
-def now(text: str | None) -> datetime:
+def now(text: str | None, zone: Callable[[], tzinfo] = lambda: UTC) -> datetime:
     """--now, else SOURCE_DATE_EPOCH, else the clock: the only place the clock is read.
+
+    --now without an offset is read in `zone()`, the site's time zone, like every date an
+    editor writes (asked for only then: the zone is read from config.yaml).  SOURCE_DATE_EPOCH
+    is seconds since 1970-01-01 UTC, as its specification says.
 
     A SOURCE_DATE_EPOCH that is set but not a whole number of seconds is an error, as the
     specification asks (reproducible-builds.org/specs/source-date-epoch): a build that
     silently took the clock instead would not be the reproducible one it was asked for.
     """
     if text:
-        return parse(text, "--now")
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise BadMoment(NOT_ISO, "--now", text) from None
+        return parse(text, "--now", UTC if moment.tzinfo else zone())
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         moment = from_epoch(epoch)
@@ -77,3 +89,10 @@ def now(text: str | None) -> datetime:
             raise BadMoment(BAD_EPOCH, "SOURCE_DATE_EPOCH", epoch)
         return moment
     return datetime.now(UTC).replace(microsecond=0)
+
+
+def site_zone(root: Path) -> tzinfo:
+    """The site's time zone, from ROOT/config.yaml alone (see load/zone.py)."""
+    from site_builder.load.zone import site_zone as read
+
+    return read(root)

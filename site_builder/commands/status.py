@@ -101,6 +101,8 @@ def rows(result: Result) -> list[Row]:
             blockers=errors.get(path, []),
             approvals=[(step_of(a, names), a) for a in meta.approvals],
         )
+        if meta.confidentiality == "restricted" and verdict.state in (State.DRAFT, State.REVIEW):
+            row.state = State.RESTRICTED.value  # it is never published, whatever its status says
         if verdict.state == State.INVALID and not row.blockers:
             row.blockers = warnings.get(path, [])  # e.g. edited after approval: why it stays out
         if row.blockers:

@@ -24,6 +24,7 @@ from site_builder.diagnostics import (
     signatures,
     takedown,
     templates,
+    values,
     verify,
 )
 
@@ -43,6 +44,7 @@ GROUPS = (
     settings,
     audit,
     verify,
+    values,
 )
 
 

@@ -15,13 +15,13 @@ from pydantic import Field, ValidationError, field_validator
 from site_builder.errors import ConfigError, Problem, problem
 from site_builder.load import links, sshsig, urls, yamlsafe
 from site_builder.load.fields import Day, Entry, Id, Strict, Text, Url, problems_from
+from site_builder.load.zone import DEFAULT_ZONE, MAX_CONFIG_BYTES
 
 # The types of content an approval is for: the items, and media-request records marked public.
 TypeName = Literal["press-release", "rebuttal", "announcement", "media-plan", "media-request"]
 TYPES: tuple[TypeName, ...] = ("press-release", "rebuttal", "announcement", "media-plan", "media-request")
 LANGUAGES = ("ru", "ky", "en")
 DEFAULT_MARKERS = ("ДСП", "для служебного пользования", "секретно", "совершенно секретно")
-MAX_CONFIG_BYTES = 1_000_000
 
 
 class SiteSettings(Strict):
@@ -29,7 +29,7 @@ class SiteSettings(Strict):
     base_url: Url
     language: Literal["ru", "ky", "en"] = "ru"
     languages: list[Literal["ru", "ky", "en"]] = Field(default_factory=list)
-    timezone: str = "Europe/Moscow"
+    timezone: str = DEFAULT_ZONE
     items_per_page: int = Field(10, ge=1, le=200)
     feed_size: int = Field(20, ge=1, le=1000)
     description: Text = ""

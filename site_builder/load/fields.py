@@ -183,6 +183,14 @@ _EXPECTED = {
 }
 
 
+# pydantic's bounds of a number: (code, the bound's name in the error's ctx).  `gt` and `lt`
+# are not used by the models: a number's bounds are written with ge= and le=.
+_BOUNDS = {
+    "greater_than_equal": ("NUMBER_TOO_SMALL", "ge"),
+    "less_than_equal": ("NUMBER_TOO_LARGE", "le"),
+}
+
+
 def problems_from(
     exc: ValidationError, model: type[BaseModel], path: str, lines: LineMap, default_line: int
 ) -> list[Problem]:
@@ -214,8 +222,19 @@ def problems_from(
         elif kind == "bad_date" or kind.startswith(("date_", "datetime_", "time_")):
             out.append(problem(path, line, "error", "BAD_DATE", key=key, value=shown))
         elif kind in ("literal_error", "enum"):
-            expected = err.get("ctx", {}).get("expected", "")
-            out.append(problem(path, line, "error", "BAD_VALUE", key=key, value=shown, allowed=expected))
+            # pydantic's "'ru', 'ky' or 'en'", without the English "or"
+            head, _or, last = str(err.get("ctx", {}).get("expected", "")).rpartition(" or ")
+            allowed = f"{head}, {last}" if head else last
+            out.append(problem(path, line, "error", "BAD_VALUE", key=key, value=shown, allowed=allowed))
+        elif kind == "bad_timezone":
+            out.append(problem(path, line, "error", "BAD_TIMEZONE", key=key, value=shown))
+        elif kind in _BOUNDS:
+            code, name = _BOUNDS[kind]
+            limit = err.get("ctx", {}).get(name, "?")
+            out.append(problem(path, line, "error", code, key=key, value=shown, limit=limit))
+        elif kind == "string_pattern_mismatch":
+            pattern = err.get("ctx", {}).get("pattern", "?")
+            out.append(problem(path, line, "error", "BAD_VALUE", key=key, value=shown, allowed=pattern))
         elif kind in ("string_too_long", "too_long"):
             limit = err.get("ctx", {}).get("max_length", "?")
             length = len(value) if hasattr(value, "__len__") else "?"
