@@ -15,8 +15,10 @@ import yaml
 from sitekit import require_now
 
 from site_builder.cli import main
+from site_builder.load.skeleton import PLACEHOLDERS
 
 NOW = "2026-11-22T12:00:00+06:00"
+MINUTE_LATER = "2026-11-22T12:01:00+06:00"
 LATER = "2026-11-22T13:00:00+06:00"
 CONFIG = {
     "site": {"title": "Пресс-служба", "base_url": "https://press.example.kg/", "timezone": "Asia/Bishkek"},
@@ -58,6 +60,16 @@ def site(tmp_path: Path) -> Path:
     return root
 
 
+def fill(path: Path) -> None:
+    """Write the item's own text over every placeholder `new` left (load/skeleton.py)."""
+    text = path.read_text(encoding="utf-8").replace('summary: ""', 'summary: "Кратко о главном."')
+    text = text.replace('claim: ""', 'claim: "Утверждение."').replace('fact: ""', 'fact: "Факт."')
+    for placeholder in PLACEHOLDERS:
+        if placeholder.text:
+            text = text.replace(placeholder.text, "Свой текст.")
+    path.write_text(text, encoding="utf-8")
+
+
 def run(capsys, *args: str) -> tuple[int, str, str]:
     require_now(args)
     code = main(list(args))
@@ -84,7 +96,7 @@ def test_new_check_fix_approve_build(site, capsys):
     path = site / rel
     text = path.read_text(encoding="utf-8")
     assert 'title: "Новый бюджет города"' in text
-    assert "date: 2026-11-22T12:00:00+06:00" in text
+    assert "\ndate:" not in text and "# date: 2026-11-23T10:00  # эмбарго" in text  # out when approved
     assert "author: petrov" in text and "division: transport" in text and "status: draft" in text
 
     assert run(capsys, "check", "--root", str(site), "--now", NOW)[0] == 0  # a fresh draft is fine
@@ -97,12 +109,14 @@ def test_new_check_fix_approve_build(site, capsys):
     assert "author" in err  # the hint points to the right key
 
     path.write_text(
-        text.replace("Первый абзац", "Бюджет города на 2027 год принят. Первый абзац"), encoding="utf-8"
+        text.replace("Первый абзац — главное: кто, что, когда и где.", "Бюджет города на 2027 год принят."),
+        encoding="utf-8",
     )
+    fill(path)
     assert run(capsys, "check", "--root", str(site), "--now", NOW)[0] == 0
 
     code, out, err = run(
-        capsys, "approve", str(path), "--by", "aliev", "--yes", "--root", str(site), "--now", NOW
+        capsys, "approve", str(path), "--by", "aliev", "--yes", "--root", str(site), "--now", MINUTE_LATER
     )
     assert code == 0, err
     assert "Новый бюджет города" in out and "согласовано" in out
@@ -182,6 +196,7 @@ def test_status_groups_items_and_exports_csv(site, capsys):
         NOW,
     )
     tomorrow = site / "content/press-releases/2026/zavtra.md"
+    fill(tomorrow)
     assert (
         run(capsys, "approve", str(tomorrow), "--by", "aliev", "--yes", "--root", str(site), "--now", NOW)[0]
         == 0
@@ -260,6 +275,7 @@ def test_status_says_why_an_item_edited_after_approval_stays_out(site, capsys):
         NOW,
     )
     path = site / "content/press-releases/2026/pravka.md"
+    fill(path)
     assert (
         run(capsys, "approve", str(path), "--by", "aliev", "--yes", "--root", str(site), "--now", NOW)[0] == 0
     )

@@ -24,7 +24,8 @@ from site_builder.judge import approvals as steps
 from site_builder.judge import mediarequests
 from site_builder.judge.authors import author_problems
 from site_builder.judge.signatures import signed
-from site_builder.judge.verdict import approver_problems, fmt
+from site_builder.judge.structure import placeholder_problems
+from site_builder.judge.verdict import after_date, approver_problems, fmt
 from site_builder.load import content, discover, markdown, sshsig
 from site_builder.load.config import Config, load_config
 from site_builder.load.discover import read_source
@@ -108,6 +109,9 @@ def approve(
         args = {"step": step, "previous": kept[-1].step or names[len(kept) - 1]}
         args |= {"at": fmt(at, config), "before": fmt(kept[-1].at, config)}
         refusals.append(problem(path, item.line("approval"), "error", "STEP_TIME_ORDER", **args))
+    text = source.raw.decode("utf-8-sig").replace("\r\n", "\n")
+    if not refusals and _published(item, now) and item.on_approval:
+        item, text, refusals = _pinned(source, item, text, config)
     given = {"by": person_id, "at": at.astimezone(config.tz), "hash": item.digest, "reason": request.reason}
     if len(names) > 1:
         given["step"] = step
@@ -117,7 +121,6 @@ def approve(
         refusals += problems_from(exc, Approval, path, {}, 0)
     if refusals:
         return None, refusals
-    text = source.raw.decode("utf-8-sig").replace("\r\n", "\n")
     # Out only once every step is done: until then it is under review.
     status: str | None = "approved" if len(kept) + 1 == len(names) else "review"
     if not isinstance(item.meta, Common):
@@ -147,10 +150,8 @@ def _when(item: Item, config: Config, request: Request, now: datetime) -> list[P
     refusals: list[Problem] = []
     if meta.confidentiality == "restricted":
         refusals.append(problem(path, item.line("confidentiality"), "error", "APPROVE_RESTRICTED"))
-    if meta.date is None:
-        refusals.append(problem(path, 1, "error", "DATE_MISSING"))
     previous = meta.approval
-    published = previous is not None and meta.date is not None and meta.date <= now and previous.at <= now
+    published = _published(item, now)
     if published and previous is not None and previous.hash not in (None, item.digest):
         if not any(at_ > previous.at for at_ in item.notes):
             refusals.append(
@@ -162,11 +163,43 @@ def _when(item: Item, config: Config, request: Request, now: datetime) -> list[P
                     at=previous.at.astimezone(config.tz).strftime("%Y-%m-%d %H:%M"),
                 )
             )
-    if meta.date is not None and at > meta.date and not any(meta.date < t <= at for t in item.notes):
-        stamp = at.astimezone(config.tz).strftime("%Y-%m-%d %H:%M")
-        date = meta.date.astimezone(config.tz).strftime("%Y-%m-%d %H:%M")
-        refusals.append(problem(path, item.line("date"), "error", "APPROVAL_AFTER_DATE", at=stamp, date=date))
-    return refusals
+    if not item.on_approval or published:  # else the date is this approval's own time
+        refusals += after_date(item, config, at, item.date_line)
+    return refusals + placeholder_problems(item)
+
+
+def _published(item: Item, now: datetime) -> bool:
+    """Did the approved version in the file go out (its date and its final approval passed)?"""
+    meta, previous = item.meta, item.meta.approval
+    return previous is not None and meta.date is not None and meta.date <= now and previous.at <= now
+
+
+def _pinned(
+    source: discover.Source, item: Item, text: str, config: Config
+) -> tuple[Item, str, list[Problem]]:
+    """An item without `date:` that went out when it was approved, approved again: its
+    publication time is written into `date:`, so the new approval (after a correction, a
+    withdrawal) does not move it to now.  The item as re-read with that line, and its text."""
+    assert item.meta.date is not None
+    stamp = item.meta.date.astimezone(config.tz).isoformat(timespec="seconds")
+    line = f"date: {stamp}  # опубликовано при согласовании; дату записала команда approve"
+    lines = text.split("\n")
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), len(lines))
+    # `date:` with no value (or null), else the skeleton's line that suggests an embargo
+    blank = next((i for i in range(1, end) if re.match(r"date\s*:", lines[i])), None)
+    if blank is None:
+        blank = next((i for i in range(1, end) if re.match(r"#\s*date\s*:", lines[i])), None)
+    if blank is not None:
+        lines[blank] = line
+    else:  # at the end, at the top level: whatever the key before it holds, it ends there
+        lines.insert(end, line)
+    text = "\n".join(lines)
+    pinned, problems = content.parse(
+        replace(source, raw=text.encode("utf-8")), config, markdown.make_parser()
+    )
+    if pinned is None:
+        return item, text, [p for p in problems if p.is_error]
+    return pinned, text, [p for p in problems if p.is_error]
 
 
 def _next(
@@ -346,6 +379,18 @@ def _signed(done: Approved, config: Config, key: Path | sshsig.PublicKey) -> App
     return done.signed(armored)
 
 
+def _publication(done: Approved, config: Config, lang: str) -> str:
+    """When the item goes out: its `date:`, or when this approval completes it (a record: —)."""
+    item = done.item
+    if not isinstance(item.meta, Common):
+        return "—"
+    if item.on_approval and len(done.approvals) == len(done.steps):
+        return fmt(done.approvals[-1].at, config) + " " + word("(when approved)", lang)
+    if item.on_approval:
+        return word("when the last step is approved", lang)
+    return fmt(item.meta.date, config)
+
+
 def _summary(
     done: Approved, config: Config, args: argparse.Namespace, key: Path | sshsig.PublicKey | None
 ) -> None:
@@ -361,7 +406,7 @@ def _summary(
         ("Type", item.kind),
         ("Title", item.title),
         ("Author", item.meta.author or "—"),
-        ("Publication date", fmt(getattr(item.meta, "date", None), config)),
+        ("Publication date", _publication(done, config, lang)),
         (
             "Step",
             word("{step} ({number} of {total})", lang).format(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -15,16 +15,10 @@ from site_builder.commands import console
 from site_builder.errors import Problem, SiteError, problem
 from site_builder.judge import authors
 from site_builder.load import links
+from site_builder.load import skeleton as placeholders
 from site_builder.load.config import Config, TypeName, load_config
 from site_builder.load.fields import EARLIEST, LATEST, in_range
 from site_builder.load.model import SECTION_OF
-
-BODY = {
-    "press-release": "Первый абзац — главное: кто, что, когда и где.\n\nДалее — подробности и цитаты.\n",
-    "rebuttal": "Кратко: что утверждается в публикации и почему это не соответствует действительности.\n",
-    "announcement": "О чём мероприятие, кто участвует и как получить аккредитацию.\n",
-    "media-plan": "Медиаплан на период. Строки плана — в ключе entries выше.\n",
-}
 
 
 def _stamp(moment: datetime, config: Config) -> str:
@@ -47,15 +41,39 @@ def git_email(root: Path) -> str | None:
     return done.stdout.strip() or None
 
 
-def skeleton(
-    kind: TypeName, title: str, when: datetime, author: str, division: str | None, config: Config
-) -> str:
-    """The text of a new draft of this kind: every key the kind needs, with short hints."""
+@dataclass(frozen=True)
+class NewItem:
+    """What `site-builder new` was asked for: the kind and title, and what the editor gave of
+    the rest (None: the author from the git e-mail, the author's division, now, a slug made
+    from the title)."""
+
+    kind: TypeName
+    title: str
+    author: str | None = None
+    division: str | None = None
+    date: str | None = None
+    slug: str | None = None
+
+
+def skeleton(new: NewItem, author: str, division: str | None, when: datetime, config: Config) -> str:
+    """The text of a new draft of this kind: every key the kind needs, with short hints, and
+    the placeholders of load/skeleton.py for the editor to replace.  No `date:` unless
+    `new.date` was given (then `when`, an embargo): the item goes out when it is approved."""
+    kind, title = new.kind, new.title
+    example = (when + timedelta(days=1)).astimezone(config.tz).replace(hour=10, minute=0, second=0)
+    if new.date:
+        zone = config.site.timezone
+        dated = f"date: {_stamp(when, config)}  # эмбарго: выйдет не раньше этого времени ({zone})"
+    else:
+        dated = (
+            f"# date: {example.strftime('%Y-%m-%dT%H:%M')}  # эмбарго: уберите «# » в начале строки, "
+            "чтобы материал вышел в это время, а не сразу после согласования"
+        )
     lines = [
         "---",
         f"title: {_quote(title)}",
-        f"date: {_stamp(when, config)}  # дата и время публикации ({config.site.timezone})",
-        'summary: ""  # одно-два предложения для списков и лент',
+        dated,
+        f"summary: {_quote(placeholders.SUMMARY.text)}  # одно-два предложения для списков и лент",
         f"division: {division or ''}" + ("" if division else "  # id из divisions: в config.yaml"),
         f"author: {author}",
         "tags: []",
@@ -63,19 +81,19 @@ def skeleton(
     if kind == "rebuttal":
         lines += [
             "original:",
-            '  outlet: "Название издания"',
-            '  title: "Заголовок опровергаемой публикации"',
+            f"  outlet: {_quote(placeholders.OUTLET.text)}",
+            f"  title: {_quote(placeholders.ORIGINAL_TITLE.text)}",
             "  url:  # https://…",
             "  published:  # когда вышла публикация, например 2026-11-21T09:00",
             f"detected_at: {_stamp(when, config)}  # когда публикацию обнаружили",
             "verdict: false  # false — ложь; distorted — искажение; accurate — верно",
             "facts:",
-            '  - claim: ""  # что утверждается в публикации',
-            '    fact: ""  # как на самом деле',
+            f"  - claim: {_quote(placeholders.CLAIM.text)}  # что утверждается в публикации",
+            f"    fact: {_quote(placeholders.FACT.text)}  # как на самом деле",
             "    evidence: []  # ссылки на документы: [https://…]",
         ]
     elif kind == "announcement":
-        starts = (when + timedelta(days=1)).astimezone(config.tz).replace(hour=10, minute=0, second=0)
+        starts = example
         lines += [
             "event:",
             "  kind: press_conference  # briefing, round_table, live_stream, interview",
@@ -92,30 +110,20 @@ def skeleton(
             "period:",
             f"  from: {monday.isoformat()}",
             f"  to: {(monday + timedelta(days=6)).isoformat()}",
-            "entries: []",
-            "# entries:",
-            f"#   - date: {monday.isoformat()}",
-            "#     channel: site  # site, media, social",
-            '#     outlet: "Официальный сайт"',
-            '#     topic: "Тема публикации"',
-            f"#     responsible: {author}",
+            "entries:",
+            f"  - date: {monday.isoformat()}",
+            "    channel: site  # site, media, social",
+            '    outlet: "Официальный сайт"',
+            f"    topic: {_quote(placeholders.ENTRY_TOPIC.text)}",
+            f"    responsible: {author}",
         ]
-    lines += ["status: draft  # draft → review → approve (site-builder approve)", "---", "", BODY[kind]]
+    lines += [
+        "status: draft  # draft → review → approve (site-builder approve)",
+        "---",
+        "",
+        placeholders.body(kind),
+    ]
     return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class NewItem:
-    """What `site-builder new` was asked for: the kind and title, and what the editor gave of
-    the rest (None: the author from the git e-mail, the author's division, now, a slug made
-    from the title)."""
-
-    kind: TypeName
-    title: str
-    author: str | None = None
-    division: str | None = None
-    date: str | None = None
-    slug: str | None = None
 
 
 def create(root: Path, config: Config, new: NewItem, now: datetime) -> tuple[Path | None, list[Problem]]:
@@ -165,7 +173,7 @@ def create(root: Path, config: Config, new: NewItem, now: datetime) -> tuple[Pat
     for folder in reversed(target.relative_to(root).parents[:-1]):  # content/, its section, the year
         if links.is_link(root / folder):  # the new file would land wherever the link leads
             return None, [links.symlink(root, root / folder)]
-    text = skeleton(kind, title, when, author, division, config)  # before the file exists
+    text = skeleton(replace(new, title=title), author, division, when, config)  # before the file exists
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         with target.open("x", encoding="utf-8", newline="\n") as handle:

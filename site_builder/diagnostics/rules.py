@@ -21,8 +21,8 @@ CODES: dict[str, tuple[str, str]] = {
         "Check approval.at.",
     ),
     "DATE_MISSING": (
-        "an approved item needs a publication date",
-        "Add 'date: 2026-05-14T10:00'.",
+        "this approval has no final step, so the item has no publication time",
+        "An item without date: goes out when the final step of its approval is given: site-builder approve PATH --by PERSON.",
     ),
     "APPROVAL_MISSING": (
         "status is '{status}' but there is no approval",
@@ -53,8 +53,8 @@ CODES: dict[str, tuple[str, str]] = {
         "Published text cannot change silently: restore the approved text, or add a corrections entry (at, note) describing the change and approve again: site-builder approve {source} --by PERSON. Until then the site keeps its previous build.",
     ),
     "APPROVAL_AFTER_DATE": (
-        "approved at {at}, after the publication date {date}",
-        "Approve before the date, move the date, or — for a published item — add a corrections entry dated between the two.",
+        "approved at {at}, after the publication time set in date: ({date}), an embargo the approval must precede",
+        "Remove date: to publish the item when it is approved, or set a later date:; for a published item, add a corrections entry dated between the two.",
     ),
     "WITHDRAWN_MISSING": (
         "status is 'withdrawn' but there is no withdrawn: block",
@@ -72,9 +72,21 @@ CODES: dict[str, tuple[str, str]] = {
         "there is a withdrawn: block but the status is '{status}'",
         "Set status: withdrawn, or remove the block.",
     ),
+    "CORRECTION_AFTER_APPROVAL": (
+        "the correction «{note}» is dated {date}, after the approval of {at} that released it",
+        "A correction is approved with the text it describes: date its at: at or before the approval, or approve again after it.",
+    ),
     "CORRECTION_BEFORE_DATE": (
         "this correction is dated before the publication",
         "A correction follows publication; check its at:.",
+    ),
+    "PLACEHOLDER_TEXT": (
+        "«{text}» is the skeleton's text from site-builder new, not the item's",
+        "Replace it with the item's own text before the item goes for approval.",
+    ),
+    "PLACEHOLDER_EMPTY": (
+        "{key} is still empty, as site-builder new left it",
+        "Write it, or remove the line (or the empty entry) before the item goes for approval.",
     ),
     "RESTRICTED_MARKER": (
         "restricted-information marker «{marker}» in a public item",

@@ -22,6 +22,7 @@ def structure_problems(item: Item, config: Config, days: WorkingDays) -> list[Pr
     for index, correction in enumerate(meta.corrections):
         if meta.date is not None and correction.at < meta.date:
             out.append(problem(path, item.line("corrections", index), "error", "CORRECTION_BEFORE_DATE"))
+    out += placeholder_problems(item)
     if isinstance(meta, Rebuttal):
         if meta.original is None:
             out.append(problem(path, 1, "error", "REBUTTAL_ORIGINAL"))
@@ -44,7 +45,7 @@ def structure_problems(item: Item, config: Config, days: WorkingDays) -> list[Pr
             if delay > limit:
                 shown = workdays.shown(delay, most)
                 out.append(
-                    problem(path, item.line("date"), "warning", "REBUTTAL_LATE", delay=shown, limit=limit)
+                    problem(path, item.date_line, "warning", "REBUTTAL_LATE", delay=shown, limit=limit)
                 )
     elif isinstance(meta, Announcement):
         event = meta.event
@@ -69,6 +70,22 @@ def structure_problems(item: Item, config: Config, days: WorkingDays) -> list[Pr
                     )
                 )
     return out
+
+
+def placeholder_problems(item: Item) -> list[Problem]:
+    """The skeleton's text still in the file (load/skeleton.py), each on its line."""
+    path = "content/" + item.source
+    return [
+        problem(
+            path,
+            left.line,
+            "error",
+            "PLACEHOLDER_TEXT" if left.text else "PLACEHOLDER_EMPTY",
+            text=left.text,
+            key=left.key or "—",
+        )
+        for left in item.placeholders
+    ]
 
 
 OVERDUE_WINDOW = timedelta(days=31)

@@ -118,7 +118,7 @@ def judge(
 
 # Approval problems that say only when it was given, not that it does not hold: an
 # approval after the date (for an event, without a change note) still released the text.
-_TIMING = frozenset({"APPROVAL_AFTER_DATE", "EVENT_CHANGE_NOTE"})
+_TIMING = frozenset({"APPROVAL_AFTER_DATE", "EVENT_CHANGE_NOTE", "CORRECTION_AFTER_APPROVAL"})
 
 
 def looks_out(item: Item, config: Config, now: datetime, signatures: Signatures | None = None) -> bool:
@@ -152,8 +152,6 @@ def _approval_problems(item: Item, config: Config, now: datetime, signatures: Si
     meta, path = item.meta, "content/" + item.source
     rule = config.rules.for_type(item.kind)
     out: list[Problem] = []
-    if meta.date is None:
-        out.append(problem(path, item.line("status"), "error", "DATE_MISSING"))
     approval = meta.approval
     if approval is None:
         out.append(problem(path, item.line("status"), "error", "APPROVAL_MISSING", status=meta.status))
@@ -167,23 +165,38 @@ def _approval_problems(item: Item, config: Config, now: datetime, signatures: Si
                 problem(path, where.of(index), "error", "APPROVAL_HASH_MISSING", source=path, by=given.by)
             )
     out += steps.order_problems(item, config, names) + signatures.problems(item)
+    if meta.date is None and not any(p.is_error for p in out):  # the steps' problems say why, else this
+        out.append(problem(path, item.line("status"), "error", "DATE_MISSING"))
     if config.person(approval.by) is None:
         return out
-    if meta.date is not None and approval.at > meta.date:
-        if not any(meta.date < at <= approval.at for at in item.notes):
-            # For an event, a re-approval after publication means its time or place changed.
-            code = "EVENT_CHANGE_NOTE" if isinstance(meta, Announcement) else "APPROVAL_AFTER_DATE"
-            out.append(
-                problem(
-                    path,
-                    item.line("approval", "at"),
-                    "error",
-                    code,
-                    at=fmt(approval.at, config),
-                    date=fmt(meta.date, config),
-                )
-            )
+    out += after_date(item, config, approval.at, item.line("approval", "at"))
     return out
+
+
+def after_date(item: Item, config: Config, at: datetime, line: int) -> list[Problem]:
+    """An approval at `at` after the item's date, with no public note of a change between
+    the two: what was approved is not what went out at the date.  (An item without `date:`
+    goes out when approved: only an embargo, or a date pinned at publication, can pass.)"""
+    meta, path = item.meta, "content/" + item.source
+    if meta.date is None or at <= meta.date or any(meta.date < moment <= at for moment in item.notes):
+        return []
+    for index, correction in enumerate(meta.corrections):
+        if correction.at > at:  # the note is there, dated after the approval it needs
+            args = {"note": _cut(correction.note), "date": fmt(correction.at, config), "at": fmt(at, config)}
+            return [
+                problem(
+                    path, item.line("corrections", index, "at"), "error", "CORRECTION_AFTER_APPROVAL", **args
+                )
+            ]
+    # For an event, a re-approval after publication means its time or place changed.
+    code = "EVENT_CHANGE_NOTE" if isinstance(meta, Announcement) else "APPROVAL_AFTER_DATE"
+    return [problem(path, line, "error", code, at=fmt(at, config), date=fmt(meta.date, config))]
+
+
+def _cut(text: str, most: int = 60) -> str:
+    """A note's first words, to name it in a message."""
+    text = " ".join(text.split())
+    return text if len(text) <= most else text[: most - 1].rstrip() + "…"
 
 
 def approver_problems(

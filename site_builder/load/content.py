@@ -14,6 +14,7 @@ import stat
 import time
 from collections.abc import Callable, Collection
 from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
 from itertools import accumulate, pairwise, repeat
 from pathlib import Path
 from typing import NamedTuple
@@ -21,12 +22,12 @@ from typing import NamedTuple
 from pydantic import ValidationError
 
 from site_builder.errors import Problem, problem
-from site_builder.load import frontmatter, markdown, markers
+from site_builder.load import frontmatter, markdown, markers, skeleton
 from site_builder.load.approval import content_hash
-from site_builder.load.config import Config
+from site_builder.load.config import Config, TypeName
 from site_builder.load.discover import Source, discover
 from site_builder.load.fields import problems_from
-from site_builder.load.model import MODELS, SECTION_OF, SECTIONS, Item
+from site_builder.load.model import MODELS, SECTION_OF, SECTIONS, Approval, Common, Item
 from site_builder.load.slugs import slug as slug_of
 from site_builder.speed import cache, parallel, uptodate
 from site_builder.speed.cache import Cache
@@ -57,6 +58,9 @@ def parse(source: Source, config: Config, md: markdown.MarkdownIt) -> tuple[Item
         meta = model.model_validate(data, context={"tz": config.tz})
     except ValidationError as exc:
         return None, [*problems, *problems_from(exc, model, path, lines, 1)]
+    on_approval = meta.date is None
+    if on_approval:  # no embargo: it goes out when approved, the one date every output reads
+        meta = meta.model_copy(update={"date": published_at(meta, final_step(config, kind))})
 
     folder, stem, lang_from_name = named(source.rel)
     lang = meta.lang or lang_from_name or config.site.language
@@ -111,8 +115,28 @@ def parse(source: Source, config: Config, md: markdown.MarkdownIt) -> tuple[Item
         attachments=source.attachments,
         digest=content_hash(data, split.body, key, lang, _attachment_pairs(source)),
         moments=tuple(sorted(set(uptodate.moments(meta)))),
+        on_approval=on_approval,
+        placeholders=skeleton.found(data, lines, split.body, split.body_line),
     )
     return item, problems
+
+
+def final_step(config: Config, kind: TypeName) -> str:
+    """The name of a type's last approval step (an approval that names no step gives it)."""
+    return (config.rules.for_type(kind).steps or ["approval"])[-1]
+
+
+def published_at(meta: Common, final: str) -> datetime | None:
+    """When an item without `date:` goes out: when its approval's final step was given.
+
+    None until that step is there (a draft, or an item under review, is never dated "now").
+    The latest step's time, not the final step's own, should the steps be out of time
+    order (an error): the date never makes the item look older than any approval of it.
+    """
+    approvals: list[Approval] = meta.approvals  # type: ignore[assignment]
+    if not approvals or (approvals[-1].step or final) != final:
+        return None
+    return max(approval.at for approval in approvals)
 
 
 def named(rel: str) -> tuple[str, str, str | None]:
@@ -362,10 +386,14 @@ def load(
     """
     session = session or Session()
     store, digests, touched = session.store, session.digests or {}, session.touched
-    # What parsing depends on besides the file: time zone, languages, URL prefix, markers.
+    # What parsing depends on besides the file: time zone, languages, URL prefix, markers,
+    # each type's final approval step (an undated item's date is when it was given).
     site = config.site
     marked = "|".join(config.rules.restricted_markers) + f"|{config.rules.public_repository}"
-    settings = f"{site.timezone}|{site.language}|{','.join(config.languages)}|{config.base_path}|{marked}"
+    finals = ",".join(final_step(config, kind) for kind in SECTION_OF)
+    settings = (
+        f"{site.timezone}|{site.language}|{','.join(config.languages)}|{config.base_path}|{marked}|{finals}"
+    )
     sources, names, problems = _listing(content_dir, store, settings, digests, touched)
     results: list[tuple[Item | None, list[Problem]] | None] = store.get_many("items", names)
     todo = [(index, (sources[index], names[index])) for index, value in enumerate(results) if value is None]

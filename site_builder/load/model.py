@@ -84,7 +84,13 @@ class Common(Strict):
     model_config = ConfigDict(populate_by_name=False, validate_by_name=False)
 
     title: Text = Field(min_length=1, max_length=300)
-    date: AwareDateTime | None = None
+    # Absent: the item goes out when its approval's final step is given, and the loader
+    # sets this to that moment (load/content.py), so every output reads one date.
+    date: AwareDateTime | None = Field(
+        None,
+        description="An embargo: the exact time the item goes out, which its approval must "
+        "precede. Without it the item goes out when its approval's final step is given.",
+    )
     summary: Text = Field("", max_length=1000)
     division: Id | None = None
     author: Id | None = None
@@ -254,6 +260,16 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Leftover:
+    """Text `site-builder new` wrote for the editor to replace, still in the file: the
+    placeholder ("" for a slot left empty), the key that holds it ("" for the body), its line."""
+
+    text: str
+    key: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Item:
     """One parsed content file, ready for the rules and the renderers.
 
@@ -277,6 +293,9 @@ class Item:
     digest: str = ""  # approval hash of the current content
     fingerprint: str = ""  # hash of the file's bytes, attachments and parse settings (set by the loader)
     moments: tuple[datetime, ...] = ()  # every date and time in the front matter (uptodate.next_change)
+    # No `date:` in the file: `meta.date` is when the approval's final step was given (None before).
+    on_approval: bool = False
+    placeholders: tuple[Leftover, ...] = ()  # the skeleton's text `new` wrote, still there (load/skeleton.py)
 
     @staticmethod
     def pack(html: str, lines: dict[tuple, int]) -> dict[str, bytes]:
@@ -334,6 +353,11 @@ class Item:
     @property
     def date(self) -> datetime | None:
         return self.meta.date
+
+    @property
+    def date_line(self) -> int:
+        """The line that sets the publication time: `date:`, or else the approval's."""
+        return self.line("approval" if self.on_approval else "date")
 
     def line(self, *loc: str | int) -> int:
         lines = self.lines
