@@ -28,6 +28,7 @@ COMMANDS = {
     "audit": "audit",
     "schema": "schema",
     "verify": "verify",
+    "init": "init",
 }
 
 
@@ -48,19 +49,20 @@ def _jobs(text: str) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    base = argparse.ArgumentParser(add_help=False)
-    base.add_argument(
-        "--root", type=Path, default=Path("."), help="site folder (with config.yaml); default: ."
-    )
-    base.add_argument(
+    talk = argparse.ArgumentParser(add_help=False)  # what every command takes
+    talk.add_argument(
         "--lang",
         choices=("ru", "en"),
         default=os.environ.get("SITE_BUILDER_LANG", "ru"),
         help="language of messages (default ru; or SITE_BUILDER_LANG)",
     )
-    base.add_argument("--quiet", "-q", action="store_true", help="print errors and warnings only")
-    base.add_argument(
+    talk.add_argument("--quiet", "-q", action="store_true", help="print errors and warnings only")
+    talk.add_argument(
         "--now", help="the time to build as (ISO 8601); default: SOURCE_DATE_EPOCH or the clock"
+    )
+    base = argparse.ArgumentParser(add_help=False, parents=[talk])
+    base.add_argument(
+        "--root", type=Path, default=Path("."), help="site folder (with config.yaml); default: ."
     )
     common = argparse.ArgumentParser(add_help=False, parents=[base])
     common.add_argument(
@@ -141,6 +143,14 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--keys", help="the site's keys/allowed_signers (address or file; default: the page's own site's)"
     )
+    init = sub.add_parser(
+        "init", parents=[talk], help="create a new site in an empty folder: config.yaml, examples, CI"
+    )
+    init.add_argument("dir", type=Path, help="the new site's folder (created; must be empty if it exists)")
+    init.add_argument("--name", help="the site's title (default: asked at a terminal, else a generic one)")
+    init.add_argument("--base-url", help="the address the site is published at, https://…/")
+    init.add_argument("--timezone", help="the site's time zone (default Asia/Bishkek)")
+    init.set_defaults(root=Path("."), format="text")
     return parser
 
 
