@@ -29,10 +29,11 @@ COMMANDS = {
     "audit": "audit",
     "schema": "schema",
     "verify": "verify",
+    "init": "init",
 }
 
 
-def _globals(parser: argparse.ArgumentParser, lang: str, given: bool) -> None:
+def _globals(parser: argparse.ArgumentParser, lang: str, given: bool, root: bool = True) -> None:
     """The options every command takes, before or after its name (`site-builder --lang en
     check` and `site-builder check --lang en`).  On the top parser they have their
     defaults; on each command's (`given`) they are set only when given there, so a value
@@ -41,12 +42,13 @@ def _globals(parser: argparse.ArgumentParser, lang: str, given: bool) -> None:
     def default(value: object) -> object:
         return argparse.SUPPRESS if given else value
 
-    parser.add_argument(
-        "--root",
-        type=Path,
-        default=default(None),
-        help=word("site folder (with config.yaml); default: the nearest folder up that has one", lang),
-    )
+    if root:  # (not for `init`, which makes the site folder it is given)
+        parser.add_argument(
+            "--root",
+            type=Path,
+            default=default(None),
+            help=word("site folder (with config.yaml); default: the nearest folder up that has one", lang),
+        )
     parser.add_argument(
         "--lang",
         choices=arguments.LANGUAGES,
@@ -91,6 +93,8 @@ def _parser(lang: str) -> argparse.ArgumentParser:
 
     base = argparse.ArgumentParser(add_help=False)
     _globals(base, lang, given=True)
+    talk = argparse.ArgumentParser(add_help=False)  # what `init` takes of them
+    _globals(talk, lang, given=True, root=False)
     # Problems as text, JSON or CI annotations (not for `new` and `approve`: see their defaults).
     shown = argparse.ArgumentParser(add_help=False)
     shown.add_argument(
@@ -258,6 +262,18 @@ def _parser(lang: str) -> argparse.ArgumentParser:
         "--keys",
         help=word("the site's keys/allowed_signers (address or file; default: the page's own site's)", lang),
     )
+    init = command(
+        "init", [talk], word("create a new site in an empty folder: config.yaml, examples, CI", lang)
+    )
+    init.add_argument(
+        "dir", type=Path, help=word("the new site's folder (created; must be empty if it exists)", lang)
+    )
+    init.add_argument(
+        "--name", help=word("the site's title (default: asked at a terminal, else a generic one)", lang)
+    )
+    init.add_argument("--base-url", help=word("the address the site is published at, https://…/", lang))
+    init.add_argument("--timezone", help=word("the site's time zone (default Asia/Bishkek)", lang))
+    init.set_defaults(root=Path("."), format="text")
     return parser
 
 

@@ -27,7 +27,7 @@ people:
     roles: [pr_department]
     division: pr
     contact: {phone: "+996 555 000", email: pr@example.kg, telegram: "@pr", public: [email]}
-  - {id: editor, name: Редактор, roles: [editor], division: pr}
+  - {id: editor, name: Редактор, roles: [press_secretary], division: pr}
 rules:
   types:
     press-release: {approval_hash: optional}

@@ -24,7 +24,7 @@ CONFIG = {
     "site": {"title": "Пресс-служба", "base_url": "https://press.example.kg/", "timezone": "Asia/Bishkek"},
     "divisions": [{"id": "pr", "name": "Отдел по связям с общественностью"}],
     "people": [
-        {"id": "editor", "name": "Айгуль Редактор", "roles": ["editor"], "division": "pr"},
+        {"id": "editor", "name": "Айгуль Редактор", "roles": ["press_secretary"], "division": "pr"},
         {"id": "chief", "name": "Бакыт Начальник", "roles": ["pr_department"], "division": "pr"},
     ],
     "rules": {"types": {"press-release": {"approval_hash": "optional"}}},

@@ -32,6 +32,14 @@ CODES: dict[str, tuple[str, str]] = {
         "the approval of this item is not committed",
         "Commit the approval before publishing.",
     ),
+    "INIT_NOT_EMPTY": (
+        "{dir} is not empty ({count} entries, such as {first}): a new site is made only in a new or empty folder",
+        "Give the name of a new folder, e.g. site-builder init press-site; nothing was written.",
+    ),
+    "INIT_NOT_A_FOLDER": (
+        "{dir} is a file, not a folder",
+        "Give the name of a new folder, e.g. site-builder init press-site; nothing was written.",
+    ),
     "NEW_EXISTS": (
         "this file already exists; it was not overwritten",
         "Open and edit it, or give another title or --slug NAME.",

@@ -33,6 +33,14 @@ CODES: dict[str, tuple[str, str]] = {
         "nobody can approve step {step} of type {kind}: no person has that role",
         "Give the role to someone under people: (roles:, or heads: for division_head), or correct the step's name.",
     ),
+    "ROLE_UNHELD": (
+        "nobody can approve type {kind}: no person has role {role}",
+        "Give the role to someone under people: (roles:), or correct its name in approver_roles:.",
+    ),
+    "ROLE_UNKNOWN": (
+        "role {role} of {person} is named in no rule, so it gives no right",
+        "Correct the role's name, or name it in rules.types (approver_roles: or steps:); roles known: {known}.",
+    ),
     # content: the steps of an approval
     "STEP_UNKNOWN": (
         "'{step}' is not an approval step of type {kind} (its steps: {steps})",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -22,6 +23,10 @@ TypeName = Literal["press-release", "rebuttal", "announcement", "media-plan", "m
 TYPES: tuple[TypeName, ...] = ("press-release", "rebuttal", "announcement", "media-plan", "media-request")
 LANGUAGES = ("ru", "ky", "en")
 DEFAULT_MARKERS = ("ДСП", "для служебного пользования", "секретно", "совершенно секретно")
+# Roles the generator itself gives a meaning to, named in no rule: `pr_department` approves a
+# type that lists no approver_roles and is the press centre's contact; `press_secretary`
+# writes items and approves nothing.  Any other role a person holds must be named in rules.
+BUILT_IN_ROLES = ("pr_department", "press_secretary")
 
 
 class SiteSettings(Strict):
@@ -236,6 +241,7 @@ def parse_config(text: str, path: str = "config.yaml") -> Config:
 
 def _cross_check(config: Config, path: str, lines: yamlsafe.LineMap) -> list[Problem]:
     out: list[Problem] = _key_problems(config, path, lines) + _step_problems(config, path, lines)
+    out += _role_problems(config, path, lines)
     division_ids = {d.id for d in config.divisions}
     for group, entries in (("divisions", config.divisions), ("people", config.people)):
         seen: set[str] = set()
@@ -313,8 +319,44 @@ def _step_problems(config: Config, path: str, lines: yamlsafe.LineMap) -> list[P
             if step in rule.steps[:number]:
                 out.append(problem(path, line, "error", "STEP_LISTED_TWICE", kind=kind, step=step))
             elif step not in held:
-                out.append(problem(path, line, "error", "STEP_ROLE_UNHELD", kind=kind, step=step))
+                hint = _closest(step, held)
+                out.append(problem(path, line, "error", "STEP_ROLE_UNHELD", kind=kind, step=step, **hint))
     return out
+
+
+def _role_problems(config: Config, path: str, lines: yamlsafe.LineMap) -> list[Problem]:
+    """Every role a rule names is held by someone, and every role someone holds is named by a
+    rule or is one of the generator's own: either way, a role nobody can use is a typo
+    (`pr_departmnet`) that would leave items nobody may approve, or a person without rights."""
+    out: list[Problem] = []
+    held = {role for person in config.people for role in person.roles}
+    named = set(BUILT_IN_ROLES)
+    for kind in TYPES:
+        rule = config.rules.for_type(kind)
+        named.update(rule.steps or rule.approver_roles)
+        if kind not in config.rules.types or rule.steps or "approver_roles" not in rule.model_fields_set:
+            continue
+        for number, role in enumerate(rule.approver_roles):
+            if role not in held:
+                where = ("rules", "types", kind, "approver_roles")
+                line = lines.get((*where, number), lines.get(where, 1))
+                hint = _closest(role, held)
+                out.append(problem(path, line, "error", "ROLE_UNHELD", kind=kind, role=role, **hint))
+    for index, person in enumerate(config.people):
+        for number, role in enumerate(person.roles):
+            if role not in named:
+                where = ("people", index, "roles")
+                line = lines.get((*where, number), lines.get(where, 1))
+                known = ", ".join(sorted(named))
+                args = {"person": person.id, "role": role, "known": known, **_closest(role, named)}
+                out.append(problem(path, line, "error", "ROLE_UNKNOWN", **args))
+    return out
+
+
+def _closest(value: str, known: set[str]) -> dict[str, str]:
+    """`{"suggestion": id}` for the known id the editor probably meant, if one is close."""
+    found = difflib.get_close_matches(value.casefold(), sorted(known), n=1, cutoff=0.6)
+    return {"suggestion": found[0]} if found else {}
 
 
 def load_config(root: Path) -> Config:
