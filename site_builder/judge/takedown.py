@@ -113,7 +113,15 @@ def _at_or_above(url: str, own: dict[str, Item]) -> Item | None:
 
 
 def _url(item: Item, config: Config) -> str:
-    return item_url(config, item.lang, SECTION_OF[item.kind], item.slug)
+    """The item's address (kept with the item for these settings: the preview server keeps
+    its items from build to build, and every build asks for all of them)."""
+    settings = (config.base_path, config.site.language)  # all of the settings it depends on
+    kept = item.__dict__.get("_address")
+    if kept is not None and kept[0] == settings:
+        return kept[1]
+    found = item_url(config, item.lang, SECTION_OF[item.kind], item.slug)
+    item.__dict__["_address"] = (settings, found)
+    return found
 
 
 def _as_went(item: Item, config: Config) -> Went:

@@ -8,6 +8,9 @@ from functools import partial
 from math import ceil
 from pathlib import Path
 
+from jinja2 import Environment
+
+from site_builder.load.config import Config
 from site_builder.outputs import Context, Files, Keyed, Planned, lang_prefix
 from site_builder.outputs.feeds import page_feeds
 from site_builder.outputs.render import render as template
@@ -128,14 +131,22 @@ def item_pages(site: Site, ctx: Context, lang: str, entries: list[Entry]) -> Fil
         if entry.kind == "media-plan":  # a plan shows the state of the items it plans
             rows = extra["plan_rows"] = plan_rows(entry, site)
             parts += [f"{row['state']}:{row['target'].key if row['target'] else ''}" for row in rows]
-        signed = shown(entry, site.config)  # the page's signed approvals, for readers to verify
-        if signed:
-            extra["approvals"] = signed
-            extra["approval_record"] = record(entry, site.config, signed)
-            extra["verify_commands"] = commands(entry, site.config, signed)
-        render = partial(template, env, name, entry=entry, page_url=entry.url, **extra, **common)
+        render = partial(_item_page, env, name, entry, site.config, {**extra, **common})
         out[rel + "index.html"] = ctx.page(lang, parts, render)
     return out
+
+
+def _item_page(env: Environment, name: str, entry: Entry, config: Config, values: dict) -> bytes:
+    """An item's page, with its signed approvals for readers to verify (worked out only when
+    the page is rendered: its key already covers them, as they are in its file)."""
+    signed = shown(entry, config)
+    if signed:
+        values = values | {
+            "approvals": signed,
+            "approval_record": record(entry, config, signed),
+            "verify_commands": commands(entry, config, signed),
+        }
+    return template(env, name, entry=entry, page_url=entry.url, **values)
 
 
 def _home(site: Site, ctx: Context, lang: str) -> Files:
