@@ -136,7 +136,15 @@ def _parser() -> argparse.ArgumentParser:
         help="check a published page's signed approvals (exit 0 valid, 1 not valid or unsigned)",
     )
     verify.add_argument(
-        "target", help="a page's address (https://…), a saved page (.html) or a folder of output/"
+        "target",
+        nargs="?",
+        help="a page's address (https://…), a saved page (.html), a folder of pages, or a built site "
+        "(default: ROOT/output): its signatures, links, HTML and accessibility",
+    )
+    verify.add_argument(
+        "--require-all",
+        action="store_true",
+        help="fail when a check is skipped because its tool is not installed (for CI)",
     )
     verify.add_argument(
         "--keys", help="the site's keys/allowed_signers (address or file; default: the page's own site's)"
