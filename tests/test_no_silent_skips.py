@@ -74,7 +74,7 @@ def assert_all_fail(result: dict, reason: str, modules: set[str], at_least: int 
     assert reason in result["output"], tail
 
 
-BROWSER_MODULES = {"test_site", "test_infra"}
+BROWSER_MODULES = {"test_site", "test_infra", "test_gate"}
 
 
 def test_browser_tests_fail_without_chromium(tmp_path: Path) -> None:

@@ -105,7 +105,9 @@ def check(output: Path, shown: str, pages: dict[str, Page] | None = None) -> lis
                 continue
             target = _target(output, path)
             if target is None:
-                out.append(problem(where, line, "error", "GATE_LINK_BROKEN", target=f"{shown}/{path}", **args))
+                out.append(
+                    problem(where, line, "error", "GATE_LINK_BROKEN", target=f"{shown}/{path}", **args)
+                )
             elif fragment and target.endswith(".html"):
                 ids = pages[target].ids if target in pages else parse((output / target).read_bytes()).ids
                 if fragment not in ids and not fragment.startswith(":~:"):
@@ -156,4 +158,3 @@ def _target(output: Path, path: str) -> str | None:
     if not file.is_file():
         return None
     return file.relative_to(output).as_posix()
-

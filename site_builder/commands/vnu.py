@@ -58,9 +58,7 @@ class VnuError:
         return f"{where}: {self.message}"
 
 
-def check(
-    paths: Iterable[str | os.PathLike[str]], jar_path: Path, *, timeout: float = 600
-) -> list[VnuError]:
+def check(paths: Iterable[str | os.PathLike[str]], jar_path: Path, *, timeout: float = 600) -> list[VnuError]:
     """Validate HTML files (or directories: their *.html/*.htm/*.xhtml files, recursively) with the
     Nu Html Checker in one JVM run; return the errors (warnings are not reported), in the checker's
     order. Files not named *.html/*.htm/*.xhtml/*.xht are skipped. Raises FileNotFoundError for a

@@ -68,6 +68,13 @@ def missing_browser_tools() -> list[str]:
     return missing
 
 
+# --------------------------------------------------------------------------- Chromium
+
+
+def launch_chromium(playwright: Any) -> Browser:
+    """Launch Debian's Chromium through Playwright (never a Playwright-downloaded browser)."""
+    return _browser.launch_chromium(playwright, CHROMIUM)
+
 
 @dataclass
 class OpenedPage:
