@@ -62,3 +62,15 @@ def test_no_built_site_is_a_usage_error(tmp_path: Path) -> None:
     code, _, err = run_cli("verify", cwd=root)
     assert code == 2
     assert "нет собранного сайта" in err and "site-builder build" in err
+
+
+def test_the_publish_workflow_deploys_only_what_the_gate_passed() -> None:
+    import yaml
+
+    workflow = Path(__file__).resolve().parents[1] / ".github/workflows/publish.yml"
+    jobs = yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"]
+    assert "verify" in jobs["deploy"]["needs"] and "build" in jobs["deploy"]["needs"]
+    assert jobs["verify"]["needs"] == "build"
+    steps = " ".join(str(step.get("run", "")) for step in jobs["verify"]["steps"])
+    assert "site-builder verify output/ --require-all" in steps
+    assert "axe-core@" in steps and "vnu-jar@" in steps

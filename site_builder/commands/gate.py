@@ -136,7 +136,7 @@ def check_a11y(site: Site) -> Outcome:
             f"{site.shown}/{rel}",
             0,
             "error",
-            "GATE_A11Y",
+            "GATE_ACCESSIBILITY",
             rule=v["id"],
             impact=v["impact"],
             help=v["help"],

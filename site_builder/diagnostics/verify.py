@@ -107,7 +107,7 @@ CODES: dict[str, tuple[str, str]] = {
         "The Nu Html Checker's words (in English) say what is wrong at this line. If the markup came from an "
         "item's text (HTML in its Markdown), correct the item; otherwise correct the template.",
     ),
-    "GATE_A11Y": (
+    "GATE_ACCESSIBILITY": (
         "accessibility: {help} (axe rule {rule}, {impact}) at {element}",
         "See {url}. If the element came from an item's text (an image without a description, a table, a "
         "link without words), correct the item; otherwise correct the template.",

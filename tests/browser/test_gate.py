@@ -76,7 +76,7 @@ def test_a_broken_link_invalid_html_and_an_image_without_alt_each_fail(example) 
     assert "broken/press-releases/index.html:" in err
     assert "ссылка «/press-releases/net/» ведёт в никуда" in err
     assert "broken/rebuttals/index.html:" in err and "HTML-разметка с ошибкой" in err
-    assert "broken/index.html: error GATE_A11Y доступность:" in err and "image-alt" in err
+    assert "broken/index.html: error GATE_ACCESSIBILITY доступность:" in err and "image-alt" in err
     assert "подсказка:" in err
     for name in ("ссылки", "HTML (Nu Html Checker)", "доступность (axe-core в Chromium)"):
         assert f"✗ {name}: ошибок:" in err, err
