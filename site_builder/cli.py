@@ -252,11 +252,25 @@ def _parser(lang: str) -> argparse.ArgumentParser:
     verify = command(
         "verify",
         [base],
-        word("check a published page's signed approvals (exit 0 valid, 1 not valid or unsigned)", lang),
+        word(
+            "check a built site (signatures, links, HTML, accessibility) or a published page's signed"
+            " approvals; exit 0 passed, 1 a problem found, 2 no site",
+            lang,
+        ),
     )
     verify.add_argument(
         "target",
-        help=word("a page's address (https://…), a saved page (.html) or a folder of output/", lang),
+        nargs="?",
+        help=word(
+            "a page's address (https://…), a saved page (.html), a folder of pages, or a built site"
+            " (default: ROOT/output): its signatures, links, HTML and accessibility",
+            lang,
+        ),
+    )
+    verify.add_argument(
+        "--require-all",
+        action="store_true",
+        help=word("fail when a check is skipped because its tool is not installed (for CI)", lang),
     )
     verify.add_argument(
         "--keys",

@@ -1,11 +1,13 @@
-"""`site-builder verify URL|FILE|FOLDER`: are a published page's approvals validly signed?
+"""`site-builder verify [URL|FILE|FOLDER]`: are a published page's approvals validly signed?
+And a built site (the default, ROOT/output): may it be published (commands/gate.py)?
 
 What a journalist does with curl and ssh-keygen (the /keys/ page), in one command and
 in Python: the page's embedded approvals (commands/pagecheck.py) checked against the
 allowed signers of its site — for an address, the site's own keys/allowed_signers; for
 a saved page or a folder, `--keys PATH|URL`, or the keys/allowed_signers of the built
-site (output/) the file lies in.  A folder has every page in it checked (issue 25 will
-let a folder of a built site run the whole site gate too).
+site (output/) the file lies in.  A folder has every page in it checked; a built site's
+folder (its home page and robots.txt at the top) runs the whole gate: signatures, links,
+HTML and accessibility.
 
 Exit codes: 0 every approval is validly signed; 1 not valid or not signed; 2 nothing
 could be verified (wrong usage, a file or address that cannot be read).
@@ -24,10 +26,11 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from site_builder import __version__
-from site_builder.commands import console, pagecheck
+from site_builder.commands import console, gate, pagecheck, report
 from site_builder.errors import Problem, problem
 from site_builder.i18n import describe, word
 from site_builder.load import allowed
+from site_builder.speed import cache
 
 MAX_PAGE = 8 << 20
 MAX_KEYS = 2 << 20
@@ -182,14 +185,18 @@ def check_files(target: Path, keys: str | None) -> list[pagecheck.Verdict]:
 
 
 def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
-    target: str = args.target
+    target: str = args.target or str(root / "output")
     try:
         if is_address(target):
             verdicts = [check_address(target, args.keys)]
         elif "://" in target:
             raise Stop(problem(target, 0, "error", "VERIFY_BAD_ADDRESS", target=target[:200]))
+        elif Path(target).is_dir() and gate.is_site(Path(target)):
+            return _gate(Path(target), target.rstrip("/") or "/", args, root)
         elif Path(target).exists():
             verdicts = check_files(Path(target), args.keys)
+        elif args.target is None:
+            raise Stop(problem(target, 0, "error", "GATE_NO_OUTPUT", target=target))
         else:
             raise Stop(problem(target, 0, "error", "VERIFY_NOT_FOUND", target=target))
     except Stop as exc:
@@ -257,16 +264,59 @@ def _page(verdict: pagecheck.Verdict, lang: str) -> None:
         _say(word("NOT VALID: this page is not a signed publication of the site", lang), out)
 
 
-def _folder(verdicts: list[pagecheck.Verdict], lang: str) -> int:
-    """Every page of a folder: the signed ones, each in a line, the invalid ones in full."""
+def _folder(verdicts: list[pagecheck.Verdict], lang: str, listed: bool = True) -> int:
+    """Every page of a folder: the signed ones, each in a line (`listed`), the invalid ones
+    in full.  Exit 1 when one is not valid, or none is signed."""
     signed = [v for v in verdicts if v.signed or any(p.code != "VERIFY_UNSIGNED" for p in v.problems)]
     bad = [v for v in signed if not v.valid]
     for verdict in signed:
-        if verdict.valid:
-            _say(f"✓ {verdict.where}")
-        else:
+        if not verdict.valid:
             _page(verdict, lang)
+        elif listed:
+            _say(f"✓ {verdict.where}")
     counts = {"valid": len(signed) - len(bad), "bad": len(bad), "unsigned": len(verdicts) - len(signed)}
     text = word("{valid} page(s) validly signed, {bad} not valid, {unsigned} without signatures", lang)
     _say(text.format(**counts), sys.stderr if bad or not signed else sys.stdout)
     return console.EXIT_PROBLEMS if bad or not signed else console.EXIT_OK
+
+
+def _gate(output: Path, shown: str, args: argparse.Namespace, root: Path) -> int:
+    """A built site's whole gate (commands/gate.py): the signed approvals of its pages, where
+    any page is signed (a site may publish its items unsigned), then links, HTML and
+    accessibility.  Exit 1 when a check finds a problem, or one is skipped and
+    `--require-all` is given."""
+    lang = args.lang
+    store = cache.Cache(root / cache.FOLDER if (root / "config.yaml").is_file() else None)
+    site = gate.Site(output, shown, (root, Path.cwd()), store, lang)
+    failed: list[str] = []
+    skipped: list[str] = []
+    verdicts = check_files(output, args.keys)
+    name = word(gate.NAMES["signatures"], lang)
+    if any(v.signed or any(p.code != "VERIFY_UNSIGNED" for p in v.problems) for v in verdicts):
+        if _folder(verdicts, lang, listed=False) != console.EXIT_OK:
+            failed.append(name)
+    else:
+        _say(word("{check}: no page carries signed approvals", lang).format(check=name))
+    for check, runner in gate.RUNNERS.items():
+        outcome = runner(site)
+        name = word(gate.NAMES[check], lang)
+        if outcome.skipped:
+            skipped.append(name)
+            _say(word("– {check}: SKIPPED — {why}", lang).format(check=name, why=outcome.skipped), sys.stderr)
+        elif outcome.problems:
+            failed.append(name)
+            shown_problems = outcome.problems[: gate.MOST_PROBLEMS]
+            _say(report.as_text(shown_problems, lang), sys.stderr)
+            text = word("✗ {check}: {count} problem(s) ({seen})", lang)
+            _say(text.format(check=name, count=len(outcome.problems), seen=outcome.seen), sys.stderr)
+        else:
+            _say(word("✓ {check}: passed ({seen})", lang).format(check=name, seen=outcome.seen))
+    if skipped and args.require_all:
+        failed += skipped
+        text = word("skipped checks fail the run (--require-all): {checks}", lang)
+        _say(text.format(checks=", ".join(skipped)), sys.stderr)
+    if failed:
+        _say(word("NOT PASSED: {checks}", lang).format(checks=", ".join(failed)), sys.stderr)
+        return console.EXIT_PROBLEMS
+    _say(word("passed: the built site may be published", lang))
+    return console.EXIT_OK

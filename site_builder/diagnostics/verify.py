@@ -82,4 +82,39 @@ CODES: dict[str, tuple[str, str]] = {
         "approval {number}: the signature of {by} does not match the signed message",
         "The message or the signature changed after signing, or the signature is forged: this approval is not valid.",
     ),
+    # the gate on a built site (commands/gate.py)
+    "GATE_NO_OUTPUT": (
+        "there is no built site at {target}",
+        "Build it first (site-builder build), or give the folder of the built site: site-builder verify FOLDER.",
+    ),
+    "GATE_LINK_BROKEN": (
+        "the link '{href}' leads to no file of the site ({target} does not exist)",
+        "If the page shows an item, correct the link in its text (a link to another item is to its .md file, "
+        "a file beside the item by its own name); otherwise correct the template or the static/ file that "
+        "makes it.",
+    ),
+    "GATE_LINK_FRAGMENT": (
+        "the link '{href}' leads to #{fragment}, but {target} has no element with that id",
+        "Correct the part after #, or give the heading or element the page should scroll to that id.",
+    ),
+    "GATE_LINK_OUTSIDE": (
+        "the link '{href}' leaves the site's address (its pages are under {base}): the host would not find it",
+        "A site published under a path (e.g. https://org.github.io/press/) needs every link under it: in a "
+        "template, write addresses with the site's URL filters instead of a leading /.",
+    ),
+    "GATE_HTML_INVALID": (
+        "the HTML is not valid: {message}",
+        "The Nu Html Checker's words (in English) say what is wrong at this line. If the markup came from an "
+        "item's text (HTML in its Markdown), correct the item; otherwise correct the template.",
+    ),
+    "GATE_ACCESSIBILITY": (
+        "accessibility: {help} (axe rule {rule}, {impact}) at {element}",
+        "See {url}. If the element came from an item's text (an image without a description, a table, a "
+        "link without words), correct the item; otherwise correct the template.",
+    ),
+    "GATE_TOOL_FAILED": (
+        "the check of {check} could not run: {detail}",
+        "The tool is installed but failed: run .ci/install-browser-deps.sh again, or see its message. "
+        "A check that did not run is not passed.",
+    ),
 }

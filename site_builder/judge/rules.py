@@ -13,11 +13,11 @@ from datetime import datetime
 from typing import TypeVar
 
 from site_builder.errors import Problem, problem
-from site_builder.judge import takedown
+from site_builder.judge import plan, takedown
 from site_builder.judge.history import History
 from site_builder.judge.signatures import Signatures
-from site_builder.judge.structure import plan_overdue, reference_problems, structure_problems
-from site_builder.judge.verdict import VISIBLE, State, Verdict, judge
+from site_builder.judge.structure import reference_problems, structure_problems
+from site_builder.judge.verdict import State, Verdict, judge
 from site_builder.judge.workdays import WorkingDays
 from site_builder.load.config import Config
 from site_builder.load.model import Item, MediaPlan
@@ -69,8 +69,6 @@ def check(
         verdict, found = judge(item, config, now, signatures)
         if item.meta.status != "draft":
             found += structure_problems(item, config, days)
-        if verdict.state in VISIBLE and isinstance(item.meta, MediaPlan):
-            found += plan_overdue(item, config, now)
         references = None
         if not item.md_links and not isinstance(item.meta, MediaPlan):  # no other item's state
             references = reference_problems(item, config, by_source, verdicts)
@@ -93,6 +91,7 @@ def check(
         problems += (
             reference_problems(item, config, by_source, verdicts) if references is None else references
         )
+    problems += plan.site_problems(items, config, now, verdicts)
     problems += _collisions(items)
     if config.rules.kyrgyz_first:
         problems += kyrgyz_first(items, verdicts)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from site_builder.errors import Problem, problem
 from site_builder.judge import workdays
 from site_builder.judge.authors import author_problems
@@ -85,31 +83,6 @@ def placeholder_problems(item: Item) -> list[Problem]:
             key=left.key or "—",
         )
         for left in item.placeholders
-    ]
-
-
-OVERDUE_WINDOW = timedelta(days=31)
-
-
-def plan_overdue(item: Item, config: Config, now: datetime) -> list[Problem]:
-    """Published plan entries of the last month whose date passed with nothing done or linked.
-
-    Older misses stay marked "overdue" on the plan page; warning about them on every
-    build of a ten-year archive would bury the warnings that can still be acted on.
-    """
-    assert isinstance(item.meta, MediaPlan)
-    today = now.astimezone(config.tz).date()
-    return [
-        problem(
-            "content/" + item.source,
-            item.line("entries", index, "date"),
-            "warning",
-            "PLAN_ENTRY_OVERDUE",
-            date=entry.date.isoformat(),
-            topic=entry.topic[:80],
-        )
-        for index, entry in enumerate(item.meta.entries)
-        if entry.status == "planned" and entry.ref is None and today - OVERDUE_WINDOW <= entry.date < today
     ]
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
+from site_builder.judge import plan
 from site_builder.judge.mediarequests import Register, Tally
 from site_builder.load.config import Config
 from site_builder.load.model import Announcement, MediaPlan
@@ -166,6 +167,9 @@ def plan_rows(entry: Entry, site: Site) -> list[dict]:
 
 
 def _plan_rows(entry: Entry, site: Site) -> list[dict]:
+    """Each row's `state` is judge/plan.py's: the warnings and every output go by it.  Its
+    `target` is the published (or withdrawn) item it links, as a link: a draft shown by
+    `serve --drafts` is linked, but is not out."""
     assert isinstance(entry.meta, MediaPlan)
     today = site.now.astimezone(site.config.tz).date()
     rows = []
@@ -173,23 +177,17 @@ def _plan_rows(entry: Entry, site: Site) -> list[dict]:
         target = site.by_source.get((row.ref or "").removeprefix("content/"))
         if target is not None and target.lang != entry.lang:
             target = next((t for t in target.translations if t.lang == entry.lang), target)
-        if row.status == "cancelled":
-            state = "cancelled"
-        elif row.status == "done" or target is not None:
-            state = "done"
-        elif row.date < today:
-            state = "overdue"
-        else:
-            state = "planned"
-        rows.append({"entry": row, "target": target, "state": state})
+        out = None if target is None or target.preview else plan.Target(target.meta, target.withdrawn)
+        rows.append({"entry": row, "target": target, "state": plan.state(row, out, site.now, today)})
     return rows
 
 
 def plan_completion(rows: list[dict], config: Config) -> list[dict]:
     """Done / due per division of a plan's rows (a person counts for their division).
 
-    Entries not yet due (planned, date ahead) and cancelled ones are left out of the
-    percentage: a division is judged on what it should have delivered by now.
+    Entries not yet due (planned, date ahead; announced, the event ahead) and cancelled
+    ones are left out of the percentage: a division is judged on what it should have
+    delivered by now.
     """
     counts: dict[str, list[int]] = {}
     for row in rows:

@@ -73,7 +73,8 @@ TABLES = [
     Table(
         "media-plan",
         "Media plan",
-        "Every entry of the published media plans with its state: done, planned, overdue, cancelled.",
+        "Every entry of the published media plans with its state: done, announced, planned, overdue, "
+        "cancelled.",
         {
             "plan": (STR, "absolute address of the plan"),
             "lang": (STR, "language code"),
@@ -83,7 +84,11 @@ TABLES = [
             "topic": (STR, "topic"),
             "format": (STR, "format, may be empty"),
             "responsible": (STR, "id of the responsible person or division"),
-            "state": (STR, "done, planned, overdue or cancelled"),
+            "state": (
+                STR,
+                "done (published, or the event took place), announced (the event is ahead), planned, "
+                "overdue or cancelled",
+            ),
             "result_url": (OPT_STR, "absolute address of what was published"),
         },
     ),
