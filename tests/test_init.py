@@ -250,6 +250,12 @@ def test_the_ci_workflow_and_the_hooks(tmp_path, capsys):
         for c in ("check", "build", "verify")
     ]
     assert order == sorted(order)
+    # the whole gate, every tool required (installed before it), before the site is uploaded
+    assert steps[order[2]] == "site-builder verify output/ --require-all"
+    tools = next(i for i, s in enumerate(steps) if "axe-core@" in s and "vnu-jar@" in s)
+    assert tools < order[2]
+    uses = [s.get("uses", "") for s in workflow["jobs"]["build"]["steps"]]
+    assert order[2] < next(i for i, u in enumerate(uses) if u.startswith("actions/upload-pages-artifact"))
     assert workflow["jobs"]["deploy"]["needs"] == "build"  # the build job holds the verify step
     hook = yaml.safe_load((root / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     assert hook["repos"][0]["hooks"][0]["entry"] == "site-builder check"
