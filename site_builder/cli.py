@@ -110,7 +110,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=_port, default=8000, help="port (default 8000; 0 picks a free one)")
     serve.add_argument(
-        "--drafts", action="store_true", help="also show drafts and items under review, with a banner"
+        "--drafts",
+        action="store_true",
+        help="also show drafts, items under review, embargoed and restricted items, each with a banner",
+    )
+    serve.add_argument(
+        "--at",
+        help="show the site as it will be at this moment (ISO 8601, in the site's time zone "
+        "unless an offset is given), e.g. 2026-12-20T10:00",
     )
     new = sub.add_parser("new", parents=[common], help="create a new item from a skeleton")
     new.add_argument("kind", choices=("press-release", "rebuttal", "announcement", "media-plan"))
