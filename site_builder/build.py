@@ -60,9 +60,8 @@ class Result:
 @parallel.collecting_less
 def check(root: Path, now: datetime, session: Session | None = None, preview: bool = False) -> Result:
     """Load and judge everything; then, if nothing is wrong, work out the published view
-    (`preview`: with drafts, embargoed and restricted items, as `serve --drafts` shows
-    them) and where each of its files would go, so that a file no build could write is
-    reported here; write nothing."""
+    (`preview`: with what is not out, as `serve --drafts` shows it) and where each of its
+    files would go, so that a file no build could write is reported here; write nothing."""
     session = session or Session.of(root)
     linked = find_links(root)  # but below content/ and config.yaml: they report their own
     try:
