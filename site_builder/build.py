@@ -18,7 +18,6 @@ from site_builder.errors import Problem, SiteError
 from site_builder.judge import attachments, gitverify, mediarequests, rules, settings
 from site_builder.judge.history import History
 from site_builder.judge.rules import Judgement
-from site_builder.judge.verdict import State, Verdict
 from site_builder.judge.workdays import WorkingDays
 from site_builder.load import content, names
 from site_builder.load.admins import Admins
@@ -30,6 +29,7 @@ from site_builder.outputs.kinds import planned
 from site_builder.speed import parallel, uptodate
 from site_builder.speed.session import Session
 from site_builder.view.collisions import collisions
+from site_builder.view.preview import Preview, previewed
 from site_builder.view.publish import build_site
 from site_builder.view.site import Site
 from site_builder.write import outputdir
@@ -46,7 +46,7 @@ class Result:
     requests: list[mediarequests.Request] = field(default_factory=list)
     days: WorkingDays | None = None  # the working days the check counted (holidays read once)
     site: Site | None = None  # the published view (with drafts, for a preview), as build renders it
-    drafts: set[str] = field(default_factory=set)  # sources of the drafts a preview shows
+    drafts: dict[str, Preview] = field(default_factory=dict)  # what a preview shows besides, by source
     manifest: dict[str, list] = field(default_factory=dict)  # what output/ holds: {path: row}
     written: int = 0  # files in output/; 0 when it was already up to date
     fingerprint: str = ""  # of the output it left (see outputs/keys.py); "" when unknown
@@ -60,7 +60,7 @@ class Result:
 @parallel.collecting_less
 def check(root: Path, now: datetime, session: Session | None = None, preview: bool = False) -> Result:
     """Load and judge everything; then, if nothing is wrong, work out the published view
-    (`preview`: with the drafts, as `serve --drafts` shows them) and where each of its
+    (`preview`: with what is not out, as `serve --drafts` shows it) and where each of its
     files would go, so that a file no build could write is reported here; write nothing."""
     session = session or Session.of(root)
     linked = find_links(root)  # but below content/ and config.yaml: they report their own
@@ -100,7 +100,8 @@ def build(
 ) -> Result:
     """Check, then render into output/ atomically; on any error output/ stays as it was
     (in place, for the preview server: but for files the build already rewrote).  `preview`
-    (`serve --drafts` only) also renders drafts and items under review, with a banner."""
+    (`serve --drafts` only) also renders drafts, items under review, embargoed and
+    restricted items, each with a banner (view/preview.py)."""
     session = session or Session.of(root)
     target = output or root / "output"
     if not session.in_place:  # (the preview server's own folder is its to update)
@@ -126,13 +127,15 @@ def _render(site: Site, root: Path, session: Session, progress: Progress, stagin
     return render_site(site, root, staging, session, progress)
 
 
-def view(result: Result, now: datetime, session: Session, preview: bool = False) -> tuple[Site, set[str]]:
-    """The published view of a judged site (`preview`: with its drafts, as if published)."""
+def view(
+    result: Result, now: datetime, session: Session, preview: bool = False
+) -> tuple[Site, dict[str, Preview]]:
+    """The published view of a judged site (`preview`: with what is not out, as if published)."""
     assert result.config is not None and result.judgement is not None
     shown = attachments.published(result.items, result.cleaned)  # sizes of the copies without metadata
-    verdicts, drafts = result.judgement, set[str]()
+    verdicts, drafts = result.judgement, dict[str, Preview]()
     if preview:
-        shown, verdicts, drafts = _with_drafts(shown, result.judgement, now)
+        shown, verdicts, drafts = previewed(shown, result.judgement, result.config, now)
     # The preview server keeps the last site: when no entry moved, its entries and
     # groupings are this one's (see `build_site`).
     kept = session.store.recall("site", "")
@@ -151,8 +154,8 @@ def _sealed(result: Result, session: Session) -> Site:
     assert site is not None
     if session.store.memory is not None:
         session.store.remember("site", "", dataclasses.replace(site, _memo={}))
-    for source in result.drafts:
-        site.by_source[source].preview = True
+    for source, mark in result.drafts.items():
+        site.by_source[source].preview = mark
     site.seal(session.store.key_of)
     return site
 
@@ -176,21 +179,6 @@ def lasting(result: Result, now: datetime, inputs: str) -> dict[str, str]:
     assert result.config is not None
     moments = (moment for item in result.items for moment in item.moments)
     return uptodate.span(inputs, now, uptodate.next_change(now, result.config.tz, moments, result.requests))
-
-
-def _with_drafts(items: list[Item], judgement: Judgement, now: datetime):
-    """Drafts and items under review as if published (undated ones dated now), for preview only."""
-    verdicts = dict(judgement.verdicts)
-    shown: list[Item] = []
-    drafts: set[str] = set()
-    for item in items:
-        if verdicts[item.source].state in (State.DRAFT, State.REVIEW):
-            drafts.add(item.source)
-            verdicts[item.source] = Verdict(State.PUBLISHED)
-            if item.meta.date is None:
-                item = dataclasses.replace(item, meta=item.meta.model_copy(update={"date": now}))
-        shown.append(item)
-    return shown, Judgement(verdicts, judgement.problems), drafts
 
 
 def _order(p: Problem) -> tuple:

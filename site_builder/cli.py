@@ -214,7 +214,17 @@ def _parser(lang: str) -> argparse.ArgumentParser:
     serve.add_argument(
         "--drafts",
         action="store_true",
-        help=word("also show drafts and items under review, with a banner", lang),
+        help=word(
+            "also show drafts, items under review, embargoed and restricted items, each with a banner", lang
+        ),
+    )
+    serve.add_argument(
+        "--at",
+        help=word(
+            "show the site as it will be at this moment (ISO 8601, in the site's time zone"
+            " unless an offset is given), e.g. 2026-12-20T10:00",
+            lang,
+        ),
     )
     new = command("new", [base], word("create a new item from a skeleton", lang))
     new.set_defaults(format="text")

@@ -65,7 +65,7 @@ PREVIEW_URL = re.compile(r"http://127\.0\.0\.1:(\d+)/")
 class Server:
     """`site-builder serve` as a user starts it, with its terminal output collected."""
 
-    def __init__(self, site: Path, tmp: Path, *extra: str) -> None:
+    def __init__(self, site: Path, tmp: Path, *extra: str, now: str | None = NOW) -> None:
         self.tmp = tmp
         tmp.mkdir(exist_ok=True)
         env = child_env({**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(tmp), "CI": "true"})
@@ -73,7 +73,7 @@ class Server:
         # closing it and handing its number over would hope nobody takes it in between.)
         command = site_builder_argv("serve", "--port", "0")
         self.process = subprocess.Popen(
-            [*command, "--root", str(site), "--now", NOW, *extra],
+            [*command, "--root", str(site), *(["--now", now] if now else []), *extra],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             env=env,
@@ -230,3 +230,130 @@ def test_serve_drafts_shows_banner_only_in_preview(tmp_path):
     pages = [p.read_text(encoding="utf-8") for p in (site / "output").rglob("*.html")]
     assert pages and not any("ЧЕРНОВИК" in p or "__sb" in p for p in pages)
     assert not (site / "output/press-releases/budget").exists()
+
+
+EMBARGOED = """---
+title: "Новые тарифы на проезд"
+date: 2026-12-20T10:00:00+06:00
+author: editor
+status: approved
+approval:
+  by: chief
+  at: 2026-11-20T09:00:00+06:00
+---
+
+С 20 декабря проезд стоит 20 сомов.
+"""
+RESTRICTED = """---
+title: "Служебная записка"
+date: 2026-11-10T10:00:00+06:00
+author: editor
+status: approved
+confidentiality: restricted
+approval:
+  by: chief
+  at: 2026-11-10T09:00:00+06:00
+---
+
+Только для служебного пользования.
+"""
+REVIEW = DRAFT.replace("status: draft", "status: review").replace("Черновик бюджета", "Отчёт на согласовании")
+
+
+def hidden_site(root: Path) -> Path:
+    """The test site with an approved release under embargo until 20 December 10:00, a
+    restricted item and an item under review besides its draft."""
+    site = make_site(root)
+    (site / "content/press-releases/tarify.md").write_text(EMBARGOED, encoding="utf-8")
+    (site / "content/press-releases/zapiska.md").write_text(RESTRICTED, encoding="utf-8")
+    (site / "content/press-releases/otchet.md").write_text(REVIEW, encoding="utf-8")
+    return site
+
+
+def banner(html: str) -> str:
+    """The preview banner's words (tags left out), or "" when the page has none."""
+    found = re.search(
+        r'<div class="preview-banner[^"]*" role="alert" aria-label="[^"]+"[^>]*>(.*?)</div>', html, re.S
+    )
+    return re.sub(r"<[^>]+>", "", found.group(1)).strip() if found else ""
+
+
+def test_serve_drafts_previews_embargoed_and_restricted_items_with_their_banners(tmp_path):
+    site = hidden_site(tmp_path / "site")
+    server = Server(site, tmp_path / "tmp", "--drafts")
+    try:
+        status, html = server.get("/press-releases/tarify/")
+        assert status == 200 and "20 сомов" in html
+        said = banner(html)
+        assert said == "ЭМБАРГО · выйдет 20.12.2026 10:00 (Asia/Bishkek); до этого времени его нет на сайте"
+        assert '<time datetime="2026-12-20T10:00:00+06:00">' in html
+        status, html = server.get("/press-releases/zapiska/")
+        assert status == 200 and "Только для служебного пользования." in html
+        assert banner(html) == "ДСП / ОГРАНИЧЕННЫЙ ДОСТУП · этот материал никогда не публикуется на сайте"
+        assert banner(server.get("/press-releases/budget/")[1]) == "ЧЕРНОВИК / НЕ ОПУБЛИКОВАНО"
+        review = banner(server.get("/press-releases/otchet/")[1])
+        assert review == "ЧЕРНОВИК / НЕ ОПУБЛИКОВАНО · на согласовании"
+        assert banner(server.get("/press-releases/first/")[1]) == ""  # published: no banner
+        assert "Embargoed and restricted items are shown too" in server.output or "эмбарго" in server.output
+    finally:
+        assert server.stop() == 0, server.output
+    assert not (site / "output").exists()  # the preview never writes output/
+    # A real build after the preview (with the cache it left) publishes none of it.
+    built = subprocess.run(
+        [sys.executable, "-m", "site_builder", "build", "--root", str(site), "--now", NOW],
+        capture_output=True,
+        text=True,
+        env=child_env({**os.environ, "CI": "true"}),
+        timeout=WAIT * 2,
+    )
+    assert built.returncode == 0, built.stderr
+    output = site / "output"
+    files = [p.read_bytes() for p in output.rglob("*") if p.is_file()]
+    for words in ("ЭМБАРГО", "ЧЕРНОВИК", "ДСП /", "preview-banner", "20 сомов", "Новые тарифы", "Служебная"):
+        assert not any(words.encode() in data for data in files), words
+    for slug in ("tarify", "zapiska", "budget", "otchet"):
+        assert not (output / "press-releases" / slug).exists(), slug
+
+
+def test_serve_at_shows_the_site_as_it_will_be_at_that_moment(tmp_path):
+    """`--at 2026-12-20T10:00` is read in the site's time zone (+06:00): the embargoed release
+    is out then, without a banner; a minute earlier it is not (but --drafts shows it)."""
+    site = hidden_site(tmp_path / "site")
+    server = Server(site, tmp_path / "tmp", "--at", "2026-12-20T10:00", now=None)
+    try:
+        status, html = server.get("/press-releases/tarify/")
+        assert status == 200 and "20 сомов" in html and banner(html) == ""
+        assert "2026-12-20 10:00 +0600" in server.output
+        assert server.get("/press-releases/zapiska/")[0] == 404  # restricted: never out
+        assert server.get("/press-releases/budget/")[0] == 404
+    finally:
+        assert server.stop() == 0, server.output
+    server = Server(site, tmp_path / "tmp", "--at", "2026-12-20T09:59", now=None)
+    try:
+        assert server.get("/press-releases/tarify/")[0] == 404
+    finally:
+        assert server.stop() == 0, server.output
+    server = Server(site, tmp_path / "tmp", "--at", "2026-12-20T09:59", "--drafts", now=None)
+    try:
+        status, html = server.get("/press-releases/tarify/")
+        assert status == 200 and banner(html).startswith("ЭМБАРГО · выйдет 20.12.2026 10:00")
+    finally:
+        assert server.stop() == 0, server.output
+    assert not (site / "output").exists()
+
+
+def test_serve_at_refuses_a_bad_moment_and_at_with_now(tmp_path):
+    site = hidden_site(tmp_path / "site")
+    env = child_env({**os.environ, "CI": "true"})
+    for extra, said in (
+        (["--at", "20.12.2026"], "--at"),
+        (["--at", "2026-12-20T10:00", "--now", NOW], "--at и --now"),
+    ):
+        done = subprocess.run(
+            [*site_builder_argv("serve", "--port", "0", "--root", str(site)), *extra],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=WAIT,
+        )
+        assert done.returncode == 2 and said in done.stderr, done.stderr

@@ -20,7 +20,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from site_builder.build import build
-from site_builder.commands import moments, report
+from site_builder.commands import console, moments, report
 from site_builder.commands.livereload import Hub, make_handler
 from site_builder.i18n import words
 from site_builder.load import content
@@ -47,6 +47,12 @@ TEXTS = {
     "overlay": "The site did not build — fix these problems",
     "serving": "Preview: {url}  (Ctrl+C to stop)",
     "drafts": "Drafts and items under review are shown (--drafts); nothing is written to output/.",
+    "hidden": (
+        "Embargoed and restricted items are shown too, each with a banner saying when it goes out"
+        " or that it never does."
+    ),
+    "at": "The site as it will be at {moment} (--at).",
+    "both": "--at and --now name the same moment: give one of them",
     "rebuilt": "built {count} files in {seconds:.2f} s",
     "failed": "{summary}; the last good build is still served",
     "crash": "internal build error (please report it)",
@@ -297,6 +303,7 @@ def serve(root: Path, host: str, port: int, drafts: bool, lang: str, clock: Call
         bound_host, bound_port = server.server_address[:2]
         if drafts:
             print(texts["drafts"], flush=True)
+            print(texts["hidden"], flush=True)
         print(texts["serving"].format(url=f"http://{bound_host}:{bound_port}{base_path}"), flush=True)
         while not stop.wait(0.25):
             _watch_folders(observer, changes, root, watching)  # templates/ or static/ made later
@@ -326,9 +333,31 @@ def _watch_folders(observer, changes: _Changes, root: Path, watching: set[str]) 
 
 
 def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
-    fixed = args.now is not None
+    at: datetime | None = None
+    if args.at is not None:
+        if args.now is not None:
+            console.say(words(TEXTS, args.lang)["both"], sys.stderr)
+            return console.EXIT_USAGE
+        try:  # read in the site's time zone, as `approve --at` is
+            at = moments.parse(args.at, "--at", _site_zone(root))
+        except moments.BadMoment as exc:
+            exc.say(args.lang)
+            return console.EXIT_USAGE
+        print(words(TEXTS, args.lang)["at"].format(moment=f"{at:%Y-%m-%d %H:%M %z}"), flush=True)
+    fixed = at or (now if args.now is not None else None)
 
     def clock() -> datetime:  # a preview runs for hours: every rebuild asks the time anew
-        return now if fixed else moments.now(None)
+        return fixed or moments.now(None)
 
     return serve(root, args.host, args.port, args.drafts, args.lang, clock)
+
+
+def _site_zone(root: Path) -> tzinfo:
+    """The site's time zone; UTC while config.yaml cannot be read (the first build says why)."""
+    from site_builder.errors import SiteError
+    from site_builder.load.config import load_config
+
+    try:
+        return load_config(root.absolute()).tz
+    except SiteError:
+        return UTC

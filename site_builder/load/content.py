@@ -95,7 +95,8 @@ def parse(source: Source, config: Config, md: markdown.MarkdownIt) -> tuple[Item
         slug = slug_of(stem, 100) or "item"
     key = meta.id or f"{folder}/{stem}"  # as `identity` has it
     url = item_url(config, lang, section, slug)
-    place = markdown.Place(posixpath_split(source.rel)[0], url, frozenset(a.name for a in source.attachments))
+    names = frozenset(a.name for a in source.attachments)
+    place = markdown.Place(posixpath_split(source.rel)[0], url, names, config.base_path)
     rendered = markdown.render(md, split.body, place, path=path, body_line=split.body_line)
     problems += rendered.problems
     if meta.confidentiality != "restricted" or config.rules.public_repository:

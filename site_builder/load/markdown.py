@@ -71,12 +71,14 @@ def scheme_of(url: str) -> str | None:
 
 
 class Place(NamedTuple):
-    """Where a body's links resolve: the item's folder under content/, its page URL and
-    the names of its attachments."""
+    """Where a body's links resolve: the item's folder under content/, its page URL, the
+    names of its attachments, and the site's base path (`base_url`'s path: a link written
+    from the site's root, `/press-releases/…`, lies under it)."""
 
     item_dir: str
     item_url: str
     attachments: frozenset[str]
+    base_path: str = "/"
 
 
 def render(md: Parser, body: str, place: Place, *, path: str, body_line: int) -> Rendered:
@@ -147,12 +149,14 @@ class _Target(NamedTuple):
 
 def _resolve(url: str, place: Place) -> _Target:
     """Decide a link or image URL: kept, pointed at an attachment or item, or refused."""
-    item_dir, item_url, attachments = place
+    item_dir, item_url, attachments, base_path = place
     scheme = scheme_of(url)
     if scheme is not None:
         if scheme not in SAFE_SCHEMES:
             return _Target("#", "UNSAFE_LINK", {"url": url[:80], "scheme": scheme})
         return _Target(url)
+    if url.startswith("/") and not url.startswith("//"):
+        return _Target(base_path + url[1:])  # from the site's root, wherever it is hosted
     if url.startswith(("#", "/", "?")) or not url:
         return _Target(url)
     whole = unquote(url)  # <отчёт #1.pdf>: a file's own name, '#' and '?' in it included

@@ -52,11 +52,12 @@ def organization(site: Site, lang: str) -> dict:
 
 def absolute_image(site: Site, image: str, page: str) -> str:
     """An image reference as an absolute URL: full URLs stay (as URIs), others are file
-    names (an attachment's, or a path from the site's root) resolved against the page."""
+    names (an attachment's, or a path from the site's root, under base_url's path)
+    resolved against the page."""
     if image.startswith(("http://", "https://")):
         return urls.uri(image)
     if image.startswith("/"):
-        return site.config.origin + urls.path(image)
+        return site.config.origin + site.config.base_path + urls.path(image[1:])
     return site.config.origin + page + urls.path(image)
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from site_builder.load.config import Division
 from site_builder.load.markdown import REF_PREFIX
 from site_builder.load.model import SECTION_OF, Attachment, Item, once
+from site_builder.view.preview import Preview
 
 _REF_LINK = re.compile(
     r'<a href="' + re.escape(REF_PREFIX) + r'([^"#]*)(#[^"]*)?"([^>]*)>(.*?)</a>', re.DOTALL
@@ -33,7 +34,7 @@ class Entry:
     tags: list[Tag]
     division: Division | None
     translations: list[Entry] = field(default_factory=list)
-    preview: bool = False  # a draft or item under review: rendered only by `serve --drafts`
+    preview: Preview | None = None  # not out (draft, embargoed …): rendered only by `serve --drafts`
     key: str = ""  # hash of everything its pages show (set by Site.seal)
 
     @once

@@ -169,5 +169,5 @@ def _moved(last: Site, visible: list[Item], verdicts: dict, config: Config) -> b
         for name in _ONCE:
             entry.__dict__.pop(name, None)
     for entry in last.entries:  # set again by the build (`Site.seal`, drafts marked)
-        entry.key, entry.preview = "", False
+        entry.key, entry.preview = "", None
     return False

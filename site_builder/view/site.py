@@ -86,7 +86,7 @@ class Site:
     def entry_state(self, entry: Entry) -> list[str]:
         """What an entry's pages and feed items show, `now` included only through its effects."""
         item = entry.item
-        parts = [item.fingerprint, entry.url, str(entry.withdrawn), str(entry.preview)]
+        parts = [item.fingerprint, entry.url, str(entry.withdrawn), str(entry.preview or False)]
         if entry.preview:  # `serve --drafts` dates an undated draft `now`: not in the file
             parts.append(str(item.stamp))
         parts += [str(part) for part in self._moment(entry)]
