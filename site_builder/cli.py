@@ -89,6 +89,12 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("check", parents=[common, gated], help="validate content against the approval rules")
     build = sub.add_parser("build", parents=[common, gated], help="check, then render the site into output/")
     build.add_argument("--output", type=Path, help="output folder (default: ROOT/output)")
+    build.add_argument(
+        "--strict",
+        action="store_true",
+        help="any error stops the build (exit 1); without it, items in error are held back and the rest "
+        "is published (exit 3)",
+    )
     approve = sub.add_parser(
         "approve", parents=[common, outside], help="record the PR department's approval of an item"
     )

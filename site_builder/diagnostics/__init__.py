@@ -16,6 +16,7 @@ from site_builder.diagnostics import (
     commands,
     files,
     frontmatter,
+    held,
     outputs,
     references,
     rules,
@@ -43,6 +44,7 @@ GROUPS = (
     settings,
     audit,
     verify,
+    held,
 )
 
 
