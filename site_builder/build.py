@@ -67,7 +67,8 @@ class Result:
 
 def _beside(judging: Judging, items: list[Item], requests: list[mediarequests.Request]) -> list[Problem]:
     """What is judged besides the items: media requests, settings, git (`rules.verify_git`)."""
-    root, config, now, days, store = judging.root, judging.config, judging.now, judging.days, judging.session.store
+    root, config, now, days = judging.root, judging.config, judging.now, judging.days
+    store = judging.session.store
     found = mediarequests.check(requests, config, now, days, store)
     found += settings.problems(root, config, Admins.from_environ(), store)
     if config.rules.verify_git:  # public records are approved as items are

@@ -91,7 +91,8 @@ def test_a_version_history_counts_as_out_that_fails_now_stops_the_build(tmp_path
     be kept, nor can it be dropped without knowing it never went out, so the build stops."""
     root, before = published(tmp_path)
     (root / DRAFT).write_text(item("Новый", "20.11.2026", status="draft"), encoding="utf-8")
-    (root / FRESH).write_text(release("Ссылается", rel=FRESH, body="См. [новый](chernovik.md).\n"), encoding="utf-8")
+    linking = release("Ссылается", rel=FRESH, body="См. [новый](chernovik.md).\n")
+    (root / FRESH).write_text(linking, encoding="utf-8")
     commit(root, AFTER)
     code, out, err = build(root)
     assert code == 1, out + err
@@ -126,7 +127,8 @@ def test_a_held_item_committed_before_its_date_is_simply_left_out(tmp_path: Path
     """An embargoed release broken before its hour never went out: left out, not stopped."""
     root, before = published(tmp_path)
     late = release("Эмбарго", date="2026-11-25T10:00:00+06:00", at="2026-11-21T09:00:00+06:00", rel=FRESH)
-    (root / FRESH).write_text(late.replace("status: approved", "status: approved\nplace: 5"), encoding="utf-8")
+    late = late.replace("status: approved", "status: approved\nplace: 5")
+    (root / FRESH).write_text(late, encoding="utf-8")
     commit(root, BEFORE.replace("19T", "21T"))
     code, out, err = build(root)
     assert code == 3 and "HELD_OUT" in err, out + err

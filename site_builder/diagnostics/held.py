@@ -21,7 +21,8 @@ CODES: dict[str, tuple[str, str]] = {
         "or cannot be read from git history.",
     ),
     "HELD_NO_HISTORY": (
-        "this item has errors, and without git history the build cannot tell whether it went out: " + _STOPPED,
+        "this item has errors, and without git history the build cannot tell whether it went out: "
+        + _STOPPED,
         _FIX + " Or build from a full clone (in GitHub Actions: actions/checkout with fetch-depth: 0): "
         "then an item in error is held back and the rest goes out.",
     ),
