@@ -15,9 +15,10 @@ from functools import partial
 from pathlib import Path
 
 from site_builder.errors import Problem, SiteError
-from site_builder.judge import attachments, gitverify, mediarequests, rules, settings
+from site_builder.judge import attachments, gitverify, held, mediarequests, settings
 from site_builder.judge.history import History
 from site_builder.judge.rules import Judgement
+from site_builder.judge.whole import Judging
 from site_builder.judge.workdays import WorkingDays
 from site_builder.load import content, names
 from site_builder.load.admins import Admins
@@ -34,7 +35,7 @@ from site_builder.view.publish import build_site
 from site_builder.view.site import Site
 from site_builder.write import outputdir
 from site_builder.write.publish import publish
-from site_builder.write.rendering import STAGES, Progress, render_site, silent
+from site_builder.write.rendering import STAGES, render_site
 
 
 @dataclass
@@ -51,17 +52,51 @@ class Result:
     written: int = 0  # files in output/; 0 when it was already up to date
     fingerprint: str = ""  # of the output it left (see outputs/keys.py); "" when unknown
     cleaned: dict[str, tuple[str, int]] = field(default_factory=dict)  # attachments without metadata
+    held: dict[str, bool] = field(default_factory=dict)  # items in error: source → last version kept
+    excused: frozenset[Problem] = frozenset()  # the errors of those items, which do not stop a build
 
     @property
     def ok(self) -> bool:
         return not any(p.is_error for p in self.problems)
 
+    @property
+    def publishable(self) -> bool:
+        """No error stops the build: there are none, or only those of items held back."""
+        return all(not p.is_error or p in self.excused for p in self.problems)
+
+
+def _beside(judging: Judging, items: list[Item], requests: list[mediarequests.Request]) -> list[Problem]:
+    """What is judged besides the items: media requests, settings, git (`rules.verify_git`)."""
+    root, config, now, days = judging.root, judging.config, judging.now, judging.days
+    store = judging.session.store
+    found = mediarequests.check(requests, config, now, days, store)
+    found += settings.problems(root, config, Admins.from_environ(), store)
+    if config.rules.verify_git:  # public records are approved as items are
+        found += gitverify.verify(root, items + [r.item for r in requests], config)
+    return found
+
+
+def _hold(result: Result, judging: Judging) -> None:
+    """Hold back the items in error (judge/held.py): publish from the rest, each held item
+    left out or as it last went out; or add why the build must stop."""
+    settled = held.settle(result.items, result.problems, judging)
+    if settled.judged is None:
+        result.problems += settled.problems
+        return
+    result.excused = frozenset(p for p in result.problems + settled.problems if p.is_error)
+    result.items, result.judgement = settled.items, settled.judged.judgement
+    result.cleaned, result.held = settled.judged.cleaned, settled.held
+    result.problems += settled.problems
+
 
 @parallel.collecting_less
-def check(root: Path, now: datetime, session: Session | None = None, preview: bool = False) -> Result:
-    """Load and judge everything; then, if nothing is wrong, work out the published view
-    (`preview`: with what is not out, as `serve --drafts` shows it) and where each of its
-    files would go, so that a file no build could write is reported here; write nothing."""
+def check(
+    root: Path, now: datetime, session: Session | None = None, preview: bool = False, strict: bool = True
+) -> Result:
+    """Load and judge everything; then, if nothing stops it (not `strict`: items in error are
+    held back, judge/held.py), work out the published view (`preview`: with what is not out,
+    as `serve --drafts` shows it) and where each of its files would go, so that a collision
+    is reported here; write nothing."""
     session = session or Session.of(root)
     linked = find_links(root)  # but below content/ and config.yaml: they report their own
     try:
@@ -71,17 +106,14 @@ def check(root: Path, now: datetime, session: Session | None = None, preview: bo
     days = WorkingDays(config.calendar, session.store)
     ready = partial(days.prepare, now.astimezone(config.tz).year)  # while workers parse
     items, problems = content.load(root / "content", config, session, ready)
-    history = History(root, config, now, session.store)  # read only when asked
-    judgement = rules.check(items, config, now, history, session, days)
+    judging = Judging(root, config, now, History(root, config, now, session.store), session, days)
+    judged = judging(items)  # (git history is read only when asked)
     requests, found = mediarequests.load(root / "content", config)
-    files = attachments.check(root / "content", items, judgement, config, session)
-    problems += judgement.problems + names.unreadable(root) + linked + found + files.problems
-    problems += mediarequests.check(requests, config, now, days, session.store)
-    problems += settings.problems(root, config, Admins.from_environ(), session.store)
-    if config.rules.verify_git:  # public records are approved as items are
-        problems += gitverify.verify(root, items + [r.item for r in requests], config)
-    result = Result(problems, config, judgement, items, requests, days, cleaned=files.cleaned)
-    if result.ok:  # else no build gets this far; every path known before one is written
+    problems += judged.problems + names.unreadable(root) + linked + found + _beside(judging, items, requests)
+    result = Result(problems, config, judged.judgement, items, requests, days, cleaned=judged.cleaned)
+    if not strict and not result.ok:
+        _hold(result, judging)
+    if result.publishable:  # else no build gets this far; every path known before one is written
         result.site, result.drafts = view(result, now, session, preview)
         result.problems += collisions(result.site, planned(result.site, root))
     result.problems.sort(key=_order)
@@ -95,36 +127,37 @@ def build(
     output: Path | None = None,
     *,
     preview: bool = False,
-    progress: Progress = silent,
     session: Session | None = None,
+    strict: bool = False,
 ) -> Result:
-    """Check, then render into output/ atomically; on any error output/ stays as it was
-    (in place, for the preview server: but for files the build already rewrote).  `preview`
-    (`serve --drafts` only) also renders drafts, items under review, embargoed and
-    restricted items, each with a banner (view/preview.py)."""
+    """Check, then render into output/ atomically; on an error that stops it output/ stays
+    as it was (in place, for the preview server: but for files the build already rewrote).
+    An item in error is held back (judge/held.py), unless `strict`: then any error stops
+    it.  `preview` (`serve --drafts` only) also renders drafts, items under review,
+    embargoed and restricted items, each with a banner (view/preview.py)."""
     session = session or Session.of(root)
     target = output or root / "output"
     if not session.in_place:  # (the preview server's own folder is its to update)
         if refused := outputdir.refusals(root, target):
             return Result(refused)
         target = outputdir.place(target)
-    progress(0, STAGES, "check")
+    session.progress(0, STAGES, "check")
     session.start(root, preview)
-    result = check(root, now, session, preview)
-    if not result.ok or result.site is None:
+    result = check(root, now, session, preview, strict)
+    if not result.publishable or result.site is None:
         return result
     site = _sealed(result, session)
     result.fingerprint, recorded = _stamp(result, root, now, session)
-    render = partial(_render, site, root, session, progress)
+    render = partial(_render, site, root, session)
     done = publish(target, session, result.fingerprint, recorded, render, output)
     result.manifest, result.written = done.manifest, done.written
     result.problems += done.problems
-    progress(STAGES, STAGES, "done")
+    session.progress(STAGES, STAGES, "done")
     return result
 
 
-def _render(site: Site, root: Path, session: Session, progress: Progress, staging) -> dict[str, list]:
-    return render_site(site, root, staging, session, progress)
+def _render(site: Site, root: Path, session: Session, staging) -> dict[str, list]:
+    return render_site(site, root, staging, session, session.progress)
 
 
 def view(

@@ -163,6 +163,15 @@ def _parser(lang: str) -> argparse.ArgumentParser:
     command("check", [common, gated], word("validate content against the approval rules", lang))
     build = command("build", [common, gated], word("check, then render the site into output/", lang))
     build.add_argument("--output", type=Path, help=word("output folder (default: ROOT/output)", lang))
+    build.add_argument(
+        "--strict",
+        action="store_true",
+        help=word(
+            "any error stops the build (exit 1); without it, items in error are held back and the rest"
+            " is published (exit 3)",
+            lang,
+        ),
+    )
     approve = command(
         "approve", [base, outside], word("record the PR department's approval of an item", lang)
     )

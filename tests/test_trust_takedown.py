@@ -123,14 +123,34 @@ def edit(root: Path, change, rel: str = REL) -> None:
     path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
 
 
-def refused(root: Path, before: dict[str, str], code: str, where: str = REL) -> str:
-    """`check` and `build` both fail with `code` at `where`; output/ is as it was."""
-    for command in ("check", "build"):
-        status, out, err = run_cli(command, "--now", NOW, cwd=root)
+def refused(root: Path, before: dict[str, str], code: str, where: str = REL, others: bool = False) -> str:
+    """`check` and `build --strict` both fail with `code` at `where`; output/ is as it was.
+    `build` (issue 25, point 2) holds the item back instead: it publishes the rest, exits
+    3, and the version that went out stays live — output/ is byte for byte as it was
+    (`others`: but for what other files changed, the page itself as it was)."""
+    for command in (["check"], ["build", "--strict"], ["build"]):
+        status, out, err = run_cli(*command, "--now", NOW, cwd=root)
+        assert "Traceback" not in out + err
+        assert status == (3 if command == ["build"] else 1), (command, out + err)
+        assert re.search(rf"^{re.escape(where)}(:\d+)?: error {code} ", err, re.MULTILINE), err
+        if others and command == ["build"]:
+            assert tree(root / "output")[PAGE] == before[PAGE]
+        else:
+            assert tree(root / "output") == before
+    assert re.search(rf"^{re.escape(where)}: warning HELD_KEPT ", err, re.MULTILINE), err
+    return err
+
+
+def stopped(root: Path, before: dict[str, str], code: str, why: str, held: str = REL) -> str:
+    """As `refused`, but where `build` cannot hold an item back safely: it stops too (exit 1,
+    `why` said at `held`), and output/ is as it was."""
+    for command in (["check"], ["build", "--strict"], ["build"]):
+        status, out, err = run_cli(*command, "--now", NOW, cwd=root)
         assert "Traceback" not in out + err
         assert status == 1, (command, out + err)
-        assert re.search(rf"^{re.escape(where)}(:\d+)?: error {code} ", err, re.MULTILINE), err
-    assert tree(root / "output") == before
+        assert re.search(rf"^{re.escape(REL)}(:\d+)?: error {code} ", err, re.MULTILINE), err
+        assert tree(root / "output") == before
+    assert re.search(rf"^{re.escape(held)}: error {why} ", err, re.MULTILINE), err
     return err
 
 
@@ -177,7 +197,9 @@ def test_renaming_a_published_item_is_refused(tmp_path: Path):
     root, before = published(tmp_path)
     git(root, "mv", REL, "content/press-releases/remont-dorog.md")
     commit(root, AFTER)
-    err = refused(root, before, "MOVED_TAKES_DOWN")
+    # The moved file's approval no longer holds (its hash binds the path) and says the text
+    # is out: history has no version of it that went out, so `build` cannot hold it back safely.
+    err = stopped(root, before, "MOVED_TAKES_DOWN", "HELD_UNKNOWN", "content/press-releases/remont-dorog.md")
     assert "content/press-releases/remont-dorog.md" in err and "/press-releases/remont/" in err
 
 
@@ -201,7 +223,8 @@ def test_an_edit_committed_with_a_back_dated_commit_is_still_live(tmp_path: Path
     root, before = published(tmp_path)
     edit(root, lambda t: t.replace("Текст материала.", "Новый текст."))
     commit(root, BEFORE.replace("12:00", "13:00"))  # claims to come before the date
-    err = refused(root, before, "APPROVAL_HASH_LIVE")
+    # History then says no version went out; the file says the approved text did: stopped.
+    err = stopped(root, before, "APPROVAL_HASH_LIVE", "HELD_UNKNOWN")
     assert "corrections" in err
 
 
@@ -215,7 +238,8 @@ def test_a_back_dated_commit_cannot_predate_its_parent(tmp_path: Path):
     commit(root, AFTER, "another item")
     edit(root, lambda t: t.replace("status: approved", "confidentiality: restricted\nstatus: approved"))
     commit(root, BEFORE.replace("12:00", "13:00"), "back-dated")
-    refused(root, before, "RESTRICTED_TAKES_DOWN")
+    refused(root, before, "RESTRICTED_TAKES_DOWN", others=True)  # (the third item goes out)
+    assert (root / "output/press-releases/third/index.html").is_file()
 
 
 # --- without history: the cautious reading -------------------------------------------------------

@@ -24,17 +24,20 @@ def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
     output = outputdir.place(output)
     session = Session.of(root, args.jobs, not args.no_cache)
     recorded = session.up_to_date(root, output, now)
-    if recorded is not None:  # say what the last build said, without parsing anything
+    held = recorded is not None and any(p.is_error for p in recorded)  # (by a build that held items back)
+    if recorded is not None and not (held and args.strict):  # say what the last build said, parsing nothing
         console.show(recorded, args)
         if not args.quiet and args.format == "text":
             _say_up_to_date(args, output, started)
-        return console.EXIT_OK
+            _say_held(recorded, args)
+        return console.EXIT_HELD if held else console.EXIT_OK
     from site_builder.build import build  # (imported while the inputs are hashed aside)
     from site_builder.commands import progress
 
     with progress.bar(progress.wanted(args.quiet or args.format != "text"), args.lang) as update:
-        result = build(root, now, output, progress=update, session=session)
-    if not result.ok:
+        session.progress = update
+        result = build(root, now, output, session=session, strict=args.strict)
+    if not result.publishable:
         return _stopped(result.problems, args)
     console.show(result.problems, args)
     if not args.quiet and args.format == "text":
@@ -45,7 +48,16 @@ def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
             pages = sum(1 for name in result.manifest if name.endswith(".html"))
             shown, seconds = _shown(output), time.perf_counter() - started
             console.say(text.format(count=result.written, pages=pages, output=shown, seconds=seconds))
-    return console.EXIT_OK
+        _say_held(result.problems, args)
+    return console.EXIT_OK if result.ok else console.EXIT_HELD
+
+
+def _say_held(problems: list[Problem], args: argparse.Namespace) -> None:
+    """After a build that held items back: how many, and that the exit code says so."""
+    held = len({p.path for p in problems if p.code in ("HELD_OUT", "HELD_KEPT")})
+    if held:
+        text = word("published; {held} items held back for their errors (exit code 3)", args.lang)
+        console.say(f"{report.summary(problems, args.lang)}; {text.format(held=held)}", sys.stderr)
 
 
 def _stopped(problems: list[Problem], args: argparse.Namespace) -> int:

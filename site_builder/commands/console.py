@@ -11,7 +11,8 @@ from site_builder.commands import report
 from site_builder.errors import Problem
 from site_builder.i18n import word
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+# 3: `build` published the site, but held back items with errors (judge/held.py)
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_HELD = 0, 1, 2, 3
 
 
 def escaping_streams() -> None:

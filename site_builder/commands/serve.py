@@ -222,7 +222,7 @@ class Preview:
             if result.config is None:  # it stopped at config.yaml: content/ was not listed
                 self.touch(None)
                 self.by_reports = False
-            if result.ok:
+            if result.publishable:  # (items in error held back as `build` does: judge/held.py)
                 # A failed build used only part of what is kept, and one that found the folder
                 # current already (nothing written) none of the pages' keys: keep it all for the next.
                 if result.written:
@@ -240,14 +240,14 @@ class Preview:
             return False
         shown = [p for p in result.problems if p.severity != "info"]
         text = report.as_text(shown, self.lang)
-        if not result.ok:
+        if not result.publishable:
             print(text, file=sys.stderr, flush=True)
             summary = report.summary(result.problems, self.lang)
             print(self.texts["failed"].format(summary=summary), file=sys.stderr, flush=True)
             self.hub.send("error", {"problems": [report.as_dict(p, self.lang) for p in shown]})
             return False
-        if text:
-            print(text, flush=True)
+        if text:  # (the items held back for their errors are said here; the page shows the rest)
+            print(text, file=sys.stderr if not result.ok else sys.stdout, flush=True)
         seconds = time.perf_counter() - started
         print(self.texts["rebuilt"].format(count=result.written, seconds=seconds), flush=True)
         self.hub.send("reload", {"files": result.written})

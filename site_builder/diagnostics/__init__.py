@@ -16,6 +16,7 @@ from site_builder.diagnostics import (
     commands,
     files,
     frontmatter,
+    held,
     outputs,
     references,
     rules,
@@ -45,6 +46,7 @@ GROUPS = (
     audit,
     verify,
     values,
+    held,
 )
 
 

@@ -65,6 +65,7 @@ class Went:
     by: str
     at: datetime
     withdrawn: bool  # its withdrawal was public while it was committed: it left by withdrawal
+    blob: str = ""  # git's name of that version's bytes (see `History.read`)
 
     def args(self, config: Config) -> dict[str, str]:
         """The message arguments every take-down names."""
@@ -148,8 +149,18 @@ class History:
                 and facts.withdrawn_at <= now
                 and (last or facts.withdrawn_at < end)
             )
-            return Went(source, facts.url, went, facts.by, facts.at, left)
+            return Went(source, facts.url, went, facts.by, facts.at, left, version.blob or "")
         return None
+
+    def committed(self, source: str) -> bool:
+        """Whether the history holds any version of this file (it was ever committed)."""
+        return source in self.log.versions
+
+    def read(self, blob: str) -> bytes | None:
+        """The bytes of one version (a `Went.blob`); None when git cannot give them."""
+        if self.root is None or not blob:
+            return None
+        return _blobs(self.root, [blob]).get(blob)
 
     def _read_facts(self, keys: list[tuple[str, str]]) -> None:
         if not keys:
@@ -305,7 +316,7 @@ def parse_log(changes: bytes, graph: bytes) -> _Log:
         since = datetime.fromtimestamp(effective[header.decode("ascii").strip()], UTC)
         fields = rest.lstrip(b"\n").decode("utf-8", "surrogateescape").split("\x00")
         for old, new, blob in _entries(fields):
-            old, new = _item(old), _item(new)
+            old, new = item_source(old), item_source(new)
             if old is not None:
                 versions.setdefault(old, []).append(Version(None, since))
                 if new is not None:
@@ -339,7 +350,7 @@ def _entries(fields: list[str]) -> Iterable[tuple[str | None, str | None, str | 
             yield None, fields[index - 1], blob if regular else None
 
 
-def _item(path: str | None) -> str | None:
+def item_source(path: str | None) -> str | None:
     """A path from the log ("content/press-releases/x.md") as an item's source, relative
     to content/; None for anything else (an attachment, a media request, no path)."""
     if path is None or not path.startswith("content/") or not path.endswith(".md"):

@@ -35,6 +35,7 @@ class Session:
     `known`: the fingerprint and manifest of the last build committed into that folder,
     while the folder is trusted to hold just that.
     `touched`: the only content files changed since the last build, when known.
+    `progress(done, total, label)`: told before each stage (a progress bar; silent by default).
     """
 
     jobs: int | None = None
@@ -45,6 +46,7 @@ class Session:
     known: tuple[str, dict[str, list]] | None = None
     touched: Collection[str] | None = None
     aside: Callable[[], tuple[str, dict[str, str]]] | None = None  # inputs being hashed aside
+    progress: Callable[[int, int, str], None] = lambda done, total, label: None
 
     @classmethod
     def of(cls, root: Path, jobs: int | None = None, cache: bool = True) -> Session:
