@@ -37,3 +37,12 @@ def repository(root: Path, when: str) -> None:
         ignore.write_text("output/\n.site-cache/\n", encoding="utf-8")
     git(root, "init", "-q", "-b", "main")
     commit(root, when, "start")
+
+
+def commit_changes(root: Path, when: str, message: str = "edit") -> bool:
+    """Commit what changed at `when`, if anything did (HEAD moves only then)."""
+    git(root, "add", "-A")
+    if not git(root, "status", "--porcelain"):
+        return False
+    git(root, "commit", "-q", "-m", message, when=when)
+    return True
