@@ -12,8 +12,21 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from gitkit import commit
 from sitekit import NOW, item, make_site, run_cli, tree
-from test_trust_takedown import AFTER, BEFORE, OTHER, PAGE, REL, commit, config, edit, published, release
+from test_trust_takedown import (
+    AFTER,
+    APPROVED,
+    BEFORE,
+    OTHER,
+    PAGE,
+    REL,
+    config,
+    edit,
+    published,
+    reapproved,
+    release,
+)
 
 DRAFT = "content/press-releases/chernovik.md"
 FRESH = "content/press-releases/srochno.md"  # an urgent release, approved just now
@@ -98,6 +111,28 @@ def test_a_version_history_counts_as_out_that_fails_now_stops_the_build(tmp_path
     assert code == 1, out + err
     assert re.search(rf"^{FRESH}: error HELD_NOT_KEPT .*BROKEN_LINK", err, re.MULTILINE), err
     assert tree(root / "output") == before
+
+
+def test_a_held_item_passes_over_a_version_that_went_out_only_by_history(tmp_path: Path):
+    """An approved edit with a broken link, committed after its date: history counts it as
+    gone out, but no build published it.  The next edit breaks the file: the build walks
+    back to the newest version that went out and still passes — the first one."""
+    root, before = published(tmp_path)
+    linking = "См. [новый](net-takogo.md)."  # no such file
+    edit(root, lambda t: reapproved(t.replace("Текст материала.", linking), "aliev", APPROVED))
+    commit(root, AFTER)
+    code, out, err = build(
+        root, "--strict", "--now", "2026-11-21T13:00:00+06:00", "--output", str(tmp_path / "x")
+    )
+    assert code == 1 and "BROKEN_LINK" in err and err.count(" error ") == 1, out + err  # it never built
+    edit(root, lambda t: t.replace(f"date: {'2026-11-20T10:00:00+06:00'}", "date: 20.11.2026"))
+    edit(root, lambda t: t.replace(linking, BROKEN_WORDS))
+    commit(root, "2026-11-22T11:00:00+06:00")
+    code, out, err = build(root)
+    assert code == 3, out + err
+    assert re.search(rf"^{REL}: warning HELD_KEPT .*2026-11-20 10:00,", err, re.MULTILINE), err
+    assert tree(root / "output") == before  # the first version, as it went out
+    assert BROKEN_WORDS not in files_text(root / "output") and "net-takogo" not in files_text(root / "output")
 
 
 def test_without_git_history_an_item_in_error_stops_the_build(tmp_path: Path):

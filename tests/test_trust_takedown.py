@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from gitkit import commit, git
 from sitekit import NOW, config_dict, config_text, item, make_site, run_cli, tree
 
 from site_builder.load import markdown
@@ -39,28 +39,6 @@ LATER = "2026-11-26T12:00:00+06:00"
 def git_installed() -> None:
     if shutil.which("git") is None:
         pytest.fail("git is part of the test environment: these tests need it", pytrace=False)
-
-
-def git(root: Path, *args: str, when: str | None = None) -> str:
-    env = {
-        "GIT_AUTHOR_NAME": "petrov",
-        "GIT_AUTHOR_EMAIL": "petrov@example.kg",
-        "GIT_COMMITTER_NAME": "petrov",
-        "GIT_COMMITTER_EMAIL": "petrov@example.kg",
-        "GIT_CONFIG_GLOBAL": "/dev/null",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "PATH": "/usr/bin:/bin:/usr/local/bin",
-        "HOME": str(root),
-    }
-    if when is not None:
-        env |= {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
-    done = subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True, check=True)
-    return done.stdout
-
-
-def commit(root: Path, when: str, message: str = "edit") -> None:
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "--allow-empty", "-m", message, when=when)
 
 
 def config() -> dict:

@@ -5,7 +5,7 @@ error is about it: its file (parsed or not), one of its attachments, or another 
 error that names it as the `other` (two items on one address, a translation twice, an
 alias taken: both are held).  A held item that never went out (git history: no version
 of it was published) stays out.  One that went out is replaced by the version that last
-went out: its bytes are read from git, parsed and judged again as that file, with the
+went out and still passes: its bytes are read from git, parsed and judged again as that file, with the
 attachments its folder holds now (its approval hash binds them).  Nothing of the file as
 it is now is read for it.  The site is then judged again over the items so chosen, for
 the rules across items (a link to an item held out, a missing Kyrgyz version): an item
@@ -15,8 +15,11 @@ Where that cannot be done safely the build stops, as `--strict` does:
 - an error not about one item: config.yaml, templates, settings, media requests;
 - history cannot tell whether the item went out (no git, a shallow clone, a version
   committed after `now`), or the file was never committed and looks approved;
-- the version that went out cannot be read, or does not pass now (its approval no longer
-  holds, its attachments changed, or `rules.verify_git`, which checks files as they are).
+- no version that went out can be read and passes now (its approval no longer holds, its
+  attachments changed, its links lead nowhere, or `rules.verify_git`, which checks files
+  as they are).  History counts as gone out an approved version committed after its date
+  even if the build refused it then (for a broken link, say): a version that fails now is
+  passed over for the one that went out before it.
 """
 
 from __future__ import annotations
@@ -88,7 +91,7 @@ def settle(items: list[Item], problems: list[Problem], judging: Judging) -> Sett
     said: list[Problem] = []
     reported = {_seen(p) for p in problems}
     restorer = _Restorer(judging, owners)
-    while pending:
+    while True:
         stops = restorer.hold(sorted(pending), held, said)
         if stops:
             return Settled(items, None, stops)
@@ -96,36 +99,45 @@ def settle(items: list[Item], problems: list[Problem], judging: Judging) -> Sett
         chosen += [r for s, r in held.items() if s not in owners.items]
         current = [item for item in chosen if item is not None]
         judged = judging(current)
-        pending, stops, now_owned = set(), [], _Owners(current)
+        pending, found_now, failing = set(), [], {}  # failing: a kept version that fails now → why
+        now_owned = _Owners(current)
         for found in judged.problems:
             whose = now_owned.of(found) if found.is_error else set()
-            if whose is None or (whose and whose <= held.keys()):
-                stops.append(_not_kept(found, whose or set()))
+            if whose is None:
+                return Settled(items, None, [found])  # an error of the whole site, as it is
+            if whose and whose <= held.keys():
+                kept = sorted(s for s in whose if held[s] is not None)
+                if not kept:
+                    return Settled(items, None, [found])
+                for source in kept:
+                    failing.setdefault(source, found.code)
                 continue
             pending |= whose - held.keys()  # (another's error naming a kept one: the other is held)
-            if _seen(found) not in reported:
-                reported.add(_seen(found))
-                said.append(found)
-        kept = {s for s, item in held.items() if item is not None}
-        stops += [
-            problem("content/" + s, 0, "error", "HELD_NOT_KEPT", why="—")
-            for s in sorted(kept)
-            if judged.judgement.verdicts[s].state not in VISIBLE
+            found_now.append(found)
+        for source, item in sorted(held.items()):
+            if item is not None and judged.judgement.verdicts[source].state not in VISIBLE:
+                failing.setdefault(source, "—")
+        stops = [
+            problem("content/" + s, 0, "error", "HELD_NOT_KEPT", why=why)
+            for s, why in sorted(failing.items())
+            if restorer.back(s, held)  # (no older version left that went out and parses)
         ]
         if stops:
             return Settled(items, None, stops)
+        if failing:
+            continue  # each stepped back to an older version that went out: judged again
+        for found in found_now:
+            if _seen(found) not in reported:
+                reported.add(_seen(found))
+                said.append(found)
+        if not pending:
+            break
+    said += restorer.kept(held)
     return Settled(current, judged, said, {s: item is not None for s, item in held.items()})
 
 
 def _seen(found: Problem) -> tuple:
     return (found.path, found.line, found.severity, found.code, found.args)
-
-
-def _not_kept(found: Problem, kept: set[str]) -> Problem:
-    """Why a version kept live fails now (or an error of the whole site, as it is)."""
-    if not kept:
-        return found
-    return problem("content/" + min(kept), 0, "error", "HELD_NOT_KEPT", why=found.code)
 
 
 class _Restorer:
@@ -135,11 +147,15 @@ class _Restorer:
         self.judging, self.owners = judging, owners
         self.md = markdown.make_parser()
         self.listing: dict[str, Source] | None = None
+        self.versions: dict[str, list[Went]] = {}  # the older versions that went out, newest first
+        self.chosen: dict[str, Went] = {}  # the version kept live
 
     def hold(self, sources: list[str], held: dict[str, Item | None], said: list[Problem]) -> list[Problem]:
         """Decide for each source (into `held`, what it says into `said`); the errors that
         stop the build, if any."""
-        history, config = self.judging.history, self.judging.config
+        history = self.judging.history
+        if not sources:
+            return []
         if not history.known:
             return [problem("content/" + s, 0, "error", "HELD_NO_HISTORY") for s in sources]
         went = history.went(sources)
@@ -147,18 +163,40 @@ class _Restorer:
         for source in sources:
             path, found = "content/" + source, went[source]
             if isinstance(found, Went):
-                restored, why = self._restore(source, found)
-                if restored is None:
+                self.versions[source] = history.outs(source)
+                why = self.back(source, held)
+                if why:
                     stops.append(problem(path, 0, "error", "HELD_NOT_KEPT", why=why))
-                    continue
-                held[source] = restored
-                said.append(problem(path, 0, "warning", "HELD_KEPT", went=fmt(found.went, config)))
             elif (found is None or not history.committed(source)) and not self._looks_out(source):
                 held[source] = None
                 said.append(problem(path, 0, "warning", "HELD_OUT"))
             else:
                 stops.append(problem(path, 0, "error", "HELD_UNKNOWN"))
         return stops
+
+    def back(self, source: str, held: dict[str, Item | None]) -> str:
+        """Keep the next older version of `source` that went out and parses now (the
+        newest, the first time): "" when there is one, else why the newest left fails.
+        History counts as gone out a version that a build may have refused (for its links,
+        say): one that fails now is passed over for the one before it."""
+        versions, why = self.versions.get(source, []), ""
+        while versions:
+            went = versions.pop(0)
+            restored, failed = self._restore(source, went)
+            if restored is not None:
+                held[source], self.chosen[source] = restored, went
+                return ""
+            why = why or failed
+        return why or "—"
+
+    def kept(self, held: dict[str, Item | None]) -> list[Problem]:
+        """A warning for each item kept as it last went out: which version stays live."""
+        config = self.judging.config
+        return [
+            problem("content/" + s, 0, "warning", "HELD_KEPT", went=fmt(self.chosen[s].went, config))
+            for s, item in sorted(held.items())
+            if item is not None
+        ]
 
     def _looks_out(self, source: str) -> bool:
         """Does the file alone say it went out (`verdict.looks_out`), where history says

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -128,12 +128,18 @@ class History:
         wanted = {s: self.log.versions.get(s) for s in sources}
         blobs = {(s, v.blob) for s, vs in wanted.items() for v in vs or () if v.blob}
         self._read_facts([key for key in blobs if key not in self._facts])
-        return {s: self._last_out(s, vs) if vs else UNKNOWN for s, vs in wanted.items()}
+        return {s: next(self._outs(s, vs), None) if vs else UNKNOWN for s, vs in wanted.items()}
 
-    def _last_out(self, source: str, versions: list[Version]) -> Went | str | None:
+    def outs(self, source: str) -> list[Went]:
+        """Every version of the file that went out by `now`, the newest first (after a
+        `went` that found one: the history knows the file up to `now`)."""
+        return [w for w in self._outs(source, self.log.versions.get(source, [])) if isinstance(w, Went)]
+
+    def _outs(self, source: str, versions: list[Version]) -> Iterator[Went | str]:
         now = self.now
         if versions[-1].since > now:  # (effective times never go backwards)
-            return UNKNOWN
+            yield UNKNOWN
+            return
         for index in range(len(versions) - 1, -1, -1):
             version = versions[index]
             facts = self._facts.get((source, version.blob)) if version.blob else None
@@ -149,8 +155,7 @@ class History:
                 and facts.withdrawn_at <= now
                 and (last or facts.withdrawn_at < end)
             )
-            return Went(source, facts.url, went, facts.by, facts.at, left, version.blob or "")
-        return None
+            yield Went(source, facts.url, went, facts.by, facts.at, left, version.blob or "")
 
     def committed(self, source: str) -> bool:
         """Whether the history holds any version of this file (it was ever committed)."""
