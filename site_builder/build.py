@@ -93,10 +93,9 @@ def _hold(result: Result, judging: Judging) -> None:
 def check(
     root: Path, now: datetime, session: Session | None = None, preview: bool = False, strict: bool = True
 ) -> Result:
-    """Load and judge everything; then, if nothing stops it (not `strict`: items in error are
-    held back, judge/held.py), work out the published view (`preview`: with what is not out,
-    as `serve --drafts` shows it) and where each of its files would go, so that a collision
-    is reported here; write nothing."""
+    """Load and judge everything; unless an error stops it (not `strict`: items in error are
+    held back, judge/held.py), work out the published view (`preview`: as `serve --drafts`
+    shows it) and every path it will write, to report a collision here; write nothing."""
     session = session or Session.of(root)
     linked = find_links(root)  # but below content/ and config.yaml: they report their own
     try:

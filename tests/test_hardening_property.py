@@ -620,7 +620,7 @@ def check_property(root: Path, before: dict[str, str], changes: list[Mutation]) 
         code_f, _stdout, stderr_f = cli(root, "check", "--format", form)
         assert "Traceback" not in stderr_f, stderr_f
         assert code_f == code, (form, code_f, code)
-    code_b, stdout_b, stderr_b = cli(root, "build", "--format", "json")
+    code_b, stdout_b, stderr_b = cli(root, "build", "--strict", "--format", "json")
     assert "Traceback" not in stderr_b, stderr_b
     assert code_b in EXIT_CODES, (code_b, stderr_b)
     built = problems(stdout_b)
@@ -722,7 +722,7 @@ def test_real_command_line(base: tuple[Path, dict[str, str]], name: str):
         apply(site, REAL[name])
         code, stdout, stderr = run_cli("check", "--format", "json", "--now", NOW, cwd=site)
         assert "Traceback" not in stderr and code in EXIT_CODES, stderr
-        code_b, stdout_b, stderr_b = run_cli("build", "--format", "json", "--now", NOW, cwd=site)
+        code_b, stdout_b, stderr_b = run_cli("build", "--strict", "--format", "json", "--now", NOW, cwd=site)
         assert "Traceback" not in stderr_b and code_b in EXIT_CODES, stderr_b
         built = problems(stdout_b)
         assert built <= problems(stdout), (

@@ -181,7 +181,7 @@ def test_plan_overdue_entries_are_reported_and_shown(tmp_path: Path) -> None:
 def test_event_changed_after_publication_needs_a_change_note(tmp_path: Path) -> None:
     text = announcement("A", "2026-12-05T15:00:00+06:00", approved="2026-11-10T09:00:00+06:00")
     site = make_site(tmp_path, {"content/announcements/a.md": text})
-    result = build(site, NOW)
+    result = build(site, NOW, strict=True)
     assert not result.ok
     assert [p.code for p in result.problems if p.is_error] == ["EVENT_CHANGE_NOTE"]
     assert not (site / "output").exists()

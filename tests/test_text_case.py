@@ -128,7 +128,7 @@ def test_configured_markers_match_in_any_case(tmp_path: Path, configured: str, t
     config["rules"] = config["rules"] | {"restricted_markers": [configured]}
     files = {"content/press-releases/a.md": item("Заголовок", body=f"Текст: {text}.\n")}
     root = make_site(tmp_path, files, config)
-    result = build(root, NOW, root / "output")
+    result = build(root, NOW, root / "output", strict=True)
     assert not result.ok
     found = {(p.path, p.line) for p in result.problems if p.is_error and p.code == "RESTRICTED_MARKER"}
     assert found == _marker_lines(files, text)
@@ -203,7 +203,7 @@ def test_a_restricted_marker_hidden_by_encoding_is_found(
 ) -> None:
     files = {f"content/press-releases/{path}": text}
     root = make_site(tmp_path, files)
-    result = build(root, NOW, root / "output")
+    result = build(root, NOW, root / "output", strict=True)
     found = [(p.path, p.line) for p in result.problems if p.code == "RESTRICTED_MARKER"]
     assert found == [(f"content/press-releases/{path}", line)], (text, result.problems)
     assert not (root / "output").exists()
@@ -287,7 +287,7 @@ def test_a_public_media_request_is_checked_for_markers(tmp_path: Path, public: b
         f"answered: 2026-11-05\nanswer_summary: Ответ дан, дсп\npublic: {str(public).lower()}\n---\nТекст.\n"
     )
     root = make_site(tmp_path, {"content/media-requests/r.md": request})
-    result = build(root, NOW, root / "output")
+    result = build(root, NOW, root / "output", strict=True)
     found = [(p.path, p.line) for p in result.problems if p.code == "RESTRICTED_MARKER"]
     if public:
         assert found == [("content/media-requests/r.md", 4), ("content/media-requests/r.md", 6)], found
