@@ -36,13 +36,11 @@ def check(
     """Every take-down of a published page without a withdrawal or a redirect, and every
     alias that is not an address or is another's; `problems` are those found so far (an
     item with an error is refused already, and not asked about)."""
-    addresses = {item.source: _url(item, config) for item in items}
-    out, aliases = alias_problems(items, config, addresses)
-    shown = {i.source for i in items if verdicts[i.source].state in VISIBLE}
-    answered = {url for url, item in aliases.items() if item.source in shown}
-    answered |= {addresses[source] for source in shown}
+    out, aliases = alias_problems(items, config)
     erred = {p.path for p in problems if p.is_error}
-    asked = [i for i in items if i.source not in shown and "content/" + i.source not in erred]
+    asked = [
+        i for i in items if verdicts[i.source].state not in VISIBLE and "content/" + i.source not in erred
+    ]
     gone: list[str] = []
     went: dict[str, Went | str | None] = {}
     if history is not None and history.known:
@@ -50,6 +48,11 @@ def check(
         went = history.went([*(i.source for i in asked), *gone])
     else:
         out.append(problem("content/", 0, "info", "HISTORY_UNKNOWN"))
+    if not asked and not gone:
+        return out  # every item is out (or refused already), and no file went away
+    shown = [i for i in items if verdicts[i.source].state in VISIBLE]  # whose addresses still answer
+    answered = {url for url, item in aliases.items() if verdicts[item.source].state in VISIBLE}
+    answered |= {_url(item, config) for item in shown}
     for item in asked:
         found = went.get(item.source, UNKNOWN)
         if found == UNKNOWN:
@@ -64,9 +67,7 @@ def check(
     return out
 
 
-def alias_problems(
-    items: list[Item], config: Config, addresses: dict[str, str] | None = None
-) -> tuple[list[Problem], dict[str, Item]]:
+def alias_problems(items: list[Item], config: Config) -> tuple[list[Problem], dict[str, Item]]:
     """Every item's aliases as addresses (with the base path) → the item, and the aliases
     that are no address (ALIAS_BAD) or another's (ALIAS_COLLISION): an item's address, or
     an address under it, whatever the item's state, or another item's alias."""
@@ -77,7 +78,7 @@ def alias_problems(
         return out, claimed
     own: dict[str, Item] = {}
     for item in items:
-        own.setdefault(addresses[item.source] if addresses else _url(item, config), item)
+        own.setdefault(_url(item, config), item)
     for item in aliased:
         path = "content/" + item.source
         for index, text in enumerate(item.meta.aliases):
