@@ -359,3 +359,33 @@ def test_serve_at_refuses_a_bad_moment_and_at_with_now(tmp_path):
             timeout=WAIT,
         )
         assert done.returncode == 2 and said in done.stderr, done.stderr
+
+
+def test_items_held_back_are_shown_over_the_reloaded_page(tmp_path):
+    """A build that holds an item back for its errors publishes the rest and reloads the
+    page; the held item's errors are then shown over every page opened (not only in the
+    terminal), and a build without errors clears them."""
+    from datetime import datetime
+
+    from gitkit import commit, repository
+
+    from site_builder.commands.livereload import Hub
+    from site_builder.commands.serve import Preview
+
+    root = make_site(tmp_path / "site")
+    repository(root, "2026-11-01T12:00:00+06:00")
+    draft = root / "content/press-releases/budget.md"
+    draft.write_text(DRAFT.replace("status: draft", "date: 09.12.2026\nstatus: draft"), encoding="utf-8")
+    commit(root, "2026-11-02T12:00:00+06:00")
+    hub = Hub()
+    clock = lambda: datetime.fromisoformat(NOW)  # noqa: E731
+    preview = Preview(root, tmp_path / "preview", hub, False, "en", clock)
+    assert preview.rebuild()  # published: the draft held back
+    assert (tmp_path / "preview/press-releases/first/index.html").is_file()
+    shown = hub.subscribe().get(timeout=WAIT).decode()
+    assert shown.startswith("event: error\n"), shown
+    codes = {p["code"] for p in json.loads(shown.split("data: ", 1)[1])["problems"]}
+    assert "HELD_OUT" in codes and "content/press-releases/budget.md" in shown, shown
+    draft.write_text(DRAFT, encoding="utf-8")
+    assert preview.rebuild()
+    assert hub.subscribe().empty()  # fixed: nothing is shown over the page any more

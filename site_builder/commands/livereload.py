@@ -90,10 +90,15 @@ class Hub:
             if inbox in self._clients:
                 self._clients.remove(inbox)
 
-    def send(self, name: str, data: object) -> None:
+    def send(self, name: str, data: object, problems: list[dict] | None = None) -> None:
+        """Tell every page `name`; `problems` (with a reload: the items a build held back for
+        their errors) are what each page opened from now on shows over itself."""
         message = _event(name, data)
         with self._lock:
-            self._error = message if name == "error" else None
+            if name == "error":
+                self._error = message
+            else:
+                self._error = _event("error", {"problems": problems}) if problems else None
             for inbox in self._clients:
                 inbox.put(message)
 

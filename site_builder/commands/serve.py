@@ -250,7 +250,10 @@ class Preview:
             print(text, file=sys.stderr if not result.ok else sys.stdout, flush=True)
         seconds = time.perf_counter() - started
         print(self.texts["rebuilt"].format(count=result.written, seconds=seconds), flush=True)
-        self.hub.send("reload", {"files": result.written})
+        # The page reloads with the correct items; the ones held back for their errors are
+        # shown over it, as a failed build's are (the reloaded page learns them on connecting).
+        held = [report.as_dict(p, self.lang) for p in shown if p.is_error or p.code.startswith("HELD_")]
+        self.hub.send("reload", {"files": result.written}, problems=held)
         return True
 
 
