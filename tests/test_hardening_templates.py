@@ -155,7 +155,7 @@ def test_the_preview_server_shows_a_template_error_and_goes_on(built: Path, tmp_
     root = copy(built, tmp_path)
     hub = Hub()
     sent: list[tuple[str, dict]] = []
-    hub.send = lambda kind, data: sent.append((kind, data))  # type: ignore[method-assign]
+    hub.send = lambda kind, data, problems=None: sent.append((kind, data))  # type: ignore[method-assign]
     preview = Preview(root, tmp_path / "preview", hub, False, "en", lambda: _now())
     assert preview.rebuild()
     (root / FOOTER).write_text("<p>\n{{ 1 // 0 }}\n", encoding="utf-8")
