@@ -30,6 +30,7 @@ import dataclasses
 import functools
 import hashlib
 import io
+import re
 import tempfile
 import threading
 from collections import Counter
@@ -41,6 +42,7 @@ import attachkit
 import yaml
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
+from gitkit import commit, repository
 from hardkit import identity
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -354,10 +356,11 @@ def compose(
 
 
 def expected(
-    file: File, base: datetime, now: datetime, hash_required: bool, edited: bool = False
+    file: File, base: datetime, now: datetime, hash_required: bool, edited: bool = False, git: bool = False
 ) -> tuple[str, bool]:
     """(visibility, is_error) of a file written at `base` and built at `now`: visibility is
-    'full', 'notice' (withdrawn: title and reason only) or 'hidden'."""
+    'full', 'notice' (withdrawn: title and reason only) or 'hidden'.  `git`: the site is a
+    repository whose one commit of the file came before its date (history knows it)."""
     spec, when = file.spec, moments(file.spec, base)
     marked = spec.marker is not None and not spec.restricted  # refused whatever the status
     bad_hash = spec.hash_mode == "bad" or (spec.hash_mode == "good" and edited)
@@ -380,6 +383,7 @@ def expected(
         and not [p for p in problems if p != "approved after date"]
         and when.at <= now
         and when.date <= now
+        and not git  # history: this version, not out now, never went out
     )
     if spec.status in ("draft", "review"):
         return "hidden", marked or out
@@ -448,9 +452,9 @@ class Example:
             else:
                 path.write_text(data, encoding="utf-8")
 
-    def expect(self, now: datetime) -> dict[File, tuple[str, bool]]:
-        edited = self.edited
-        return {f: expected(f, self.base, now, self.hash_required, f.index == edited) for f in self.files()}
+    def expect(self, now: datetime, git: bool = False) -> dict[File, tuple[str, bool]]:
+        edited, required = self.edited, self.hash_required
+        return {f: expected(f, self.base, now, required, f.index == edited, git) for f in self.files()}
 
 
 def check_output(folder: Path, seen: dict[File, tuple[str, bool]], base: datetime, now: datetime) -> bool:
@@ -697,3 +701,181 @@ def test_boundary_second_in_another_offset(tmp_path: Path):
     assert b"TT99rTT" not in b"".join(d for _r, d in output_bytes(root / "output"))
     assert build(root, before + timedelta(seconds=1), root / "output").ok
     assert (root / "output/press-releases/zq99x/index.html").is_file()
+
+
+# Items in error, held back by `build` (not --strict) in a site that is a git repository.
+# Each break adds a token of its own (EE{tag}EE) that no build may publish.
+BREAKS = ["bad date", "missing field", "broken yaml", "unapproved edit", "broken draft"]
+PARSE_BREAKS = {"bad date", "missing field", "broken yaml", "broken draft"}  # the file does not parse
+DRAFT_INDEX = 9  # the new draft with an error (never pointed at by a media plan's `ref`)
+
+
+def broken_token(tag: str) -> str:
+    return f"EE{tag}EE"
+
+
+def broken_text(text: str, kind: str, tag: str) -> str:
+    """The file's text with the editor's mistake and a new line of body with its own token."""
+    if kind in ("bad date", "broken draft"):
+        text = re.sub(r"^date: .*$", "date: 14.12.2026", text, count=1, flags=re.MULTILINE)
+    elif kind == "missing field":
+        text = re.sub(r"^title: .*\n", "", text, count=1, flags=re.MULTILINE)
+    elif kind == "broken yaml":
+        text = re.sub(r"^(tags: \[.*)\]$", r"\1", text, count=1, flags=re.MULTILINE)
+    return text + f"\nПравка {broken_token(tag)}.\n"
+
+
+@dataclass
+class Version:
+    """One committed version of an item file: its spec, its mistake (None: as approved), its commit."""
+
+    spec: Spec
+    broken: str | None
+    since: datetime
+
+
+def went_out(version: Version, end: datetime | None, base: datetime, t: datetime, bundle: bool) -> bool:
+    """Does git history count this version as gone out by `t` (`end`: the next version's
+    commit, None for the last)?  Approved or withdrawn, not restricted, its hash matching
+    (a bundle's is taken on trust: its attachments are not in git), not withdrawn before
+    its date, its date and approval passed, committed before that moment ended."""
+    spec, when = version.spec, moments(version.spec, base)
+    if version.broken in PARSE_BREAKS or spec.status not in ("approved", "withdrawn") or spec.restricted:
+        return False
+    if version.broken == "unapproved edit" and not bundle:
+        return False
+    if when.withdrawn is not None and when.withdrawn < when.date:
+        return False
+    went = max(version.since, when.date, when.at)
+    return went <= t and (end is None or went < end)
+
+
+def held_fate(
+    versions: list[Version], file: File, base: datetime, t: datetime, hash_required: bool
+) -> tuple[str, str]:
+    """The fate of a file whose last version is broken, built at `t`: ("clean", visibility)
+    when the mistake is no error (an edit not yet live), ("out", "hidden"), ("kept",
+    visibility of the version kept), or ("stop", why)."""
+    last, bundle = versions[-1], file.spec.attachment is not None
+    shown = expected(dataclasses.replace(file, spec=last.spec), base, t, hash_required, git=True)[0]
+    if last.broken == "unapproved edit" and shown == "hidden":
+        return "clean", "hidden"  # not live: its changed text is simply not out yet
+    ends = [v.since for v in versions[1:]] + [None]
+    outs = [v for v, end in zip(versions, ends, strict=True) if went_out(v, end, base, t, bundle)]
+    passing = [v for v in reversed(outs) if v.broken is None]
+    if passing:
+        kept = dataclasses.replace(file, spec=passing[0].spec)
+        return "kept", expected(kept, base, t, hash_required, git=True)[0]
+    return ("stop", "HELD_NOT_KEPT") if outs else ("out", "hidden")
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    derandomize=True,
+)
+@given(
+    items=st.lists(specs, min_size=2, max_size=5),
+    hash_required=st.booleans(),
+    now_shift=st.sampled_from([0, 1, -1, 3_600 * 13, -3_600 * 7]),
+    now_zone=st.sampled_from([z for z in ZONES if z is not None]),
+    breaks=st.lists(
+        st.tuples(st.sampled_from(BREAKS), st.integers(0, 9), st.sampled_from(LATER)), min_size=1, max_size=2
+    ),
+)
+def held_property(
+    items: list[Spec],
+    hash_required: bool,
+    now_shift: int,
+    now_zone: timezone,
+    breaks: list[tuple[str, int, int]],
+) -> None:
+    now = (BASE_NOW + timedelta(seconds=now_shift)).astimezone(now_zone)
+    config = config_dict()
+    config["site"] = config["site"] | {"languages": ["ru", "ky"]}
+    for rule in config["rules"]["types"].values():
+        rule["approval_hash"] = "required" if hash_required else "optional"
+    TALLY["examples"] += 1
+    with tempfile.TemporaryDirectory() as tmp:
+        example = Example(items, hash_required, make_site(Path(tmp), {}, config), now)
+        output = example.root / "output"
+        example.write()
+        repository(example.root, (now - timedelta(days=3)).isoformat())
+        seen = example.expect(now, git=True)
+        assert not any(error for _v, error in seen.values()), seen  # the site as approved has no error
+        result = build(example.root, now, output)
+        assert result.ok, [(p.path, p.code) for p in result.problems if p.is_error]
+        check_output(output, seen, now, now)
+        start = now - timedelta(days=3)
+        history = {f: [Version(f.spec, None, start)] for f in example.files() if f.voice == "r"}
+        refs = {f.index: path_of(f) for f in history}
+        then = now
+        for kind, target, later in breaks:
+            then += timedelta(seconds=later)
+            if kind == "broken draft":
+                if any(f.index == DRAFT_INDEX for f in history):
+                    continue
+                draft = dataclasses.replace(items[0], status="draft", restricted=False, translation=None)
+                file = File(DRAFT_INDEX, "r", draft)
+                history[file] = []
+            else:
+                pool = [f for f, vs in history.items() if vs[-1].broken is None]
+                if not pool:
+                    continue
+                file = pool[target % len(pool)]
+            text = broken_text(write_file(file, now, refs), kind, file.tag)
+            path = example.root / path_of(file)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            history[file].append(Version(file.spec, kind, then))
+            commit(example.root, then.isoformat(), f"{kind} {file.tag}")
+            TALLY["breaks"] += 1
+            event(f"break: {kind}")
+
+            broken = {f: vs for f, vs in history.items() if vs[-1].broken}
+            fates = {f: held_fate(vs, f, now, then, hash_required) for f, vs in broken.items()}
+            expect = example.expect(then, git=True)
+            for f, (fate, shown) in fates.items():
+                if fate != "clean":
+                    expect[f] = (shown if fate == "kept" else "hidden", False)
+            stops = {f.tag: why for f, (fate, why) in fates.items() if fate == "stop"}
+            held = {
+                path_of(f).removeprefix("content/"): fate == "kept"
+                for f, (fate, _s) in fates.items()
+                if fate in ("out", "kept")
+            }
+            before = snapshot(output)
+            result = build(example.root, then, output)
+            errors = [(p.path, p.code) for p in result.problems if p.is_error]
+            event(f"build after {kind}: " + ("stop" if stops else "held" if held else "ok"))
+            if stops:
+                TALLY["held stops"] += 1
+                assert not result.publishable, (stops, errors)
+                assert {p.code for p in result.problems if p.is_error} & {"HELD_NOT_KEPT"}, errors
+                assert snapshot(output) == before, "a stopped build changed output/"
+                return  # (the example ends: a fix would be a new commit, itself a take-down)
+            assert result.publishable, (fates, errors)
+            assert result.held == held, (fates, errors)
+            assert result.ok == (not held), errors
+            TALLY["held builds"] += bool(held)
+            TALLY["held kept"] += sum(held.values())
+            check_output(output, expect, now, then)
+            texts = output_bytes(output)
+            for f, vs in history.items():
+                if vs[-1].broken is not None:
+                    token = broken_token(f.tag).encode()
+                    leaks = sorted({rel for rel, data in texts if token in data or token.lower() in data})
+                    assert not leaks, f"{f.tag} ({vs[-1].broken}): its broken text leaks into {leaks[:5]}"
+
+
+def test_items_in_error_are_held_back_without_a_leak() -> None:
+    TALLY.clear()
+    held_property()
+    examples = TALLY["examples"]
+    assert examples >= 25, TALLY
+    assert TALLY["held builds"] >= examples / 2 and TALLY["held kept"] >= examples / 5, TALLY
+    print(
+        f"held property: {examples} examples, {TALLY['breaks']} breaks, {TALLY['held builds']} builds "
+        f"holding items back ({TALLY['held kept']} kept as they went out), {TALLY['held stops']} stopped"
+    )
