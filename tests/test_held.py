@@ -100,17 +100,35 @@ def test_an_unapproved_edit_of_a_published_item_never_goes_out(tmp_path: Path):
 
 def test_a_version_history_counts_as_out_that_fails_now_stops_the_build(tmp_path: Path):
     """History counts an approved version committed after its date as gone out (cautiously:
-    it does not judge links).  Kept live, it would fail now (a link to a draft): it cannot
+    it does not judge links).  Kept live, it would fail now (a link to no file): it cannot
     be kept, nor can it be dropped without knowing it never went out, so the build stops."""
     root, before = published(tmp_path)
-    (root / DRAFT).write_text(item("Новый", "20.11.2026", status="draft"), encoding="utf-8")
-    linking = release("Ссылается", rel=FRESH, body="См. [новый](chernovik.md).\n")
+    linking = release("Ссылается", rel=FRESH, body="См. [новый](net-takogo.md).\n")
     (root / FRESH).write_text(linking, encoding="utf-8")
     commit(root, AFTER)
     code, out, err = build(root)
     assert code == 1, out + err
     assert re.search(rf"^{FRESH}: error HELD_NOT_KEPT .*BROKEN_LINK", err, re.MULTILINE), err
     assert tree(root / "output") == before
+
+
+def test_a_link_to_an_item_held_out_does_not_hold_back_the_item_that_links(tmp_path: Path):
+    """One mistake holds back one item: a published item that links to a draft whose file
+    breaks goes out, the link shown as plain text (as to any item not out); the draft is
+    held out.  (Held in turn, the linking item would stop the build: history counts it as
+    out, and kept live it would fail for the same link.)"""
+    root, _before = published(tmp_path)
+    (root / DRAFT).write_text(item("Новый", "20.11.2026", status="draft"), encoding="utf-8")
+    linking = release("Ссылается", rel=FRESH, body="См. [новый](chernovik.md).\n")
+    (root / FRESH).write_text(linking, encoding="utf-8")
+    commit(root, AFTER)
+    code, out, err = build(root)
+    assert code == 3, out + err
+    assert re.search(rf"^{DRAFT}: warning HELD_OUT ", err, re.MULTILINE), err
+    assert re.search(rf"^{FRESH}:\d+: warning LINK_UNPUBLISHED ", err, re.MULTILINE), err
+    assert "HELD" not in "".join(line for line in err.splitlines() if line.startswith(FRESH))
+    page = (root / "output/press-releases/srochno/index.html").read_text(encoding="utf-8")
+    assert "См. новый" in page and "chernovik" not in page
 
 
 def test_a_held_item_passes_over_a_version_that_went_out_only_by_history(tmp_path: Path):

@@ -82,11 +82,20 @@ def settle(items: list[Item], problems: list[Problem], judging: Judging) -> Sett
     out, or as it last went out), every other one as it is; or why the build must stop."""
     owners = _Owners(items)
     pending: set[str] = set()
+    referring: list[tuple[str, set[str]]] = []  # (the file referred to, the referring item)
     for found in problems:
         whose = owners.of(found) if found.is_error else set()
         if whose is None:
             return Settled(items, None, [])  # an error of the whole site stops the build
-        pending |= whose
+        target = _referred(found)
+        if target is not None:
+            referring.append((target, whose))
+        else:
+            pending |= whose
+    # A reference to a file in error is the referring item's error only when that file
+    # is not held back itself: held back, it goes out as it last did or not at all (then
+    # the reference is to an item not out: `_references_to_held`).
+    pending |= {source for target, whose in referring if target not in pending for source in whose}
     held: dict[str, Item | None] = {}
     said: list[Problem] = []
     reported = {_seen(p) for p in problems}
@@ -101,7 +110,7 @@ def settle(items: list[Item], problems: list[Problem], judging: Judging) -> Sett
         judged = judging(current)
         pending, found_now, failing = set(), [], {}  # failing: a kept version that fails now → why
         now_owned = _Owners(current)
-        for found in judged.problems:
+        for found in _references_to_held(judged, held):
             whose = now_owned.of(found) if found.is_error else set()
             if whose is None:
                 return Settled(items, None, [found])  # an error of the whole site, as it is
@@ -231,3 +240,31 @@ class _Restorer:
         if self.listing is None:
             self.listing = {s.rel: s for s in discover(content, read=False)[0]}
         return self.listing.get(source)
+
+
+def _referred(found: Problem) -> str | None:
+    """The content file (relative to content/) that a broken reference names, if it is one."""
+    args = dict(found.args)
+    if found.code == "BROKEN_LINK":
+        return str(args.get("target", ""))
+    if found.code == "BAD_REF":
+        return str(args.get("value", "")).removeprefix("content/")
+    return None
+
+
+def _references_to_held(judged: Judged, held: dict[str, Item | None]) -> list[Problem]:
+    """The judgement's problems, but a reference to an item left out is no error of the item
+    that makes it (the item left out says its own): a link to it is one to an unpublished
+    item, shown as plain text (LINK_UNPUBLISHED, on a published page), and a media plan's
+    entry waits for it as for any item not out.  Else one mistake would hold back, in turn,
+    every item that mentions it."""
+    left_out = {source for source, item in held.items() if item is None}
+    out: list[Problem] = []
+    for found in judged.problems:
+        if _referred(found) not in left_out:
+            out.append(found)
+        elif found.code == "BROKEN_LINK":
+            source = found.path.removeprefix("content/")
+            if judged.judgement.verdicts[source].state in VISIBLE:
+                out.append(problem(found.path, found.line, "warning", "LINK_UNPUBLISHED", **dict(found.args)))
+    return out
