@@ -8,8 +8,9 @@ of it was published) stays out.  One that went out is replaced by the version th
 went out and still passes: its bytes are read from git, parsed and judged again as that file, with the
 attachments its folder holds now (its approval hash binds them).  Nothing of the file as
 it is now is read for it.  The site is then judged again over the items so chosen, for
-the rules across items (a link to an item held out, a missing Kyrgyz version): an item
-that gains an error is held in turn, until none does.
+the rules across items (a missing Kyrgyz version, say): an item that gains an error is
+held in turn, until none does.  A reference to an item held back is not such an error: a
+link to one left out is a link to an item not out (plain text), a plan's entry waits.
 
 Where that cannot be done safely the build stops, as `--strict` does:
 - an error not about one item: config.yaml, templates, settings, media requests;
