@@ -86,7 +86,7 @@ def _hold(result: Result, judging: Judging) -> None:
     result.excused = frozenset(p for p in result.problems + settled.problems if p.is_error)
     result.items, result.judgement = settled.items, settled.judged.judgement
     result.cleaned, result.held = settled.judged.cleaned, settled.held
-    result.problems += settled.problems
+    result.problems = held.unreferred(result.problems, settled.held) + settled.problems
 
 
 @parallel.collecting_less

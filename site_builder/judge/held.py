@@ -253,6 +253,14 @@ def _referred(found: Problem) -> str | None:
     return None
 
 
+def unreferred(problems: list[Problem], held: dict[str, bool]) -> list[Problem]:
+    """The first judgement's problems without its errors for references to items left out
+    (`held`: source → whether its last published version stays): judged again without
+    them, such a reference is a link to an item not out, and said so (see below)."""
+    left_out = {source for source, kept in held.items() if not kept}
+    return [p for p in problems if not (p.is_error and _referred(p) in left_out)]
+
+
 def _references_to_held(judged: Judged, held: dict[str, Item | None]) -> list[Problem]:
     """The judgement's problems, but a reference to an item left out is no error of the item
     that makes it (the item left out says its own): a link to it is one to an unpublished
