@@ -72,7 +72,8 @@ def feed_updated(site: Site, spec: FeedSpec) -> datetime:
     included).  A feed with no entries has no such time: it takes the start of the build's
     day in the site's time zone, not an invented date, so the same `--now` makes the same
     bytes, and the output stays the same until the next midnight, where the up-to-date
-    span (speed/uptodate.py `next_change`) ends anyway."""
+    span (speed/uptodate.py `next_change`) ends anyway and the language's key
+    (outputs/keys.py) changes with the date."""
     if spec.entries:
         return max(e.updated for e in spec.entries[: site.config.site.feed_size])
     return build_day(site)
@@ -148,11 +149,9 @@ def render(site: Site, ctx: Context) -> Files:
 
 
 def feed_parts(site: Site, spec: FeedSpec) -> list[str]:
-    """What a feed file is made of besides its language's settings: its name and entries,
-    or for an empty feed the time it takes from the build (see `feed_updated`)."""
-    entries = spec.entries[: site.config.site.feed_size]
-    keys = [e.key for e in entries] or [feed_updated(site, spec).isoformat()]
-    return [spec.stem, spec.title, *keys]
+    """What a feed file is made of besides its language's settings (today's date among
+    them, which an empty feed's time comes from): its name and entries."""
+    return [spec.stem, spec.title, *(e.key for e in spec.entries[: site.config.site.feed_size])]
 
 
 def entry_html(site: Site, entry: Entry, lang: str) -> str:
