@@ -271,3 +271,14 @@ def test_inputs_hashed_aside_are_the_ones_hashed_here(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "fork", no_fork)
     here.clear()
     assert uptodate.inputs_key_aside(root)() == (key, digests) and here == ["here"]
+
+
+def test_an_empty_feed_keeps_its_date_until_midnight_then_takes_the_new_day(tmp_path):
+    root = site(tmp_path)  # no rebuttals: that feed is empty and dated by the build's day
+    empty = root / "output/feeds/rebuttals.atom.xml"
+    assert build(root)[0] == 0
+    assert b"<updated>2026-11-22T00:00:00+06:00</updated>" in empty.read_bytes()
+    code, out, _ = build(root, "2026-11-22T13:00:00+06:00")
+    assert code == 0 and QUIET in out  # within the span: nothing to do
+    assert build(root, "2026-11-23T09:00:00+06:00")[0] == 0
+    assert b"<updated>2026-11-23T00:00:00+06:00</updated>" in empty.read_bytes()

@@ -16,7 +16,7 @@ from markupsafe import escape
 from site_builder.i18n import translations
 from site_builder.load.model import Announcement
 from site_builder.outputs import Context, Files, Planned, lang_prefix
-from site_builder.outputs.feeds import EPOCH, serialise
+from site_builder.outputs.feeds import build_day, serialise
 from site_builder.view.entries import Entry
 from site_builder.view.site import Site
 
@@ -96,7 +96,7 @@ def build_changes_feed(site: Site, lang: str) -> tuple[bytes, bytes]:
     fg.link(href=atom_self, rel="self")
     fg.language(lang)
     fg.generator("site_builder")
-    newest = max((c.at for c in found), default=EPOCH)
+    newest = max((c.at for c in found), default=build_day(site))
     fg.updated(newest)
     fg.lastBuildDate(newest)
     fg.author({"name": title})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, time
 from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,7 +20,6 @@ if TYPE_CHECKING:  # feedgen and lxml: imported by a build that writes a feed
     from feedgen.feed import FeedGenerator
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 KINDS = {
     "press-release": ("press-releases", "Press releases"),
     "rebuttal": ("rebuttals", "Rebuttals"),
@@ -59,6 +58,31 @@ def _feed_specs(site: Site, lang: str) -> list[FeedSpec]:
     for slug, tagged in site.by_tag(lang).items():
         specs.append(FeedSpec(f"tags/{slug}", "#" + site.tags[slug].name, tagged, lang, "tag"))
     return specs
+
+
+def listing_url(site: Site, spec: FeedSpec) -> str:
+    """The absolute URL of the page that lists what a feed carries: the home page for the
+    feed of all, else the section, division or tag page, whose path is the feed's stem."""
+    home = site.config.origin + site.config.base_path + lang_prefix(site, spec.lang)
+    return home if spec.stem == "all" else f"{home}{spec.stem}/"
+
+
+def feed_updated(site: Site, spec: FeedSpec) -> datetime:
+    """When a feed last changed: its newest entry's time (a withdrawal or correction
+    included).  A feed with no entries has no such time: it takes the start of the build's
+    day in the site's time zone, not an invented date, so the same `--now` makes the same
+    bytes, and the output stays the same until the next midnight, where the up-to-date
+    span (speed/uptodate.py `next_change`) ends anyway and the language's key
+    (outputs/keys.py) changes with the date."""
+    if spec.entries:
+        return max(e.updated for e in spec.entries[: site.config.site.feed_size])
+    return build_day(site)
+
+
+def build_day(site: Site) -> datetime:
+    """The start of the build's day in the site's time zone: what an empty feed gives as
+    its update time."""
+    return datetime.combine(site.now.astimezone(site.config.tz).date(), time(), tzinfo=site.config.tz)
 
 
 def feed_url(site: Site, spec: FeedSpec, fmt: str) -> str:
@@ -125,7 +149,8 @@ def render(site: Site, ctx: Context) -> Files:
 
 
 def feed_parts(site: Site, spec: FeedSpec) -> list[str]:
-    """What a feed file is made of besides its language's settings: its name and entries."""
+    """What a feed file is made of besides its language's settings (today's date among
+    them, which an empty feed's time comes from): its name and entries."""
     return [spec.stem, spec.title, *(e.key for e in spec.entries[: site.config.site.feed_size])]
 
 
@@ -156,7 +181,7 @@ def build_feed(site: Site, spec: FeedSpec) -> tuple[bytes, bytes]:
     config = site.config
     entries = spec.entries[: config.site.feed_size]
     title = config.site.titles.get(spec.lang, config.site.title)  # type: ignore[call-overload]
-    page = config.origin + config.base_path + lang_prefix(site, spec.lang)
+    page = listing_url(site, spec)
     from feedgen.feed import FeedGenerator
 
     fg = FeedGenerator()
@@ -168,7 +193,7 @@ def build_feed(site: Site, spec: FeedSpec) -> tuple[bytes, bytes]:
     fg.link(href=atom_self, rel="self")
     fg.language(spec.lang)
     fg.generator("site_builder")
-    newest = max((e.updated for e in entries), default=EPOCH)
+    newest = feed_updated(site, spec)
     fg.updated(newest)
     fg.lastBuildDate(newest)
     fg.author({"name": title})

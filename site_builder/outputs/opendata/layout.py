@@ -15,9 +15,12 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell(value: object) -> object:
-    """A value as a CSV cell: None empty, text that a spreadsheet would run made inert."""
+    """A value as a CSV cell: None empty, a boolean `true`/`false` as in the JSON and its
+    schema (not Python's `True`), text that a spreadsheet would run made inert."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
