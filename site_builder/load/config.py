@@ -39,7 +39,17 @@ class SiteSettings(Strict):
     feed_size: int = Field(20, ge=1, le=1000)
     description: Text = ""
     titles: dict[Literal["ru", "ky", "en"], Text] = Field(default_factory=dict)
+    # The picture of a page that has none of its own (at least 1200 px wide), and the
+    # publisher's logo; else the emblem (a path from the site's root, as `static/emblem.svg`).
     image: str | None = None
+    emblem: str | None = Field(None, max_length=300)
+    # Where the site's events are when an address does not say: the postal address's town,
+    # region and country (ISO 3166 code; default: the work calendar's), and the currency of
+    # an event's (free) admission (ISO 4217; default: the country's).
+    locality: Text | None = Field(None, min_length=1, max_length=200)
+    region: Text | None = Field(None, min_length=1, max_length=200)
+    country: str | None = Field(None, pattern=r"^[A-Z]{2}$")
+    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
 
     @field_validator("timezone")
     @classmethod
