@@ -8,7 +8,6 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-
 from test_newsroom_calendar import announcement, built, make_site
 
 REBUTTAL = """---
@@ -233,3 +232,64 @@ def test_every_article_and_event_of_the_example_has_an_image(example: Path) -> N
             if node["@type"] == "Organization" and "@id" in node:
                 assert node["logo"].endswith("/static/karakol-emblem.svg")
     assert counted > 40
+
+
+def png(width: int, height: int = 10) -> bytes:
+    """A PNG's signature and header chunk: what the width check reads."""
+    import struct
+    import zlib
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + header
+    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + chunk + struct.pack(">I", zlib.crc32(chunk))
+
+
+def jpeg(width: int, height: int = 10) -> bytes:
+    import struct
+
+    frame = struct.pack(">BHHB", 8, height, width, 1) + b"\x01\x11\x00"
+    return (
+        b"\xff\xd8"
+        + b"\xff\xc0"
+        + struct.pack(">H", len(frame) + 2)
+        + frame
+        + b"\xff\xda\x00\x02"
+        + b"\xff\xd9"
+    )
+
+
+@pytest.mark.parametrize(
+    ("files", "codes"),
+    [
+        ({"static/wide.png": png(1600)}, []),
+        ({"static/wide.png": png(800)}, [("SITE_IMAGE_SMALL", 4)]),
+        ({"static/wide.png": jpeg(1200)}, []),
+        ({"static/wide.png": jpeg(640)}, [("SITE_IMAGE_SMALL", 4)]),
+        ({"static/wide.png": b"\x89PNG\r\n\x1a\n"}, [("SITE_PICTURE_UNREADABLE", 4)]),
+        ({}, [("SITE_PICTURE_MISSING", 4)]),
+    ],
+)
+def test_a_site_image_narrower_than_1200_px_is_a_config_warning(
+    tmp_path: Path, files: dict[str, bytes], codes: list[tuple[str, int]]
+) -> None:
+    from test_newsroom_calendar import CONFIG
+
+    from site_builder.build import check
+
+    config = CONFIG.replace("  timezone:", "  image: static/wide.png\n  timezone:")
+    site = make_site(tmp_path, {"config.yaml": config, "content/press-releases/p.md": RELEASE})
+    for rel, data in files.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_bytes(data)
+    result = check(site, datetime.fromisoformat(EXAMPLE_NOW))
+    found = [(p.code, p.line) for p in result.problems if p.code.startswith("SITE_")]
+    assert found == codes
+    assert all(
+        p.severity == "warning" and p.path == "config.yaml"
+        for p in result.problems
+        if p.code.startswith("SITE_")
+    )
+    # the picture is still every page's default, whatever its width
+    out = built(site)
+    (node,) = [n for n in graphs(out / "index.html") if n["@type"] == "Organization"]
+    assert node["logo"] == "https://press.example.kg/static/wide.png"
