@@ -22,7 +22,7 @@ from site_builder.judge.whole import Judging
 from site_builder.judge.workdays import WorkingDays
 from site_builder.load import content, names
 from site_builder.load.admins import Admins
-from site_builder.load.config import Config, load_config
+from site_builder.load.config import Config, load_config, picture_problems
 from site_builder.load.links import find as find_links
 from site_builder.load.model import Item
 from site_builder.outputs.keys import site_fingerprint
@@ -71,6 +71,7 @@ def _beside(judging: Judging, items: list[Item], requests: list[mediarequests.Re
     store = judging.session.store
     found = mediarequests.check(requests, config, now, days, store)
     found += settings.problems(root, config, Admins.from_environ(), store)
+    found += picture_problems(root, config)
     if config.rules.verify_git:  # public records are approved as items are
         found += gitverify.verify(root, items + [r.item for r in requests], config)
     return found

@@ -5,6 +5,18 @@ a syntax error, which YAML_SYNTAX quotes as its {detail}: translated like a mess
 from __future__ import annotations
 
 CODES: dict[str, tuple[str, str]] = {
+    "SITE_PICTURE_MISSING": (
+        "{key} names {file}, which the site does not have",
+        "Put the picture in static/ and write its path from the site's folder (static/emblem.png), or give its full https:// address.",
+    ),
+    "SITE_PICTURE_UNREADABLE": (
+        "{key} {file} cannot be read as a picture: {why}",
+        "Save the picture again as PNG or JPEG (or SVG for the emblem) and put it in static/.",
+    ),
+    "SITE_IMAGE_SMALL": (
+        "{key} {file} is {width} px wide: search engines show a page's picture only from {least} px",
+        "Give a picture at least {least} px wide, or leave site.image out: pages without a picture of their own then use site.emblem.",
+    ),
     "BAD_TIMEZONE": (
         "'{key}' is not a known time zone: '{value}'",
         "Write a name of the tz database, such as Asia/Bishkek, Asia/Almaty or Europe/Moscow.",

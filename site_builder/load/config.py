@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator
 
 from site_builder.errors import ConfigError, Problem, problem
-from site_builder.load import links, sshsig, urls, yamlsafe
+from site_builder.load import links, pictures, sshsig, urls, yamlsafe
 from site_builder.load.fields import Day, Entry, Id, Strict, Text, Url, problems_from
 from site_builder.load.zone import DEFAULT_ZONE, MAX_CONFIG_BYTES
 
@@ -39,7 +39,17 @@ class SiteSettings(Strict):
     feed_size: int = Field(20, ge=1, le=1000)
     description: Text = ""
     titles: dict[Literal["ru", "ky", "en"], Text] = Field(default_factory=dict)
+    # The picture of a page that has none of its own (at least 1200 px wide), and the
+    # publisher's logo; else the emblem (a path from the site's root, as `static/emblem.svg`).
     image: str | None = None
+    emblem: str | None = Field(None, max_length=300)
+    # Where the site's events are when an address does not say: the postal address's town,
+    # region and country (ISO 3166 code; default: the work calendar's), and the currency of
+    # an event's (free) admission (ISO 4217; default: the country's).
+    locality: Text | None = Field(None, min_length=1, max_length=200)
+    region: Text | None = Field(None, min_length=1, max_length=200)
+    country: str | None = Field(None, pattern=r"^[A-Z]{2}$")
+    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
 
     @field_validator("timezone")
     @classmethod
@@ -374,3 +384,43 @@ def load_config(root: Path) -> Config:
     if text is None:
         raise ConfigError(problems)
     return parse_config(text, name)
+
+
+# Search engines show a page's picture in a rich result only from this width up.
+PICTURE_WIDTH = 1200
+
+
+def picture_problems(root: Path, config: Config) -> list[Problem]:
+    """Warnings on the site's pictures (`site.image`, `site.emblem`): a file the site does
+    not have, one that cannot be read, an image narrower than search engines ask for."""
+    out: list[Problem] = []
+    raw = links.read(root / "config.yaml")
+    _data, lines, _problems = yamlsafe.load(raw.decode("utf-8", "replace"), "config.yaml")
+    for key in ("image", "emblem"):
+        name = getattr(config.site, key)
+        if not name or name.startswith(("http://", "https://")):
+            continue
+        line = yamlsafe.line_for(lines, ("site", key), 1)
+        args = {"key": f"site.{key}", "file": name}
+        path = (root / name.lstrip("/")).resolve()
+        if not path.is_relative_to(root.resolve()) or not path.is_file():
+            out.append(problem("config.yaml", line, "warning", "SITE_PICTURE_MISSING", **args))
+            continue
+        try:
+            found = pictures.width(links.read(path))
+        except (OSError, pictures.Damaged) as exc:
+            out.append(problem("config.yaml", line, "warning", "SITE_PICTURE_UNREADABLE", why=exc, **args))
+            continue
+        if key == "image" and found is not None and found < PICTURE_WIDTH:
+            out.append(
+                problem(
+                    "config.yaml",
+                    line,
+                    "warning",
+                    "SITE_IMAGE_SMALL",
+                    width=found,
+                    least=PICTURE_WIDTH,
+                    **args,
+                )
+            )
+    return out

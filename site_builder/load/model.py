@@ -132,6 +132,8 @@ class Original(Strict):
     title: Text = Field(min_length=1, max_length=500)
     url: Url | None = None
     published: AwareDateTime | None = None
+    # Who wrote the original publication, where known (a fact check's `Claim` names them).
+    author: Text | None = Field(None, min_length=1, max_length=300)
 
 
 class Fact(Strict):
@@ -164,6 +166,22 @@ class Speaker(Strict):
 class EventChange(Strict):
     at: AwareDateTime
     note: Text = Field(min_length=1, max_length=2000)
+    # When the event was to start before this change, for a move in time: the event's
+    # `previousStartDate` in schema.org.
+    previous_starts: AwareDateTime | None = Field(
+        None,
+        description="When a moved event was to start before this change: its previous start.",
+    )
+
+
+class Address(Strict):
+    """Where an event takes place, part by part; a part left out is the site's
+    (`site.locality`, `site.region`, `site.country`)."""
+
+    street: Text | None = Field(None, min_length=1, max_length=300)
+    locality: Text | None = Field(None, min_length=1, max_length=200)
+    region: Text | None = Field(None, min_length=1, max_length=200)
+    country: str | None = Field(None, pattern=r"^[A-Z]{2}$")
 
 
 class Event(Strict):
@@ -171,6 +189,8 @@ class Event(Strict):
     starts: AwareDateTime
     ends: AwareDateTime | None = None
     location: Text | None = Field(None, max_length=500)
+    # The location's postal address; without it `location` is taken as the street address.
+    address: Address | None = None
     online_url: Url | None = None
     accreditation: Accreditation | Text | None = None
     speakers: list[Speaker | Text] = Field(default_factory=list)

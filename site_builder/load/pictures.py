@@ -32,6 +32,25 @@ class Damaged(ValueError):
     """The bytes are not the picture their name says."""
 
 
+# Start-of-frame markers of a JPEG (baseline, progressive, lossless …): they give its size.
+_JPEG_FRAMES = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+
+
+def width(data: bytes) -> int | None:
+    """A PNG's or a JPEG's width in pixels, read from its header (PNG's IHDR chunk, JPEG's
+    start-of-frame segment); None for any other format.  Raises Damaged if it is cut short."""
+    if data.startswith(PNG_START):
+        if len(data) < 24 or data[12:16] != b"IHDR":
+            raise Damaged("a PNG without its header chunk")
+        return struct.unpack(">I", data[16:20])[0]
+    if data.startswith(JPEG_START):
+        for marker, payload in _segments(data)[0]:
+            if marker in _JPEG_FRAMES and len(payload) >= 5:
+                return struct.unpack(">H", payload[3:5])[0]
+        raise Damaged("a JPEG without its frame header")
+    return None
+
+
 def found(data: bytes) -> list[str]:
     """What a JPEG or PNG tells that a published copy must not: e.g. ["GPS location",
     "author"]; [] for a clean one or another format."""

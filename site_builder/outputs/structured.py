@@ -10,7 +10,8 @@ from datetime import datetime
 
 from site_builder.i18n import translations
 from site_builder.load import urls
-from site_builder.load.model import Announcement, Rebuttal
+from site_builder.load.model import Announcement, Event, Rebuttal
+from site_builder.outputs import lang_prefix
 from site_builder.view.entries import Entry
 from site_builder.view.site import Site
 
@@ -26,6 +27,8 @@ EVENT_MODES = {
     (False, True): "https://schema.org/OnlineEventAttendanceMode",
     (True, True): "https://schema.org/MixedEventAttendanceMode",
 }
+# The currency an event's free admission is given in, by the site's country.
+CURRENCIES = {"KG": "KGS", "RU": "RUB"}
 
 
 def iso(moment: datetime) -> str:
@@ -45,9 +48,23 @@ def organization(site: Site, lang: str) -> dict:
         "name": site_title(site, lang),
         "url": config.origin + config.base_path,
     }
-    if config.site.image:
-        data["logo"] = absolute_image(site, config.site.image, config.base_path)
+    logo = site_picture(site)
+    if logo:
+        data["logo"] = logo
     return data
+
+
+def site_picture(site: Site) -> str | None:
+    """The site's own picture: its configured image, else its emblem."""
+    config = site.config
+    picture = config.site.image or config.site.emblem
+    if picture:
+        return absolute_image(
+            site,
+            picture if picture.startswith(("http://", "https://", "/")) else "/" + picture,
+            config.base_path,
+        )
+    return None
 
 
 def absolute_image(site: Site, image: str, page: str) -> str:
@@ -66,9 +83,7 @@ def image_of(site: Site, entry: Entry | None) -> str | None:
     none of its own: its picture is most often one of its attachments, withdrawn with it."""
     if entry is not None and entry.meta.image and not entry.withdrawn:
         return absolute_image(site, entry.meta.image, entry.url)
-    if site.config.site.image:
-        return absolute_image(site, site.config.site.image, site.config.base_path)
-    return None
+    return site_picture(site)
 
 
 def corrections(entry: Entry) -> list[dict]:
@@ -129,18 +144,26 @@ def event(site: Site, entry: Entry) -> dict:
         "eventAttendanceMode": EVENT_MODES[(bool(ev.location), bool(ev.online_url))]
         if ev.location or ev.online_url
         else EVENT_MODES[(True, False)],
-        "organizer": {"@id": organization(site, entry.lang)["@id"]},
         "inLanguage": entry.lang,
     }
     if ev.ends:
         data["endDate"] = iso(ev.ends)
-    places: list[dict] = []
-    if ev.location:
-        places.append({"@type": "Place", "name": ev.location, "address": ev.location})
-    if ev.online_url:
-        places.append({"@type": "VirtualLocation", "url": urls.uri(ev.online_url)})
+    previous = [c.previous_starts for c in ev.changes if c.previous_starts and c.previous_starts != ev.starts]
+    if previous:
+        data["previousStartDate"] = [iso(p) for p in previous] if len(previous) > 1 else iso(previous[0])
+    places = locations(site, ev)
     if places:
         data["location"] = places if len(places) > 1 else places[0]
+    data["organizer"] = organizer(site, entry)
+    if not entry.withdrawn and ev.status != "cancelled":
+        data["offers"] = {
+            "@type": "Offer",
+            "price": 0,
+            "priceCurrency": currency(site),
+            "availability": "https://schema.org/InStock",
+            "url": url,
+            "validFrom": iso(entry.date),
+        }
     if entry.summary:
         data["description"] = entry.summary
     image = image_of(site, entry)
@@ -153,6 +176,49 @@ def event(site: Site, entry: Entry) -> dict:
     return data
 
 
+def country(site: Site) -> str:
+    return site.config.site.country or site.config.calendar.country
+
+
+def currency(site: Site) -> str:
+    return site.config.site.currency or CURRENCIES.get(country(site), "USD")
+
+
+def locations(site: Site, ev: Event) -> list[dict]:
+    """Where an event is: a Place with its postal address (parts the event does not give are
+    the site's), a VirtualLocation for one online, or both."""
+    places: list[dict] = []
+    if ev.location:
+        given = ev.address
+        address: dict = {"@type": "PostalAddress", "streetAddress": (given and given.street) or ev.location}
+        for key, part in (
+            ("addressLocality", (given and given.locality) or site.config.site.locality),
+            ("addressRegion", (given and given.region) or site.config.site.region),
+            ("addressCountry", (given and given.country) or country(site)),
+        ):
+            if part:
+                address[key] = part
+        places.append({"@type": "Place", "name": ev.location, "address": address})
+    if ev.online_url:
+        places.append({"@type": "VirtualLocation", "url": urls.uri(ev.online_url)})
+    return places
+
+
+def organizer(site: Site, entry: Entry) -> dict:
+    """Who holds an event: the item's division, part of the press office's organisation;
+    without one, the office itself."""
+    division = entry.division
+    if division is None:
+        return {"@id": organization(site, entry.lang)["@id"]}
+    page = site.config.base_path + lang_prefix(site, entry.lang) + f"divisions/{division.id}/"
+    return {
+        "@type": "Organization",
+        "name": division.names.get(entry.lang, division.name),  # type: ignore[call-overload]
+        "url": site.config.origin + page,
+        "parentOrganization": {"@id": organization(site, entry.lang)["@id"]},
+    }
+
+
 def claim_reviews(site: Site, entry: Entry) -> list[dict]:
     """One ClaimReview per disputed claim; the reviewed item is the original publication."""
     meta = entry.meta
@@ -160,14 +226,21 @@ def claim_reviews(site: Site, entry: Entry) -> list[dict]:
     url = site.config.origin + entry.url
     rating, label = VERDICTS[meta.verdict]
     label = translations(entry.lang, "ui").gettext(label)
-    reviewed: dict = {"@type": "CreativeWork"}
-    if meta.original is not None:
-        reviewed["name"] = meta.original.title
-        reviewed["author"] = {"@type": "Organization", "name": meta.original.outlet}
-        if meta.original.url:
-            reviewed["url"] = urls.uri(meta.original.url)
-        if meta.original.published:
-            reviewed["datePublished"] = iso(meta.original.published)
+    appearance: dict = {"@type": "CreativeWork"}
+    original = meta.original
+    if original is not None:
+        appearance["headline"] = original.title[:110]
+        appearance["name"] = original.title
+        appearance["publisher"] = {"@type": "Organization", "name": original.outlet}
+        appearance["author"] = (
+            {"@type": "Person", "name": original.author}
+            if original.author
+            else {"@type": "Organization", "name": original.outlet}
+        )
+        if original.url:
+            appearance["url"] = urls.uri(original.url)
+        if original.published:
+            appearance["datePublished"] = iso(original.published)
     out = []
     for number, fact in enumerate((f for f in meta.facts if f.claim.strip()), start=1):
         out.append(
@@ -180,7 +253,14 @@ def claim_reviews(site: Site, entry: Entry) -> list[dict]:
                 "datePublished": iso(entry.date),
                 "inLanguage": entry.lang,
                 "author": {"@id": organization(site, entry.lang)["@id"]},
-                "itemReviewed": reviewed,
+                "itemReviewed": {
+                    "@type": "Claim",
+                    "name": fact.claim,
+                    "appearance": appearance,
+                    "firstAppearance": appearance,
+                    **({"author": appearance["author"]} if "author" in appearance else {}),
+                    **({"datePublished": iso(original.published)} if original and original.published else {}),
+                },
                 "reviewRating": {
                     "@type": "Rating",
                     "ratingValue": rating,
