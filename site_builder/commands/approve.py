@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from site_builder.commands import console, moments, signer
-from site_builder.errors import Problem, SiteError, problem
+from site_builder.errors import Problem, problem
 from site_builder.i18n import word
 from site_builder.judge import approvals as steps
 from site_builder.judge import mediarequests
@@ -27,7 +27,7 @@ from site_builder.judge.signatures import signed
 from site_builder.judge.structure import placeholder_problems
 from site_builder.judge.verdict import after_date, approver_problems, fmt
 from site_builder.load import content, discover, markdown, sshsig
-from site_builder.load.config import Config, load_config
+from site_builder.load.config import Config
 from site_builder.load.discover import read_source
 from site_builder.load.fields import EARLIEST, LATEST, in_range, problems_from
 from site_builder.load.links import is_link, symlink
@@ -276,10 +276,8 @@ def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
     if args.path is None or not args.by:
         console.say(word("approve needs the item's file and --by PERSON", args.lang), sys.stderr)
         return console.EXIT_USAGE
-    try:
-        config = load_config(root)
-    except SiteError as exc:
-        console.show(exc.problems, args)
+    config = console.site_config(root, args)
+    if config is None:
         return console.EXIT_PROBLEMS
     if is_link(root / "content"):  # the approval would be written wherever it leads
         console.show([symlink(root, root / "content")], args)

@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from typing import TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from site_builder.commands import report
 from site_builder.errors import Problem
 from site_builder.i18n import word
+
+if TYPE_CHECKING:
+    from site_builder.load.config import Config
 
 # 3: `build` published the site, but held back items with errors (judge/held.py)
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_HELD = 0, 1, 2, 3
@@ -84,3 +88,16 @@ def confirmed(args: argparse.Namespace) -> bool:
         say(word("cancelled", args.lang))
         return False
     return True
+
+
+def site_config(root: Path, args: argparse.Namespace) -> Config | None:
+    """The site's config.yaml, or None once its problems are shown (the command then exits
+    EXIT_PROBLEMS).  Imported only when asked: `build` with nothing to do never loads it."""
+    from site_builder.errors import SiteError
+    from site_builder.load.config import load_config
+
+    try:
+        return load_config(root)
+    except SiteError as exc:
+        show(exc.problems, args)
+        return None

@@ -12,11 +12,11 @@ from pathlib import Path
 from slugify import slugify
 
 from site_builder.commands import console
-from site_builder.errors import Problem, SiteError, problem
+from site_builder.errors import Problem, problem
 from site_builder.judge import authors
 from site_builder.load import links
 from site_builder.load import skeleton as placeholders
-from site_builder.load.config import Config, TypeName, load_config
+from site_builder.load.config import Config, TypeName
 from site_builder.load.fields import EARLIEST, LATEST, in_range
 from site_builder.load.model import SECTION_OF
 
@@ -184,10 +184,8 @@ def create(root: Path, config: Config, new: NewItem, now: datetime) -> tuple[Pat
 
 
 def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
-    try:
-        config = load_config(root)
-    except SiteError as exc:
-        console.show(exc.problems, args)
+    config = console.site_config(root, args)
+    if config is None:
         return console.EXIT_PROBLEMS
     asked = NewItem(args.kind, args.title, args.author, args.division, args.date, args.slug)
     path, problems = create(root, config, asked, now)

@@ -17,11 +17,10 @@ from datetime import datetime
 from pathlib import Path
 
 from site_builder.commands import console, signer
-from site_builder.errors import Problem, SiteError, problem
+from site_builder.errors import Problem, problem
 from site_builder.i18n import word
 from site_builder.load import sshsig
 from site_builder.load.admins import NAMESPACE, Admins
-from site_builder.load.config import load_config
 from site_builder.load.settings import RECORD, Settings, SettingsSignature, message, read_record, record_text
 from site_builder.load.settings import settings_of as settings_at
 
@@ -36,10 +35,8 @@ def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
             sys.stderr,
         )
         return console.EXIT_USAGE
-    try:
-        config = load_config(root)
-    except SiteError as exc:
-        console.show(exc.problems, args)
+    config = console.site_config(root, args)
+    if config is None:
         return console.EXIT_PROBLEMS
     admins = Admins.from_environ()
     if admins.problems:
