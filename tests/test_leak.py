@@ -708,6 +708,24 @@ def test_boundary_second_in_another_offset(tmp_path: Path):
 BREAKS = ["bad date", "missing field", "broken yaml", "unapproved edit", "broken draft"]
 PARSE_BREAKS = {"bad date", "missing field", "broken yaml", "broken draft"}  # the file does not parse
 DRAFT_INDEX = 9  # the new draft with an error (never pointed at by a media plan's `ref`)
+DRAFT_RELEASE = Spec(  # a plain draft press release, a day old
+    "press-release",
+    "draft",
+    False,
+    -86_400,
+    timezone(timedelta(hours=6)),
+    "aliev",
+    "petrov",
+    -3_600,
+    "good",
+    -60,
+    False,
+    None,
+    None,
+    None,
+    None,
+    None,
+)
 
 
 def broken_token(tag: str) -> str:
@@ -785,44 +803,7 @@ def held_fate(
     ),
 )
 @example(  # found by this property: a draft plan's entry refers to the item that breaks
-    items=[
-        Spec(
-            "press-release",
-            "draft",
-            False,
-            -86_400,
-            timezone(timedelta(hours=6)),
-            "aliev",
-            "petrov",
-            -3_600,
-            "good",
-            -60,
-            False,
-            None,
-            None,
-            None,
-            None,
-            None,
-        ),
-        Spec(
-            "media-plan",
-            "draft",
-            False,
-            -86_400,
-            timezone(timedelta(hours=6)),
-            "aliev",
-            "petrov",
-            -3_600,
-            "good",
-            -60,
-            False,
-            None,
-            None,
-            None,
-            None,
-            0,
-        ),
-    ],
+    items=[DRAFT_RELEASE, dataclasses.replace(DRAFT_RELEASE, kind="media-plan", ref=0)],
     hash_required=False,
     now_shift=0,
     now_zone=timezone(timedelta(hours=6)),
