@@ -389,3 +389,28 @@ def test_items_held_back_are_shown_over_the_reloaded_page(tmp_path):
     draft.write_text(DRAFT, encoding="utf-8")
     assert preview.rebuild()
     assert hub.subscribe().empty()  # fixed: nothing is shown over the page any more
+
+
+def test_serve_drafts_refuses_to_listen_beyond_this_computer(tmp_path):
+    """Drafts and restricted (ДСП) items are shown by `serve --drafts`: on 0.0.0.0 the whole
+    network would read them, so it refuses before it listens, and says what to do."""
+    site = make_site(tmp_path / "site")
+    for host in ("0.0.0.0", "::"):
+        run = subprocess.run(
+            [*site_builder_argv(), "serve", "--root", str(site), "--drafts", "--host", host, "--port", "0"],
+            capture_output=True,
+            text=True,
+            env=child_env(dict(os.environ)),
+            timeout=WAIT * 2,
+        )
+        assert run.returncode == 2, run.stdout + run.stderr
+        assert f"не на {host}" in run.stderr and "подсказка" in run.stderr
+        assert "Traceback" not in run.stderr and "Предпросмотр" not in run.stdout
+
+
+def test_loopback_names_only_this_computer():
+    from site_builder.commands.serve import loopback
+
+    assert loopback("127.0.0.1") and loopback("::1") and loopback("localhost") and loopback("127.0.0.2")
+    assert not loopback("0.0.0.0") and not loopback("::") and not loopback("192.168.1.10")
+    assert not loopback("no-such-host.invalid")

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import argparse
 import gc
+import ipaddress
 import os
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 import threading
@@ -60,6 +62,11 @@ TEXTS = {
     "port": "cannot listen on {host}:{port}: {error}",
     "port_hint": "hint: the port is busy or not allowed — choose another, e.g. --port 8001",
     "stopped": "preview stopped",
+    "exposed": (
+        "--drafts shows drafts, items under review and restricted (ДСП) items: it listens only on"
+        " this computer, not on {host}"
+    ),
+    "exposed_hint": "hint: leave out --host (127.0.0.1 is the default), or preview without --drafts",
 }
 
 
@@ -335,7 +342,25 @@ def _watch_folders(observer, changes: _Changes, root: Path, watching: set[str]) 
             watching.add(name)
 
 
+def loopback(host: str) -> bool:
+    """Whether every address `host` names is this computer's own (127.0.0.0/8, ::1)."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        pass
+    try:
+        found = socket.getaddrinfo(host, None)
+    except (OSError, UnicodeError):
+        return False
+    return bool(found) and all(ipaddress.ip_address(row[4][0]).is_loopback for row in found)
+
+
 def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
+    if args.drafts and not loopback(args.host):  # drafts and ДСП never go out on a network
+        texts = words(TEXTS, args.lang)
+        console.say(texts["exposed"].format(host=args.host), sys.stderr)
+        console.say(texts["exposed_hint"], sys.stderr)
+        return console.EXIT_USAGE
     at: datetime | None = None
     if args.at is not None:
         if args.now is not None:
