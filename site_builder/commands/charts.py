@@ -101,9 +101,11 @@ def percent_lines(
         points = [float("nan") if v is None else v for v in values]
         colour = COLOURS[index % len(COLOURS)]
         axes.plot(positions, points, marker=marker, linestyle=dash, color=colour, label=name)
+    axes.set_xlim(-0.5, len(labels) - 0.5)  # the first and last markers whole
     axes.set_ylim(0, 105)
     axes.set_ylabel("%")
     axes.set_xticks(positions, labels)
     axes.grid(axis="y", alpha=0.3)
-    axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    # Below the plot: its long names would take the width the twelve months need.
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), frameon=False)
     return _svg(figure, chart_id, label_id)

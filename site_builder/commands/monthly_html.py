@@ -263,31 +263,25 @@ def _trend(page: _Page) -> str:
         (t["plan"], [f.plan_percent for f in totals]),
     ]
     percents = charts.percent_lines(labels, lines, "c3", "c3-caption")
-    head = [
-        t["month"],
-        *(t[k] for k in kinds),
-        t["publications"],
-        *(name for name, _ in lines),
-        t["questions"],
-    ]
-    body = [
-        (
-            [
-                page.month(m),
-                *(page.num(f.published[k]) for k in kinds),
-                page.num(f.publications),
-                *(page.num(values[i], " %") for _, values in lines),
-                page.num(f.questions),
-            ],
-            False,
-        )
-        for i, (m, f) in enumerate(zip(report.months, totals, strict=True))
-    ]
+    months = [page.month(m) for m in report.months]
+    counts = _table(
+        [t["month"], *(t[k] for k in kinds), t["publications"]],
+        [
+            ([name, *(page.num(f.published[k]) for k in kinds), page.num(f.publications)], False)
+            for name, f in zip(months, totals, strict=True)
+        ],
+    )
+    shares = _table(
+        [t["month"], *(name for name, _ in lines)],
+        [
+            ([name, *(page.num(values[i], " %") for _, values in lines)], False)
+            for i, name in enumerate(months)
+        ],
+    )
     return (
         f'<h2 id="trend">{escape(t["trend"])}</h2>\n'
-        + _figure("c2", t["trend_publications"], bars)
-        + _figure("c3", t["trend_percent"], percents)
-        + _table(head, body)
+        + _figure("c2", t["trend_publications"], bars, counts)
+        + _figure("c3", t["trend_percent"], percents, shares)
     )
 
 
