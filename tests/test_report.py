@@ -263,9 +263,16 @@ def test_a_bad_or_future_month_is_one_message(tmp_path: Path, month: str, messag
 
 
 def test_this_month_so_far_is_a_report(tmp_path: Path) -> None:
-    code, _, err = report(tmp_path, "--month", "2026-11", "--format", "csv", now="2026-11-22T12:00:00+06:00")
+    """A month that has begun is reported as far as it went; its media plan, approved again
+    after `now` (content/media-plans/2026/mediaplan-noyabr-2026.md: 2026-11-26), is counted."""
+    now = "2026-11-22T12:00:00+06:00"
+    code, _, err = report(tmp_path, "--month", "2026-11", "--format", "json", now=now)
     assert code == 0, err
-    assert (tmp_path / "out" / "2026-11.csv").is_file()
+    total = json.loads((tmp_path / "out" / "2026-11.json").read_text(encoding="utf-8"))["months"][-1]["total"]
+    plan = front(ROOT / "content/media-plans/2026/mediaplan-noyabr-2026.md")
+    assert sum(total[f"plan.{s}"] for s in ("done", "announced", "planned", "overdue", "cancelled")) == len(
+        [e for e in plan["entries"] if november(e["date"])]
+    )
 
 
 def test_a_report_is_never_written_into_output(tmp_path: Path) -> None:
@@ -279,17 +286,21 @@ def test_english_messages_with_the_language_option(tmp_path: Path) -> None:
     assert code == 2 and err.strip() == "--month is a month written YYYY-MM, e.g. 2026-11, not '2026-1'"
 
 
-def test_the_build_does_not_import_matplotlib() -> None:
-    """The charts' library is imported by `report --format html` only: a build never pays it."""
+def test_only_the_html_report_imports_matplotlib(tmp_path: Path) -> None:
+    """The charts' library (half a second to import) is imported by `report --format html`
+    only: neither a check nor a CSV or JSON report pays it."""
     script = (
         "import sys; from site_builder.cli import main;"
-        f" code = main(['check', '--quiet', '--now', '{NOW}']);"
-        " print(code, 'matplotlib' in sys.modules, 'site_builder.commands.charts' in sys.modules)"
+        f" main(['check', '--quiet', '--now', '{NOW}']);"
+        f" main(['report', '-q', '--now', '{NOW}', '--month', '2026-11', '--format', 'json',"
+        " '--out', sys.argv[1]]);"
+        " print('matplotlib' in sys.modules)"
     )
     done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-c", script, str(tmp_path)], cwd=ROOT, capture_output=True, text=True
     )
-    assert done.stdout.split()[-2:] == ["False", "False"], done.stdout + done.stderr
+    assert done.stdout.split()[-1:] == ["False"], done.stdout + done.stderr
+    assert (tmp_path / "2026-11.json").is_file()
 
 
 # --------------------------------------------------------------------------- monitoring, questions
