@@ -1,8 +1,9 @@
 """The monthly report's charts: matplotlib figures as static SVG to put inline in its HTML.
 
-Imported only by `site-builder report --format html`: matplotlib and numpy take half a
-second to import, which no build should pay.  No pyplot (its global state and GUI
-backends): a `Figure` saved as SVG, with text as text (readable, searchable, in the page's
+Imported only by `site-builder report --format html` (commands/monthly.py imports it when
+asked): matplotlib and numpy take half a second to import, which no build should pay.  No
+pyplot (its global state and GUI backends), and matplotlib's settings changed only while a
+chart is drawn: a `Figure` saved as SVG, with text as text (readable, searchable, in the page's
 font) and no date or random ids in it, so one report's bytes are one report's figures.
 Each chart is drawn for a reader who cannot see colours apart: bars are labelled with
 their values and the lines differ by marker and dash as well as colour.
@@ -10,10 +11,14 @@ their values and the lines differ by marker and dash as well as colour.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
+
+import matplotlib
+from matplotlib.figure import Figure
 
 # Okabe & Ito's palette: told apart with every kind of colour blindness.
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
@@ -46,15 +51,22 @@ def _svg(figure: Any, chart_id: str, label_id: str) -> str:
 
 
 def _figure(width: float, height: float) -> tuple[Any, Any]:
-    import matplotlib
-
-    matplotlib.rcParams.update(RC)
-    from matplotlib.figure import Figure
-
     figure = Figure(figsize=(width, height), layout="constrained")
     return figure, figure.subplots()
 
 
+def _styled(draw: Callable[..., str]) -> Callable[..., str]:
+    """Draw with the report's settings (RC), leaving matplotlib's own as they were."""
+
+    @functools.wraps(draw)
+    def styled(*args: Any, **kwargs: Any) -> str:
+        with matplotlib.rc_context(RC):
+            return draw(*args, **kwargs)
+
+    return styled
+
+
+@_styled
 def stacked_bars(
     labels: Sequence[str],
     series: Sequence[tuple[str, Sequence[int]]],
@@ -90,6 +102,7 @@ def stacked_bars(
     return _svg(figure, chart_id, label_id)
 
 
+@_styled
 def percent_lines(
     labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], chart_id: str, label_id: str
 ) -> str:
