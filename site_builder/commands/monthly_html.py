@@ -12,9 +12,8 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from site_builder.commands import charts
-from site_builder.commands.monthly import KINDS, division_name
 from site_builder.i18n import words
-from site_builder.judge.monthly import NONE, OUTCOMES, Figures, Report
+from site_builder.judge.monthly import KINDS, NONE, OUTCOMES, Figures, Report, division_name
 from site_builder.load.config import Config
 
 LABELS = {  # English msgids, translated through the site_builder catalog

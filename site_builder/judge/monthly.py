@@ -32,10 +32,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from site_builder.i18n import word
 from site_builder.judge import mediarequests, plan
 from site_builder.judge.verdict import VISIBLE, State, Verdict
 from site_builder.judge.workdays import WorkingDays
-from site_builder.load.config import Config
+from site_builder.load.config import TYPES, Config
 from site_builder.load.model import Item, MediaPlan, PlanEntry, Rebuttal
 
 TREND_MONTHS = 12
@@ -43,6 +44,7 @@ NONE = ""  # the division of what belongs to none
 REQUEST_STATES = ("on_time", "late", "overdue", "open")
 OUTCOMES = ("rebuttal", "comment", "answer", "none", "pending")  # monitoring; pending: no outcome yet
 QUESTION = "question"  # the type of citizens' questions (issue 27 §3)
+KINDS = (*TYPES[:4], QUESTION)  # the types a publication can be of
 
 
 @dataclass
@@ -128,6 +130,14 @@ class Report:
     @property
     def total(self) -> Figures:
         return self.totals[self.month]
+
+
+def division_name(division: str, config: Config, lang: str) -> str:
+    """A division's name in `lang` (its `names`, else its `name`), or "no division"."""
+    found = config.division(division) if division != NONE else None
+    if found is None:
+        return word("no division", lang) if division == NONE else division
+    return found.names.get(lang, found.name) if lang != config.site.language else found.name  # type: ignore[call-overload]
 
 
 def trend_months(month: str, count: int = TREND_MONTHS) -> list[str]:
