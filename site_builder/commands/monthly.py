@@ -33,13 +33,12 @@ from site_builder.commands.report import as_text as report_text
 from site_builder.errors import problem
 from site_builder.i18n import word
 from site_builder.judge import monthly
-from site_builder.judge.monthly import NONE, OUTCOMES, REQUEST_STATES, Figures, Report
+from site_builder.judge.monthly import KINDS, OUTCOMES, REQUEST_STATES, Figures, Report, division_name
 from site_builder.judge.plan import STATES
-from site_builder.load.config import TYPES, Config
+from site_builder.load.config import Config
 
 VERSION = 1
 FORMATS = ("html", "csv", "json")
-KINDS = (*TYPES[:4], monthly.QUESTION)  # the types a publication can be of
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 BAD_MONTH = "--month is a month written YYYY-MM, e.g. 2026-11, not '{value}'"
 FUTURE_MONTH = "--month {value} has not begun yet (today is {today}): a report covers a month that has begun"
@@ -139,13 +138,6 @@ def as_csv(report: Report) -> str:
         row += [late[key] or "" for key in CSV_COLUMNS[4:]]
         writer.writerow([cell(value) for value in row])  # a title may start with "="
     return buffer.getvalue()
-
-
-def division_name(division: str, config: Config, lang: str) -> str:
-    found = config.division(division) if division != NONE else None
-    if found is None:
-        return word("no division", lang) if division == NONE else division
-    return found.names.get(lang, found.name) if lang != config.site.language else found.name  # type: ignore[call-overload]
 
 
 def parse_month(text: str, today: date) -> tuple[str | None, str | None]:
