@@ -275,10 +275,18 @@ def test_this_month_so_far_is_a_report(tmp_path: Path) -> None:
     )
 
 
-def test_a_report_is_never_written_into_output(tmp_path: Path) -> None:
-    code, _, err = run_cli("report", "--now", NOW, "--month", "2026-11", "--out", "output/reports", cwd=ROOT)
-    assert code == 2 and "--out output/reports находится внутри папки output/" in err, err
-    assert not (ROOT / "output" / "reports").exists()
+@pytest.mark.parametrize("folder", ["output/reports", "output", "content/press-releases/2026", "static"])
+def test_a_report_is_never_written_where_a_build_publishes_from(folder: str) -> None:
+    """An HTML file in output/ is published, and one in content/ or static/ is copied there."""
+    top = folder.split("/")[0]
+    before = sorted((ROOT / top).rglob("*"))
+    code, _, err = run_cli("report", "--now", NOW, "--month", "2026-11", "--out", folder, cwd=ROOT)
+    assert code == 2, err
+    assert err.strip() == (
+        f"--out {folder} находится внутри папки {top}/, из которой сборка публикует сайт:"
+        " сохраните отчёт в другом месте"
+    )
+    assert sorted((ROOT / top).rglob("*")) == before
 
 
 def test_english_messages_with_the_language_option(tmp_path: Path) -> None:

@@ -2,7 +2,8 @@
 
 Written outside output/ (default `ROOT/reports/<YYYY-MM>.<format>`): it names overdue
 requests and internal figures, which no build may publish, so a folder inside output/ is
-refused.  HTML (the default) for a person, with charts (commands/charts.py); CSV and JSON
+refused, and so are content/, static/ and templates/ (what they hold goes into output/).
+HTML (the default) for a person, with charts (commands/charts.py); CSV and JSON
 carry the same figures (`record`), keys never renamed, new ones only added:
 
 - CSV: one row per figure, `month, division, figure, value` (`division` an id, `total`
@@ -42,9 +43,8 @@ FORMATS = ("html", "csv", "json")
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 BAD_MONTH = "--month is a month written YYYY-MM, e.g. 2026-11, not '{value}'"
 FUTURE_MONTH = "--month {value} has not begun yet (today is {today}): a report covers a month that has begun"
-INSIDE_OUTPUT = (
-    "--out {value} is inside the site's output folder, which a build publishes: write the report elsewhere"
-)
+INSIDE_SITE = "--out {value} is inside {folder}/, which a build publishes from: write the report elsewhere"
+PUBLISHED_FROM = ("output", "content", "static", "templates")  # a report in any would go out
 WRITTEN = "report for {month} written to {path}"
 CSV_COLUMNS = (
     "month",
@@ -151,12 +151,15 @@ def parse_month(text: str, today: date) -> tuple[str | None, str | None]:
 
 
 def _target(args: argparse.Namespace, root: Path, month: str) -> Path | None:
-    """Where the report goes; None (once said why) when that is inside output/."""
+    """Where the report goes; None (once said why) when that is a folder a build publishes
+    from: output/ itself, or content/, static/ or templates/, whose files go into it."""
     folder = args.out if args.out is not None else root / "reports"
-    output = (root / "output").resolve()
-    if folder.resolve() == output or output in folder.resolve().parents:
-        console.say(word(INSIDE_OUTPUT, args.lang).format(value=args.out), sys.stderr)
-        return None
+    where = folder.resolve()
+    for name in PUBLISHED_FROM:
+        published = (root / name).resolve()
+        if where == published or published in where.parents:
+            console.say(word(INSIDE_SITE, args.lang).format(value=args.out, folder=name), sys.stderr)
+            return None
     return folder / f"{month}.{args.format}"
 
 
