@@ -30,6 +30,7 @@ COMMANDS = {
     "schema": "schema",
     "verify": "verify",
     "init": "init",
+    "report": "monthly",
 }
 
 
@@ -294,6 +295,23 @@ def _parser(lang: str) -> argparse.ArgumentParser:
     verify.add_argument(
         "--keys",
         help=word("the site's keys/allowed_signers (address or file; default: the page's own site's)", lang),
+    )
+    report = command(
+        "report", [base], word("the press office's monthly report for leadership (HTML, CSV or JSON)", lang)
+    )
+    report.add_argument(
+        "--month", required=True, help=word("the month, YYYY-MM (this month or one before it)", lang)
+    )
+    report.add_argument(
+        "--format",
+        choices=("html", "csv", "json"),
+        default="html",
+        help=word("html (default), csv or json", lang),
+    )
+    report.add_argument(
+        "--out",
+        type=Path,
+        help=word("folder to write YYYY-MM.FORMAT into (default: ROOT/reports; never inside output/)", lang),
     )
     init = command(
         "init", [talk], word("create a new site in an empty folder: config.yaml, examples, CI", lang)

@@ -105,6 +105,17 @@ def test_browser_tests_skip_only_when_asked(tmp_path: Path) -> None:
         assert outcomes.total() == outcomes["skipped"], (module, outcomes)
 
 
+def test_report_screenshot_fails_without_chromium_and_skips_only_when_asked(tmp_path: Path) -> None:
+    """The monthly report's browser test (tests/test_report.py) keeps the same rule."""
+    target = ROOT / "tests" / "test_report.py::test_report_in_a_browser"
+    result = run_pytest(tmp_path, target, SITE_BUILDER_CHROMIUM=str(tmp_path / "no-chromium"))
+    assert_all_fail(result, "no-chromium", {"test_report"})
+    skipped = run_pytest(tmp_path, target, SITE_BUILDER_SKIP_BROWSER="1")
+    assert skipped["code"] == 0 and skipped["modules"]["test_report"]["skipped"] == 1, skipped["output"][
+        -3000:
+    ]
+
+
 def test_markdown_paths_fail_without_pyrs(tmp_path: Path) -> None:
     result = run_pytest(
         tmp_path, ROOT / "tests" / "test_markdown_paths.py", pythonpath=[shadow(tmp_path, "markdown_it_pyrs")]

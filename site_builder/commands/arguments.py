@@ -60,6 +60,10 @@ EXAMPLES = {
         "site-builder verify https://press.example.kg/press-releases/2026/budget/",
         "site-builder verify output/",
     ),
+    "report": (
+        "site-builder report --month 2026-11",
+        "site-builder report --month 2026-11 --format csv --out ~/reports",
+    ),
     "init": (
         'site-builder init press-site --name "Пресс-служба администрации района"',
         "site-builder init press-site --base-url https://press.example.kg/ --timezone Asia/Bishkek",
