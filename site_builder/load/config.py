@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -130,6 +130,14 @@ class TypeRule(Strict):
     # division); none: one step by a person with one of `approver_roles`.
     steps: list[Id] = Field(default_factory=list, max_length=10)
     signatures: Literal["required", "optional", "off"] = "optional"
+    # Items of a political type carry the "former head" banner once the term of office they
+    # were published under has ended (`terms:`); none: the default, POLITICAL_TYPES.
+    political: bool | None = None
+
+
+# The types that speak for the head of the administration (there is no "statement" type:
+# a statement is published as a press release).
+POLITICAL_TYPES: tuple[TypeName, ...] = ("press-release", "rebuttal")
 
 
 class Rules(Strict):
@@ -147,6 +155,11 @@ class Rules(Strict):
     def for_type(self, kind: TypeName) -> TypeRule:
         return self.types.get(kind) or TypeRule(response_limit_days=2 if kind == "rebuttal" else None)
 
+    def political(self, kind: TypeName) -> bool:
+        """Whether items of this type carry the banner of a term of office that has ended."""
+        chosen = self.types[kind].political if kind in self.types else None
+        return kind in POLITICAL_TYPES if chosen is None else chosen
+
 
 class WorkCalendar(Strict):
     country: Literal["KG", "RU"] = "KG"
@@ -154,6 +167,23 @@ class WorkCalendar(Strict):
     extra_working_days: list[Day] = Field(default_factory=list)
     media_request_days: int = Field(14, ge=1, le=365)
     warn_days: int = Field(3, ge=0, le=60)
+
+
+class Term(Strict):
+    """A head of the administration's term of office, both days included; no `to` while it lasts."""
+
+    name: Text = Field(min_length=1, max_length=200)
+    names: dict[Literal["ru", "ky", "en"], Text] = Field(default_factory=dict)
+    position: Text = Field("", max_length=200)
+    positions: dict[Literal["ru", "ky", "en"], Text] = Field(default_factory=dict)
+    from_: Day = Field(alias="from")
+    to: Day | None = None
+
+    def name_in(self, lang: str) -> str:
+        return self.names.get(lang, self.name)  # type: ignore[call-overload]
+
+    def position_in(self, lang: str) -> str:
+        return self.positions.get(lang, self.position)  # type: ignore[call-overload]
 
 
 class PressCentre(Strict):
@@ -168,6 +198,9 @@ class Config(Strict):
     rules: Rules = Field(default_factory=Rules)
     calendar: WorkCalendar = Field(default_factory=WorkCalendar)
     press_centre: PressCentre = Field(default_factory=PressCentre)
+    # Heads of the administration, each with the days of their term (the "history mode":
+    # view/terms.py); the list is checked to hold no overlap and no gap.
+    terms: list[Term] = Field(default_factory=list, max_length=200)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -251,7 +284,7 @@ def parse_config(text: str, path: str = "config.yaml") -> Config:
 
 def _cross_check(config: Config, path: str, lines: yamlsafe.LineMap) -> list[Problem]:
     out: list[Problem] = _key_problems(config, path, lines) + _step_problems(config, path, lines)
-    out += _role_problems(config, path, lines)
+    out += _role_problems(config, path, lines) + _term_problems(config, path, lines)
     division_ids = {d.id for d in config.divisions}
     for group, entries in (("divisions", config.divisions), ("people", config.people)):
         seen: set[str] = set()
@@ -360,6 +393,31 @@ def _role_problems(config: Config, path: str, lines: yamlsafe.LineMap) -> list[P
                 known = ", ".join(sorted(named))
                 args = {"person": person.id, "role": role, "known": known, **_closest(role, named)}
                 out.append(problem(path, line, "error", "ROLE_UNKNOWN", **args))
+    return out
+
+
+def _term_problems(config: Config, path: str, lines: yamlsafe.LineMap) -> list[Problem]:
+    """Each term ends after it starts, and the terms, in order of their start, follow one
+    another day by day: no two heads on one day, and no day without one (an acting head
+    is a term of their own)."""
+    out: list[Problem] = []
+    for index, term in enumerate(config.terms):
+        if term.to is not None and term.to < term.from_:
+            line = lines.get(("terms", index, "to"), lines.get(("terms", index), 1))
+            out.append(problem(path, line, "error", "TERM_REVERSED", name=term.name, start=term.from_, end=term.to))
+    if out:
+        return out  # the order of reversed terms means nothing
+    ordered = sorted(enumerate(config.terms), key=lambda pair: pair[1].from_)
+    for (_, before), (index, after) in zip(ordered, ordered[1:], strict=False):
+        line = lines.get(("terms", index, "from"), lines.get(("terms", index), 1))
+        names = {"name": after.name, "previous": before.name, "start": after.from_}
+        if before.to is None or before.to >= after.from_:
+            end = "—" if before.to is None else before.to
+            out.append(problem(path, line, "error", "TERMS_OVERLAP", end=end, **names))
+        elif before.to + timedelta(days=1) < after.from_:
+            out.append(
+                problem(path, line, "error", "TERMS_GAP", end=before.to, day=before.to + timedelta(days=1), **names)
+            )
     return out
 
 
