@@ -299,3 +299,17 @@ def test_a_term_ending_at_midnight_marks_the_pages_of_a_running_preview(tmp_path
     assert banner(page(tmp_path / "preview", "press-releases/old")) is not None
     assert build(root, clock[0], tmp_path / "clean", session=Session.of(root, cache=False)).ok
     assert tree(tmp_path / "preview") == tree(tmp_path / "clean")
+
+
+def test_a_term_ending_at_midnight_marks_a_cached_build(tmp_path: Path) -> None:
+    """Scheduled builds with the cache: the first after midnight on the day after a term ends
+    marks its pages and open data, as a clean build does."""
+    terms = [{**TERMS[0], "to": "2026-11-22"}, {**TERMS[1], "from": "2026-11-23"}]
+    root = site_with(tmp_path, FILES, terms=terms)
+    assert build(root, datetime.fromisoformat("2026-11-22T23:50:00+06:00"), root / "output").ok
+    assert banner(page(root / "output", "press-releases/old")) is None
+    later = datetime.fromisoformat("2026-11-23T00:10:00+06:00")
+    assert build(root, later, root / "output").ok
+    assert banner(page(root / "output", "press-releases/old")) is not None
+    assert build(root, later, tmp_path / "clean", session=Session.of(root, cache=False)).ok
+    assert tree(root / "output") == tree(tmp_path / "clean")

@@ -76,14 +76,12 @@ class Site:
     def _moment(self, entry: Entry) -> tuple:
         """All that `now` decides of an entry's pages (`entry_state` and `_own_key` go by it):
         how many of its public notes (corrections, event changes, the withdrawal; in order)
-        are out, whether the term of office it was published under has ended (its banner:
-        view/terms.py), and for an announcement whether its event is still to come."""
+        are out, and for an announcement whether its event is still to come."""
         item, now = entry.item, self.now
-        former = entry.former.model_dump_json() if entry.former else ""
         if isinstance(item.meta, Announcement):
             event = item.meta.event
-            return bisect_right(item.notes, now), former, (event.ends or event.starts) >= now
-        return bisect_right(item.notes, now), former
+            return bisect_right(item.notes, now), (event.ends or event.starts) >= now
+        return (bisect_right(item.notes, now),)
 
     def entry_state(self, entry: Entry) -> list[str]:
         """What an entry's pages and feed items show, `now` included only through its effects."""
