@@ -70,6 +70,7 @@ def article(html: str) -> dict:
 
 
 RELEASE = "content/press-releases/old.md"
+RELEASE_URL, EVENT_URL = "press-releases/old", "announcements/old-event"
 FILES = {
     RELEASE: item("Старый пресс-релиз", OLD),
     "content/press-releases/old.ky.md": item("Эски пресс-релиз", OLD),
@@ -116,9 +117,7 @@ def test_the_item_stays_where_it_was(tmp_path: Path) -> None:
     plain = built(site_with(tmp_path / "plain", FILES, terms=[]))
     assert banner(page(plain, "press-releases/old")) is None
     changed = {
-        name
-        for name in tree(out).keys() | tree(plain).keys()
-        if tree(out).get(name) != tree(plain).get(name)
+        name for name in tree(out).keys() | tree(plain).keys() if tree(out).get(name) != tree(plain).get(name)
     }
     # only the item pages (and the open data that has the new columns' values) differ
     assert changed == {
@@ -147,8 +146,14 @@ def test_before_the_first_term_listed_nothing_is_said(tmp_path: Path) -> None:
     ("types", "expected"),
     [
         ({}, {"press-releases/old": True, "announcements/old-event": False}),
-        ({"announcement": {"political": True}}, {"press-releases/old": True, "announcements/old-event": True}),
-        ({"press-release": {"political": False}}, {"press-releases/old": False, "announcements/old-event": False}),
+        (
+            {"announcement": {"political": True}},
+            {"press-releases/old": True, "announcements/old-event": True},
+        ),
+        (
+            {"press-release": {"political": False}},
+            {"press-releases/old": False, "announcements/old-event": False},
+        ),
     ],
 )
 def test_the_political_types_are_configured_per_type(tmp_path: Path, types: dict, expected: dict) -> None:
@@ -166,7 +171,9 @@ def said(text: str, political: str) -> str:
 def test_an_item_says_itself_whether_it_is_political(tmp_path: Path) -> None:
     files = {
         RELEASE: said(item("Старый пресс-релиз", OLD), "false"),
-        "content/announcements/old-event.md": said(item("Старый анонс", OLD, **announcement_fields()), "true"),
+        "content/announcements/old-event.md": said(
+            item("Старый анонс", OLD, **announcement_fields()), "true"
+        ),
     }
     out = built(site_with(tmp_path, files))
     assert banner(page(out, "press-releases/old")) is None
@@ -202,7 +209,8 @@ def line_of(root: Path, text: str, after: str) -> int:
             "from: '2026-06-15'",
             "Айбек Усенов",
             "TERMS_OVERLAP",
-            "срок полномочий Айбек Усенов начинается 2026-06-15, когда ещё длится срок Бакыт Осмонов (to: 2026-06-30)",
+            "срок полномочий Айбек Усенов начинается 2026-06-15, когда ещё длится срок Бакыт Осмонов "
+            "(to: 2026-06-30)",
             "В один день не может быть двух глав",
         ),
         (
@@ -242,7 +250,9 @@ def test_the_example_shows_a_former_mayors_banner(tmp_path_factory: pytest.TempP
     assert [t.get("to") is None for t in config["terms"]] == [False] * (len(config["terms"]) - 1) + [True]
     out = tmp_path_factory.mktemp("example") / "output"
     assert build(ROOT, MOMENT, out).ok
-    marked = sorted(p.parent.relative_to(out).as_posix() for p in out.rglob("index.html") if banner(p.read_text()))
+    marked = sorted(
+        p.parent.relative_to(out).as_posix() for p in out.rglob("index.html") if banner(p.read_text())
+    )
     assert "press-releases/novye-avtobusy" in marked
     assert "press-releases/byudzhet-2026-slushaniya" not in marked  # under the present mayor
     html = (out / "press-releases/novye-avtobusy/index.html").read_text(encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -16,6 +16,7 @@ from pydantic import Field, ValidationError, field_validator
 from site_builder.errors import ConfigError, Problem, problem
 from site_builder.load import links, pictures, sshsig, urls, yamlsafe
 from site_builder.load.fields import Day, Entry, Id, Strict, Text, Url, problems_from
+from site_builder.load.terms import Term, term_problems
 from site_builder.load.zone import DEFAULT_ZONE, MAX_CONFIG_BYTES
 
 # The types of content an approval is for: the items, and media-request records marked public.
@@ -169,23 +170,6 @@ class WorkCalendar(Strict):
     warn_days: int = Field(3, ge=0, le=60)
 
 
-class Term(Strict):
-    """A head of the administration's term of office, both days included; no `to` while it lasts."""
-
-    name: Text = Field(min_length=1, max_length=200)
-    names: dict[Literal["ru", "ky", "en"], Text] = Field(default_factory=dict)
-    position: Text = Field("", max_length=200)
-    positions: dict[Literal["ru", "ky", "en"], Text] = Field(default_factory=dict)
-    from_: Day = Field(alias="from")
-    to: Day | None = None
-
-    def name_in(self, lang: str) -> str:
-        return self.names.get(lang, self.name)  # type: ignore[call-overload]
-
-    def position_in(self, lang: str) -> str:
-        return self.positions.get(lang, self.position)  # type: ignore[call-overload]
-
-
 class PressCentre(Strict):
     accreditation: Text = ""
     address: Text = ""
@@ -284,7 +268,7 @@ def parse_config(text: str, path: str = "config.yaml") -> Config:
 
 def _cross_check(config: Config, path: str, lines: yamlsafe.LineMap) -> list[Problem]:
     out: list[Problem] = _key_problems(config, path, lines) + _step_problems(config, path, lines)
-    out += _role_problems(config, path, lines) + _term_problems(config, path, lines)
+    out += _role_problems(config, path, lines) + term_problems(config.terms, path, lines)
     division_ids = {d.id for d in config.divisions}
     for group, entries in (("divisions", config.divisions), ("people", config.people)):
         seen: set[str] = set()
@@ -393,31 +377,6 @@ def _role_problems(config: Config, path: str, lines: yamlsafe.LineMap) -> list[P
                 known = ", ".join(sorted(named))
                 args = {"person": person.id, "role": role, "known": known, **_closest(role, named)}
                 out.append(problem(path, line, "error", "ROLE_UNKNOWN", **args))
-    return out
-
-
-def _term_problems(config: Config, path: str, lines: yamlsafe.LineMap) -> list[Problem]:
-    """Each term ends after it starts, and the terms, in order of their start, follow one
-    another day by day: no two heads on one day, and no day without one (an acting head
-    is a term of their own)."""
-    out: list[Problem] = []
-    for index, term in enumerate(config.terms):
-        if term.to is not None and term.to < term.from_:
-            line = lines.get(("terms", index, "to"), lines.get(("terms", index), 1))
-            out.append(problem(path, line, "error", "TERM_REVERSED", name=term.name, start=term.from_, end=term.to))
-    if out:
-        return out  # the order of reversed terms means nothing
-    ordered = sorted(enumerate(config.terms), key=lambda pair: pair[1].from_)
-    for (_, before), (index, after) in zip(ordered, ordered[1:], strict=False):
-        line = lines.get(("terms", index, "from"), lines.get(("terms", index), 1))
-        names = {"name": after.name, "previous": before.name, "start": after.from_}
-        if before.to is None or before.to >= after.from_:
-            end = "—" if before.to is None else before.to
-            out.append(problem(path, line, "error", "TERMS_OVERLAP", end=end, **names))
-        elif before.to + timedelta(days=1) < after.from_:
-            out.append(
-                problem(path, line, "error", "TERMS_GAP", end=before.to, day=before.to + timedelta(days=1), **names)
-            )
     return out
 
 

@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from site_builder.load.config import Division, Term
+from site_builder.load.config import Division
 from site_builder.load.markdown import REF_PREFIX
 from site_builder.load.model import SECTION_OF, Attachment, Item, once
+from site_builder.load.terms import Term
 from site_builder.view.preview import Preview
 
 _REF_LINK = re.compile(

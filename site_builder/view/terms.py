@@ -11,8 +11,9 @@ from __future__ import annotations
 from bisect import bisect_right
 from datetime import date, datetime
 
-from site_builder.load.config import Config, Term
+from site_builder.load.config import Config
 from site_builder.load.model import Item
+from site_builder.load.terms import Term
 
 
 def political(item: Item, config: Config) -> bool:
