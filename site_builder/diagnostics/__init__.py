@@ -25,6 +25,7 @@ from site_builder.diagnostics import (
     signatures,
     takedown,
     templates,
+    terms,
     values,
     verify,
 )
@@ -47,6 +48,7 @@ GROUPS = (
     verify,
     values,
     held,
+    terms,
 )
 
 

@@ -16,6 +16,7 @@ from pydantic import Field, ValidationError, field_validator
 from site_builder.errors import ConfigError, Problem, problem
 from site_builder.load import links, pictures, sshsig, urls, yamlsafe
 from site_builder.load.fields import Day, Entry, Id, Strict, Text, Url, problems_from
+from site_builder.load.terms import Term, term_problems
 from site_builder.load.zone import DEFAULT_ZONE, MAX_CONFIG_BYTES
 
 # The types of content an approval is for: the items, and media-request records marked public.
@@ -130,6 +131,14 @@ class TypeRule(Strict):
     # division); none: one step by a person with one of `approver_roles`.
     steps: list[Id] = Field(default_factory=list, max_length=10)
     signatures: Literal["required", "optional", "off"] = "optional"
+    # Items of a political type carry the "former head" banner once the term of office they
+    # were published under has ended (`terms:`); none: the default, POLITICAL_TYPES.
+    political: bool | None = None
+
+
+# The types that speak for the head of the administration (there is no "statement" type:
+# a statement is published as a press release).
+POLITICAL_TYPES: tuple[TypeName, ...] = ("press-release", "rebuttal")
 
 
 class Rules(Strict):
@@ -146,6 +155,11 @@ class Rules(Strict):
 
     def for_type(self, kind: TypeName) -> TypeRule:
         return self.types.get(kind) or TypeRule(response_limit_days=2 if kind == "rebuttal" else None)
+
+    def political(self, kind: TypeName) -> bool:
+        """Whether items of this type carry the banner of a term of office that has ended."""
+        chosen = self.types[kind].political if kind in self.types else None
+        return kind in POLITICAL_TYPES if chosen is None else chosen
 
 
 class WorkCalendar(Strict):
@@ -168,6 +182,9 @@ class Config(Strict):
     rules: Rules = Field(default_factory=Rules)
     calendar: WorkCalendar = Field(default_factory=WorkCalendar)
     press_centre: PressCentre = Field(default_factory=PressCentre)
+    # Heads of the administration, each with the days of their term (the "history mode":
+    # view/terms.py); the list is checked to hold no overlap and no gap.
+    terms: list[Term] = Field(default_factory=list, max_length=200)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -251,7 +268,7 @@ def parse_config(text: str, path: str = "config.yaml") -> Config:
 
 def _cross_check(config: Config, path: str, lines: yamlsafe.LineMap) -> list[Problem]:
     out: list[Problem] = _key_problems(config, path, lines) + _step_problems(config, path, lines)
-    out += _role_problems(config, path, lines)
+    out += _role_problems(config, path, lines) + term_problems(config.terms, path, lines)
     division_ids = {d.id for d in config.divisions}
     for group, entries in (("divisions", config.divisions), ("people", config.people)):
         seen: set[str] = set()

@@ -115,6 +115,13 @@ class Common(Strict):
         description="Old addresses of this item on the site, written from its root "
         '("/press-releases/old-name/"): each gets a page that redirects here.',
     )
+    # Whether the item speaks for the head of the administration and so carries the banner of
+    # an ended term of office (config.yaml `terms:`); none: as its type (`rules.types`).
+    political: bool | None = Field(
+        None,
+        description="Whether the item carries the banner «published under a former head of the "
+        "administration» once the term it was published under has ended; default: as its type.",
+    )
 
     @property
     def approval(self) -> Approval | None:

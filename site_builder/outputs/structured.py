@@ -12,6 +12,7 @@ from site_builder.i18n import translations
 from site_builder.load import urls
 from site_builder.load.model import Announcement, Event, Rebuttal
 from site_builder.outputs import lang_prefix
+from site_builder.outputs.render import day_format
 from site_builder.view.entries import Entry
 from site_builder.view.site import Site
 
@@ -120,7 +121,40 @@ def article(site: Site, entry: Entry, kind: str = "NewsArticle") -> dict:
         data["correction"] = corrections(entry)
     if entry.withdrawn and entry.meta.withdrawn:
         data["creativeWorkStatus"] = "Withdrawn"
+    if entry.former is not None:
+        data.update(former_head(entry))
     return data
+
+
+def former_head_note(entry: Entry) -> str:
+    """The banner of an item published under a former head, as its page writes it."""
+    term, lang = entry.former, entry.lang
+    assert term is not None and term.to is not None
+    day = day_format(lang)
+    text = translations(lang, "ui").gettext(
+        "Published under a former head of the administration: %(name)s, %(term)s"
+    )
+    return text % {"name": term.name_in(lang), "term": f"{day(term.from_)} – {day(term.to)}"}
+
+
+def former_head(entry: Entry) -> dict:
+    """An item published under a head whose term has ended: the page's banner as the
+    Article's `backstory` (the context it was written in), and that head as its
+    `accountablePerson`, through a schema.org Role that holds the term's days."""
+    term, lang = entry.former, entry.lang
+    assert term is not None and term.to is not None
+    person: dict = {"@type": "Person", "name": term.name_in(lang)}
+    if term.position_in(lang):
+        person["jobTitle"] = term.position_in(lang)
+    role: dict = {
+        "@type": "Role",
+        "startDate": term.from_.isoformat(),
+        "endDate": term.to.isoformat(),
+        "accountablePerson": person,
+    }
+    if term.position_in(lang):
+        role["roleName"] = term.position_in(lang)
+    return {"backstory": former_head_note(entry), "accountablePerson": role}
 
 
 def event(site: Site, entry: Entry) -> dict:

@@ -9,6 +9,7 @@ from datetime import datetime
 from site_builder.load.config import Division
 from site_builder.load.markdown import REF_PREFIX
 from site_builder.load.model import SECTION_OF, Attachment, Item, once
+from site_builder.load.terms import Term
 from site_builder.view.preview import Preview
 
 _REF_LINK = re.compile(
@@ -36,6 +37,9 @@ class Entry:
     translations: list[Entry] = field(default_factory=list)
     preview: Preview | None = None  # not out (draft, embargoed …): rendered only by `serve --drafts`
     key: str = ""  # hash of everything its pages show (set by Site.seal)
+    # The ended term of office of the head it was published under, if political (view/terms.py;
+    # set by build_site at every build: when a term ends depends on `now`).
+    former: Term | None = None
 
     @once
     def meta(self):

@@ -17,6 +17,7 @@ from site_builder.load.model import SECTION_OF, Announcement, Event, Item, Media
 from site_builder.load.slugs import slug
 from site_builder.view.entries import Entry, Tag
 from site_builder.view.site import Site
+from site_builder.view.terms import former_head
 
 
 def build_site(
@@ -42,6 +43,8 @@ def build_site(
     ]
     media_requests = media or register([], config, now.astimezone(config.tz).date())
     if last is not None and not _moved(last, visible, verdicts, config):
+        for entry in last.entries:  # a term may have ended since
+            entry.former = former_head(entry.item, config, now)
         return Site(
             config, now, last.entries, last.by_source, last.tags, media_requests, _placed=last._placed
         )
@@ -64,6 +67,7 @@ def build_site(
             updated=item.updated,
             tags=[tags[slugs[n]] for n in dict.fromkeys(meta.tags)] if meta.tags else [],
             division=config.division(meta.division),
+            former=former_head(item, config, now),
         )
     groups: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries.values():

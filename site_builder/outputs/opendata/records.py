@@ -9,6 +9,7 @@ from site_builder.load import urls
 from site_builder.load.model import Announcement, MediaPlan
 from site_builder.view.entries import Entry
 from site_builder.view.site import Site, plan_rows
+from site_builder.view.terms import term_span
 
 
 def _item_record(site: Site, e: Entry) -> dict:
@@ -29,6 +30,8 @@ def _item_record(site: Site, e: Entry) -> dict:
         "withdrawn": e.withdrawn,
         "withdrawn_at": e.meta.withdrawn.at.isoformat() if e.withdrawn and e.meta.withdrawn else None,
         "withdrawn_reason": e.meta.withdrawn.reason if e.withdrawn and e.meta.withdrawn else None,
+        "former_head": e.former.name_in(e.lang) if e.former else None,
+        "former_head_term": term_span(e.former) if e.former else None,
     }
 
 

@@ -29,7 +29,8 @@ TABLES = [
     Table(
         "items",
         "Publications",
-        "Every published item in every language: metadata, address, approval date, corrections. "
+        "Every published item in every language: metadata, address, approval date, corrections, "
+        "the former head of the administration it was published under. "
         "A withdrawn item keeps its title, dates and the public reason, nothing else.",
         {
             "id": (STR, "stable key of the item (shared by its translations)"),
@@ -47,6 +48,12 @@ TABLES = [
             "withdrawn": ({"type": "boolean"}, "true when the item was withdrawn"),
             "withdrawn_at": (OPT_TIME, "time of the withdrawal"),
             "withdrawn_reason": (OPT_STR, "public reason for the withdrawal"),
+            "former_head": (
+                OPT_STR,
+                "political items published under a head of the administration whose term has ended "
+                "(config.yaml terms:): that head's name, as the page's banner shows it",
+            ),
+            "former_head_term": (OPT_STR, "that head's term of office, from/to days (ISO 8601 interval)"),
         },
     ),
     Table(
