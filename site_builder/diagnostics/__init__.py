@@ -19,6 +19,7 @@ from site_builder.diagnostics import (
     held,
     outputs,
     references,
+    registers,
     rules,
     schedule,
     settings,
@@ -47,6 +48,7 @@ GROUPS = (
     verify,
     values,
     held,
+    registers,
 )
 
 

@@ -150,6 +150,14 @@ class Rebuttal(Common):
         Literal["false", "distorted", "accurate"], BeforeValidator(lambda v: "false" if v is False else v)
     ] = "false"
     facts: list[Fact] = Field(default_factory=list)
+    # The monitoring register's entry that found the publication (its path below
+    # content/monitoring/, without `.md`): `detected_at` is then the entry's `found`.
+    monitoring: str | None = Field(
+        None,
+        max_length=300,
+        description="The monitoring entry that found the publication, e.g. 2026/tarify-na-vodu: "
+        "detected_at is then taken from its found:.",
+    )
 
 
 class Accreditation(Strict):
@@ -224,11 +232,21 @@ class MediaPlan(Common):
     entries: list[PlanEntry] = Field(default_factory=list)
 
 
+class Interview(Strict):
+    """What a request for an interview became: who gave it, when, and how it went."""
+
+    official: Id  # a person of config.yaml
+    date: AwareDateTime
+    outcome: Text | None = Field(None, min_length=1, max_length=2000)
+
+
 class MediaRequest(Strict):
     """A journalist's request to the press office: a record of the office's duty.  One
     marked `public: true` has its fields published one by one, so it is approved as an
     item is (type `media-request` of `rules.types`): an `approval` over its content hash,
-    by someone who is not its `author`."""
+    by someone who is not its `author`.  Only `title`, `outlet`, `topic`, the dates and
+    `answer_summary` are ever published; the requester's `contact`, the divisions and the
+    interview stay in the register."""
 
     # `approvals` is read from `approval:` only: the field's own name is no key of a file.
     model_config = ConfigDict(populate_by_name=False, validate_by_name=False)
@@ -241,6 +259,14 @@ class MediaRequest(Strict):
     answer_summary: Text = Field("", max_length=3000)
     public: bool = False
     author: Id | None = None  # who prepared the record (needed once it is public: four-eyes)
+    kind: Literal["information", "interview", "comment", "accreditation"] = "information"
+    channel: Literal["oral", "written", "email"] = "written"
+    contact: Text | None = Field(
+        None, min_length=1, max_length=500, description="The requester's contact: private, never published."
+    )
+    executor: Id | None = None  # the division that prepares the answer
+    contributors: list[Id] = Field(default_factory=list, max_length=30)  # divisions that contribute
+    interview: Interview | None = None
     approvals: Steps = Field(default_factory=list, alias="approval")  # type: ignore[assignment]
 
     @property
@@ -261,6 +287,44 @@ class MediaRequest(Strict):
 
 
 REQUESTS_SECTION = "media-requests"  # records, parsed by mediarequests.py, not by content.parse
+
+
+class Source(Strict):
+    """Where a monitored publication appeared: the outlet or social account, its address, its title."""
+
+    outlet: Text = Field(min_length=1, max_length=300)
+    url: Url | None = None
+    title: Text = Field(min_length=1, max_length=1000, description="The title, or an excerpt.")
+
+
+class Outcome(Strict):
+    """What the office did about a monitored publication: a rebuttal or a comment (`ref`:
+    the item), an answer sent (`at`), or nothing, for a `reason`."""
+
+    kind: Literal["rebuttal", "comment", "answer", "none"]
+    ref: str | None = Field(None, min_length=1, max_length=300, description="Item id or content path.")
+    at: AwareDateTime | None = None
+    reason: Text | None = Field(None, min_length=1, max_length=2000)
+
+
+class MonitoringEntry(Strict):
+    """An entry of the monitoring register (internal: never published): a publication,
+    a social post or a citizen's complaint found, its tone, and what was done about it."""
+
+    found: AwareDateTime
+    source: Source
+    kind: Literal["publication", "social_post", "complaint"]
+    # `tone: false` unquoted is a YAML boolean; editors mean the word.
+    tone: Annotated[
+        Literal["positive", "neutral", "negative", "false"],
+        BeforeValidator(lambda v: "false" if v is False else v),
+    ]
+    division: Id
+    outcome: Outcome | None = None
+    author: Id | None = None
+
+
+MONITORING_SECTION = "monitoring"  # internal records, parsed by judge/monitoring.py
 
 
 MODELS: dict[TypeName, type[Common]] = {
