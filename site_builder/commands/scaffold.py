@@ -222,7 +222,7 @@ def create(root: Path, config: Config, new: NewItem, now: datetime) -> tuple[Pat
     if not name or slugify(name, max_length=120) != name:
         return None, [problem("content/", 0, "error", "NEW_NO_SLUG", title=title)]
     year = when.astimezone(config.tz).year
-    if kind == "media-request":  # as the register's files are named: by the day received
+    if kind in RECORDS:  # as the registers' files are named: by the day received or found
         name = f"{when.astimezone(config.tz).date().isoformat()}-{name}"
     section = RECORDS.get(kind) or SECTION_OF[kind]  # type: ignore[index]
     rel = f"content/{section}/{year}/{name}.md"
