@@ -107,6 +107,7 @@ def _beside(judging: Judging, records: Records, judged: Judged) -> list[Problem]
 def _hold(result: Result, judging: Judging) -> None:
     """Hold back the items in error (judge/held.py): publish from the rest, each held item
     left out or as it last went out; or add why the build must stop."""
+    judging = dataclasses.replace(judging, entries=tuple(result.monitoring))  # for versions from git
     settled = held.settle(result.items, result.problems, judging)
     if settled.judged is None:
         result.problems += settled.problems
