@@ -15,6 +15,9 @@ from site_builder.load import urls
 from site_builder.load.config import TypeName
 from site_builder.load.fields import AwareDateTime, Day, Entry, Id, Strict, Text, Url
 
+# The registers' own models live beside; imported here, where every model is looked for.
+from site_builder.load.registers import Interview, MonitoringEntry, Outcome, Source  # noqa: F401
+
 Lang = Literal["ru", "ky", "en"]
 Status = Literal["draft", "review", "approved", "withdrawn"]
 SECTIONS: dict[str, TypeName] = {
@@ -232,14 +235,6 @@ class MediaPlan(Common):
     entries: list[PlanEntry] = Field(default_factory=list)
 
 
-class Interview(Strict):
-    """What a request for an interview became: who gave it, when, and how it went."""
-
-    official: Id  # a person of config.yaml
-    date: AwareDateTime
-    outcome: Text | None = Field(None, min_length=1, max_length=2000)
-
-
 class MediaRequest(Strict):
     """A journalist's request to the press office: a record of the office's duty.  One
     marked `public: true` has its fields published one by one, so it is approved as an
@@ -287,41 +282,6 @@ class MediaRequest(Strict):
 
 
 REQUESTS_SECTION = "media-requests"  # records, parsed by mediarequests.py, not by content.parse
-
-
-class Source(Strict):
-    """Where a monitored publication appeared: the outlet or social account, its address, its title."""
-
-    outlet: Text = Field(min_length=1, max_length=300)
-    url: Url | None = None
-    title: Text = Field(min_length=1, max_length=1000, description="The title, or an excerpt.")
-
-
-class Outcome(Strict):
-    """What the office did about a monitored publication: a rebuttal or a comment (`ref`:
-    the item), an answer sent (`at`), or nothing, for a `reason`."""
-
-    kind: Literal["rebuttal", "comment", "answer", "none"]
-    ref: str | None = Field(None, min_length=1, max_length=300, description="Item id or content path.")
-    at: AwareDateTime | None = None
-    reason: Text | None = Field(None, min_length=1, max_length=2000)
-
-
-class MonitoringEntry(Strict):
-    """An entry of the monitoring register (internal: never published): a publication,
-    a social post or a citizen's complaint found, its tone, and what was done about it."""
-
-    found: AwareDateTime
-    source: Source
-    kind: Literal["publication", "social_post", "complaint"]
-    # `tone: false` unquoted is a YAML boolean; editors mean the word.
-    tone: Annotated[
-        Literal["positive", "neutral", "negative", "false"],
-        BeforeValidator(lambda v: "false" if v is False else v),
-    ]
-    division: Id
-    outcome: Outcome | None = None
-    author: Id | None = None
 
 
 MONITORING_SECTION = "monitoring"  # internal records, parsed by judge/monitoring.py
