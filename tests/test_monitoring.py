@@ -324,3 +324,21 @@ def test_the_example_site_keeps_a_register_with_every_outcome() -> None:
     assert {e.meta.kind for e in entries} == {"publication", "social_post", "complaint"}
     refs = {e.meta.outcome.ref for e in entries if e.meta.outcome and e.meta.outcome.ref}
     assert {"rebuttals/2026/tarify-na-vodu.md", "press-releases/2026/ugol-maloobespechennym.md"} <= refs
+
+
+def test_approve_refuses_an_entry_and_says_why(tmp_path: Path) -> None:
+    root = make_site(tmp_path, {"content/monitoring/2026/x.md": entry()})
+    before = (root / "content/monitoring/2026/x.md").read_bytes()
+    code, out, err = run_cli(
+        "approve",
+        "content/monitoring/2026/x.md",
+        "--by",
+        "aliev",
+        "--now",
+        "2026-11-22T12:00:00+06:00",
+        cwd=root,
+    )
+    assert code == 1, (out, err)
+    assert "content/monitoring/2026/x.md: error APPROVE_MONITORING" in out + err
+    assert "служебная" in out + err and "outcome:" in out + err
+    assert (root / "content/monitoring/2026/x.md").read_bytes() == before

@@ -47,4 +47,8 @@ CODES: dict[str, tuple[str, str]] = {
         "the interview's date is earlier than the request's received: {received}",
         "Check both dates: an interview takes place after the request.",
     ),
+    "APPROVE_MONITORING": (
+        "a monitoring entry is internal: nothing of it is published, so it needs no approval",
+        "Record what was done in its outcome:; a rebuttal or comment it led to is approved as an item.",
+    ),
 }
