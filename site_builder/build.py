@@ -15,10 +15,10 @@ from functools import partial
 from pathlib import Path
 
 from site_builder.errors import Problem, SiteError
-from site_builder.judge import attachments, gitverify, held, mediarequests, settings
+from site_builder.judge import attachments, gitverify, held, mediarequests, monitoring, settings
 from site_builder.judge.history import History
 from site_builder.judge.rules import Judgement
-from site_builder.judge.whole import Judging
+from site_builder.judge.whole import Judged, Judging
 from site_builder.judge.workdays import WorkingDays
 from site_builder.load import content, names
 from site_builder.load.admins import Admins
@@ -46,6 +46,7 @@ class Result:
     items: list[Item] = field(default_factory=list)
     requests: list[mediarequests.Request] = field(default_factory=list)
     days: WorkingDays | None = None  # the working days the check counted (holidays read once)
+    monitoring: list[monitoring.Entry] = field(default_factory=list)  # internal: never rendered
     site: Site | None = None  # the published view (with drafts, for a preview), as build renders it
     drafts: dict[str, Preview] = field(default_factory=dict)  # what a preview shows besides, by source
     manifest: dict[str, list] = field(default_factory=dict)  # what output/ holds: {path: row}
@@ -65,11 +66,37 @@ class Result:
         return all(not p.is_error or p in self.excused for p in self.problems)
 
 
-def _beside(judging: Judging, items: list[Item], requests: list[mediarequests.Request]) -> list[Problem]:
-    """What is judged besides the items: media requests, settings, git (`rules.verify_git`)."""
+@dataclass
+class Records:
+    """The registers beside the items (media requests, monitoring), and the items as the
+    monitoring register completes them (a rebuttal's `detected_at` from its entry)."""
+
+    items: list[Item]
+    requests: list[mediarequests.Request]
+    monitoring: list[monitoring.Entry]
+    problems: list[Problem]
+
+    @classmethod
+    def load(cls, root: Path, config: Config, items: list[Item]) -> Records:
+        requests, found = mediarequests.load(root / "content", config)
+        entries, more = monitoring.load(root / "content", config)
+        items, taken = monitoring.detected(items, entries)
+        return cls(items, requests, entries, found + more + taken)
+
+    def result(self, problems: list[Problem], config: Config, judged: Judged, days: WorkingDays) -> Result:
+        """The check's result over these records and the judged items."""
+        judgement, cleaned = judged.judgement, judged.cleaned
+        return Result(
+            problems, config, judgement, self.items, self.requests, days, self.monitoring, cleaned=cleaned
+        )
+
+
+def _beside(judging: Judging, records: Records, judged: Judged) -> list[Problem]:
+    """What is judged besides the items: the registers, settings, git (`rules.verify_git`)."""
     root, config, now, days = judging.root, judging.config, judging.now, judging.days
-    store = judging.session.store
-    found = mediarequests.check(requests, config, now, days, store)
+    store, items, requests = judging.session.store, records.items, records.requests
+    found = records.problems + mediarequests.check(requests, config, now, days, store)
+    found += monitoring.check(records.monitoring, items, judged.judgement.verdicts, config, now, days)
     found += settings.problems(root, config, Admins.from_environ(), store)
     found += picture_problems(root, config)
     if config.rules.verify_git:  # public records are approved as items are
@@ -80,6 +107,7 @@ def _beside(judging: Judging, items: list[Item], requests: list[mediarequests.Re
 def _hold(result: Result, judging: Judging) -> None:
     """Hold back the items in error (judge/held.py): publish from the rest, each held item
     left out or as it last went out; or add why the build must stop."""
+    judging = dataclasses.replace(judging, entries=tuple(result.monitoring))  # for versions from git
     settled = held.settle(result.items, result.problems, judging)
     if settled.judged is None:
         result.problems += settled.problems
@@ -106,11 +134,11 @@ def check(
     days = WorkingDays(config.calendar, session.store)
     ready = partial(days.prepare, now.astimezone(config.tz).year)  # while workers parse
     items, problems = content.load(root / "content", config, session, ready)
+    records = Records.load(root, config, items)  # media requests, monitoring
     judging = Judging(root, config, now, History(root, config, now, session.store), session, days)
-    judged = judging(items)  # (git history is read only when asked)
-    requests, found = mediarequests.load(root / "content", config)
-    problems += judged.problems + names.unreadable(root) + linked + found + _beside(judging, items, requests)
-    result = Result(problems, config, judged.judgement, items, requests, days, cleaned=judged.cleaned)
+    judged = judging(records.items)  # (git history is read only when asked)
+    problems += judged.problems + names.unreadable(root) + linked + _beside(judging, records, judged)
+    result = records.result(problems, config, judged, days)
     if not strict and not result.ok:
         _hold(result, judging)
     if result.publishable:  # else no build gets this far; every path known before one is written

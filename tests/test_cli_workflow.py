@@ -244,6 +244,8 @@ def test_schema_writes_one_schema_per_type_and_config(site, capsys):
         "announcement.schema.json",
         "config.schema.json",
         "media-plan.schema.json",
+        "media-request.schema.json",
+        "monitoring.schema.json",
         "press-release.schema.json",
         "rebuttal.schema.json",
     ]
@@ -329,11 +331,12 @@ def test_example_site_validates_against_its_schemas(tmp_path):
     checked = 0
     for path in sorted((root / "content").rglob("*.md")):
         section = path.relative_to(root / "content").parts[0]
-        if SECTIONS.get(section) not in {"press-release", "rebuttal", "announcement", "media-plan"}:
+        kind = {**SECTIONS, "media-requests": "media-request", "monitoring": "monitoring"}.get(section)
+        if kind is None:
             continue
         document, problems = frontmatter.read(path.read_bytes(), str(path))
         assert document is not None and not problems, path
-        jsonschema.validate(document.data, found[f"{SECTIONS[section]}.schema.json"])
+        jsonschema.validate(document.data, found[f"{kind}.schema.json"])
         checked += 1
     assert checked > 30
     with pytest.raises(jsonschema.ValidationError):

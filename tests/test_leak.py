@@ -46,7 +46,7 @@ from gitkit import commit, repository
 from hardkit import identity
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
-from sitekit import config_dict, config_text, make_site, output_bytes
+from sitekit import approve_records, config_dict, config_text, make_site, output_bytes
 
 from site_builder.build import build
 from site_builder.commands.serve import Preview
@@ -312,7 +312,10 @@ def compose(
         published, detected = when.date - timedelta(hours=3), when.date - timedelta(hours=2)
         lines += [
             "original: {outlet: Газета, title: Статья, published: " + published.isoformat() + "}",
-            f"detected_at: {detected.isoformat()}",
+            # When it was found is its monitoring entry's (registers_of), every other time.
+            f"detected_at: {detected.isoformat()}"
+            if file.index % 2
+            else f"monitoring: 2026/{entry_name(file.index)}",
             "facts: [{claim: Утверждение, fact: Факт}]",
         ]
     if spec.kind == "media-plan":
@@ -353,6 +356,87 @@ def compose(
         approval += ["  signature: |", *("    " + line for line in signature.strip().split("\n"))]
         marks = (signature_token(signature),) + ((digest,) if spec.hash_mode == "good" else ())
     return "---\n" + head + "\n" + "\n".join(approval) + "\n---\n" + body, marks
+
+
+def entry_name(index: int) -> str:
+    return f"mq{index:02d}m"
+
+
+def record_tokens(index: int) -> dict[str, str]:
+    """The tokens of a spec's monitoring entry (all internal) and media request (the first
+    four published when the request is public; the rest never)."""
+    t = f"{index:02d}"
+    return {
+        "request title": f"RT{t}RT",
+        "request outlet": f"RO{t}RO",
+        "request topic": f"RP{t}RP",
+        "request answer": f"RA{t}RA",
+        "contact": f"CC{t}CC",
+        "phone": f"+996 555 {t}-{t}-71",
+        "interview": f"IO{t}IO",
+        "request notes": f"RN{t}RN",
+        "outlet": f"MO{t}MO",
+        "title": f"MT{t}MT",
+        "url": f"mu{t}mu.example.kg",
+        "notes": f"MN{t}MN",
+        "reason": f"MR{t}MR",
+        "entry file": entry_name(index),
+    }
+
+
+PUBLIC_RECORD = ("request title", "request outlet", "request topic", "request answer")
+
+
+def registers_of(index: int, spec: Spec, base: datetime, target: str) -> dict[str, str]:
+    """A spec's monitoring entry (with every kind, tone and outcome over the specs; a rebuttal's
+    is the one it names) and its media request (public for even indices, with every private
+    field): files → texts."""
+    tok, found = record_tokens(index), base - timedelta(days=1)
+    ref = target.removeprefix("content/")
+    outcomes = [
+        f"{{kind: comment, ref: {ref}}}",
+        f"{{kind: answer, at: {(found + timedelta(hours=1)).isoformat()}}}",
+        f"{{kind: none, reason: Без мер {tok['reason']}}}",
+    ]
+    outcome = f"{{kind: rebuttal, ref: {ref}}}" if spec.kind == "rebuttal" else outcomes[index % 3]
+    entry = [
+        f"found: {found.isoformat()}",
+        "source:",
+        f"  outlet: Канал {tok['outlet']}",
+        f"  url: https://{tok['url']}/p",
+        f"  title: Пост {tok['title']}",
+        f"kind: {['publication', 'social_post', 'complaint'][index % 3]}",
+        f"tone: {['false', 'negative', 'neutral', 'positive'][index % 4]}",
+        "division: transport",
+        "author: petrov",
+        f"outcome: {outcome}",
+    ]
+    request = [
+        f"title: Запрос {tok['request title']}",
+        "received: 2026-11-10",
+        f"outlet: Редакция {tok['request outlet']}",
+        f"topic: Тема {tok['request topic']}",
+        f"kind: {'interview' if index % 2 else 'comment'}",
+        "channel: oral",
+        f"contact: 'Корреспондент {tok['contact']}, {tok['phone']}'",
+        "executor: transport",
+        "contributors: [education, pr]",
+        "interview: {official: petrov, date: 2026-11-12T10:00:00+06:00, outcome: Эфир "
+        + tok["interview"]
+        + "}"
+        if index % 2
+        else "answered: 2026-11-12",
+        f"answer_summary: Ответ {tok['request answer']}",
+        f"public: {'false' if index % 2 else 'true'}",
+    ]
+    return {
+        f"content/monitoring/2026/{entry_name(index)}.md": "---\n"
+        + "\n".join(entry)
+        + f"\n---\n{tok['notes']}\n",
+        f"content/media-requests/2026/rq{index:02d}r.md": "---\n"
+        + "\n".join(request)
+        + f"\n---\nЗаметки {tok['request notes']}.\n",
+    }
 
 
 def expected(
@@ -444,6 +528,8 @@ class Example:
             if f.voice == "r":  # the folder's files belong to both languages
                 for name, data in attachments_of(f).items():
                     files[str(Path(path_of(f)).parent / name)] = data
+        for index, target in refs.items():
+            files |= registers_of(index, self.specs[index], self.base, target)
         for rel, data in files.items():
             path = self.root / rel
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -451,6 +537,7 @@ class Example:
                 path.write_bytes(data)
             else:
                 path.write_text(data, encoding="utf-8")
+        approve_records(self.root, at="2026-11-12T18:00:00+06:00")  # the public requests
 
     def expect(self, now: datetime, git: bool = False) -> dict[File, tuple[str, bool]]:
         edited, required = self.edited, self.hash_required
@@ -507,6 +594,14 @@ def check_output(folder: Path, seen: dict[File, tuple[str, bool]], base: datetim
                 forbidden.append((attachment, str(number), "hidden"))
         if states == {"hidden"}:
             forbidden.append((name_of(number), str(number), "hidden"))
+    for number in shown:  # the registers: the monitoring register and private fields never
+        tokens = record_tokens(number)
+        public = number % 2 == 0
+        for key, needle in tokens.items():
+            if public and key in PUBLIC_RECORD:
+                assert needle.encode() in everything, f"{number}: the public request's {key} is not listed"
+            else:
+                forbidden.append((needle, str(number), f"the registers' {key}"))
     for needle, tag, why in forbidden:
         for raw in {needle.encode(), needle.lower().encode()}:
             leaks = sorted({rel for rel, data in texts if raw in data})

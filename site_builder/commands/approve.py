@@ -31,7 +31,7 @@ from site_builder.load.config import Config
 from site_builder.load.discover import read_source
 from site_builder.load.fields import EARLIEST, LATEST, in_range, problems_from
 from site_builder.load.links import is_link, symlink
-from site_builder.load.model import REQUESTS_SECTION, SECTIONS, Approval, Common, Item
+from site_builder.load.model import MONITORING_SECTION, REQUESTS_SECTION, SECTIONS, Approval, Common, Item
 
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 
@@ -303,6 +303,8 @@ def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
         )
         return console.EXIT_USAGE
     source, problems = read_source(content_dir, rel)
+    if rel.split("/")[0] == MONITORING_SECTION:  # internal: nothing of it is ever published
+        source, problems = None, [problem("content/" + rel, 0, "error", "APPROVE_MONITORING")]
     request = Request(args.by, at, args.step, args.reason)
     done, problems = approve(source, config, request, now) if source else (None, problems)
     key: Path | sshsig.PublicKey | None = None

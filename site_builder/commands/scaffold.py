@@ -8,6 +8,7 @@ import subprocess
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Literal
 
 from slugify import slugify
 
@@ -18,7 +19,7 @@ from site_builder.load import links
 from site_builder.load import skeleton as placeholders
 from site_builder.load.config import Config, TypeName
 from site_builder.load.fields import EARLIEST, LATEST, in_range
-from site_builder.load.model import SECTION_OF
+from site_builder.load.model import MONITORING_SECTION, REQUESTS_SECTION, SECTION_OF
 
 
 def _stamp(moment: datetime, config: Config) -> str:
@@ -41,13 +42,18 @@ def git_email(root: Path) -> str | None:
     return done.stdout.strip() or None
 
 
+# What `new` writes besides items: the registers' records (no approval workflow of their own
+# but a public media request's, no date: of publication), each in its own folder.
+RECORDS = {"media-request": REQUESTS_SECTION, "monitoring": MONITORING_SECTION}
+
+
 @dataclass(frozen=True)
 class NewItem:
     """What `site-builder new` was asked for: the kind and title, and what the editor gave of
     the rest (None: the author from the git e-mail, the author's division, now, a slug made
     from the title)."""
 
-    kind: TypeName
+    kind: TypeName | Literal["monitoring"]
     title: str
     author: str | None = None
     division: str | None = None
@@ -126,6 +132,54 @@ def skeleton(new: NewItem, author: str, division: str | None, when: datetime, co
     return "\n".join(lines)
 
 
+def record_skeleton(new: NewItem, author: str, division: str | None, when: datetime, config: Config) -> str:
+    """The text of a new record of a register: a media request received `when`, or a
+    monitoring entry found `when`; every key with a short hint, what is optional commented out."""
+    title, stamp = _quote(new.title), _stamp(when, config)
+    no_division = "" if division else "  # id из divisions: в config.yaml"
+    if new.kind == "monitoring":
+        lines = [
+            f"found: {stamp}  # когда публикацию обнаружили",
+            "source:",
+            '  outlet: "Название издания или аккаунта"',
+            "  url:  # https://…",
+            f"  title: {title}  # заголовок или выдержка",
+            "kind: publication  # publication — публикация; social_post — пост в соцсети; complaint — жалоба",
+            "tone: neutral  # positive, neutral, negative, false — ложная информация",
+            f"division: {division or ''}" + (no_division or "  # ответственное управление"),
+            f"author: {author}",
+            "# outcome:  # результат — уберите «# » в начале строк и заполните",
+            "#   kind: rebuttal  # rebuttal, comment — с ref:; answer — ответ дан (at:); none — reason:",
+            "#   ref: rebuttals/2026/slug.md  # опровержение или комментарий на сайте",
+            "#   at:  # когда направлен ответ",
+            "#   reason:  # почему мер не требуется",
+        ]
+        notes = "Заметки для пресс-службы (не публикуются): кто сообщил, что предпринято."
+    else:
+        example = (when + timedelta(days=1)).astimezone(config.tz).replace(hour=10, minute=0, second=0)
+        lines = [
+            f"title: {title}",
+            f"received: {when.astimezone(config.tz).date().isoformat()}",
+            'outlet: "Название издания"',
+            f"topic: {title}",
+            "kind: information  # information, interview — интервью, comment — комментарий, accreditation",
+            "channel: written  # oral — устно, written — письменно, email — по электронной почте",
+            "contact:  # телефон или e-mail журналиста — не публикуется",
+            f"executor: {division or ''}" + (no_division or "  # управление-исполнитель"),
+            "contributors: []  # управления, участвующие в ответе: [transport, finance]",
+            "# interview:  # для kind: interview — уберите «# » в начале строк",
+            f"#   official: {author}",
+            f"#   date: {example.strftime('%Y-%m-%dT%H:%M')}",
+            "#   outcome:  # чем закончилось интервью",
+            "answered:  # дата ответа, ГГГГ-ММ-ДД",
+            'answer_summary: ""',
+            f"author: {author}",
+            "public: false  # true — запись показывается в реестре на сайте после согласования",
+        ]
+        notes = "Заметки для пресс-службы (не публикуются): ход подготовки ответа."
+    return "\n".join(["---", *lines, "---", "", notes, ""])
+
+
 def create(root: Path, config: Config, new: NewItem, now: datetime) -> tuple[Path | None, list[Problem]]:
     """Write content/<section>/<year>/<slug>.md; never overwrite. Return its path, or None and
     why not (an author neither given nor known by the git e-mail is a refusal)."""
@@ -168,12 +222,19 @@ def create(root: Path, config: Config, new: NewItem, now: datetime) -> tuple[Pat
     if not name or slugify(name, max_length=120) != name:
         return None, [problem("content/", 0, "error", "NEW_NO_SLUG", title=title)]
     year = when.astimezone(config.tz).year
-    rel = f"content/{SECTION_OF[kind]}/{year}/{name}.md"
+    if kind in RECORDS:  # as the registers' files are named: by the day received or found
+        name = f"{when.astimezone(config.tz).date().isoformat()}-{name}"
+    section = RECORDS.get(kind) or SECTION_OF[kind]  # type: ignore[index]
+    rel = f"content/{section}/{year}/{name}.md"
     target = root / rel
     for folder in reversed(target.relative_to(root).parents[:-1]):  # content/, its section, the year
         if links.is_link(root / folder):  # the new file would land wherever the link leads
             return None, [links.symlink(root, root / folder)]
-    text = skeleton(replace(new, title=title), author, division, when, config)  # before the file exists
+    asked = replace(new, title=title)
+    if kind in RECORDS:
+        text = record_skeleton(asked, author, division, when, config)
+    else:
+        text = skeleton(asked, author, division, when, config)  # before the file exists
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         with target.open("x", encoding="utf-8", newline="\n") as handle:

@@ -16,7 +16,7 @@ from pathlib import Path
 from site_builder.commands import console, report
 from site_builder.errors import problem
 from site_builder.load.config import Config
-from site_builder.load.model import MODELS
+from site_builder.load.model import MODELS, MediaRequest, MonitoringEntry
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 TITLES = {
@@ -25,14 +25,21 @@ TITLES = {
     "announcement": "Announcement (front matter)",
     "media-plan": "Media plan (front matter)",
 }
+# The registers' records: typed like the items, never published but for public media requests.
+RECORDS = {
+    "media-request": (MediaRequest, "Media request record (front matter)"),
+    "monitoring": (MonitoringEntry, "Monitoring register entry (front matter)"),
+}
 
 
 def _with_yaml_booleans(schema: dict) -> dict:
-    """`verdict: false` unquoted is a YAML boolean, which the model accepts; so must the schema."""
-    verdict = schema.get("properties", {}).get("verdict")
-    if verdict is not None and "enum" in verdict:
-        verdict["enum"] = [*verdict["enum"], False]
-        verdict.pop("type", None)
+    """`verdict: false` (and a monitoring entry's `tone: false`) unquoted is a YAML boolean,
+    which the model accepts; so must the schema."""
+    for key in ("verdict", "tone"):
+        field = schema.get("properties", {}).get(key)
+        if field is not None and "enum" in field:
+            field["enum"] = [*field["enum"], False]
+            field.pop("type", None)
     return schema
 
 
@@ -42,6 +49,9 @@ def schemas() -> dict[str, dict]:
     for kind, model in MODELS.items():
         body = _with_yaml_booleans(model.model_json_schema(by_alias=True, mode="validation"))
         out[f"{kind}.schema.json"] = {"$schema": DIALECT, **body, "title": TITLES[kind]}
+    for name, (record, title) in RECORDS.items():
+        body = _with_yaml_booleans(record.model_json_schema(by_alias=True, mode="validation"))
+        out[f"{name}.schema.json"] = {"$schema": DIALECT, **body, "title": title}
     body = Config.model_json_schema(by_alias=True, mode="validation")
     out["config.schema.json"] = {"$schema": DIALECT, **body, "title": "site-builder config.yaml"}
     return out

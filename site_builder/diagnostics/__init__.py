@@ -19,6 +19,7 @@ from site_builder.diagnostics import (
     held,
     outputs,
     references,
+    registers,
     rules,
     schedule,
     settings,
@@ -49,6 +50,7 @@ GROUPS = (
     values,
     held,
     terms,
+    registers,
 )
 
 

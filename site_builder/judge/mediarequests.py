@@ -8,7 +8,6 @@ the site only as counts.
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,12 +16,11 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from site_builder.errors import Problem, problem
-from site_builder.judge import requestapproval
+from site_builder.judge import authors, requestapproval
 from site_builder.judge.workdays import MOST_SHOWN, WorkingDays, shown
-from site_builder.load import frontmatter, links, markers
+from site_builder.load import frontmatter, markers, records
 from site_builder.load.approval import content_hash
 from site_builder.load.config import Config
-from site_builder.load.discover import readable_name, shown_name
 from site_builder.load.fields import problems_from
 from site_builder.load.model import REQUESTS_SECTION, Item, MediaRequest
 from site_builder.speed.cache import Cache
@@ -43,8 +41,11 @@ class Request:
     def title(self) -> str:
         return self.meta.title or self.meta.topic
 
-    def line(self, key: str) -> int:
-        return self.lines.get((key,), 1)
+    def line(self, *key: str | int) -> int:
+        for end in range(len(key), 0, -1):
+            if key[:end] in self.lines:
+                return self.lines[key[:end]]
+        return 1
 
 
 def parse(rel: str, raw: bytes, config: Config) -> tuple[Request | None, list[Problem]]:
@@ -89,41 +90,14 @@ def released(request: Request) -> bool:
 
 def load(content_dir: Path, config: Config) -> tuple[list[Request], list[Problem]]:
     """Every content/media-requests/**/*.md, in file order."""
-    folder = content_dir / REQUESTS_SECTION
+    found, problems = records.files(content_dir, REQUESTS_SECTION)
     requests: list[Request] = []
-    problems: list[Problem] = []
-    if not folder.is_dir() or links.is_link(folder) or links.is_link(content_dir):
-        return [], []  # a link is reported by the listing of content/, and never followed
-    problems += links.below(content_dir.parent, folder)  # every link below: none is entered or read
-    problems += _unreadable_names(folder, content_dir)
-    for path in sorted(folder.rglob("*.md")):
-        rel = path.relative_to(content_dir).as_posix()
-        if not readable_name(rel):
-            continue  # reported above: no message or page can be made of it
-        if path.is_symlink():
-            continue
-        if path.stat().st_size > frontmatter.MAX_FILE_BYTES:
-            size = path.stat().st_size
-            limit = frontmatter.MAX_FILE_BYTES
-            problems.append(problem("content/" + rel, 0, "error", "FILE_TOO_LARGE", size=size, limit=limit))
-            continue
-        request, found = parse(rel, links.read(path), config)
-        problems += found
+    for rel, raw in found:
+        request, more = parse(rel, raw, config)
+        problems += more
         if request is not None:
             requests.append(request)
     return requests, problems
-
-
-def _unreadable_names(folder: Path, content_dir: Path) -> list[Problem]:
-    """Files and folders below `folder` whose names are not UTF-8, as content/ reports its own."""
-    found = []
-    for base, dirs, names in os.walk(folder):
-        for name in sorted([*dirs, *names]):
-            if not readable_name(name):
-                rel = os.path.relpath(os.path.join(base, name), content_dir.parent)
-                found.append(problem(shown_name(rel), 0, "error", "FILE_NAME_ENCODING"))
-        dirs[:] = sorted(d for d in dirs if readable_name(d))
-    return found
 
 
 def deadline(request: Request, days: WorkingDays, config: Config) -> date:
@@ -152,6 +126,7 @@ def check(
             published = ("title", "outlet", "topic", "answer_summary")
             parts = [markers.Part(request.line(key), getattr(meta, key) or "") for key in published]
             out += markers.find(path, parts, config.rules.restricted_markers)
+        out += _register_problems(request, config)
         due = deadline(request, days, config)
         if meta.answered is not None:
             if meta.answered < meta.received:
@@ -183,6 +158,35 @@ def check(
                     days=left,
                 )
             )
+    return out
+
+
+def _register_problems(request: Request, config: Config) -> list[Problem]:
+    """The divisions and the official a record names exist; an interview only in a request
+    for one."""
+    meta, path = request.meta, "content/" + request.source
+    divisions = {d.id for d in config.divisions}
+    known = ", ".join(sorted(divisions))
+    out = []
+    named = [("executor", meta.executor, request.line("executor"))] if meta.executor else []
+    named += [
+        (f"contributors[{i}]", d, request.line("contributors", i)) for i, d in enumerate(meta.contributors)
+    ]
+    for key, value, line in named:
+        if value not in divisions:
+            out.append(problem(path, line, "error", "UNKNOWN_DIVISION", key=key, value=value, known=known))
+    if meta.interview is not None:
+        if meta.kind != "interview":
+            out.append(
+                problem(path, request.line("interview"), "error", "REQUEST_INTERVIEW_KIND", kind=meta.kind)
+            )
+        official = meta.interview.official
+        if config.person(official) is None:
+            line = request.line("interview", "official")
+            out.append(authors.unknown_person(path, line, "interview.official", official, config))
+        if meta.interview.date.astimezone(config.tz).date() < meta.received:
+            line = request.line("interview", "date")
+            out.append(problem(path, line, "error", "REQUEST_INTERVIEW_BEFORE", received=meta.received))
     return out
 
 

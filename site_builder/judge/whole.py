@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from site_builder.errors import Problem
-from site_builder.judge import attachments, rules
+from site_builder.judge import attachments, monitoring, rules
 from site_builder.judge.history import History
 from site_builder.judge.rules import Judgement
 from site_builder.judge.workdays import WorkingDays
@@ -26,7 +26,9 @@ class Judged:
 
 @dataclass(frozen=True)
 class Judging:
-    """What judging needs besides the items: the site, the moment, git history, the session."""
+    """What judging needs besides the items: the site, the moment, git history, the session;
+    and the monitoring register, for the versions of rebuttals a build holds back (held.py),
+    which take their `detected_at` from it as the current ones do (build.Records)."""
 
     root: Path
     config: Config
@@ -34,8 +36,13 @@ class Judging:
     history: History
     session: Session
     days: WorkingDays
+    entries: tuple[monitoring.Entry, ...] = ()
 
     def __call__(self, items: list[Item]) -> Judged:
+        if self.entries:
+            items, _reported = monitoring.detected(
+                items, list(self.entries)
+            )  # (by the check, of the current)
         judgement = rules.check(items, self.config, self.now, self.history, self.session, self.days)
         files = attachments.check(self.root / "content", items, judgement, self.config, self.session)
         return Judged(judgement, judgement.problems + files.problems, files.cleaned)

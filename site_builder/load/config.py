@@ -168,6 +168,9 @@ class WorkCalendar(Strict):
     extra_working_days: list[Day] = Field(default_factory=list)
     media_request_days: int = Field(14, ge=1, le=365)
     warn_days: int = Field(3, ge=0, le=60)
+    # A negative or false report in the monitoring register gets its outcome within these
+    # working days of being found (the regulation's daily monitoring: the next working day).
+    monitoring_days: int = Field(1, ge=1, le=60)
 
 
 class PressCentre(Strict):

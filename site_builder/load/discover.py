@@ -13,7 +13,7 @@ from pathlib import Path
 
 from site_builder.errors import Problem, problem
 from site_builder.load import chars, frontmatter, links
-from site_builder.load.model import REQUESTS_SECTION, SECTIONS, Attachment
+from site_builder.load.model import MONITORING_SECTION, REQUESTS_SECTION, SECTIONS, Attachment
 
 IGNORED = {".gitkeep", ".DS_Store", "Thumbs.db"}
 # Files the build makes in an item's folder, so no attachment may have their name.
@@ -164,8 +164,8 @@ def _discover(
     for entry in dirs:
         if entry.is_symlink() or entry.name.startswith("."):
             continue
-        if rel_dir == "." and entry.name == REQUESTS_SECTION:
-            continue  # media requests are records, loaded by mediarequests.py
+        if rel_dir == "." and entry.name in (REQUESTS_SECTION, MONITORING_SECTION):
+            continue  # records, loaded by judge/mediarequests.py and judge/monitoring.py
         _discover(root, entry.path, _rel(rel_dir, entry.name), read, sources, problems)
 
 

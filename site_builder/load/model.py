@@ -15,6 +15,9 @@ from site_builder.load import urls
 from site_builder.load.config import TypeName
 from site_builder.load.fields import AwareDateTime, Day, Entry, Id, Strict, Text, Url
 
+# The registers' own models live beside; imported here, where every model is looked for.
+from site_builder.load.registers import Interview, MonitoringEntry, Outcome, Source  # noqa: F401
+
 Lang = Literal["ru", "ky", "en"]
 Status = Literal["draft", "review", "approved", "withdrawn"]
 SECTIONS: dict[str, TypeName] = {
@@ -157,6 +160,14 @@ class Rebuttal(Common):
         Literal["false", "distorted", "accurate"], BeforeValidator(lambda v: "false" if v is False else v)
     ] = "false"
     facts: list[Fact] = Field(default_factory=list)
+    # The monitoring register's entry that found the publication (its path below
+    # content/monitoring/, without `.md`): `detected_at` is then the entry's `found`.
+    monitoring: str | None = Field(
+        None,
+        max_length=300,
+        description="The monitoring entry that found the publication, e.g. 2026/tarify-na-vodu: "
+        "detected_at is then taken from its found:.",
+    )
 
 
 class Accreditation(Strict):
@@ -235,7 +246,9 @@ class MediaRequest(Strict):
     """A journalist's request to the press office: a record of the office's duty.  One
     marked `public: true` has its fields published one by one, so it is approved as an
     item is (type `media-request` of `rules.types`): an `approval` over its content hash,
-    by someone who is not its `author`."""
+    by someone who is not its `author`.  Only `title`, `outlet`, `topic`, the dates and
+    `answer_summary` are ever published; the requester's `contact`, the divisions and the
+    interview stay in the register."""
 
     # `approvals` is read from `approval:` only: the field's own name is no key of a file.
     model_config = ConfigDict(populate_by_name=False, validate_by_name=False)
@@ -248,6 +261,14 @@ class MediaRequest(Strict):
     answer_summary: Text = Field("", max_length=3000)
     public: bool = False
     author: Id | None = None  # who prepared the record (needed once it is public: four-eyes)
+    kind: Literal["information", "interview", "comment", "accreditation"] = "information"
+    channel: Literal["oral", "written", "email"] = "written"
+    contact: Text | None = Field(
+        None, min_length=1, max_length=500, description="The requester's contact: private, never published."
+    )
+    executor: Id | None = None  # the division that prepares the answer
+    contributors: list[Id] = Field(default_factory=list, max_length=30)  # divisions that contribute
+    interview: Interview | None = None
     approvals: Steps = Field(default_factory=list, alias="approval")  # type: ignore[assignment]
 
     @property
@@ -268,6 +289,9 @@ class MediaRequest(Strict):
 
 
 REQUESTS_SECTION = "media-requests"  # records, parsed by mediarequests.py, not by content.parse
+
+
+MONITORING_SECTION = "monitoring"  # internal records, parsed by judge/monitoring.py
 
 
 MODELS: dict[TypeName, type[Common]] = {
