@@ -107,6 +107,11 @@ def out_at(meta: dict, now: datetime) -> datetime | None:
     return went if final <= now and went <= now else None
 
 
+def monitored(name: str) -> dict:
+    """The monitoring entry a rebuttal's `monitoring:` names (its `found` is the detection)."""
+    return front(ROOT / "content" / "monitoring" / f"{name}.md")
+
+
 def example_items(now: datetime) -> dict[str, tuple[str, dict, datetime | None]]:
     """content path → (type, front matter, when it went out), one file per translation group."""
     found = {}
@@ -144,7 +149,8 @@ def test_figures_match_the_example_content(made: dict[str, str]) -> None:
                 (moment(steps(meta)[-1]["at"]) - moment(steps(meta)[0]["at"])).total_seconds() / 3600
             )
         if kind == "rebuttal":
-            found = moment(meta["detected_at"]).astimezone(TZ).date()
+            detected = meta.get("detected_at") or monitored(meta["monitoring"])["found"]
+            found = moment(detected).astimezone(TZ).date()
             rebuttal_days.append(working_between(found, went.astimezone(TZ).date()))
     assert sum(published.values()) == total["publications"] == 17
     for (division, kind), count in published.items():
@@ -157,6 +163,7 @@ def test_figures_match_the_example_content(made: dict[str, str]) -> None:
     assert total["rebuttal_days_median"] == statistics.median(rebuttal_days)
 
     today, states, late = now.date(), {"on_time": 0, "late": 0, "overdue": 0, "open": 0}, []
+    by_executor: dict[str, int] = {}
     for path in sorted((ROOT / "content" / "media-requests").rglob("*.md")):
         meta = front(path)
         if not november(meta["received"]):
@@ -166,15 +173,38 @@ def test_figures_match_the_example_content(made: dict[str, str]) -> None:
             ("on_time" if answered <= due else "late") if answered else "overdue" if today > due else "open"
         )
         states[state] += 1
+        if meta.get("executor"):
+            by_executor[meta["executor"]] = by_executor.get(meta["executor"], 0) + 1
         if state in ("late", "overdue"):
             late.append(path.relative_to(ROOT).as_posix())
     assert (
         {s: total[f"requests.{s}"] for s in states}
         == states
-        == {"on_time": 2, "late": 0, "overdue": 1, "open": 0}
+        == {"on_time": 3, "late": 0, "overdue": 1, "open": 0}
     )
-    assert total["requests_on_time_percent"] == round(100 * 2 / 3, 1)
+    assert total["requests_on_time_percent"] == round(100 * states["on_time"] / sum(states.values()), 1)
     assert [r["item"] for r in document["late_requests"]] == late
+    assert by_executor, "the example's November requests name their executor divisions"
+    for division, count in by_executor.items():  # each request counts under its executor
+        assert sum(divisions[division][f"requests.{s}"] for s in states) == count, division
+
+    outcomes: dict[str, dict[str, int]] = {}
+    for path in sorted((ROOT / "content" / "monitoring").rglob("*.md")):
+        meta = front(path)
+        if november(moment(meta["found"])):
+            kind = (meta.get("outcome") or {}).get("kind", "pending")
+            tally = outcomes.setdefault(meta["division"], {})
+            tally[kind] = tally.get(kind, 0) + 1
+    assert len(outcomes) >= 3 and sum(map(len, outcomes.values())) >= 4, outcomes
+    for division, tally in outcomes.items():
+        shown = {
+            k.removeprefix("monitoring."): v
+            for k, v in divisions[division].items()
+            if k.startswith("monitoring.")
+        }
+        assert {k: v for k, v in shown.items() if v} == tally, division
+    for kind in ("rebuttal", "comment", "answer", "none", "pending"):
+        assert total[f"monitoring.{kind}"] == sum(t.get(kind, 0) for t in outcomes.values()), kind
 
     plan = {"done": 0, "announced": 0, "planned": 0, "overdue": 0, "cancelled": 0}
     for kind, meta, _ in items.values():
@@ -213,7 +243,7 @@ def test_csv_carries_the_json_figures(made: dict[str, str]) -> None:
             found = {
                 r["figure"]: r["value"]
                 for r in rows
-                if (r["month"], r["division"]) == (month["month"], division)
+                if (r["month"], r["division"]) == (month["month"], division) and r["figure"] != "late_request"
             }
             assert found == {k: "" if v is None else str(v) for k, v in figures.items()}, (
                 month["month"],

@@ -187,8 +187,7 @@ def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
         result.judgement.verdicts,
         result.requests,
         result.days,
-        # The monitoring register's entries arrive with it (issue 27 §1); none before.
-        getattr(result, "monitoring", ()),
+        result.monitoring,
     )
     report = monthly.figures(content, month, now)
     if args.format == "json":

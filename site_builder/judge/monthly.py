@@ -241,7 +241,7 @@ def _requests(
             continue
         due = mediarequests.deadline(request, days, config)
         state = mediarequests.state_of(request, due, today)
-        division = getattr(meta, "executor", None)  # the executor division (issue 27 §2), where known
+        division = meta.executor  # the executor division, where the record names one
         for counts in bins(month_of(meta.received, config), division):
             counts.requests[state] += 1
         if state in ("late", "overdue"):
