@@ -239,8 +239,8 @@ def _parser(lang: str) -> argparse.ArgumentParser:
     new.set_defaults(format="text")
     new.add_argument(
         "kind",
-        choices=("press-release", "rebuttal", "announcement", "media-plan"),
-        help=word("press-release, rebuttal, announcement or media-plan", lang),
+        choices=("press-release", "rebuttal", "announcement", "media-plan", "question"),
+        help=word("press-release, rebuttal, announcement, media-plan or question", lang),
     )
     new.add_argument("title", help=word("the title, in quotes", lang))
     new.add_argument(

@@ -19,8 +19,15 @@ from site_builder.load.fields import Day, Entry, Id, Strict, Text, Url, problems
 from site_builder.load.zone import DEFAULT_ZONE, MAX_CONFIG_BYTES
 
 # The types of content an approval is for: the items, and media-request records marked public.
-TypeName = Literal["press-release", "rebuttal", "announcement", "media-plan", "media-request"]
-TYPES: tuple[TypeName, ...] = ("press-release", "rebuttal", "announcement", "media-plan", "media-request")
+TypeName = Literal["press-release", "rebuttal", "announcement", "media-plan", "media-request", "question"]
+TYPES: tuple[TypeName, ...] = (
+    "press-release",
+    "rebuttal",
+    "announcement",
+    "media-plan",
+    "media-request",
+    "question",
+)
 LANGUAGES = ("ru", "ky", "en")
 DEFAULT_MARKERS = ("ДСП", "для служебного пользования", "секретно", "совершенно секретно")
 # Roles the generator itself gives a meaning to, named in no rule: `pr_department` approves a

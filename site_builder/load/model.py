@@ -22,6 +22,7 @@ SECTIONS: dict[str, TypeName] = {
     "rebuttals": "rebuttal",
     "announcements": "announcement",
     "media-plans": "media-plan",
+    "questions": "question",
 }
 SECTION_OF: dict[TypeName, str] = {kind: section for section, kind in SECTIONS.items()}
 
@@ -79,6 +80,14 @@ class Correction(Strict):
     note: Text = Field(min_length=1, max_length=2000)
 
 
+class Posted(Strict):
+    """Proof of distribution: where an item or a plan entry actually went out."""
+
+    channel: Text = Field(min_length=1, max_length=100)  # telegram, vk, facebook, site, media, email …
+    url: Url
+    at: AwareDateTime
+
+
 class Common(Strict):
     # `approvals` is read from `approval:` only: the field's own name is no key of a file.
     model_config = ConfigDict(populate_by_name=False, validate_by_name=False)
@@ -115,6 +124,7 @@ class Common(Strict):
         description="Old addresses of this item on the site, written from its root "
         '("/press-releases/old-name/"): each gets a page that redirects here.',
     )
+    posted: list[Posted] = Field(default_factory=list, max_length=100)
 
     @property
     def approval(self) -> Approval | None:
@@ -217,11 +227,31 @@ class PlanEntry(Strict):
     responsible: Id
     status: Literal["planned", "done", "cancelled"] = "planned"
     ref: str | None = Field(None, max_length=300)
+    # A `social` entry is done only with proof of the post (judge/plan.py).
+    posted: list[Posted] = Field(default_factory=list, max_length=100)
 
 
 class MediaPlan(Common):
     period: Period
     entries: list[PlanEntry] = Field(default_factory=list)
+
+
+class Asker(Strict):
+    """Who asked a citizen's question: anonymous on the site unless `public: true`."""
+
+    name: Text | None = Field(None, min_length=1, max_length=200)
+    public: bool = False
+
+
+class Question(Common):
+    """A citizen's question and the office's answer (the body), approved as any item is."""
+
+    question: Text = Field(min_length=1, max_length=5000)
+    asker: Asker = Field(default_factory=Asker)
+    asked: Day | AwareDateTime
+    answered_by: Id
+    # An announcement's `id:` (or content path): shown on its page once the event took place.
+    event: str | None = Field(None, min_length=1, max_length=300)
 
 
 class MediaRequest(Strict):
@@ -268,6 +298,7 @@ MODELS: dict[TypeName, type[Common]] = {
     "rebuttal": Rebuttal,
     "announcement": Announcement,
     "media-plan": MediaPlan,
+    "question": Question,
 }
 
 
