@@ -39,6 +39,7 @@ def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
         result = build(root, now, output, session=session, strict=args.strict)
     if not result.publishable:
         return _stopped(result.problems, args)
+    result.problems += _outbox(root, output, result)
     console.show(result.problems, args)
     if not args.quiet and args.format == "text":
         if not result.manifest:  # the build fingerprint matched: output/ was already up to date
@@ -50,6 +51,17 @@ def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
             console.say(text.format(count=result.written, pages=pages, output=shown, seconds=seconds))
         _say_held(result.problems, args)
     return console.EXIT_OK if result.ok else console.EXIT_HELD
+
+
+def _outbox(root: Path, output: Path, result) -> list[Problem]:
+    """Write the ready-to-post texts of the items just published (outputs/outbox.py) to the
+    outbox folder outside output/; nothing is sent."""
+    if result.site is None or result.config is None:
+        return []
+    from site_builder.outputs import outbox
+    from site_builder.write import outbox as outbox_folder
+
+    return outbox_folder.write(root, result.config.outbox.folder, output, outbox.render(result.site))
 
 
 def _say_held(problems: list[Problem], args: argparse.Namespace) -> None:

@@ -20,6 +20,11 @@ CODES: dict[str, tuple[str, str]] = {
         "Add posted: [{{channel: telegram, url: https://…, at: 2026-11-20T10:00}}] with the post's address; "
         "until then the plan shows the entry as not done.",
     ),
+    "PLAN_SOCIAL_OVERDUE": (
+        "the media plan entry of {date} ('{topic}') for social networks is past, but has no posted: proof that it went out",
+        "Add posted: [{{channel: telegram, url: https://…, at: 2026-11-20T10:00}}] with the post's address, "
+        "or set status: cancelled if it was not posted.",
+    ),
     "OUTBOX_UNWRITABLE": (
         "the ready-to-post texts cannot be written to {folder}: {why}",
         "Check outbox.folder in config.yaml: a folder outside output/ and the sources that you may write.",

@@ -123,7 +123,9 @@ def plan_problems(
         code, args = _contradiction(entry, found, truth, now, config)
         line = item.line("entries", index, "status" if "status" in entry.model_fields_set else "ref")
         if code is None and truth == "overdue" and today - RECENT <= entry.date:
-            code, line = "PLAN_ENTRY_OVERDUE", item.line("entries", index, "date")
+            unproven = entry.channel == "social" and not entry.posted and found is not None
+            code = "PLAN_SOCIAL_OVERDUE" if unproven else "PLAN_ENTRY_OVERDUE"
+            line = item.line("entries", index, "date")
         if code is not None:
             path, topic = "content/" + item.source, entry.topic[:80]
             out.append(problem(path, line, "warning", code, date=entry.date.isoformat(), topic=topic, **args))

@@ -168,6 +168,15 @@ class PressCentre(Strict):
     address: Text = ""
 
 
+class Outbox(Strict):
+    """Where `build` writes ready-to-post texts of newly published items (outputs/outbox.py):
+    a folder outside output/, from the site's folder; "new" is published today or on the
+    `days` - 1 days before."""
+
+    folder: str = Field("outbox", min_length=1, max_length=300)
+    days: int = Field(2, ge=1, le=31)
+
+
 class Config(Strict):
     site: SiteSettings
     divisions: list[Division] = Field(default_factory=list)
@@ -175,6 +184,7 @@ class Config(Strict):
     rules: Rules = Field(default_factory=Rules)
     calendar: WorkCalendar = Field(default_factory=WorkCalendar)
     press_centre: PressCentre = Field(default_factory=PressCentre)
+    outbox: Outbox = Field(default_factory=Outbox)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -1,0 +1,70 @@
+"""The outbox (outputs/outbox.py's texts) written to its folder outside output/, all at once:
+staged beside it and swapped in, so a sender never reads half of it.  A folder the
+generator did not make (no `.site-builder-outbox` mark in it) is never replaced."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from site_builder.errors import Problem, problem
+from site_builder.write import outputdir
+from site_builder.write.disk import discard, fsync_tree, real_folder
+from site_builder.write.swap import exchange
+
+MARK = ".site-builder-outbox"
+
+
+def folder_of(root: Path, setting: str) -> Path:
+    """The outbox folder `outbox.folder` names (relative to the site's folder)."""
+    return Path(os.path.realpath(root / os.path.expanduser(setting)))
+
+
+def refusal(root: Path, folder: Path, output: Path) -> str | None:
+    """Why the outbox may not be written at `folder`; None when it may."""
+    site, target = Path(os.path.realpath(root)), Path(os.path.realpath(output))
+    if folder == site or site.is_relative_to(folder):
+        return "it is the site's folder or holds it"
+    if folder.is_relative_to(target) or target.is_relative_to(folder):
+        return "it overlaps the output folder"
+    for name in outputdir.SOURCES:
+        source = Path(os.path.realpath(site / name))
+        if folder.is_relative_to(source) or source.is_relative_to(folder):
+            return f"it overlaps {name}"
+    if folder.exists() and not real_folder(str(folder)):
+        return "it is not a folder"
+    if folder.is_dir() and any(folder.iterdir()) and not (folder / MARK).is_file():
+        return "it holds files the generator did not write"
+    return None
+
+
+def write(root: Path, setting: str, output: Path, files: dict[str, bytes]) -> list[Problem]:
+    """Replace the outbox with `files`; a problem (and nothing written) when it may not be."""
+    folder = folder_of(root, setting)
+    why = refusal(root, folder, output)
+    if why is not None:
+        return [problem("config.yaml", 0, "error", "OUTBOX_UNWRITABLE", folder=folder, why=why)]
+    staged = folder.with_name(f".{folder.name}.new")
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        discard(staged)
+        staged.mkdir()
+        for name, data in {**files, MARK: b""}.items():
+            (staged / name).write_bytes(data)
+        fsync_tree(staged)
+        if folder.exists():
+            if exchange(staged, folder):
+                shutil.rmtree(staged, ignore_errors=True)
+            else:
+                old = folder.with_name(f".{folder.name}.old")
+                discard(old)
+                folder.rename(old)
+                staged.rename(folder)
+                shutil.rmtree(old, ignore_errors=True)
+        else:
+            staged.rename(folder)
+    except OSError as exc:
+        discard(staged)
+        return [problem("config.yaml", 0, "error", "OUTBOX_UNWRITABLE", folder=folder, why=exc.strerror or exc)]
+    return []
