@@ -34,12 +34,16 @@ def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
     from site_builder.build import build  # (imported while the inputs are hashed aside)
     from site_builder.commands import progress
 
+    if refused := _outbox_refused(root, output):  # before a byte is written
+        return _stopped(refused, args)
     with progress.bar(progress.wanted(args.quiet or args.format != "text"), args.lang) as update:
         session.progress = update
         result = build(root, now, output, session=session, strict=args.strict)
     if not result.publishable:
         return _stopped(result.problems, args)
     result.problems += _outbox(root, output, result)
+    if any(p.code == "OUTBOX_UNWRITABLE" for p in result.problems):
+        return _stopped(result.problems, args)
     console.show(result.problems, args)
     if not args.quiet and args.format == "text":
         if not result.manifest:  # the build fingerprint matched: output/ was already up to date
@@ -51,6 +55,20 @@ def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
             console.say(text.format(count=result.written, pages=pages, output=shown, seconds=seconds))
         _say_held(result.problems, args)
     return console.EXIT_OK if result.ok else console.EXIT_HELD
+
+
+def _outbox_refused(root: Path, output: Path) -> list[Problem]:
+    """Why the outbox (outbox.folder of config.yaml) may not be written; a config.yaml in
+    error is the build's to report."""
+    from site_builder.errors import ConfigError
+    from site_builder.load.config import load_config
+    from site_builder.write import outbox as outbox_folder
+
+    try:
+        config = load_config(root)
+    except ConfigError:
+        return []
+    return outbox_folder.refused(root, config.outbox.folder, output)
 
 
 def _outbox(root: Path, output: Path, result) -> list[Problem]:

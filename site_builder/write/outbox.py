@@ -39,12 +39,18 @@ def refusal(root: Path, folder: Path, output: Path) -> str | None:
     return None
 
 
-def write(root: Path, setting: str, output: Path, files: dict[str, bytes]) -> list[Problem]:
-    """Replace the outbox with `files`; a problem (and nothing written) when it may not be."""
+def refused(root: Path, setting: str, output: Path) -> list[Problem]:
+    """`refusal` as the problem a build reports, before it writes anything."""
     folder = folder_of(root, setting)
     why = refusal(root, folder, output)
-    if why is not None:
-        return [problem("config.yaml", 0, "error", "OUTBOX_UNWRITABLE", folder=folder, why=why)]
+    return [] if why is None else [problem("config.yaml", 0, "error", "OUTBOX_UNWRITABLE", folder=folder, why=why)]
+
+
+def write(root: Path, setting: str, output: Path, files: dict[str, bytes]) -> list[Problem]:
+    """Replace the outbox with `files`; a problem (and nothing written) when it may not be."""
+    if problems := refused(root, setting, output):
+        return problems
+    folder = folder_of(root, setting)
     staged = folder.with_name(f".{folder.name}.new")
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
