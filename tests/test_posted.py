@@ -26,13 +26,15 @@ PROOF = [{"channel": "telegram", "url": "https://t.me/press/10", "at": "2026-11-
 
 
 def _check(root: Path, now: str = NOW) -> str:
-    code, out, err = run_cli("check", "--now", now, "--format", "text", cwd=root)
+    _code, out, err = run_cli("check", "--now", now, "--format", "text", cwd=root)
     return out + err
 
 
 def _approved(root: Path, rel: str, at: str = "2026-10-31T09:00:00+06:00") -> None:
     """Approve `rel` (left in review) over the hash of its content, back then."""
-    code, out, err = run_cli("approve", rel, "--by", "aliev", "--at", at, "--reason", "тест", "--yes", "--now", NOW, cwd=root)
+    code, out, err = run_cli(
+        "approve", rel, "--by", "aliev", "--at", at, "--reason", "тест", "--yes", "--now", NOW, cwd=root
+    )
     assert code == 0, out + err
 
 
@@ -73,7 +75,9 @@ def test_a_posted_address_that_is_not_http_is_an_error_on_its_line(tmp_path, url
     said = _check(root)
     for rel in ("press-releases/a.md", "media-plans/p.md"):
         lines = (root / "content" / rel).read_text().split("\n")
-        line = 1 + next(n for n, row in enumerate(lines) if row.strip().startswith(("url:", "- url:", "url: ''")))
+        line = 1 + next(
+            n for n, row in enumerate(lines) if row.strip().startswith(("url:", "- url:", "url: ''"))
+        )
         assert f"content/{rel}:{line}: error" in said, said
     assert "Traceback" not in said
 
@@ -97,7 +101,9 @@ def test_a_social_entry_is_done_only_with_proof(tmp_path):
     text = (root / "content/media-plans/p.md").read_text()
     proof = "  posted:\n  - channel: telegram\n    url: https://t.me/press/10\n    at: 2026-11-20T12:00\n"
     assert "\n  status: done\n" in text
-    (root / "content/media-plans/p.md").write_text(text.replace("\n  status: done\n", "\n  status: done\n" + proof))
+    (root / "content/media-plans/p.md").write_text(
+        text.replace("\n  status: done\n", "\n  status: done\n" + proof)
+    )
     said = _check(root)
     assert "PLAN_SOCIAL_NO_PROOF" not in said and " error " not in said, said
     assert _plan_state(root) == "done"
@@ -113,7 +119,9 @@ def test_a_social_entry_linked_to_a_published_item_is_overdue_without_proof(tmp_
         config_dict(),
     )
     (root / "content/media-plans/p.md").write_text(
-        (root / "content/media-plans/p.md").read_text().replace("status: review", "status: approved\napproval: {by: aliev, at: 2026-11-01T09:00:00+06:00}")
+        (root / "content/media-plans/p.md")
+        .read_text()
+        .replace("status: review", "status: approved\napproval: {by: aliev, at: 2026-11-01T09:00:00+06:00}")
     )
     said = _check(root)
     assert "warning PLAN_SOCIAL_OVERDUE" in said, said
@@ -121,10 +129,18 @@ def test_a_social_entry_linked_to_a_published_item_is_overdue_without_proof(tmp_
 
 
 def test_proof_on_an_approved_item_keeps_its_approval(tmp_path):
-    root = make_site(tmp_path, {"content/press-releases/a.md": item("Релиз", approval=False, status="review")}, CONFIG)
+    root = make_site(
+        tmp_path, {"content/press-releases/a.md": item("Релиз", approval=False, status="review")}, CONFIG
+    )
     _approved(root, "content/press-releases/a.md")
     path = root / "content/press-releases/a.md"
-    path.write_text(path.read_text().replace("status: approved", "posted:\n- channel: vk\n  url: https://vk.com/wall-1_2\n  at: 2026-11-20T12:00\nstatus: approved"))
+    path.write_text(
+        path.read_text().replace(
+            "status: approved",
+            "posted:\n- channel: vk\n  url: https://vk.com/wall-1_2\n"
+            "  at: 2026-11-20T12:00\nstatus: approved",
+        )
+    )
     said = _check(root)
     assert " error " not in said and "warning" not in said, said
     path.write_text(path.read_text().replace("Текст материала.", "Другой текст."))
@@ -175,7 +191,10 @@ def test_build_writes_ready_to_post_texts_of_new_items_only(tmp_path):
     assert message["Subject"] == "Новый релиз" and message.get_content_type() == "text/plain"
     body = message.get_content()
     assert "Длинный абзац о ремонте дорог" in body and "https://press.example.kg/press-releases/new/" in body
-    assert not (root / "output" / "index.json").exists() or "telegram" not in (root / "output/index.json").read_text()
+    assert (
+        not (root / "output" / "index.json").exists()
+        or "telegram" not in (root / "output/index.json").read_text()
+    )
     assert not any("telegram" in p.name for p in (root / "output").rglob("*"))
     # Later: yesterday's item is no longer new; the folder is replaced as a whole.
     code, out, err = run_cli("build", "--now", "2026-11-24T12:00:00+06:00", cwd=root)
@@ -188,7 +207,9 @@ def test_build_writes_ready_to_post_texts_of_new_items_only(tmp_path):
 @pytest.mark.parametrize("folder", ["output/outbox", "content/outbox", ".", "taken"])
 def test_the_outbox_never_lands_on_the_output_sources_or_foreign_files(tmp_path, folder):
     config = config_dict(outbox={"folder": folder})
-    root = make_site(tmp_path, {"content/press-releases/new.md": item("Новый", "2026-11-22T10:00:00+06:00")}, config)
+    root = make_site(
+        tmp_path, {"content/press-releases/new.md": item("Новый", "2026-11-22T10:00:00+06:00")}, config
+    )
     (root / "taken").mkdir()
     (root / "taken/notes.txt").write_text("my own notes")
     code, out, err = run_cli("build", "--now", NOW, cwd=root)

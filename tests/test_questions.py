@@ -74,7 +74,10 @@ def test_a_question_is_published_like_every_type(tmp_path):
         {
             "content/questions/2026/gebze.md": question(),
             "content/questions/2026/avtobus.md": question(
-                "Почему не ходит автобус № 3?", name=PUBLIC, public=True, text="Продлите маршрут № 3 до 22:00."
+                "Почему не ходит автобус № 3?",
+                name=PUBLIC,
+                public=True,
+                text="Продлите маршрут № 3 до 22:00.",
             ),
         },
     )
@@ -167,7 +170,10 @@ def test_bad_questions_are_named_by_file_and_line(tmp_path):
     said = out + err
     assert code == 1, said
     text = (root / "content/questions/2026/a.md").read_text().split("\n")
-    line = {key: 1 + next(n for n, row in enumerate(text) if row.startswith(key)) for key in ("event:", "question:")}
+    line = {
+        key: 1 + next(n for n, row in enumerate(text) if row.startswith(key))
+        for key in ("event:", "question:")
+    }
     assert f"content/questions/2026/a.md:{line['event:']}: error QUESTION_EVENT_REF" in said
     assert f"content/questions/2026/a.md:{line['question:']}: warning QUESTION_EMAIL" in said
     assert f"content/questions/2026/a.md:{line['question:']}: warning QUESTION_PHONE" in said
@@ -181,7 +187,14 @@ def test_bad_questions_are_named_by_file_and_line(tmp_path):
 def test_new_question_is_a_skeleton_that_passes_check_and_its_schema(tmp_path):
     root = _site(tmp_path, {})
     code, out, err = run_cli(
-        "new", "question", "Когда откроют каток?", "--author", "petrov", "--now", "2026-11-22T12:00:00+06:00", cwd=root
+        "new",
+        "question",
+        "Когда откроют каток?",
+        "--author",
+        "petrov",
+        "--now",
+        "2026-11-22T12:00:00+06:00",
+        cwd=root,
     )
     assert code == 0, out + err
     made = next((root / "content/questions").rglob("*.md"))

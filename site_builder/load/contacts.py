@@ -14,7 +14,9 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # An international number (+996 555 12-34-56), or a Kyrgyz or Russian one written from its
 # leading 0 or 8 (0555 123 456, 8 (3922) 5-55-10): sums of money ("1 500 000 сомов") and
 # dates never start so, and a number needs 9 to 15 digits.
-PHONE = re.compile(r"(?<![\w+])(?:\+\d[\d ()-]{7,20}\d|[08][ (-]?\d{2,4}\)?[ -]?\d{1,3}[ -]?\d{2}[ -]?\d{2,3})(?!\w)")
+PHONE = re.compile(
+    r"(?<![\w+])(?:\+\d[\d ()-]{7,20}\d|[08][ (-]?\d{2,4}\)?[ -]?\d{1,3}[ -]?\d{2}[ -]?\d{2,3})(?!\w)"
+)
 PUBLIC_KEYS = ("title", "question")
 
 

@@ -37,7 +37,10 @@ def new_entries(site: Site) -> list[Entry]:
     return [
         e
         for e in site.entries
-        if not e.withdrawn and e.preview is None and e.date <= now and e.date.astimezone(config.tz).date() >= first
+        if not e.withdrawn
+        and e.preview is None
+        and e.date <= now
+        and e.date.astimezone(config.tz).date() >= first
     ]
 
 
@@ -88,7 +91,14 @@ def email(entry: Entry, site: Site) -> bytes:
     lines = [entry.title, "", entry.date.astimezone(config.tz).strftime("%Y-%m-%d %H:%M")]
     if entry.division:
         lines.append(entry.division.names.get(entry.lang, entry.division.name))  # type: ignore[call-overload]
-    lines += ["", entry.summary, "", plain(entry.html), "", f"{gettext('Read on the site')}: {config.origin}{entry.url}"]
+    lines += [
+        "",
+        entry.summary,
+        "",
+        plain(entry.html),
+        "",
+        f"{gettext('Read on the site')}: {config.origin}{entry.url}",
+    ]
     lines += ["", "-- ", title, config.press_centre.address]
     message = EmailMessage(policy=default.clone(utf8=True, linesep="\n"))
     message["Subject"] = entry.title

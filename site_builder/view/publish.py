@@ -46,7 +46,9 @@ def build_site(
     """
     verdicts = judgement.verdicts
     visible = [
-        public_face(as_of(i, now)) if verdicts[i.source].state == State.WITHDRAWN else anonymous(as_of(i, now))
+        public_face(as_of(i, now))
+        if verdicts[i.source].state == State.WITHDRAWN
+        else anonymous(as_of(i, now))
         for i in items
         if verdicts[i.source].state in VISIBLE
     ]

@@ -43,7 +43,11 @@ def refused(root: Path, setting: str, output: Path) -> list[Problem]:
     """`refusal` as the problem a build reports, before it writes anything."""
     folder = folder_of(root, setting)
     why = refusal(root, folder, output)
-    return [] if why is None else [problem("config.yaml", 0, "error", "OUTBOX_UNWRITABLE", folder=folder, why=why)]
+    return (
+        []
+        if why is None
+        else [problem("config.yaml", 0, "error", "OUTBOX_UNWRITABLE", folder=folder, why=why)]
+    )
 
 
 def write(root: Path, setting: str, output: Path, files: dict[str, bytes]) -> list[Problem]:
@@ -72,5 +76,7 @@ def write(root: Path, setting: str, output: Path, files: dict[str, bytes]) -> li
             staged.rename(folder)
     except OSError as exc:
         discard(staged)
-        return [problem("config.yaml", 0, "error", "OUTBOX_UNWRITABLE", folder=folder, why=exc.strerror or exc)]
+        return [
+            problem("config.yaml", 0, "error", "OUTBOX_UNWRITABLE", folder=folder, why=exc.strerror or exc)
+        ]
     return []
