@@ -245,6 +245,7 @@ def test_schema_writes_one_schema_per_type_and_config(site, capsys):
         "config.schema.json",
         "media-plan.schema.json",
         "press-release.schema.json",
+        "question.schema.json",
         "rebuttal.schema.json",
     ]
     release = json.loads((folder / "press-release.schema.json").read_text(encoding="utf-8"))

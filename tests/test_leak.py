@@ -53,6 +53,7 @@ from site_builder.commands.serve import Preview
 from site_builder.judge.signatures import Signed
 from site_builder.load import sshsig, yamlsafe
 from site_builder.load.approval import content_hash
+from site_builder.outputs import outbox
 
 BASE_NOW = datetime(2026, 11, 22, 4, 0, 0, tzinfo=UTC)  # 10:00 in Bishkek (+06:00)
 ZONES = [timezone(timedelta(hours=h)) for h in (6, 0, -5, 3, 14)] + [None]  # None: no offset (site zone)
@@ -113,6 +114,7 @@ SECTION = {
     "announcement": "announcements",
     "rebuttal": "rebuttals",
     "media-plan": "media-plans",
+    "question": "questions",
 }
 MARKERS = ["ДСП", "дсп", "ДсП", "Для служебного пользования", "СЕКРЕТНО"]
 ATTACHMENTS = ["AA{n}AA.pdf", "AA{n}AA отчёт «итог» <b>&'\".pdf", "AA{n}AA 100% #1?.png", "AA{n}AA.docx"]
@@ -136,11 +138,12 @@ class Spec:
     attachment: str | None  # the item is a folder with this attachment
     translation: str | None  # a Kyrgyz version: approved | draft | restricted
     ref: int | None  # a media plan's entry points to this item (by index)
+    asker_public: bool = False  # a citizen's question: the asker agreed to be named
 
 
 specs = st.builds(
     Spec,
-    kind=st.sampled_from(["press-release"] * 3 + ["announcement"] * 2 + ["rebuttal", "media-plan"]),
+    kind=st.sampled_from(["press-release"] * 3 + ["announcement"] * 2 + ["rebuttal", "media-plan", "question"]),
     status=st.sampled_from(["draft", "review"] + ["approved"] * 5 + ["withdrawn"] * 2),
     restricted=st.sampled_from([False] * 7 + [True]),
     date_shift=st.sampled_from([*SHIFTS, -86_400, -3_600]),
@@ -156,6 +159,7 @@ specs = st.builds(
     attachment=st.sampled_from([None, None, None, *ATTACHMENTS]),
     translation=st.sampled_from([None, None, None, "approved", "approved", "draft", "restricted"]),
     ref=st.sampled_from([None, None, 0, 1, 2]),
+    asker_public=st.booleans(),
 )
 # A careless editor's one mistake, made in one item of some examples (it refuses the build
 # when it matters: a bad hash only once the item is out, a missing one only when required).
@@ -202,6 +206,8 @@ class File:
             "note": f"NN{t}NN",
             "reason": f"RR{t}RR",
             "alias": f"al{t}al",  # an old address (`aliases`): a redirect page's folder
+            "question": f"QQ{t}QQ",  # a citizen's question as asked
+            "asker": f"AK{t}AK",  # its asker's name: published only with their consent
         }
 
 
@@ -314,6 +320,14 @@ def compose(
             "original: {outlet: Газета, title: Статья, published: " + published.isoformat() + "}",
             f"detected_at: {detected.isoformat()}",
             "facts: [{claim: Утверждение, fact: Факт}]",
+        ]
+    if spec.kind == "question":
+        public = "true" if spec.asker_public else "false"
+        lines += [
+            f"question: Вопрос {tok['question']} жителя",
+            f"asker: {{name: Житель {tok['asker']}, public: {public}}}",
+            f"asked: {(when.date - timedelta(days=3)).isoformat()}",
+            "answered_by: sydykova",
         ]
     if spec.kind == "media-plan":
         today = when.date.astimezone(timezone(timedelta(hours=6))).date()
@@ -485,14 +499,20 @@ def check_output(folder: Path, seen: dict[File, tuple[str, bool]], base: datetim
             else:
                 forbidden.append((tok["note"], file.tag, "a note still to come"))
             forbidden.append((tok["reason"], file.tag, "a withdrawal still to come"))
+            if file.spec.kind == "question":
+                assert tok["question"].encode() in everything, f"{file.tag}: the question is missing"
+                if file.spec.asker_public:
+                    assert tok["asker"].encode() in everything, f"{file.tag}: the named asker is missing"
         elif visibility == "notice":
             assert tok["title"].encode() in everything, f"{file.tag}: withdrawal notice missing"
             assert tok["reason"].encode() in everything, f"{file.tag}: withdrawal reason missing"
             assert f"old/{tok['alias']}/index.html" in names, f"{file.tag}: redirect to its notice missing"
-            forbidden.append((tok["body"], file.tag, "withdrawn"))
+            forbidden += [(tok[key], file.tag, "withdrawn") for key in ("body", "question", "asker")]
         else:
             forbidden += [(needle, file.tag, "hidden") for needle in tok.values()]
             forbidden += [(mark, file.tag, "hidden: its approval") for mark in signed.get(file, ())]
+        if not (file.spec.asker_public and visibility == "full"):  # anonymous: never named anywhere
+            forbidden.append((tok["asker"], file.tag, "an asker who did not agree to be named"))
         if visibility != "hidden":  # a published page, or a notice, carries its approval
             for mark in signed.get(file, ()):
                 assert mark.encode() in everything, f"{file.tag}: its signed approval is not published"
@@ -512,6 +532,22 @@ def check_output(folder: Path, seen: dict[File, tuple[str, bool]], base: datetim
             leaks = sorted({rel for rel, data in texts if raw in data})
             assert not leaks, f"{needle} ({tag}, {why}) leaks into {leaks[:5]}"
     return any(states != {"hidden"} for states in shown.values())
+
+
+def check_outbox(result, seen: dict[File, tuple[str, bool]]) -> None:
+    """The ready-to-post texts `build` leaves outside output/ (outputs/outbox.py): nothing of
+    a hidden item, no withdrawn item's text, no asker who did not agree to be named."""
+    assert result.site is not None
+    everything = b"\n".join(outbox.render(result.site).values())
+    for file, (visibility, _error) in seen.items():
+        tok = file.tokens()
+        needles = list(tok.values()) if visibility == "hidden" else []
+        if visibility == "notice":
+            needles += [tok["title"], tok["body"], tok["question"]]
+        if not (file.spec.asker_public and visibility == "full"):
+            needles.append(tok["asker"])
+        for needle in needles:
+            assert needle.encode() not in everything, f"{needle} ({file.tag}, {visibility}) is in the outbox"
 
 
 class _Hub:
@@ -568,6 +604,7 @@ def leak_property(
     now = (BASE_NOW + timedelta(seconds=now_shift)).astimezone(now_zone)
     config = config_dict()
     config["site"] = config["site"] | {"languages": ["ru", "ky"]}
+    config["rules"]["types"]["question"] = dict(config["rules"]["types"]["press-release"])
     for rule in config["rules"]["types"].values():
         rule["approval_hash"] = "required" if hash_required else "optional"
     TALLY["examples"] += 1
@@ -589,6 +626,7 @@ def leak_property(
             result = build(example.root, now, output)
             assert result.ok, [(p.path, p.code) for p in result.problems if p.is_error]
         published = check_output(output, seen, now, now)
+        check_outbox(result, seen)
         TALLY["published"] += published
         event("publishes something" if published else "publishes nothing")
 
@@ -640,6 +678,7 @@ def leak_property(
                 assert snapshot(output) == before, "a refused build changed output/"
             else:
                 check_output(output, expect, now, then)
+                check_outbox(result, expect)
             if preview is not None:
                 kept = snapshot(site_dir)
                 clock[0] = then
@@ -819,6 +858,7 @@ def held_property(
     now = (BASE_NOW + timedelta(seconds=now_shift)).astimezone(now_zone)
     config = config_dict()
     config["site"] = config["site"] | {"languages": ["ru", "ky"]}
+    config["rules"]["types"]["question"] = dict(config["rules"]["types"]["press-release"])
     for rule in config["rules"]["types"].values():
         rule["approval_hash"] = "required" if hash_required else "optional"
     TALLY["examples"] += 1
