@@ -114,6 +114,22 @@ def test_the_asker_is_anonymous_unless_they_agreed(tmp_path):
     assert SECRET.encode() not in _all_bytes(root / "output")
 
 
+def test_a_site_template_cannot_show_an_asker_who_did_not_agree(tmp_path):
+    """The view drops the name, so a site's own template that prints it prints nothing."""
+    root = _site(
+        tmp_path,
+        {
+            "content/questions/2026/gebze.md": question(),
+            "templates/question.html": '{% extends "item.html" %}{% block specific %}'
+            "<p>[{{ entry.meta.asker.name }}]</p>{% endblock %}",
+        },
+    )
+    code, said = _build(root)
+    assert code == 0, said
+    assert "<p>[None]</p>" in (root / "output/questions/gebze/index.html").read_text(encoding="utf-8")
+    assert SECRET.encode() not in _all_bytes(root / "output")
+
+
 def test_event_questions_appear_on_its_page_once_it_took_place(tmp_path):
     root = _site(
         tmp_path,
