@@ -76,7 +76,7 @@ def telegram(entry: Entry, site: Site) -> str:
     Telegram's limit, the link always whole."""
     link = site.config.origin + entry.url
     head = "\n\n".join(part for part in (entry.title, entry.summary) if part)
-    room = TELEGRAM_LIMIT - units(link) - 2
+    room = TELEGRAM_LIMIT - units(link) - 3  # the blank line before the link, the final newline
     head = _cut(head, room)
     body = _cut(plain(entry.html), room - units(head) - 2)
     return "\n\n".join(part for part in (head, body, link) if part) + "\n"
