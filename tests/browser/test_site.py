@@ -101,8 +101,8 @@ def _first_link(site: Path, page: str, pattern: str) -> str:
 def pages(site: Path) -> list[str]:
     found = ["/", *(f"/{listing}" for listing in LISTINGS), "/subscribe/", "/search/?q=город", "/ky/", "/en/"]
     found += ["/press-centre/", "/media-requests/", "/data/", "/keys/"]
-    sections = ("press-releases/", "rebuttals/", "announcements/", "media-plans/", "questions/", "ky/press-releases/")
-    for section in sections:
+    sections = ("press-releases/", "rebuttals/", "announcements/", "media-plans/", "questions/")
+    for section in (*sections, "ky/press-releases/"):
         found.append(_first_link(site, section, r'class="card-title"><a href="([^"]+)"'))
     found.append(_first_link(site, "tags", r'<li><a href="(/tags/[^"]+/)"'))
     return found
