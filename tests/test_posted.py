@@ -205,16 +205,24 @@ def test_build_writes_ready_to_post_texts_of_new_items_only(tmp_path):
     assert not any("new" in p.name for p in box.iterdir())
 
 
-@pytest.mark.parametrize("folder", ["output/outbox", "content/outbox", ".", "taken"])
-def test_the_outbox_never_lands_on_the_output_sources_or_foreign_files(tmp_path, folder):
+@pytest.mark.parametrize(
+    ("folder", "code"),
+    [
+        ("output/outbox", "OUTBOX_OVERLAPS"),
+        ("content/outbox", "OUTBOX_OVERLAPS"),
+        (".", "OUTBOX_OVERLAPS"),
+        ("taken", "OUTBOX_FOREIGN"),
+    ],
+)
+def test_the_outbox_never_lands_on_the_output_sources_or_foreign_files(tmp_path, folder, code):
     config = config_dict(outbox={"folder": folder})
     root = make_site(
         tmp_path, {"content/press-releases/new.md": item("Новый", "2026-11-22T10:00:00+06:00")}, config
     )
     (root / "taken").mkdir()
     (root / "taken/notes.txt").write_text("my own notes")
-    code, out, err = run_cli("build", "--now", NOW, cwd=root)
-    assert code == 1 and "OUTBOX_UNWRITABLE" in out + err, out + err
+    exit_code, out, err = run_cli("build", "--now", NOW, cwd=root)
+    assert exit_code == 1 and f"config.yaml: error {code}" in out + err, out + err
     assert not (root / "output").exists()  # refused before a byte was written
     assert (root / "taken/notes.txt").read_text() == "my own notes"
     assert not (root / "content/outbox").exists() and not (root / "output/outbox").exists()

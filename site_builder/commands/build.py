@@ -42,7 +42,7 @@ def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
     if not result.publishable:
         return _stopped(result.problems, args)
     result.problems += _outbox(root, output, result)
-    if any(p.code == "OUTBOX_UNWRITABLE" for p in result.problems):
+    if any(p.code.startswith("OUTBOX_") for p in result.problems):
         return _stopped(result.problems, args)
     console.show(result.problems, args)
     if not args.quiet and args.format == "text":

@@ -29,4 +29,14 @@ CODES: dict[str, tuple[str, str]] = {
         "the ready-to-post texts cannot be written to {folder}: {why}",
         "Check outbox.folder in config.yaml: a folder outside output/ and the sources that you may write.",
     ),
+    "OUTBOX_OVERLAPS": (
+        "the ready-to-post texts would be written to {folder}, which overlaps {what}",
+        "Set outbox.folder in config.yaml to a folder of its own outside output/ and the sources "
+        "(default: outbox, beside output/).",
+    ),
+    "OUTBOX_FOREIGN": (
+        "the ready-to-post texts would replace {folder}, which holds files the generator did not write",
+        "Set outbox.folder in config.yaml to a new folder, or empty this one: "
+        "every build replaces the outbox as a whole.",
+    ),
 }

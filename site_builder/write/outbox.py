@@ -21,33 +21,30 @@ def folder_of(root: Path, setting: str) -> Path:
     return Path(os.path.realpath(root / os.path.expanduser(setting)))
 
 
-def refusal(root: Path, folder: Path, output: Path) -> str | None:
-    """Why the outbox may not be written at `folder`; None when it may."""
+def refusal(root: Path, folder: Path, output: Path) -> tuple[str, dict[str, object]] | None:
+    """Why the outbox may not be written at `folder` (a code and its values); None when it may."""
     site, target = Path(os.path.realpath(root)), Path(os.path.realpath(output))
-    if folder == site or site.is_relative_to(folder):
-        return "it is the site's folder or holds it"
-    if folder.is_relative_to(target) or target.is_relative_to(folder):
-        return "it overlaps the output folder"
-    for name in outputdir.SOURCES:
-        source = Path(os.path.realpath(site / name))
-        if folder.is_relative_to(source) or source.is_relative_to(folder):
-            return f"it overlaps {name}"
+    overlaps = [str(site)] if site.is_relative_to(folder) else []  # the site's folder, or one holding it
+    overlaps += ["output/"] if _meet(folder, target) else []
+    overlaps += [name for name in outputdir.SOURCES if _meet(folder, Path(os.path.realpath(site / name)))]
+    if overlaps:
+        return "OUTBOX_OVERLAPS", {"folder": folder, "what": overlaps[0]}
     if folder.exists() and not real_folder(str(folder)):
-        return "it is not a folder"
+        return "OUTBOX_OVERLAPS", {"folder": folder, "what": folder.name}
     if folder.is_dir() and any(folder.iterdir()) and not (folder / MARK).is_file():
-        return "it holds files the generator did not write"
+        return "OUTBOX_FOREIGN", {"folder": folder}
     return None
+
+
+def _meet(a: Path, b: Path) -> bool:
+    """Whether one of two folders is, or lies inside, the other."""
+    return a.is_relative_to(b) or b.is_relative_to(a)
 
 
 def refused(root: Path, setting: str, output: Path) -> list[Problem]:
     """`refusal` as the problem a build reports, before it writes anything."""
-    folder = folder_of(root, setting)
-    why = refusal(root, folder, output)
-    return (
-        []
-        if why is None
-        else [problem("config.yaml", 0, "error", "OUTBOX_UNWRITABLE", folder=folder, why=why)]
-    )
+    found = refusal(root, folder_of(root, setting), output)
+    return [] if found is None else [problem("config.yaml", 0, "error", found[0], **found[1])]
 
 
 def write(root: Path, setting: str, output: Path, files: dict[str, bytes]) -> list[Problem]:
