@@ -58,17 +58,11 @@ def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
 
 
 def _outbox_refused(root: Path, output: Path) -> list[Problem]:
-    """Why the outbox (outbox.folder of config.yaml) may not be written; a config.yaml in
-    error is the build's to report."""
-    from site_builder.errors import ConfigError
-    from site_builder.load.config import load_config
-    from site_builder.write import outbox as outbox_folder
+    """Why the outbox (outbox.folder of config.yaml) may not be written."""
+    from site_builder.load.zone import outbox_folder
+    from site_builder.write import outbox as outbox_folder_writer
 
-    try:
-        config = load_config(root)
-    except ConfigError:
-        return []
-    return outbox_folder.refused(root, config.outbox.folder, output)
+    return outbox_folder_writer.refused(root, outbox_folder(root), output)
 
 
 def _outbox(root: Path, output: Path, result) -> list[Problem]:

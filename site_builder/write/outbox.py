@@ -47,11 +47,24 @@ def refused(root: Path, setting: str, output: Path) -> list[Problem]:
     return [] if found is None else [problem("config.yaml", 0, "error", found[0], **found[1])]
 
 
+def _holds(folder: Path, files: dict[str, bytes]) -> bool:
+    """Whether the outbox already holds exactly these files."""
+    try:
+        names = {entry.name for entry in os.scandir(folder) if entry.name != MARK}
+        if names != set(files) or not (folder / MARK).is_file():
+            return False
+        return all((folder / name).read_bytes() == data for name, data in files.items())
+    except OSError:
+        return False
+
+
 def write(root: Path, setting: str, output: Path, files: dict[str, bytes]) -> list[Problem]:
     """Replace the outbox with `files`; a problem (and nothing written) when it may not be."""
     if problems := refused(root, setting, output):
         return problems
     folder = folder_of(root, setting)
+    if _holds(folder, files):  # most builds publish nothing new: nothing to write
+        return []
     staged = folder.with_name(f".{folder.name}.new")
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
