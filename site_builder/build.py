@@ -22,9 +22,10 @@ from site_builder.judge.whole import Judged, Judging
 from site_builder.judge.workdays import WorkingDays
 from site_builder.load import content, names
 from site_builder.load.admins import Admins
-from site_builder.load.config import Config, load_config, picture_problems
+from site_builder.load.config import Config, load_config
 from site_builder.load.links import find as find_links
 from site_builder.load.model import Item
+from site_builder.load.site_pictures import picture_problems
 from site_builder.outputs.keys import site_fingerprint
 from site_builder.outputs.kinds import planned
 from site_builder.speed import parallel, uptodate

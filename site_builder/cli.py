@@ -240,8 +240,18 @@ def _parser(lang: str) -> argparse.ArgumentParser:
     new.set_defaults(format="text")
     new.add_argument(
         "kind",
-        choices=("press-release", "rebuttal", "announcement", "media-plan", "media-request", "monitoring"),
-        help=word("press-release, rebuttal, announcement, media-plan, media-request or monitoring", lang),
+        choices=(
+            "press-release",
+            "rebuttal",
+            "announcement",
+            "media-plan",
+            "question",
+            "media-request",
+            "monitoring",
+        ),
+        help=word(
+            "press-release, rebuttal, announcement, media-plan, question, media-request or monitoring", lang
+        ),
     )
     new.add_argument("title", help=word("the title, in quotes", lang))
     new.add_argument(

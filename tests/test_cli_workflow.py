@@ -247,6 +247,7 @@ def test_schema_writes_one_schema_per_type_and_config(site, capsys):
         "media-request.schema.json",
         "monitoring.schema.json",
         "press-release.schema.json",
+        "question.schema.json",
         "rebuttal.schema.json",
     ]
     release = json.loads((folder / "press-release.schema.json").read_text(encoding="utf-8"))

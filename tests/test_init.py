@@ -21,7 +21,7 @@ from site_builder.load.skeleton import PLACEHOLDERS
 
 NOW = "2026-12-07T10:00:00+06:00"
 LATER = "2026-12-07T12:00:00+06:00"
-KINDS = ("press-releases", "rebuttals", "announcements", "media-plans", "media-requests")
+KINDS = ("press-releases", "rebuttals", "announcements", "media-plans", "media-requests", "questions")
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:

@@ -26,6 +26,7 @@ that are refused, is measured and asserted.
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import functools
 import hashlib
@@ -53,6 +54,7 @@ from site_builder.commands.serve import Preview
 from site_builder.judge.signatures import Signed
 from site_builder.load import sshsig, yamlsafe
 from site_builder.load.approval import content_hash
+from site_builder.outputs import outbox
 
 BASE_NOW = datetime(2026, 11, 22, 4, 0, 0, tzinfo=UTC)  # 10:00 in Bishkek (+06:00)
 ZONES = [timezone(timedelta(hours=h)) for h in (6, 0, -5, 3, 14)] + [None]  # None: no offset (site zone)
@@ -113,6 +115,7 @@ SECTION = {
     "announcement": "announcements",
     "rebuttal": "rebuttals",
     "media-plan": "media-plans",
+    "question": "questions",
 }
 MARKERS = ["ДСП", "дсп", "ДсП", "Для служебного пользования", "СЕКРЕТНО"]
 ATTACHMENTS = ["AA{n}AA.pdf", "AA{n}AA отчёт «итог» <b>&'\".pdf", "AA{n}AA 100% #1?.png", "AA{n}AA.docx"]
@@ -137,10 +140,18 @@ class Spec:
     translation: str | None  # a Kyrgyz version: approved | draft | restricted
     ref: int | None  # a media plan's entry points to this item (by index)
 
+    @property
+    def asker_public(self) -> bool:
+        """A citizen's question: whether its asker agreed to be named (two in five; taken
+        from a drawn field so that the examples drawn stay the ones they were)."""
+        return self.withdrawn_shift < 0
+
 
 specs = st.builds(
     Spec,
-    kind=st.sampled_from(["press-release"] * 3 + ["announcement"] * 2 + ["rebuttal", "media-plan"]),
+    kind=st.sampled_from(
+        ["press-release"] * 2 + ["question"] + ["announcement"] * 2 + ["rebuttal", "media-plan"]
+    ),
     status=st.sampled_from(["draft", "review"] + ["approved"] * 5 + ["withdrawn"] * 2),
     restricted=st.sampled_from([False] * 7 + [True]),
     date_shift=st.sampled_from([*SHIFTS, -86_400, -3_600]),
@@ -202,6 +213,8 @@ class File:
             "note": f"NN{t}NN",
             "reason": f"RR{t}RR",
             "alias": f"al{t}al",  # an old address (`aliases`): a redirect page's folder
+            "question": f"QQ{t}QQ",  # a citizen's question as asked
+            "asker": f"AK{t}AK",  # its asker's name: published only with their consent
         }
 
 
@@ -317,6 +330,14 @@ def compose(
             if file.index % 2
             else f"monitoring: 2026/{entry_name(file.index)}",
             "facts: [{claim: Утверждение, fact: Факт}]",
+        ]
+    if spec.kind == "question":
+        public = "true" if spec.asker_public else "false"
+        lines += [
+            f"question: Вопрос {tok['question']} жителя",
+            f"asker: {{name: Житель {tok['asker']}, public: {public}}}",
+            f"asked: {(when.date - timedelta(days=3)).isoformat()}",
+            "answered_by: sydykova",
         ]
     if spec.kind == "media-plan":
         today = when.date.astimezone(timezone(timedelta(hours=6))).date()
@@ -572,14 +593,21 @@ def check_output(folder: Path, seen: dict[File, tuple[str, bool]], base: datetim
             else:
                 forbidden.append((tok["note"], file.tag, "a note still to come"))
             forbidden.append((tok["reason"], file.tag, "a withdrawal still to come"))
+            if file.spec.kind == "question":
+                TALLY["questions shown"] += 1
+                assert tok["question"].encode() in everything, f"{file.tag}: the question is missing"
+                if file.spec.asker_public:
+                    assert tok["asker"].encode() in everything, f"{file.tag}: the named asker is missing"
         elif visibility == "notice":
             assert tok["title"].encode() in everything, f"{file.tag}: withdrawal notice missing"
             assert tok["reason"].encode() in everything, f"{file.tag}: withdrawal reason missing"
             assert f"old/{tok['alias']}/index.html" in names, f"{file.tag}: redirect to its notice missing"
-            forbidden.append((tok["body"], file.tag, "withdrawn"))
+            forbidden += [(tok[key], file.tag, "withdrawn") for key in ("body", "question", "asker")]
         else:
             forbidden += [(needle, file.tag, "hidden") for needle in tok.values()]
             forbidden += [(mark, file.tag, "hidden: its approval") for mark in signed.get(file, ())]
+        if not (file.spec.asker_public and visibility == "full"):  # anonymous: never named anywhere
+            forbidden.append((tok["asker"], file.tag, "an asker who did not agree to be named"))
         if visibility != "hidden":  # a published page, or a notice, carries its approval
             for mark in signed.get(file, ()):
                 assert mark.encode() in everything, f"{file.tag}: its signed approval is not published"
@@ -607,6 +635,22 @@ def check_output(folder: Path, seen: dict[File, tuple[str, bool]], base: datetim
             leaks = sorted({rel for rel, data in texts if raw in data})
             assert not leaks, f"{needle} ({tag}, {why}) leaks into {leaks[:5]}"
     return any(states != {"hidden"} for states in shown.values())
+
+
+def check_outbox(result, seen: dict[File, tuple[str, bool]]) -> None:
+    """The ready-to-post texts `build` leaves outside output/ (outputs/outbox.py): nothing of
+    a hidden item, no withdrawn item's text, no asker who did not agree to be named."""
+    assert result.site is not None
+    everything = b"\n".join(outbox.render(result.site).values())
+    for file, (visibility, _error) in seen.items():
+        tok = file.tokens()
+        needles = list(tok.values()) if visibility == "hidden" else []
+        if visibility == "notice":
+            needles += [tok["title"], tok["body"], tok["question"]]
+        if not (file.spec.asker_public and visibility == "full"):
+            needles.append(tok["asker"])
+        for needle in needles:
+            assert needle.encode() not in everything, f"{needle} ({file.tag}, {visibility}) is in the outbox"
 
 
 class _Hub:
@@ -663,6 +707,7 @@ def leak_property(
     now = (BASE_NOW + timedelta(seconds=now_shift)).astimezone(now_zone)
     config = config_dict()
     config["site"] = config["site"] | {"languages": ["ru", "ky"]}
+    config["rules"]["types"]["question"] = copy.deepcopy(config["rules"]["types"]["press-release"])
     for rule in config["rules"]["types"].values():
         rule["approval_hash"] = "required" if hash_required else "optional"
     TALLY["examples"] += 1
@@ -684,6 +729,7 @@ def leak_property(
             result = build(example.root, now, output)
             assert result.ok, [(p.path, p.code) for p in result.problems if p.is_error]
         published = check_output(output, seen, now, now)
+        check_outbox(result, seen)
         TALLY["published"] += published
         event("publishes something" if published else "publishes nothing")
 
@@ -735,6 +781,7 @@ def leak_property(
                 assert snapshot(output) == before, "a refused build changed output/"
             else:
                 check_output(output, expect, now, then)
+                check_outbox(result, expect)
             if preview is not None:
                 kept = snapshot(site_dir)
                 clock[0] = then
@@ -764,6 +811,38 @@ def test_nothing_unpublished_leaks() -> None:
         f"{TALLY['previewed']} previewed, "
         f"{TALLY['rebuilds']} rebuilds ({TALLY['rebuilds refused']} refused)"
     )
+
+
+def _question(status: str, date_shift: int, withdrawn_shift: int, translation: str | None = None) -> Spec:
+    """A citizen's question (its asker named when `withdrawn_shift` < 0: `Spec.asker_public`)."""
+    zone = timezone(timedelta(hours=6))
+    fields = (False, date_shift, zone, "aliev", "petrov", -3600, "good", withdrawn_shift, False)
+    return Spec("question", status, *fields, None, None, None, translation, None)
+
+
+def test_questions_and_their_askers_in_every_state(tmp_path: Path):
+    """Every state of a question, askers named or not, in one site: what the random sites
+    above meet only now and then."""
+    specs = [
+        _question("approved", -3600, -60, "approved"),  # out, the asker named (and in Kyrgyz)
+        _question("approved", -3600, 60),  # out, the asker anonymous
+        _question("withdrawn", -7200, -60),  # withdrawn: a notice, nobody named
+        _question("draft", -3600, -60),  # a draft: nothing of it
+        _question("approved", 3600, -60),  # embargoed: nothing of it yet
+    ]
+    config = config_dict()
+    config["site"] = config["site"] | {"languages": ["ru", "ky"]}
+    config["rules"]["types"]["question"] = copy.deepcopy(config["rules"]["types"]["press-release"])
+    example = Example(specs, True, make_site(tmp_path, {}, config), BASE_NOW)
+    example.write()
+    seen = example.expect(BASE_NOW)
+    assert sorted(v for v, _e in seen.values()) == ["full", "full", "full", "hidden", "hidden", "notice"]
+    result = build(example.root, BASE_NOW, example.root / "output")
+    assert result.ok, [(p.path, p.code) for p in result.problems if p.is_error]
+    TALLY.clear()
+    check_output(example.root / "output", seen, BASE_NOW, BASE_NOW)
+    check_outbox(result, seen)
+    assert TALLY["questions shown"] == 3
 
 
 def test_boundary_second_in_another_offset(tmp_path: Path):
@@ -914,6 +993,7 @@ def held_property(
     now = (BASE_NOW + timedelta(seconds=now_shift)).astimezone(now_zone)
     config = config_dict()
     config["site"] = config["site"] | {"languages": ["ru", "ky"]}
+    config["rules"]["types"]["question"] = copy.deepcopy(config["rules"]["types"]["press-release"])
     for rule in config["rules"]["types"].values():
         rule["approval_hash"] = "required" if hash_required else "optional"
     TALLY["examples"] += 1

@@ -34,10 +34,15 @@ def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
     from site_builder.build import build  # (imported while the inputs are hashed aside)
     from site_builder.commands import progress
 
+    if refused := _outbox_refused(root, output):  # before a byte is written
+        return _stopped(refused, args)
     with progress.bar(progress.wanted(args.quiet or args.format != "text"), args.lang) as update:
         session.progress = update
         result = build(root, now, output, session=session, strict=args.strict)
     if not result.publishable:
+        return _stopped(result.problems, args)
+    result.problems += _outbox(root, output, result)
+    if any(p.code.startswith("OUTBOX_") for p in result.problems):
         return _stopped(result.problems, args)
     console.show(result.problems, args)
     if not args.quiet and args.format == "text":
@@ -50,6 +55,25 @@ def run(args: argparse.Namespace, root: Path, now: datetime) -> int:
             console.say(text.format(count=result.written, pages=pages, output=shown, seconds=seconds))
         _say_held(result.problems, args)
     return console.EXIT_OK if result.ok else console.EXIT_HELD
+
+
+def _outbox_refused(root: Path, output: Path) -> list[Problem]:
+    """Why the outbox (outbox.folder of config.yaml) may not be written."""
+    from site_builder.load.zone import outbox_folder
+    from site_builder.write import outbox as outbox_folder_writer
+
+    return outbox_folder_writer.refused(root, outbox_folder(root), output)
+
+
+def _outbox(root: Path, output: Path, result) -> list[Problem]:
+    """Write the ready-to-post texts of the items just published (outputs/outbox.py) to the
+    outbox folder outside output/; nothing is sent."""
+    if result.site is None or result.config is None:
+        return []
+    from site_builder.outputs import outbox
+    from site_builder.write import outbox as outbox_folder
+
+    return outbox_folder.write(root, result.config.outbox.folder, output, outbox.render(result.site))
 
 
 def _say_held(problems: list[Problem], args: argparse.Namespace) -> None:

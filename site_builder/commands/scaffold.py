@@ -123,6 +123,16 @@ def skeleton(new: NewItem, author: str, division: str | None, when: datetime, co
             f"    topic: {_quote(placeholders.ENTRY_TOPIC.text)}",
             f"    responsible: {author}",
         ]
+    elif kind == "question":
+        lines += [
+            f"question: {_quote(placeholders.QUESTION.text)}",
+            "asker:",
+            "  name:  # имя жителя; на сайте — только с его согласия:",
+            "  public: false  # true — имя публикуется",
+            f"asked: {when.astimezone(config.tz).date().isoformat()}  # когда задан вопрос",
+            f"answered_by: {author}  # кто отвечает: id из people: в config.yaml",
+            "event:  # вопрос к мероприятию: id или путь анонса (content/announcements/…)",
+        ]
     lines += [
         "status: draft  # draft → review → approve (site-builder approve)",
         "---",

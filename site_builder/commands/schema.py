@@ -24,6 +24,7 @@ TITLES = {
     "rebuttal": "Rebuttal (front matter)",
     "announcement": "Announcement (front matter)",
     "media-plan": "Media plan (front matter)",
+    "question": "Citizen's question and answer (front matter)",
 }
 # The registers' records: typed like the items, never published but for public media requests.
 RECORDS = {

@@ -18,6 +18,7 @@ from site_builder.diagnostics import (
     frontmatter,
     held,
     outputs,
+    questions,
     references,
     registers,
     rules,
@@ -51,6 +52,7 @@ GROUPS = (
     held,
     terms,
     registers,
+    questions,
 )
 
 

@@ -6,7 +6,10 @@ for an announcement, its event has taken place (its end, else its start, has pas
 *announced* while that event is still ahead; *cancelled* when the item was withdrawn or
 its event cancelled.  What the site knows wins over the entry's `status:`, which speaks
 only for an entry with nothing linked (an interview on the radio) or linked to an item
-that is not out: `done` then counts only without a `ref:`.
+that is not out: `done` then counts only without a `ref:`.  An entry for social networks
+(`channel: social`) is done only with proof that the post went out (`posted:`): without
+it the entry stays planned, or overdue once its date has passed, whatever its item or
+`status:` say.
 """
 
 from __future__ import annotations
@@ -54,11 +57,15 @@ def cancelled(target: Target) -> bool:
 
 def state(entry: PlanEntry, target: Target | None, now: datetime, today: date) -> str:
     """One entry's state at `now` (`target`: its linked item when that is out, else None)."""
+    unproven = entry.channel == "social" and not entry.posted
     if target is not None:
         if cancelled(target):
             return "cancelled"
-        return "done" if took_place(target.meta) <= now else "announced"
-    if entry.status == "cancelled" or (entry.status == "done" and entry.ref is None):
+        if took_place(target.meta) > now:
+            return "announced"
+        if not unproven:
+            return "done"
+    elif entry.status == "cancelled" or (entry.status == "done" and entry.ref is None and not unproven):
         return entry.status
     return "overdue" if entry.date < today else "planned"
 
@@ -116,7 +123,9 @@ def plan_problems(
         code, args = _contradiction(entry, found, truth, now, config)
         line = item.line("entries", index, "status" if "status" in entry.model_fields_set else "ref")
         if code is None and truth == "overdue" and today - RECENT <= entry.date:
-            code, line = "PLAN_ENTRY_OVERDUE", item.line("entries", index, "date")
+            unproven = entry.channel == "social" and not entry.posted and found is not None
+            code = "PLAN_SOCIAL_OVERDUE" if unproven else "PLAN_ENTRY_OVERDUE"
+            line = item.line("entries", index, "date")
         if code is not None:
             path, topic = "content/" + item.source, entry.topic[:80]
             out.append(problem(path, line, "warning", code, date=entry.date.isoformat(), topic=topic, **args))
@@ -129,6 +138,8 @@ def _contradiction(
     """The code of the contradiction between an entry's status and `truth`, with its values."""
     ref = "content/" + (entry.ref or "").removeprefix("content/")
     status = entry.status
+    if status == "done" and entry.channel == "social" and not entry.posted:
+        return "PLAN_SOCIAL_NO_PROOF", {}
     if found is None:
         if status == "done" and entry.ref is not None:
             return "PLAN_DONE_NOT_OUT", {"ref": ref}

@@ -13,14 +13,14 @@ from datetime import datetime
 from typing import TypeVar
 
 from site_builder.errors import Problem, problem
-from site_builder.judge import plan, takedown
+from site_builder.judge import plan, questions, takedown
 from site_builder.judge.history import History
 from site_builder.judge.signatures import Signatures
 from site_builder.judge.structure import reference_problems, structure_problems
 from site_builder.judge.verdict import State, Verdict, judge
 from site_builder.judge.workdays import WorkingDays
 from site_builder.load.config import Config
-from site_builder.load.model import Item, MediaPlan
+from site_builder.load.model import Item, MediaPlan, Question
 from site_builder.speed import cache
 from site_builder.speed.session import Session
 
@@ -92,6 +92,10 @@ def check(
             reference_problems(item, config, by_source, verdicts) if references is None else references
         )
     problems += plan.site_problems(items, config, now, verdicts)
+    asked = [item for item in items if isinstance(item.meta, Question)]
+    if asked:
+        events = questions.announcements(items)
+        problems += [found for item in asked for found in questions.problems(item, config, events)]
     problems += _collisions(items)
     if config.rules.kyrgyz_first:
         problems += kyrgyz_first(items, verdicts)

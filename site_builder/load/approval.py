@@ -8,8 +8,17 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-# Keys that are not content: who approved it, and the workflow state.
-NOT_CONTENT = ("approval", "status")
+# Keys that are not content: who approved it, the workflow state, and where it was posted
+# (`posted:` is recorded after the item or plan entry went out: adding the proof must not
+# void the approval it went out with; it is shown nowhere but in a plan entry's state).
+NOT_CONTENT = ("approval", "status", "posted")
+
+
+def _without_proof(key: str, value: Any) -> Any:
+    """A media plan's `entries` without each entry's `posted:` (see NOT_CONTENT)."""
+    if key != "entries" or not isinstance(value, list):
+        return value
+    return [{k: v for k, v in e.items() if k != "posted"} if isinstance(e, dict) else e for e in value]
 
 
 def _json(value: Any) -> bytes:
@@ -22,7 +31,7 @@ def _json(value: Any) -> bytes:
 def canonical(
     front_matter: dict[str, Any], body: str, key: str, lang: str, attachments: Iterable[tuple[str, str]] = ()
 ) -> bytes:
-    """Front matter without approval/status as sorted JSON, then the body with blank ends
+    """Front matter without approval/status/posted as sorted JSON, then the body with blank ends
     trimmed, then a trailer: the item's identity (`key`: its id or `<folder>/<stem>`; its
     language) and its attachments as sorted (name, SHA-256 hex of the bytes) pairs.
 
@@ -32,7 +41,7 @@ def canonical(
     replaced.  The head and the trailer are one line each, so the three parts never run
     into one another whatever the body holds.
     """
-    data = {k: v for k, v in front_matter.items() if k not in NOT_CONTENT}
+    data = {k: _without_proof(k, v) for k, v in front_matter.items() if k not in NOT_CONTENT}
     text = "\n".join(line.rstrip() for line in body.strip("\n").split("\n"))
     trailer = {"item": key, "lang": lang, "attachments": sorted([name, sha] for name, sha in attachments)}
     return _json(data) + b"\n---\n" + text.encode("utf-8") + b"\n---\n" + _json(trailer)

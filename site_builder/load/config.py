@@ -14,14 +14,21 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator
 
 from site_builder.errors import ConfigError, Problem, problem
-from site_builder.load import links, pictures, sshsig, urls, yamlsafe
+from site_builder.load import links, sshsig, urls, yamlsafe
 from site_builder.load.fields import Day, Entry, Id, Strict, Text, Url, problems_from
 from site_builder.load.terms import Term, term_problems
 from site_builder.load.zone import DEFAULT_ZONE, MAX_CONFIG_BYTES
 
 # The types of content an approval is for: the items, and media-request records marked public.
-TypeName = Literal["press-release", "rebuttal", "announcement", "media-plan", "media-request"]
-TYPES: tuple[TypeName, ...] = ("press-release", "rebuttal", "announcement", "media-plan", "media-request")
+TypeName = Literal["press-release", "rebuttal", "announcement", "media-plan", "media-request", "question"]
+TYPES: tuple[TypeName, ...] = (
+    "press-release",
+    "rebuttal",
+    "announcement",
+    "media-plan",
+    "media-request",
+    "question",
+)
 LANGUAGES = ("ru", "ky", "en")
 DEFAULT_MARKERS = ("ДСП", "для служебного пользования", "секретно", "совершенно секретно")
 # Roles the generator itself gives a meaning to, named in no rule: `pr_department` approves a
@@ -178,6 +185,15 @@ class PressCentre(Strict):
     address: Text = ""
 
 
+class Outbox(Strict):
+    """Where `build` writes ready-to-post texts of newly published items (outputs/outbox.py):
+    a folder outside output/, from the site's folder; "new" is published today or on the
+    `days` - 1 days before."""
+
+    folder: str = Field("outbox", min_length=1, max_length=300)
+    days: int = Field(2, ge=1, le=31)
+
+
 class Config(Strict):
     site: SiteSettings
     divisions: list[Division] = Field(default_factory=list)
@@ -188,6 +204,7 @@ class Config(Strict):
     # Heads of the administration, each with the days of their term (the "history mode":
     # view/terms.py); the list is checked to hold no overlap and no gap.
     terms: list[Term] = Field(default_factory=list, max_length=200)
+    outbox: Outbox = Field(default_factory=Outbox)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -404,43 +421,3 @@ def load_config(root: Path) -> Config:
     if text is None:
         raise ConfigError(problems)
     return parse_config(text, name)
-
-
-# Search engines show a page's picture in a rich result only from this width up.
-PICTURE_WIDTH = 1200
-
-
-def picture_problems(root: Path, config: Config) -> list[Problem]:
-    """Warnings on the site's pictures (`site.image`, `site.emblem`): a file the site does
-    not have, one that cannot be read, an image narrower than search engines ask for."""
-    out: list[Problem] = []
-    raw = links.read(root / "config.yaml")
-    _data, lines, _problems = yamlsafe.load(raw.decode("utf-8", "replace"), "config.yaml")
-    for key in ("image", "emblem"):
-        name = getattr(config.site, key)
-        if not name or name.startswith(("http://", "https://")):
-            continue
-        line = yamlsafe.line_for(lines, ("site", key), 1)
-        args = {"key": f"site.{key}", "file": name}
-        path = (root / name.lstrip("/")).resolve()
-        if not path.is_relative_to(root.resolve()) or not path.is_file():
-            out.append(problem("config.yaml", line, "warning", "SITE_PICTURE_MISSING", **args))
-            continue
-        try:
-            found = pictures.width(links.read(path))
-        except (OSError, pictures.Damaged) as exc:
-            out.append(problem("config.yaml", line, "warning", "SITE_PICTURE_UNREADABLE", why=exc, **args))
-            continue
-        if key == "image" and found is not None and found < PICTURE_WIDTH:
-            out.append(
-                problem(
-                    "config.yaml",
-                    line,
-                    "warning",
-                    "SITE_IMAGE_SMALL",
-                    width=found,
-                    least=PICTURE_WIDTH,
-                    **args,
-                )
-            )
-    return out

@@ -22,7 +22,7 @@ from typing import NamedTuple
 from pydantic import ValidationError
 
 from site_builder.errors import Problem, problem
-from site_builder.load import frontmatter, markdown, markers, skeleton
+from site_builder.load import contacts, frontmatter, markdown, markers, skeleton
 from site_builder.load.approval import content_hash
 from site_builder.load.config import Config, TypeName
 from site_builder.load.discover import Source, discover
@@ -102,6 +102,8 @@ def parse(source: Source, config: Config, md: markdown.MarkdownIt) -> tuple[Item
     if meta.confidentiality != "restricted" or config.rules.public_repository:
         parts = markers.parts_of(data, lines, split, rendered.html)
         problems += markers.find(path, parts, config.rules.restricted_markers)
+    if kind == "question":
+        problems += contacts.find(path, data, lines, split.body, split.body_line)
     item = Item(
         source=source.rel,
         kind=kind,

@@ -13,7 +13,21 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
 from site_builder.load import urls
 from site_builder.load.config import TypeName
-from site_builder.load.fields import AwareDateTime, Day, Entry, Id, Strict, Text, Url
+from site_builder.load.fields import AwareDateTime, Day, Entry, Id, Strict, Text
+
+# The parts of the types' front matter (an event, a plan entry, a rebuttal's facts …) live beside.
+from site_builder.load.parts import (  # noqa: F401
+    Accreditation,
+    Address,
+    Event,
+    EventChange,
+    Fact,
+    Original,
+    Period,
+    PlanEntry,
+    Posted,
+    Speaker,
+)
 
 # The registers' own models live beside; imported here, where every model is looked for.
 from site_builder.load.registers import Interview, MonitoringEntry, Outcome, Source  # noqa: F401
@@ -25,6 +39,7 @@ SECTIONS: dict[str, TypeName] = {
     "rebuttals": "rebuttal",
     "announcements": "announcement",
     "media-plans": "media-plan",
+    "questions": "question",
 }
 SECTION_OF: dict[TypeName, str] = {kind: section for section, kind in SECTIONS.items()}
 
@@ -125,6 +140,7 @@ class Common(Strict):
         description="Whether the item carries the banner «published under a former head of the "
         "administration» once the term it was published under has ended; default: as its type.",
     )
+    posted: list[Posted] = Field(default_factory=list, max_length=100)
 
     @property
     def approval(self) -> Approval | None:
@@ -135,21 +151,6 @@ class Common(Strict):
 
 class PressRelease(Common):
     pass
-
-
-class Original(Strict):
-    outlet: Text = Field(min_length=1, max_length=300)
-    title: Text = Field(min_length=1, max_length=500)
-    url: Url | None = None
-    published: AwareDateTime | None = None
-    # Who wrote the original publication, where known (a fact check's `Claim` names them).
-    author: Text | None = Field(None, min_length=1, max_length=300)
-
-
-class Fact(Strict):
-    claim: Text = Field("", max_length=3000)
-    fact: Text = Field("", max_length=5000)
-    evidence: list[Url] = Field(default_factory=list)
 
 
 class Rebuttal(Common):
@@ -170,76 +171,31 @@ class Rebuttal(Common):
     )
 
 
-class Accreditation(Strict):
-    how: Text = Field(min_length=1, max_length=2000)
-    deadline: AwareDateTime | None = None
-    url: Url | None = None
-
-
-class Speaker(Strict):
-    name: Text = Field(min_length=1, max_length=200)
-    position: Text = ""
-
-
-class EventChange(Strict):
-    at: AwareDateTime
-    note: Text = Field(min_length=1, max_length=2000)
-    # When the event was to start before this change, for a move in time: the event's
-    # `previousStartDate` in schema.org.
-    previous_starts: AwareDateTime | None = Field(
-        None,
-        description="When a moved event was to start before this change: its previous start.",
-    )
-
-
-class Address(Strict):
-    """Where an event takes place, part by part; a part left out is the site's
-    (`site.locality`, `site.region`, `site.country`)."""
-
-    street: Text | None = Field(None, min_length=1, max_length=300)
-    locality: Text | None = Field(None, min_length=1, max_length=200)
-    region: Text | None = Field(None, min_length=1, max_length=200)
-    country: str | None = Field(None, pattern=r"^[A-Z]{2}$")
-
-
-class Event(Strict):
-    kind: Literal["press_conference", "briefing", "round_table", "live_stream", "interview"]
-    starts: AwareDateTime
-    ends: AwareDateTime | None = None
-    location: Text | None = Field(None, max_length=500)
-    # The location's postal address; without it `location` is taken as the street address.
-    address: Address | None = None
-    online_url: Url | None = None
-    accreditation: Accreditation | Text | None = None
-    speakers: list[Speaker | Text] = Field(default_factory=list)
-    status: Literal["scheduled", "cancelled"] = "scheduled"
-    cancel_reason: Text | None = Field(None, max_length=2000)
-    changes: list[EventChange] = Field(default_factory=list)
-
-
 class Announcement(Common):
     event: Event
-
-
-class Period(Strict):
-    from_: Day = Field(alias="from")
-    to: Day
-
-
-class PlanEntry(Strict):
-    date: Day
-    channel: Literal["site", "media", "social"]
-    outlet: Text = Field(min_length=1, max_length=300)
-    topic: Text = Field(min_length=1, max_length=500)
-    format: Text = Field("", max_length=200)
-    responsible: Id
-    status: Literal["planned", "done", "cancelled"] = "planned"
-    ref: str | None = Field(None, max_length=300)
 
 
 class MediaPlan(Common):
     period: Period
     entries: list[PlanEntry] = Field(default_factory=list)
+
+
+class Asker(Strict):
+    """Who asked a citizen's question: anonymous on the site unless `public: true`."""
+
+    name: Text | None = Field(None, min_length=1, max_length=200)
+    public: bool = False
+
+
+class Question(Common):
+    """A citizen's question and the office's answer (the body), approved as any item is."""
+
+    question: Text = Field(min_length=1, max_length=5000)
+    asker: Asker = Field(default_factory=Asker)
+    asked: Day | AwareDateTime
+    answered_by: Id
+    # An announcement's `id:` (or content path): shown on its page once the event took place.
+    event: str | None = Field(None, min_length=1, max_length=300)
 
 
 class MediaRequest(Strict):
@@ -299,6 +255,7 @@ MODELS: dict[TypeName, type[Common]] = {
     "rebuttal": Rebuttal,
     "announcement": Announcement,
     "media-plan": MediaPlan,
+    "question": Question,
 }
 
 

@@ -38,7 +38,7 @@ class Placeholder:
         return ".".join(parts)
 
 
-EVERY: tuple[TypeName, ...] = ("press-release", "rebuttal", "announcement", "media-plan")
+EVERY: tuple[TypeName, ...] = ("press-release", "rebuttal", "announcement", "media-plan", "question")
 
 SUMMARY = Placeholder(EVERY, ("summary",), "")
 OUTLET = Placeholder(("rebuttal",), ("original", "outlet"), "Название издания")
@@ -46,6 +46,7 @@ ORIGINAL_TITLE = Placeholder(("rebuttal",), ("original", "title"), "Заголо
 CLAIM = Placeholder(("rebuttal",), ("facts", ANY, "claim"), "")
 FACT = Placeholder(("rebuttal",), ("facts", ANY, "fact"), "")
 ENTRY_TOPIC = Placeholder(("media-plan",), ("entries", ANY, "topic"), "Тема публикации")
+QUESTION = Placeholder(("question",), ("question",), "Вопрос жителя так, как он задан, без имён и контактов")
 BODY: dict[TypeName, tuple[Placeholder, ...]] = {
     "press-release": (
         Placeholder(("press-release",), (), "Первый абзац — главное: кто, что, когда и где."),
@@ -64,6 +65,9 @@ BODY: dict[TypeName, tuple[Placeholder, ...]] = {
     "media-plan": (
         Placeholder(("media-plan",), (), "Медиаплан на период. Строки плана — в ключе entries выше."),
     ),
+    "question": (
+        Placeholder(("question",), (), "Ответ по существу вопроса: что сделано, что будет сделано и когда."),
+    ),
 }
 
 
@@ -78,6 +82,7 @@ PLACEHOLDERS: tuple[Placeholder, ...] = (
     CLAIM,
     FACT,
     ENTRY_TOPIC,
+    QUESTION,
     *(placeholder for lines in BODY.values() for placeholder in lines),
 )
 

@@ -25,6 +25,7 @@ KINDS = {
     "rebuttal": ("rebuttals", "Rebuttals"),
     "announcement": ("announcements", "Announcements"),
     "media-plan": ("media-plans", "Media plans"),
+    "question": ("questions", "Questions and answers"),
 }
 
 

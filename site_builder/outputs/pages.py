@@ -24,12 +24,14 @@ KIND_TITLES = {
     "rebuttal": "Rebuttals",
     "announcement": "Announcements",
     "media-plan": "Media plans",
+    "question": "Questions and answers",
 }
 SECTIONS = {
     "press-release": "press-releases",
     "rebuttal": "rebuttals",
     "announcement": "announcements",
     "media-plan": "media-plans",
+    "question": "questions",
 }
 
 
@@ -127,10 +129,17 @@ def item_pages(site: Site, ctx: Context, lang: str, entries: list[Entry]) -> Fil
     for entry in entries:
         rel = entry.url[base:]
         name = f"{entry.kind}.html"
-        extra, parts = {}, [name, entry.key]
+        extra: dict[str, object] = {}
+        parts = [name, entry.key]
         if entry.kind == "media-plan":  # a plan shows the state of the items it plans
             rows = extra["plan_rows"] = plan_rows(entry, site)
             parts += [f"{row['state']}:{row['target'].key if row['target'] else ''}" for row in rows]
+        elif entry.kind == "announcement":  # and the questions answered at its event, once over
+            asked = extra["questions"] = site.event_questions(entry)
+            parts += [f"question:{e.key}" for e in asked]
+        elif entry.kind == "question":  # and the event it was asked for
+            event = extra["event_entry"] = site.question_event(entry)
+            parts.append(f"event:{event.url}:{event.title}" if event else "event:")
         render = partial(_item_page, env, name, entry, site.config, {**extra, **common})
         out[rel + "index.html"] = ctx.page(lang, parts, render)
     return out

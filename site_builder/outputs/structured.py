@@ -6,11 +6,13 @@ text from content can close the <script> element.
 
 from __future__ import annotations
 
-from datetime import datetime
+import html
+import re
+from datetime import date, datetime
 
 from site_builder.i18n import translations
 from site_builder.load import urls
-from site_builder.load.model import Announcement, Event, Rebuttal
+from site_builder.load.model import Announcement, Event, Question, Rebuttal
 from site_builder.outputs import lang_prefix
 from site_builder.outputs.render import day_format
 from site_builder.view.entries import Entry
@@ -32,7 +34,7 @@ EVENT_MODES = {
 CURRENCIES = {"KG": "KGS", "RU": "RUB"}
 
 
-def iso(moment: datetime) -> str:
+def iso(moment: date | datetime) -> str:
     return moment.isoformat()
 
 
@@ -307,6 +309,54 @@ def claim_reviews(site: Site, entry: Entry) -> list[dict]:
     return out
 
 
+_TAG = re.compile(r"<[^>]+>")
+
+
+def qa_page(site: Site, entry: Entry) -> dict:
+    """A citizen's question as schema.org's QAPage: the question, and the office's answer as
+    its accepted answer, by the official who gave it.  The asker is named only when they
+    agreed (`asker.public`; the view has dropped any other name already)."""
+    meta = entry.meta
+    assert isinstance(meta, Question)
+    url = site.config.origin + entry.url
+    question: dict = {
+        "@type": "Question",
+        "@id": url + "#question",
+        "name": entry.title,
+        "text": meta.question,
+        "dateCreated": iso(meta.asked),
+        "inLanguage": entry.lang,
+        "answerCount": 1,
+    }
+    if meta.asker.public and meta.asker.name:
+        question["author"] = {"@type": "Person", "name": meta.asker.name}
+    official = site.config.person(meta.answered_by)
+    author: dict = {"@id": organization(site, entry.lang)["@id"]}
+    if official is not None:
+        author = {"@type": "Person", "name": official.name, "worksFor": author}
+        if official.position:
+            author["jobTitle"] = official.position
+    question["acceptedAnswer"] = {
+        "@type": "Answer",
+        "@id": url + "#answer",
+        "url": url + "#answer-h",
+        "text": " ".join(html.unescape(_TAG.sub(" ", entry.html)).split()),
+        "dateCreated": iso(entry.date),
+        "author": author,
+    }
+    return {
+        "@type": "QAPage",
+        "@id": url + "#page",
+        "url": url,
+        "name": entry.title,
+        "inLanguage": entry.lang,
+        "datePublished": iso(entry.date),
+        "dateModified": iso(entry.updated),
+        "publisher": {"@id": organization(site, entry.lang)["@id"]},
+        "mainEntity": question,
+    }
+
+
 def page_graph(site: Site, entry: Entry | None, lang: str) -> dict:
     """The JSON-LD document of a page: the publisher, plus what the page is about."""
     graph: list[dict] = [organization(site, lang)]
@@ -320,6 +370,8 @@ def page_graph(site: Site, entry: Entry | None, lang: str) -> dict:
             graph.append(article(site, entry, "Article"))
             if not entry.withdrawn:
                 graph += claim_reviews(site, entry)
+        elif entry.kind == "question" and not entry.withdrawn:
+            graph.append(qa_page(site, entry))
         else:
             graph.append(article(site, entry, "Article"))
     else:

@@ -13,7 +13,17 @@ from site_builder.judge.rules import Judgement
 from site_builder.judge.verdict import VISIBLE, State
 from site_builder.load.config import Config
 from site_builder.load.content import item_url
-from site_builder.load.model import SECTION_OF, Announcement, Event, Item, MediaPlan, Rebuttal, once
+from site_builder.load.model import (
+    SECTION_OF,
+    Announcement,
+    Asker,
+    Event,
+    Item,
+    MediaPlan,
+    Question,
+    Rebuttal,
+    once,
+)
 from site_builder.load.slugs import slug
 from site_builder.view.entries import Entry, Tag
 from site_builder.view.site import Site
@@ -37,7 +47,9 @@ def build_site(
     """
     verdicts = judgement.verdicts
     visible = [
-        public_face(as_of(i, now)) if verdicts[i.source].state == State.WITHDRAWN else as_of(i, now)
+        public_face(as_of(i, now))
+        if verdicts[i.source].state == State.WITHDRAWN
+        else anonymous(as_of(i, now))
         for i in items
         if verdicts[i.source].state in VISIBLE
     ]
@@ -100,6 +112,15 @@ def as_of(item: Item, now: datetime) -> Item:
     return dataclasses.replace(item, meta=meta.model_copy(update=update))
 
 
+def anonymous(item: Item) -> Item:
+    """A citizen's question without its asker's name unless the asker agreed to have it
+    published (`asker.public: true`): no template, feed or data file can show it."""
+    meta = item.meta
+    if not isinstance(meta, Question) or meta.asker.public or meta.asker.name is None:
+        return item
+    return dataclasses.replace(item, meta=meta.model_copy(update={"asker": Asker()}))
+
+
 def public_face(item: Item) -> Item:
     """What a withdrawn item still shows, the same in every output (page, listings, feeds,
     calendars, open data, structured data, search): its title, its dates and the public
@@ -126,6 +147,8 @@ def public_face(item: Item) -> Item:
         update.update(original=None, facts=[])
     elif isinstance(meta, MediaPlan):
         update["entries"] = []
+    elif isinstance(meta, Question):
+        update.update(question="", asker=Asker(), event=None)
     return dataclasses.replace(
         item,
         meta=meta.model_copy(update=update),

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
-from site_builder.judge import plan
+from site_builder.judge import plan, questions
 from site_builder.judge.mediarequests import Register, Tally
 from site_builder.load.config import Config
-from site_builder.load.model import Announcement, MediaPlan
+from site_builder.load.model import Announcement, MediaPlan, Question
 from site_builder.speed import cache
 from site_builder.view.entries import Entry, Tag
 
@@ -146,6 +146,42 @@ class Site:
             and (e.meta.event.ends or e.meta.event.starts) >= self.now
         ]
         return sorted(events, key=lambda e: (e.meta.event.starts, e.url))
+
+    def event_questions(self, entry: Entry) -> list[Entry]:
+        """The citizens' questions attached to an announcement's event, in its language, to
+        be shown on its page: none until the event took place (judge/questions.py), none of
+        a withdrawn one; in the order they were asked."""
+        meta = entry.meta
+        if entry.withdrawn or not isinstance(meta, Announcement) or not questions.took_place(meta, self.now):
+            return []
+        attached = self.memo(("event_questions", entry.lang), lambda: self._event_questions(entry.lang))
+        return attached.get(entry.item.key, [])
+
+    def question_event(self, entry: Entry) -> Entry | None:
+        """The published announcement a question is attached to, in the question's language
+        where it has a version in it."""
+        meta = entry.meta
+        if entry.withdrawn or not isinstance(meta, Question) or not meta.event:
+            return None
+        events = self.memo("events_by_key", self._events_by_key)
+        found = events.get(questions.event_key(meta.event), [])
+        return next((e for e in found if e.lang == entry.lang), found[0] if found else None)
+
+    def _events_by_key(self) -> dict[str, list[Entry]]:
+        groups: dict[str, list[Entry]] = defaultdict(list)
+        for e in self.entries:
+            if e.kind == "announcement" and not e.withdrawn:
+                groups[e.item.key].append(e)
+        return groups
+
+    def _event_questions(self, lang: str) -> dict[str, list[Entry]]:
+        groups: dict[str, list[Entry]] = defaultdict(list)
+        for e in self.of_kind("question", lang):
+            if not e.withdrawn and isinstance(e.meta, Question) and e.meta.event:
+                groups[questions.event_key(e.meta.event)].append(e)
+        for group in groups.values():
+            group.sort(key=lambda e: (str(e.meta.asked), e.url))
+        return groups
 
     def plan_completion(self, rows: list[dict]) -> list[dict]:
         """Completion of a plan's due entries per division, for the plan page."""

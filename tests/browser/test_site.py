@@ -38,6 +38,7 @@ LISTINGS = [
     "rebuttals/",
     "announcements/",
     "media-plans/",
+    "questions/",
     "divisions/",
     "archive/",
     "tags/",
@@ -100,7 +101,8 @@ def _first_link(site: Path, page: str, pattern: str) -> str:
 def pages(site: Path) -> list[str]:
     found = ["/", *(f"/{listing}" for listing in LISTINGS), "/subscribe/", "/search/?q=город", "/ky/", "/en/"]
     found += ["/press-centre/", "/media-requests/", "/data/", "/keys/"]
-    for section in ("press-releases/", "rebuttals/", "announcements/", "media-plans/", "ky/press-releases/"):
+    sections = ("press-releases/", "rebuttals/", "announcements/", "media-plans/", "questions/")
+    for section in (*sections, "ky/press-releases/"):
         found.append(_first_link(site, section, r'class="card-title"><a href="([^"]+)"'))
     found.append(_first_link(site, "tags", r'<li><a href="(/tags/[^"]+/)"'))
     return found

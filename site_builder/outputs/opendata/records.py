@@ -3,10 +3,12 @@ media requests only as counts plus the ones marked public."""
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 
 from site_builder.load import urls
-from site_builder.load.model import Announcement, MediaPlan
+from site_builder.load.model import Announcement, MediaPlan, Question
 from site_builder.view.entries import Entry
 from site_builder.view.site import Site, plan_rows
 from site_builder.view.terms import term_span
@@ -90,6 +92,38 @@ def _plan_state(site: Site, e: Entry) -> tuple[str, Callable[[], list[dict]]]:
     return state, lambda: _plan_records(site, e, found)
 
 
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _question_state(site: Site, e: Entry) -> tuple[str, Callable[[], list[dict]]]:
+    """A question's record, which shows besides the question the address of its event."""
+    meta = e.meta
+    assert isinstance(meta, Question)
+    event = site.question_event(e)
+    official = site.config.person(meta.answered_by)
+
+    def record() -> list[dict]:
+        return [
+            {
+                "id": e.item.key,
+                "lang": e.lang,
+                "title": e.title,
+                "url": site.config.origin + e.url,
+                "question": meta.question,
+                "asker": meta.asker.name if meta.asker.public else None,
+                "asked": meta.asked.isoformat(),
+                "answered": e.date.isoformat(),
+                "answered_by": official.name if official else meta.answered_by,
+                "answered_by_position": official.position if official else "",
+                "division": e.division.id if e.division else None,
+                "event_url": site.config.origin + event.url if event else None,
+                "answer": " ".join(html.unescape(_TAG.sub(" ", e.html)).split()),
+            }
+        ]
+
+    return (event.url if event else ""), record
+
+
 def _alone(
     record: Callable[[Site, Entry], dict],
 ) -> Callable[[Site, Entry], tuple[str, Callable[[], list[dict]]]]:
@@ -107,6 +141,7 @@ PER_ENTRY: dict[str, tuple[Callable[[Entry], bool], Callable, Callable[[dict], t
         lambda r: (r["starts"], r["url"]),
     ),
     "media-plan": (lambda e: isinstance(e.meta, MediaPlan) and not e.withdrawn, _plan_state, None),
+    "questions": (lambda e: isinstance(e.meta, Question) and not e.withdrawn, _question_state, None),
 }
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from site_builder.load.model import Announcement, Rebuttal
+from site_builder.load.model import Announcement, Question, Rebuttal
 from site_builder.outputs.search.words import words
 from site_builder.speed import cache
 from site_builder.view.entries import Entry
@@ -105,7 +105,8 @@ def document_key(entry: Entry) -> str:
 
 
 def _fields(entry: Entry) -> list[str]:
-    """Texts of an item's page besides its body: a rebuttal's claims, an event's place and speakers."""
+    """Texts of an item's page besides its body: a rebuttal's claims, an event's place and
+    speakers, a citizen's question (and its asker, when named on the page)."""
     meta = entry.meta
     found: list[str] = []
     if isinstance(meta, Rebuttal):
@@ -118,6 +119,10 @@ def _fields(entry: Entry) -> list[str]:
         found += [event.location or "", event.cancel_reason or ""]
         for speaker in event.speakers:
             found += [speaker] if isinstance(speaker, str) else [speaker.name, speaker.position]
+    elif isinstance(meta, Question):
+        found.append(meta.question)
+        if meta.asker.public and meta.asker.name:
+            found.append(meta.asker.name)
     return found
 
 
