@@ -34,6 +34,7 @@ SECTIONS = {
     "rebuttals": "rebuttal",
     "announcements": "announcement",
     "media-plans": "media-plan",
+    "questions": "question",
 }
 TRANSLATION = re.compile(r"\.(ky|en)\.md$")
 
@@ -152,7 +153,9 @@ def test_figures_match_the_example_content(made: dict[str, str]) -> None:
             detected = meta.get("detected_at") or monitored(meta["monitoring"])["found"]
             found = moment(detected).astimezone(TZ).date()
             rebuttal_days.append(working_between(found, went.astimezone(TZ).date()))
-    assert sum(published.values()) == total["publications"] == 17
+    assert sum(published.values()) == total["publications"] == 23
+    answered = sum(n for (_, kind), n in published.items() if kind == "question")
+    assert total["questions_answered"] == answered >= 5
     for (division, kind), count in published.items():
         assert divisions[division][f"published.{kind}"] == count, (division, kind)
     for kind in SECTIONS.values():
