@@ -158,17 +158,17 @@ def render(site: Site, ctx: Context, store: Cache | None = None) -> Files:
             for index, doc in zip(missing, store.get_many("search", [keys[i] for i in missing]), strict=True):
                 known[index] = doc
         if store.memory is None:
-            files, lines, chunks = assemble_ordered(site, lang, map(read_at, ids))
+            files, lines, parts = assemble_ordered(site, lang, map(read_at, ids))
             out |= files
             if store.folder:  # for the next build to patch
                 store.put(
                     KEPT,
                     lang,
                     KeptIndex(
-                        setting_of(site, lang), placed_digest(placed), [keys[i] for i in ids], lines, chunks
+                        setting_of(site, lang), placed_digest(placed), [keys[i] for i in ids], lines, parts
                     ),
                 )
-            del files, lines, chunks
+            del files, lines, parts
             continue
         # The preview server: patch the index it kept from the last build when it can.
         index = store.recall("search-index", lang)
