@@ -69,9 +69,12 @@ def paths(site: Site, root: Path) -> Planned:
 def pages(site: Site, ctx: Context) -> Files:
     """The search page of every language (`{prefix}search/index.html`)."""
     out: Files = {}
+    tz = site.config.tz
     for lang in site.config.languages:
         prefix = lang_prefix(site, lang)
         base = site.config.base_path + prefix
+        entries = site.of_lang(lang)
+        used = {entry.division.id for entry in entries if entry.division}
         out[f"{prefix}search/index.html"] = template(
             ctx.env(lang),
             "search.html",
@@ -81,6 +84,9 @@ def pages(site: Site, ctx: Context) -> Files:
             feeds=[],
             site_data=SiteData.of(site),
             index=f"{site.config.base_path}{FOLDER}{lang}/",
+            kinds=sorted({entry.kind for entry in entries}),
+            divisions=[(d.id, d.names.get(lang, d.name)) for d in site.config.divisions if d.id in used],
+            years=sorted({entry.date.astimezone(tz).year for entry in entries}, reverse=True),
         )
     return out
 
