@@ -57,8 +57,16 @@ KY_NOISE = [
 ]
 # (slug, title, body sentences, extra front matter) of the items the queries look for.
 TARGETS = {
-    "kap-1": ("Капитальный ремонт домов начнётся весной", ["Программа капитального ремонта охватит 40 домов."], {}),
-    "kap-2": ("Жильцы выбрали подрядчика", ["Капитальный ремонт дома № 5 по улице Ленина закончат к лету."], {}),
+    "kap-1": (
+        "Капитальный ремонт домов начнётся весной",
+        ["Программа капитального ремонта охватит 40 домов."],
+        {},
+    ),
+    "kap-2": (
+        "Жильцы выбрали подрядчика",
+        ["Капитальный ремонт дома № 5 по улице Ленина закончат к лету."],
+        {},
+    ),
     "kap-3": ("Фонд собрал взносы", ["Взносы на капитальный ремонт многоквартирных домов растут."], {}),
     "otr-1": ("Крыши школ отремонтируют", ["До осени отремонтируют кровли трёх школ."], {}),
     "otr-2": ("Мост через реку открыт", ["Мост отремонтировали за два месяца."], {}),
@@ -204,7 +212,9 @@ def _dated(fields: dict, date: datetime) -> dict:
     if "period" in fields:
         day = date.date() + timedelta(days=10)
         fields["period"] = {"from": day.isoformat(), "to": (day + timedelta(days=20)).isoformat()}
-        fields["entries"] = [{**row, "date": (day + timedelta(days=3)).isoformat()} for row in fields["entries"]]
+        fields["entries"] = [
+            {**row, "date": (day + timedelta(days=3)).isoformat()} for row in fields["entries"]
+        ]
     return fields
 
 

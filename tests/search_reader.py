@@ -128,7 +128,9 @@ class Reader:
                         best = (indexed, gaps)
         return best[0] if best else None
 
-    def ids(self, query: str, type: str = "", division: str = "", year: str = "", sort: str = "") -> list[int]:
+    def ids(
+        self, query: str, type: str = "", division: str = "", year: str = "", sort: str = ""
+    ) -> list[int]:
         words = query_words(query)
         self.suggested = []
         if not words:

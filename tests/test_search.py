@@ -124,7 +124,9 @@ def test_results_show_title_date_type_and_summary(output: Path):
     assert (day_text, withdrawn, division) == ("20 ноября 2026", 0, "transport")
     # the text excerpts are made from: summary, body, tags, loaded per result
     [doc] = ru.ids("каракол")
-    assert ru.text(doc).startswith("Ремонт сетей\nКапитальный ремонт водопровода") and ru.text(doc).endswith("ЖКХ")
+    assert ru.text(doc).startswith("Ремонт сетей\nКапитальный ремонт водопровода") and ru.text(doc).endswith(
+        "ЖКХ"
+    )
 
 
 def test_title_words_rank_first_then_newest(output: Path):

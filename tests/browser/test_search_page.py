@@ -64,7 +64,9 @@ def _failed(opened) -> list[str]:
 
 
 def _links(page) -> list[str]:
-    return page.eval_on_selector_all(".search-results h2 a", "links => links.map(a => a.getAttribute('href'))")
+    return page.eval_on_selector_all(
+        ".search-results h2 a", "links => links.map(a => a.getAttribute('href'))"
+    )
 
 
 def test_the_script_splits_words_as_the_index_does(browser, origin):
@@ -75,7 +77,13 @@ def test_the_script_splits_words_as_the_index_does(browser, origin):
     opened.close()
 
 
-FILTERS = [{}, {"type": "rebuttal"}, {"year": "2024"}, {"division": "education", "sort": "date"}, {"sort": "date"}]
+FILTERS = [
+    {},
+    {"type": "rebuttal"},
+    {"year": "2024"},
+    {"division": "education", "sort": "date"},
+    {"sort": "date"},
+]
 
 
 @pytest.mark.parametrize("query", [*QUERIES, "мэрии", "новые контейнерв", "ky:шаардын"])
@@ -153,11 +161,15 @@ def test_excerpts_show_the_match_in_its_text_and_a_typo_is_said(browser, origin)
 
 @pytest.mark.parametrize("width", [375, 1280])
 def test_the_search_page_with_results_and_filters_passes_axe(browser, origin, width):
-    opened = open_page(browser, origin + "/search/?q=" + quote("мэрии") + "&type=press-release&sort=date", width)
+    opened = open_page(
+        browser, origin + "/search/?q=" + quote("мэрии") + "&type=press-release&sort=date", width
+    )
     _settled(opened.page)
     assert opened.page.locator(".search-excerpt mark").count() >= 1
     assert not run_axe(opened.page)
-    assert opened.page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert opened.page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
     opened.close()
 
 
@@ -165,6 +177,9 @@ def test_without_javascript_the_page_says_where_else_to_look(browser, origin):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(origin + "/search/?q=" + quote("мэрии"))
-    assert page.locator("noscript, .notice").first.is_visible() or page.get_by_role("link", name="Архив").is_visible()
+    assert (
+        page.locator("noscript, .notice").first.is_visible()
+        or page.get_by_role("link", name="Архив").is_visible()
+    )
     assert not page.locator("#search").is_visible()
     context.close()
