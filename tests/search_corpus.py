@@ -107,7 +107,7 @@ FIELD_TARGETS = {  # words only in a kind's own fields
     ),
     "ann-1": (
         "announcements",
-        "Пресс-конференция мэрии",
+        "Встреча с журналистами",
         {
             "event": {
                 "kind": "press_conference",

@@ -96,6 +96,8 @@ def test_fields_a_page_shows_are_found_and_hidden_ones_are_not(output: Path):
     assert [row[0] for row in ru.docs("аккредитация пресс-службу")] == [url_of("ann-1")]
     assert [row[0] for row in ru.docs("начальник управления")] == [url_of("ann-1")]  # a speaker's position
     assert [row[0] for row in ru.docs("работает по графику бассейн")] == [url_of("reb-1")]  # a fact
+    assert [row[0] for row in ru.docs("пресс-конференция")] == [url_of("ann-1")]  # the event's heading
+    assert [row[0] for row in ru.docs("ложная информация")] == [url_of("reb-1")]  # the verdict
     for hidden in ("sydykova", "Сыдыкова", "aliev", "Алиев", "petrov"):  # responsible, approver, author
         assert ru.ids(hidden) == [], hidden
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from site_builder.i18n import translations
 from site_builder.load.model import Announcement, MediaPlan, Rebuttal
 from site_builder.outputs.search.words import words
 from site_builder.speed import cache
@@ -23,6 +24,19 @@ from site_builder.view.entries import Entry
 
 TEXT_MOST = 16_000  # characters of an item's text kept for excerpts (its words are all indexed)
 
+# The headings and labels a kind's page shows for its fields (their msgids, templates/*.html)
+EVENTS = {
+    "press_conference": "Press conference",
+    "briefing": "Briefing",
+    "round_table": "Round table",
+    "live_stream": "Live stream",
+    "interview": "Interview",
+}
+VERDICTS = {
+    "false": "False information",
+    "distorted": "Distorted information",
+    "accurate": "Accurate; official comment",
+}
 _BLOCK = re.compile(r"</(?:p|li|h[1-6]|td|th|tr|blockquote|pre|dd|dt|figcaption)>|<br\s*/?>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"[^\S\n]+")
@@ -116,15 +130,19 @@ def _fields(entry: Entry) -> list[str]:
     """Texts of an item's page besides its summary, body and tags, as the page shows them
     (templates rebuttal.html, announcement.html, media-plan.html and item.html)."""
     meta = entry.meta
+    label = translations(entry.lang, "ui").gettext
     found: list[str] = []
     if isinstance(meta, Rebuttal):
         if meta.original:
-            found += [meta.original.outlet, meta.original.title]
+            found += [meta.original.outlet, meta.original.title, label(VERDICTS[meta.verdict])]
         for fact in meta.facts:
             found += [fact.claim, fact.fact]
     elif isinstance(meta, Announcement):
         event = meta.event
-        found += [event.cancel_reason or "", event.location or ""]
+        found.append(label(EVENTS[event.kind]))
+        if event.status == "cancelled":
+            found += [label("The event is cancelled."), event.cancel_reason or ""]
+        found.append(event.location or "")
         accreditation = event.accreditation
         if accreditation:
             found.append(accreditation if isinstance(accreditation, str) else accreditation.how)

@@ -25,8 +25,8 @@ from site_builder.view.site import Site
 # The tunables are read through this module (`index.CHUNK`) by the other search modules,
 # so a test that sets one here sets it for all of them.
 FOLDER = "search/"
-CHUNK = 50  # docs per metadata file: one page of results fetches a few small files
-SPLIT = 48_000  # bytes: a bigger shard is split by the next letter of its words…
+CHUNK = 10  # docs per metadata file: a first page of results fetches at most ten small ones
+SPLIT = 24_000  # bytes: a bigger shard is split by the next letter of its words…
 MAX_KEY = 5  # … up to keys this long
 
 
