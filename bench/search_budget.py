@@ -98,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     for query in QUERIES:
         total, count, found = first_query(reader, query)
         rows.append((query, total, count, found))
-    print(f"First-query download, {reader.meta['count']} items (search/ru), budget {BUDGET // 1024} KB gzipped\n")
+    count = reader.meta["count"]
+    print(f"First-query download, {count} items (search/ru), budget {BUDGET // 1024} KB gzipped\n")
     print("| query | results | files | KB gzipped |\n|---|---:|---:|---:|")
     for query, total, count, found in rows:
         print(f"| {query} | {found} | {count} | {total / 1024:.1f} |")

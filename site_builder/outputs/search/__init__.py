@@ -11,8 +11,8 @@ an entry's to give.  It is built in two steps, so a build can spread and cache t
 
 Files under `search/<lang>/` (JSON, UTF-8, compact, sorted keys, nothing from the clock):
 
-- `index.json`: `{"chunk": C, "count": N, "endings": […], "min_stem": M, "shards": [KEY, …],
-  "version": V}` (`endings`: see `words.ENDINGS`).
+- `index.json`: `{"chunk": C, "count": N, "endings": […], "form_stem": F, "min_stem": M,
+  "shards": [KEY, …], "typo": T, "version": V}` (`endings`, the stems and `typo`: see `words`).
 - `w/<KEY>.json`, one term shard per word prefix: `{"word": [d1, d2, …], …}`.  The
   numbers are the gaps between successive values `2 × doc id + (1 if the word is in the
   title)`.  A small site has one shard, key "" (`w/0.json`); a shard that would be too
@@ -21,7 +21,10 @@ Files under `search/<lang>/` (JSON, UTF-8, compact, sorted keys, nothing from th
   walking down its letters while the shard list has longer keys below the current one.
   A file name is the key's code points in hex: `w/440-435.json` is "ре".
 - `d/<n>.json`: docs `n × C … n × C + C - 1` as `[url, title, kind, day, day text,
-  snippet, withdrawn]`.
+  withdrawn, division]`.
+- `f/<id>.json`: a doc's text as its page shows it (a JSON string, passages split by
+  "\n"), which the script cuts a result's excerpt from: fetched per shown result only.
+- `facets.json`: every doc's kind, division and year, for the filters (`index.facets_of`).
 
 Doc ids count from the oldest item (by date, then URL), so they are the same in every
 build, a higher id is a newer item, and a newly published item takes the next id: the
@@ -31,10 +34,11 @@ change and for items edited in place; the preview server patches the one it hold
 (`patch.LiveIndex`).  This module is the output kind: the pages, and `render`, which
 reads the docs (from the cache when it can) and assembles or patches each index.
 
-`static/search.js` looks every query word up as a prefix of the indexed words ("ремонт"
-finds "ремонта"), after taking a case ending off it ("вода" also finds "воды"), and
-fetches `index.json` revalidated and the rest with `?v=VERSION`, so a browser never mixes
-two builds' files.
+`static/search.js` looks every query word up as itself, its forms and the words its
+stem begins (`words`), falls back to a word one edit away for a typo, filters and sorts
+(the address holds the query, filters and sort), cuts excerpts from the results' texts,
+and fetches `index.json` revalidated and the rest with `?v=VERSION`, so a browser never
+mixes two builds' files.
 """
 
 from __future__ import annotations

@@ -37,10 +37,9 @@ VERDICTS = {
     "distorted": "Distorted information",
     "accurate": "Accurate; official comment",
 }
-_BLOCK = re.compile(r"</(?:p|li|h[1-6]|td|th|tr|blockquote|pre|dd|dt|figcaption)>|<br\s*/?>", re.IGNORECASE)
+# Closing tags of blocks (as markdown-it writes them): a passage of the text ends there.
+_BLOCKS = ("</p>", "</li>", "</h2>", "</h3>", "</h4>", "</h5>", "</h6>", "</td>", "</th>", "</pre>", "<br>")
 _TAG = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"[^\S\n]+")
-_LINES = re.compile(r"\s*\n\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +77,14 @@ def read_document(entry: Entry) -> tuple[Doc, Words, Words]:
         withdrawal = entry.meta.withdrawn
         parts = [withdrawal.reason if withdrawal else ""]
     else:
-        body = html.unescape(_TAG.sub(" ", _BLOCK.sub("\n", entry.html)))
+        body = entry.html
+        for block in _BLOCKS:
+            if block in body:
+                body = body.replace(block, "\n")
+        body = html.unescape(_TAG.sub(" ", body))
         parts = [entry.summary or "", body, *_fields(entry), " ".join(tag.name for tag in entry.tags)]
-    text = _LINES.sub("\n", _SPACE.sub(" ", "\n".join(parts))).strip()
+    # passages split by "\n", each with single spaces (blanks of any kind made one space)
+    text = "\n".join(filter(None, (" ".join(line.split()) for line in "\n".join(parts).split("\n"))))
     in_title = words(entry.title)
     other = words(text) - in_title
     doc = Doc(
