@@ -68,7 +68,7 @@ def first_query(reader, query: str) -> tuple[int, int, int]:
     size = reader.meta["chunk"]
     for doc in ids[:10]:
         reader.read(f"d/{doc // size}.json")
-        reader.read(f"f/{doc}.json")
+        reader.text(doc)
     total = sum(len(gzip.compress((reader.folder / rel).read_bytes(), 6)) for rel in reader.loaded)
     return total, len(reader.loaded), len(ids)
 

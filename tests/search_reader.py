@@ -184,4 +184,5 @@ class Reader:
         return [row[1] for row in self.docs(query, **filters)]
 
     def text(self, doc: int) -> str:
-        return self.read(f"f/{doc}.json")
+        self.loaded.add(f"f/{doc}.txt")
+        return (self.folder / f"f/{doc}.txt").read_text(encoding="utf-8")

@@ -399,6 +399,7 @@ def test_open_data_json_gives_text_back(output: Path) -> None:
 
 def test_search_index_gives_titles_back(output: Path) -> None:
     docs = _strings([json.loads(p.read_bytes()) for p in _files_of(output, "search/ru/d/*.json")])
+    docs += [p.read_text(encoding="utf-8") for p in _files_of(output, "search/ru/f/*.txt")]
     for field in ("title", "summary", "withdrawn title", "rebuttal title", "announcement title"):
         assert H[field] in docs, field
     assert not any(H["withdrawal reason"] in s and "alert(21)" not in s for s in docs)

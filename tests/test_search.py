@@ -237,7 +237,7 @@ def test_a_new_item_changes_only_the_shards_of_its_words(tmp_path: Path, monkeyp
     keys = {
         k for k in old.keys | new.keys if any(w.startswith(k) for w in words) or k.startswith(tuple(held))
     }
-    new_text = f"f/{sum(rel.startswith('f/') for rel in before)}.json"  # the new item's text
+    new_text = f"f/{sum(rel.startswith('f/') for rel in before)}.txt"  # the new item's text
     touched = {"index.json", "d/0.json", "facets.json", new_text} | {
         "w/" + ("-".join(f"{ord(c):x}" for c in k) or "0") + ".json" for k in keys
     }

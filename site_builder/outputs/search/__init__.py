@@ -22,8 +22,8 @@ Files under `search/<lang>/` (JSON, UTF-8, compact, sorted keys, nothing from th
   A file name is the key's code points in hex: `w/440-435.json` is "ре".
 - `d/<n>.json`: docs `n × C … n × C + C - 1` as `[url, title, kind, day, day text,
   withdrawn, division]`.
-- `f/<id>.json`: a doc's text as its page shows it (a JSON string, passages split by
-  "\n"), which the script cuts a result's excerpt from: fetched per shown result only.
+- `f/<id>.txt`: a doc's text as its page shows it (UTF-8, its blocks on lines of their
+  own), which the script cuts a result's excerpt from: fetched per shown result only.
 - `facets.json`: every doc's kind, division and year, for the filters (`index.facets_of`).
 
 Doc ids count from the oldest item (by date, then URL), so they are the same in every

@@ -37,8 +37,6 @@ VERDICTS = {
     "distorted": "Distorted information",
     "accurate": "Accurate; official comment",
 }
-# Closing tags of blocks (as markdown-it writes them): a passage of the text ends there.
-_BLOCKS = ("</p>", "</li>", "</h2>", "</h3>", "</h4>", "</h5>", "</h6>", "</td>", "</th>", "</pre>", "<br>")
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -51,7 +49,7 @@ class Doc:
     kind: str
     title: str
     date: datetime
-    text: str  # the page's text as a reader sees it, passages split by "\n" (at most TEXT_MOST)
+    text: str  # the page's text as a reader sees it, blocks on lines of their own (at most TEXT_MOST)
     withdrawn: bool
     division: str  # the division's id, or ""
     title_words: str  # distinct normalised words of the title, space-separated, in no order
@@ -77,14 +75,11 @@ def read_document(entry: Entry) -> tuple[Doc, Words, Words]:
         withdrawal = entry.meta.withdrawn
         parts = [withdrawal.reason if withdrawal else ""]
     else:
-        body = entry.html
-        for block in _BLOCKS:
-            if block in body:
-                body = body.replace(block, "\n")
-        body = html.unescape(_TAG.sub(" ", body))
+        body = html.unescape(_TAG.sub(" ", entry.html))
         parts = [entry.summary or "", body, *_fields(entry), " ".join(tag.name for tag in entry.tags)]
-    # passages split by "\n", each with single spaces (blanks of any kind made one space)
-    text = "\n".join(filter(None, (" ".join(line.split()) for line in "\n".join(parts).split("\n"))))
+    # As it is: the HTML's blocks are on lines of their own, and a browser shows a run
+    # of blanks as one space (normalising it here would cost a build a tenth of a second).
+    text = "\n".join(parts)
     in_title = words(entry.title)
     other = words(text) - in_title
     doc = Doc(
@@ -164,4 +159,4 @@ def _fields(entry: Entry) -> list[str]:
 def _cut(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:.—-") + "…"
+    return text[:limit].rsplit(None, 1)[0].rstrip(" ,;:.—-") + "…"

@@ -33,7 +33,7 @@ MAX_KEY = 5  # … up to keys this long
 @dataclass(slots=True)
 class Parts:
     """What a language's index files are made of besides the shards: each doc's row, its
-    `d/` chunks and each doc's text file (`f/<id>.json`)."""
+    `d/` chunks and each doc's text file (`f/<id>.txt`)."""
 
     chunks: list[bytes]
     texts: list[bytes]
@@ -69,8 +69,8 @@ def chunks_of(rows: list[list]) -> list[bytes]:
 
 
 def text_of(doc: Doc) -> bytes:
-    """A doc's `f/<id>.json`: its text, for the excerpts a result shows (a JSON string)."""
-    return compact_json(doc.text)
+    """A doc's `f/<id>.txt`: its text, for the excerpts a result shows (UTF-8)."""
+    return doc.text.encode()
 
 
 def facets_of(rows: list[list]) -> bytes:
@@ -137,7 +137,7 @@ def index_files(
     for number, chunk in enumerate(parts.chunks):
         found[f"{folder}d/{number}.json"] = chunk
     for number, text in enumerate(parts.texts):
-        found[f"{folder}f/{number}.json"] = text
+        found[f"{folder}f/{number}.txt"] = text
     found[f"{folder}facets.json"] = parts.facets
     known = {} if digests is None else digests.copy()
     if digests is not None:

@@ -11,7 +11,7 @@
  * then words as typed, whole words, any match in the title, more forms, the newest; or the
  * newest first (sort=date); filtered by type, division and year (facets.json, fetched when
  * a filter is set).  The query, filters and sort live in the address (?q=…&type=…&sort=date).
- * Each shown result's excerpt is cut from its text (f/<id>.json) around the first match,
+ * Each shown result's excerpt is cut from its text (f/<id>.txt) around the first match,
  * the matches in <mark>.  Only the files a query needs are fetched, from this site only.
  * Strings come from the page (data-strings), so they speak its language.  Without
  * JavaScript the page shows its <noscript> note instead of the form.
@@ -81,12 +81,12 @@
     this.keys = Object.create(null);
   }
 
-  Index.prototype.fetch = function (path, options) {
+  Index.prototype.fetch = function (path, options, text) {
     var files = this.files;
     if (!files[path]) {
       files[path] = window.fetch(this.base + path, options || {}).then(function (response) {
         if (!response.ok) { throw new Error(path + ": " + response.status); }
-        return response.json();
+        return text ? response.text() : response.json();
       });
       files[path]["catch"](function () { delete files[path]; }); // a failed request may be retried
     }
@@ -108,8 +108,8 @@
     });
   };
 
-  Index.prototype.file = function (path) {
-    return this.fetch(path + "?v=" + this.meta.version);
+  Index.prototype.file = function (path, text) {
+    return this.fetch(path + "?v=" + this.meta.version, {}, text);
   };
 
   // The shards that may hold words beginning with `word` (the build's rule in reverse).
@@ -276,7 +276,7 @@
     return Promise.all(ids.map(function (id) {
       return Promise.all([
         self.file("d/" + Math.floor(id / size) + ".json").then(function (chunk) { return chunk[id % size]; }),
-        self.file("f/" + id + ".json")
+        self.file("f/" + id + ".txt", true)
       ]);
     }));
   };
@@ -310,20 +310,25 @@
   }
 
   // About EXCERPT characters of the text around its first match (its beginning if none),
-  // within one passage, with "…" where it is cut.
+  // within one block (the text has one a line), blanks made single, "…" where it is cut.
   function excerpt(text, matchers) {
     var all = runs(text), first = null;
     for (var i = 0; i < all.length && !first; i++) {
       if (matches(all[i].form, matchers)) { first = all[i]; }
     }
     var at = first ? first.at : 0;
+    if (!first) { // the first line with words on it
+      var words = /\S/.exec(text);
+      at = words ? words.index : 0;
+    }
     var from = text.lastIndexOf("\n", at - 1) + 1, to = text.indexOf("\n", at);
     if (to < 0) { to = text.length; }
     var start = Math.max(from, at - EXCERPT / 3), end = Math.min(to, start + EXCERPT);
     if (end - start < EXCERPT) { start = Math.max(from, end - EXCERPT); }
     if (start > from) { start = text.indexOf(" ", start) + 1 || start; }
     if (end < to) { end = Math.max(text.lastIndexOf(" ", end), at + 1); }
-    return (start > from ? "…" : "") + text.slice(start, end).trim() + (end < to ? "…" : "");
+    var cut = text.slice(start, end).replace(/\s+/g, " ").trim();
+    return (start > from && cut ? "…" : "") + cut + (end < to && cut ? "…" : "");
   }
 
   function result(doc, text, matchers, strings) {
