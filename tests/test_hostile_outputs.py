@@ -399,8 +399,11 @@ def test_open_data_json_gives_text_back(output: Path) -> None:
 
 def test_search_index_gives_titles_back(output: Path) -> None:
     docs = _strings([json.loads(p.read_bytes()) for p in _files_of(output, "search/ru/d/*.json")])
-    for field in ("title", "summary", "withdrawn title", "rebuttal title", "announcement title"):
+    texts = [p.read_text(encoding="utf-8") for p in _files_of(output, "search/ru/f/*.txt")]
+    for field in ("title", "withdrawn title", "rebuttal title", "announcement title"):
         assert H[field] in docs, field
+    assert any(H["summary"] in text for text in texts)  # the excerpts' text, as it was written
+    docs += texts
     assert not any(H["withdrawal reason"] in s and "alert(21)" not in s for s in docs)
 
 

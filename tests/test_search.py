@@ -102,7 +102,9 @@ def test_published_item_is_found_by_the_beginning_of_a_word(output: Path):
 
 def test_a_word_in_another_form_is_found_and_the_typed_form_ranks_first(output: Path):
     ru = Reader(output, "ru")
-    assert ru.titles("воды") == ru.titles("водой") == ["Вода в Караколе", "Ремонт дорог"]  # вод…
+    assert ru.titles("воды") == ru.titles("водой") == ru.titles("вод") == ["Вода в Караколе"]  # вода
+    # "Водопроводы" is not a form of "вода": the form stem "вод" matches whole words only
+    assert "Ремонт дорог" not in ru.titles("вода")
     assert ru.titles("Караколу") == ["Вода в Караколе"]
     # both have "водопровод…"; the one with the form as typed comes first, newest or not
     assert ru.titles("водопровода") == ["Вода в Караколе", "Ремонт дорог"]
@@ -110,15 +112,20 @@ def test_a_word_in_another_form_is_found_and_the_typed_form_ranks_first(output: 
 
 
 def test_results_show_title_date_type_and_summary(output: Path):
-    [row] = Reader(output, "ru").docs("каракол")
-    url, title, kind, day, day_text, summary, withdrawn = row
+    ru = Reader(output, "ru")
+    [row] = ru.docs("каракол")
+    url, title, kind, day, day_text, withdrawn, division = row
     assert (url, title, kind, day) == (
         "/press-releases/voda/",
         "Вода в Караколе",
         "press-release",
         "2026-11-20",
     )
-    assert (day_text, summary, withdrawn) == ("20 ноября 2026", "Ремонт сетей", 0)
+    assert (day_text, withdrawn, division) == ("20 ноября 2026", 0, "transport")
+    # the text excerpts are made from: summary, body, tags, loaded per result
+    [doc] = ru.ids("каракол")
+    text = " ".join(ru.text(doc).split())
+    assert text.startswith("Ремонт сетей Капитальный ремонт водопровода") and text.endswith("ЖКХ")
 
 
 def test_title_words_rank_first_then_newest(output: Path):
@@ -138,7 +145,8 @@ def test_unpublished_items_are_not_in_the_index(output: Path, word: str):
 def test_withdrawn_item_is_found_by_title_and_reason_only(output: Path):
     ru = Reader(output, "ru")
     [row] = ru.docs("мост")
-    assert row[1] == "Отозванная новость о мосте" and row[5] == "Ошибка в расчётах" and row[6] == 1
+    assert row[1] == "Отозванная новость о мосте" and row[5] == 1
+    assert ru.text(ru.ids("мост")[0]) == "Ошибка в расчётах"
     assert ru.titles("расчетах") == ["Отозванная новость о мосте"]
     assert ru.ids("телоотозванного") == ru.ids("сводкаотозванного") == []
     assert "Вода в Караколе" in ru.titles("водопровод")
@@ -181,7 +189,10 @@ def test_assembly_is_deterministic_and_order_free(tmp_path: Path):
     random.Random(4).shuffle(docs)
     assert search_index.assemble(site, "ru", docs) == first
     assert all(isinstance(data, bytes) for data in first.values())
-    for data in first.values():  # compact, sorted, UTF-8 JSON
+    for rel, data in first.items():  # compact, sorted, UTF-8 JSON; the texts UTF-8
+        if rel.endswith(".txt"):
+            data.decode()
+            continue
         value = json.loads(data)
         assert data == json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
@@ -228,7 +239,8 @@ def test_a_new_item_changes_only_the_shards_of_its_words(tmp_path: Path, monkeyp
     keys = {
         k for k in old.keys | new.keys if any(w.startswith(k) for w in words) or k.startswith(tuple(held))
     }
-    touched = {"index.json", "d/0.json"} | {
+    new_text = f"f/{sum(rel.startswith('f/') for rel in before)}.txt"  # the new item's text
+    touched = {"index.json", "d/0.json", "facets.json", new_text} | {
         "w/" + ("-".join(f"{ord(c):x}" for c in k) or "0") + ".json" for k in keys
     }
     changed = {rel for rel in before.keys() | after.keys() if before.get(rel) != after.get(rel)}

@@ -201,6 +201,9 @@ def test_search_finds_a_published_item(chromium, origin):
     assert re.fullmatch(r"Найдено по запросу «Каракол»: \d+", page.locator("#search-status").inner_text())
     assert page.evaluate("location.search") == "?q=" + "%D0%9A%D0%B0%D1%80%D0%B0%D0%BA%D0%BE%D0%BB"
     page.keyboard.press("Tab")  # the search button
+    for name in ("Тип", "Подразделение", "Год", "Порядок"):  # the filters and the sort, labelled
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.labels[0].textContent") == name
     page.keyboard.press("Tab")  # the first result
     first = page.locator(".search-results a").first
     assert page.evaluate("document.activeElement.closest('.search-results') !== null")

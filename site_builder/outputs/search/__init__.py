@@ -11,8 +11,8 @@ an entry's to give.  It is built in two steps, so a build can spread and cache t
 
 Files under `search/<lang>/` (JSON, UTF-8, compact, sorted keys, nothing from the clock):
 
-- `index.json`: `{"chunk": C, "count": N, "endings": […], "min_stem": M, "shards": [KEY, …],
-  "version": V}` (`endings`: see `words.ENDINGS`).
+- `index.json`: `{"chunk": C, "count": N, "endings": […], "form_stem": F, "min_stem": M,
+  "shards": [KEY, …], "typo": T, "version": V}` (`endings`, the stems and `typo`: see `words`).
 - `w/<KEY>.json`, one term shard per word prefix: `{"word": [d1, d2, …], …}`.  The
   numbers are the gaps between successive values `2 × doc id + (1 if the word is in the
   title)`.  A small site has one shard, key "" (`w/0.json`); a shard that would be too
@@ -21,7 +21,10 @@ Files under `search/<lang>/` (JSON, UTF-8, compact, sorted keys, nothing from th
   walking down its letters while the shard list has longer keys below the current one.
   A file name is the key's code points in hex: `w/440-435.json` is "ре".
 - `d/<n>.json`: docs `n × C … n × C + C - 1` as `[url, title, kind, day, day text,
-  snippet, withdrawn]`.
+  withdrawn, division]`.
+- `f/<id>.txt`: a doc's text as its page shows it (UTF-8, its blocks on lines of their
+  own), which the script cuts a result's excerpt from: fetched per shown result only.
+- `facets.json`: every doc's kind, division and year, for the filters (`index.facets_of`).
 
 Doc ids count from the oldest item (by date, then URL), so they are the same in every
 build, a higher id is a newer item, and a newly published item takes the next id: the
@@ -31,10 +34,11 @@ change and for items edited in place; the preview server patches the one it hold
 (`patch.LiveIndex`).  This module is the output kind: the pages, and `render`, which
 reads the docs (from the cache when it can) and assembles or patches each index.
 
-`static/search.js` looks every query word up as a prefix of the indexed words ("ремонт"
-finds "ремонта"), after taking a case ending off it ("вода" also finds "воды"), and
-fetches `index.json` revalidated and the rest with `?v=VERSION`, so a browser never mixes
-two builds' files.
+`static/search.js` looks every query word up as itself, its forms and the words its
+stem begins (`words`), falls back to a word one edit away for a typo, filters and sorts
+(the address holds the query, filters and sort), cuts excerpts from the results' texts,
+and fetches `index.json` revalidated and the rest with `?v=VERSION`, so a browser never
+mixes two builds' files.
 """
 
 from __future__ import annotations
@@ -69,9 +73,12 @@ def paths(site: Site, root: Path) -> Planned:
 def pages(site: Site, ctx: Context) -> Files:
     """The search page of every language (`{prefix}search/index.html`)."""
     out: Files = {}
+    tz = site.config.tz
     for lang in site.config.languages:
         prefix = lang_prefix(site, lang)
         base = site.config.base_path + prefix
+        entries = site.of_lang(lang)
+        used = {entry.division.id for entry in entries if entry.division}
         out[f"{prefix}search/index.html"] = template(
             ctx.env(lang),
             "search.html",
@@ -81,6 +88,9 @@ def pages(site: Site, ctx: Context) -> Files:
             feeds=[],
             site_data=SiteData.of(site),
             index=f"{site.config.base_path}{FOLDER}{lang}/",
+            kinds=sorted({entry.kind for entry in entries}),
+            divisions=[(d.id, d.names.get(lang, d.name)) for d in site.config.divisions if d.id in used],
+            years=sorted({entry.date.astimezone(tz).year for entry in entries}, reverse=True),
         )
     return out
 
@@ -158,17 +168,17 @@ def render(site: Site, ctx: Context, store: Cache | None = None) -> Files:
             for index, doc in zip(missing, store.get_many("search", [keys[i] for i in missing]), strict=True):
                 known[index] = doc
         if store.memory is None:
-            files, lines, chunks = assemble_ordered(site, lang, map(read_at, ids))
+            files, lines, parts = assemble_ordered(site, lang, map(read_at, ids))
             out |= files
             if store.folder:  # for the next build to patch
                 store.put(
                     KEPT,
                     lang,
                     KeptIndex(
-                        setting_of(site, lang), placed_digest(placed), [keys[i] for i in ids], lines, chunks
+                        setting_of(site, lang), placed_digest(placed), [keys[i] for i in ids], lines, parts
                     ),
                 )
-            del files, lines, chunks
+            del files, lines, parts
             continue
         # The preview server: patch the index it kept from the last build when it can.
         index = store.recall("search-index", lang)

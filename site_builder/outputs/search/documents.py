@@ -1,6 +1,11 @@
 """One entry as the search index sees it (`Doc`): what a result shows and the words it is found by.
 
 A `Doc` depends on its entry alone, so a build caches it under `document_key(entry)`.
+Everything a reader sees on a published item's page is read: the summary, the body, the
+tags, the corrections, and its kind's own fields (a rebuttal's original publication and
+claims and facts, an event's place, accreditation, speakers and changes, a media
+plan's entries: topic, outlet, format).  What the page does not show (authors,
+approvals, a plan entry's responsible person and reference, evidence URLs) is never read.
 """
 
 from __future__ import annotations
@@ -11,15 +16,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from site_builder.load.model import Announcement, Question, Rebuttal
+from site_builder.i18n import translations
+from site_builder.load.model import Announcement, MediaPlan, Question, Rebuttal
 from site_builder.outputs.search.words import words
 from site_builder.speed import cache
 from site_builder.view.entries import Entry
 
-SNIPPET = 220  # characters of body text shown when an item has no summary
+TEXT_MOST = 16_000  # characters of an item's text kept for excerpts (its words are all indexed)
 
+# The headings and labels a kind's page shows for its fields (their msgids, templates/*.html)
+EVENTS = {
+    "press_conference": "Press conference",
+    "briefing": "Briefing",
+    "round_table": "Round table",
+    "live_stream": "Live stream",
+    "interview": "Interview",
+}
+VERDICTS = {
+    "false": "False information",
+    "distorted": "Distorted information",
+    "accurate": "Accurate; official comment",
+}
 _TAG = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +49,9 @@ class Doc:
     kind: str
     title: str
     date: datetime
-    snippet: str
+    text: str  # the page's text as a reader sees it, blocks on lines of their own (at most TEXT_MOST)
     withdrawn: bool
+    division: str  # the division's id, or ""
     title_words: str  # distinct normalised words of the title, space-separated, in no order
     words: str  # the entry's other distinct words (not in the title), likewise
 
@@ -54,22 +73,24 @@ def read_document(entry: Entry) -> tuple[Doc, Words, Words]:
     them joined, to be cached; a build that has just read them need not split them again)."""
     if entry.withdrawn:
         withdrawal = entry.meta.withdrawn
-        snippet = withdrawal.reason if withdrawal else ""
-        parts = [snippet]
+        parts = [withdrawal.reason if withdrawal else ""]
     else:
         body = html.unescape(_TAG.sub(" ", entry.html))
-        snippet = entry.summary or _cut(_SPACE.sub(" ", body[: SNIPPET * 3]).strip(), SNIPPET)
-        parts = [entry.summary, body, *(tag.name for tag in entry.tags), *_fields(entry)]
+        parts = [entry.summary or "", body, *_fields(entry), " ".join(tag.name for tag in entry.tags)]
+    # As it is: the HTML's blocks are on lines of their own, and a browser shows a run
+    # of blanks as one space (normalising it here would cost a build a tenth of a second).
+    text = "\n".join(parts)
     in_title = words(entry.title)
-    other = words(" ".join(parts)) - in_title
+    other = words(text) - in_title
     doc = Doc(
         url=entry.url,
         lang=entry.lang,
         kind=entry.kind,
         title=entry.title,
         date=entry.date,
-        snippet=snippet,
+        text=_cut(text, TEXT_MOST),
         withdrawn=entry.withdrawn,
+        division=entry.division.id if entry.division else "",
         title_words=" ".join(in_title),
         words=" ".join(other),
     )
@@ -105,28 +126,42 @@ def document_key(entry: Entry) -> str:
 
 
 def _fields(entry: Entry) -> list[str]:
-    """Texts of an item's page besides its body: a rebuttal's claims, an event's place and
-    speakers, a citizen's question (and its asker, when named on the page)."""
+    """Texts of an item's page besides its summary, body and tags, as the page shows them
+    (templates rebuttal.html, announcement.html, media-plan.html, question.html and item.html):
+    a citizen's question, and its asker only when named on the page."""
     meta = entry.meta
+    label = translations(entry.lang, "ui").gettext
     found: list[str] = []
     if isinstance(meta, Rebuttal):
         if meta.original:
-            found += [meta.original.outlet, meta.original.title]
+            found += [meta.original.outlet, meta.original.title, label(VERDICTS[meta.verdict])]
         for fact in meta.facts:
             found += [fact.claim, fact.fact]
     elif isinstance(meta, Announcement):
         event = meta.event
-        found += [event.location or "", event.cancel_reason or ""]
+        found.append(label(EVENTS[event.kind]))
+        if event.status == "cancelled":
+            found += [label("The event is cancelled."), event.cancel_reason or ""]
+        found.append(event.location or "")
+        accreditation = event.accreditation
+        if accreditation:
+            found.append(accreditation if isinstance(accreditation, str) else accreditation.how)
         for speaker in event.speakers:
-            found += [speaker] if isinstance(speaker, str) else [speaker.name, speaker.position]
+            named = [speaker] if isinstance(speaker, str) else [speaker.name, speaker.position]
+            found.append(", ".join(filter(None, named)))
+        found += [change.note for change in event.changes]
+    elif isinstance(meta, MediaPlan):
+        for row in meta.entries:  # the plan table's texts (not its responsible person or reference)
+            found.append(" · ".join(filter(None, [row.topic, row.outlet, row.format])))
     elif isinstance(meta, Question):
         found.append(meta.question)
         if meta.asker.public and meta.asker.name:
             found.append(meta.asker.name)
-    return found
+    found += [correction.note for correction in meta.corrections]
+    return [text for text in found if text]
 
 
 def _cut(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:.—-") + "…"
+    return text[:limit].rsplit(None, 1)[0].rstrip(" ,;:.—-") + "…"

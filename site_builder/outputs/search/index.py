@@ -10,6 +10,7 @@ import json
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from itertools import accumulate
@@ -18,15 +19,25 @@ from operator import sub
 from site_builder.outputs import Files, Keyed
 from site_builder.outputs.render import day_format
 from site_builder.outputs.search.documents import Doc, Words, with_words
-from site_builder.outputs.search.words import ENDINGS, MIN_STEM
+from site_builder.outputs.search.words import ENDINGS, FORM_STEM, MIN_STEM, TYPO_LEAST
 from site_builder.view.site import Site
 
 # The tunables are read through this module (`index.CHUNK`) by the other search modules,
 # so a test that sets one here sets it for all of them.
 FOLDER = "search/"
-CHUNK = 50  # docs per metadata file: one page of results fetches a few small files
-SPLIT = 48_000  # bytes: a bigger shard is split by the next letter of its words…
+CHUNK = 10  # docs per metadata file: a first page of results fetches at most ten small ones
+SPLIT = 24_000  # bytes: a bigger shard is split by the next letter of its words…
 MAX_KEY = 5  # … up to keys this long
+
+
+@dataclass(slots=True)
+class Parts:
+    """What a language's index files are made of besides the shards: each doc's row, its
+    `d/` chunks and each doc's text file (`f/<id>.txt`)."""
+
+    chunks: list[bytes]
+    texts: list[bytes]
+    facets: bytes
 
 
 def assemble(site: Site, lang: str, docs: Iterable[Doc]) -> Files:
@@ -37,19 +48,47 @@ def assemble(site: Site, lang: str, docs: Iterable[Doc]) -> Files:
 
 def assemble_ordered(
     site: Site, lang: str, ordered: Iterable[tuple[Doc, Words, Words]]
-) -> tuple[Files, dict[str, bytes], list[bytes]]:
+) -> tuple[Files, dict[str, bytes], Parts]:
     """`assemble` for docs already in id order, with their words, taken one at a time: a
     doc's words can be let go as soon as they are in the postings.  Also every word's
-    line and the `d/` chunks, which a build keeps to patch (see `patch.KeptIndex`)."""
+    line and the other parts, which a build keeps to patch (see `patch.KeptIndex`)."""
     postings: defaultdict[str, array] = defaultdict(partial(array, "I"))
     row = row_maker(site, lang)
-    rows = []
+    rows, texts = [], []
     for number, (doc, title_words, other_words) in enumerate(ordered):
         post(postings, number, title_words, other_words)
         rows.append(row(doc))
-    chunks = [compact_json(rows[start : start + CHUNK]) for start in range(0, len(rows), CHUNK)]
+        texts.append(text_of(doc))
+    parts = Parts(chunks_of(rows), texts, facets_of(rows))
     lines = _lines(postings)  # empties `postings`, so it and the lines are not both whole
-    return index_files(lang, shards_of(lines), chunks, len(rows)), lines, chunks
+    return index_files(lang, shards_of(lines), parts, len(rows)), lines, parts
+
+
+def chunks_of(rows: list[list]) -> list[bytes]:
+    return [compact_json(rows[start : start + CHUNK]) for start in range(0, len(rows), CHUNK)]
+
+
+def text_of(doc: Doc) -> bytes:
+    """A doc's `f/<id>.txt`: its text, for the excerpts a result shows (UTF-8)."""
+    return doc.text.encode()
+
+
+def facets_of(rows: list[list]) -> bytes:
+    """`facets.json`: what the filters go by, every doc's kind, division and year.
+
+    `{"divisions": [id, …], "docs": [k0, d0, y0, k1, …], "kinds": […], "years": […]}`:
+    three numbers a doc, each an index into its list ("" is no division).
+    """
+    kinds = sorted({row[2] for row in rows})
+    divisions = sorted({row[6] for row in rows})
+    years = sorted({row[3][:4] for row in rows})
+    at = [{value: n for n, value in enumerate(values)} for values in (kinds, divisions, years)]
+    docs = []
+    for row in rows:
+        docs += [at[0][row[2]], at[1][row[6]], at[2][row[3][:4]]]
+    return compact_json(
+        {"divisions": divisions, "docs": docs, "kinds": kinds, "years": [int(y) for y in years]}
+    )
 
 
 def post(postings: dict[str, array], number: int, title_words: Words, other_words: Words) -> None:
@@ -63,7 +102,7 @@ def post(postings: dict[str, array], number: int, title_words: Words, other_word
 
 
 def row_maker(site: Site, lang: str) -> Callable[[Doc], list]:
-    """A doc's row in the `d/` files: [url, title, kind, day, day text, snippet, withdrawn]."""
+    """A doc's row in the `d/` files: [url, title, kind, day, day text, withdrawn, division]."""
     day = day_format(lang)
     tz = site.config.tz
     days: dict[date, tuple[str, str]] = {}
@@ -73,7 +112,7 @@ def row_maker(site: Site, lang: str) -> Callable[[Doc], list]:
         if local not in days:  # Babel is slow and items share days
             days[local] = (local.isoformat(), day(local))
         iso, text = days[local]
-        return [doc.url, doc.title, doc.kind, iso, text, doc.snippet, 1 if doc.withdrawn else 0]
+        return [doc.url, doc.title, doc.kind, iso, text, 1 if doc.withdrawn else 0, doc.division]
 
     return row
 
@@ -81,11 +120,11 @@ def row_maker(site: Site, lang: str) -> Callable[[Doc], list]:
 def index_files(
     lang: str,
     shards: dict[str, bytes],
-    chunks: list[bytes],
+    parts: Parts,
     count: int,
     digests: dict[bytes, str] | None = None,
 ) -> Files:
-    """A language's index files from its shards and its `d/` chunks.
+    """A language's index files from its shards and its other parts.
 
     `digests` (the preview server's patched index) is every file's SHA-1 by its bytes
     from the last build, filled with this build's: then each file is `Keyed` by it, so
@@ -95,8 +134,11 @@ def index_files(
     found: dict[str, bytes] = {}
     for key, shard in shards.items():
         found[f"{folder}w/{_file_name(key)}.json"] = shard
-    for number, chunk in enumerate(chunks):
+    for number, chunk in enumerate(parts.chunks):
         found[f"{folder}d/{number}.json"] = chunk
+    for number, text in enumerate(parts.texts):
+        found[f"{folder}f/{number}.txt"] = text
+    found[f"{folder}facets.json"] = parts.facets
     known = {} if digests is None else digests.copy()
     if digests is not None:
         digests.clear()
@@ -116,8 +158,10 @@ def index_files(
             "chunk": CHUNK,
             "count": count,
             "endings": sorted(set(ENDINGS.get(lang, "").split()), key=lambda e: (-len(e), e)),
+            "form_stem": FORM_STEM,
             "min_stem": MIN_STEM,
             "shards": sorted(shards),
+            "typo": TYPO_LEAST,
             "version": version.hexdigest()[:16],
         }
     )

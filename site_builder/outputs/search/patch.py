@@ -39,10 +39,11 @@ class LiveIndex:
         self.keys, self.order, self.docs = keys, order, docs
         self.postings: defaultdict[str, array] = defaultdict(partial(array, "I"))
         row = index.row_maker(site, lang)
-        self.rows = []
+        self.rows, self.texts = [], []
         for number, doc in enumerate(docs):
             index.post(self.postings, number, doc.title_words.split(), doc.words.split())
             self.rows.append(row(doc))
+            self.texts.append(index.text_of(doc))
         self.lines = {term: index.line_of(term, found) for term, found in self.postings.items()}
         self.total = sum(map(len, self.lines.values()))
         self.by_letter: defaultdict[str, list[str]] = defaultdict(list)
@@ -81,6 +82,7 @@ class LiveIndex:
                 touched.add(term)
             self.keys[number], self.docs[number] = key, doc
             self.rows[number] = row(doc)
+            self.texts[number] = index.text_of(doc)
         chunk = index.CHUNK
         for number in {number // chunk for number in changed}:
             self.chunks[number] = index.compact_json(self.rows[number * chunk : number * chunk + chunk])
@@ -115,18 +117,20 @@ class LiveIndex:
             }
         else:
             shards = index.shards_of(self.lines)
-        return index.index_files(lang, shards, self.chunks, len(self.docs), self.digests)
+        parts = index.Parts(self.chunks, self.texts, index.facets_of(self.rows))
+        return index.index_files(lang, shards, parts, len(self.docs), self.digests)
 
 
 @dataclass(slots=True)
 class KeptIndex:
     """One language's index as a build leaves it in the cache for the next build to patch.
 
-    It holds every word's line (`index.line_of`), the `d/` chunks, each id's doc key, and
+    It holds every word's line (`index.line_of`), the other files' parts, each id's doc key, and
     what decided the ids: the setting and a digest of the ids' (time, URL) pairs.  When the
     next build's first `len(keys)` ids are the same (items edited in place; new items
     published after the newest take the next ids), only the lines of the words its
-    changed docs lose or gain and the chunks those docs are in are made again; the shards
+    changed docs lose or gain, the chunks those docs are in, their texts and the facets are
+    made again; the shards
     are split from the lines as a fresh build splits them, so the files are a fresh
     build's.  The old words of a changed doc are read from the cache by its old key; when
     the cache has lost it, or more than PATCH_MOST docs changed, the index is built afresh.
@@ -137,7 +141,7 @@ class KeptIndex:
     placed: str  # `placed_digest` of the ids' (time, URL) pairs
     keys: list[str]  # each id's doc key
     lines: dict[str, bytes]  # each word's line, in any order
-    chunks: list[bytes]  # the `d/` files
+    parts: index.Parts  # the `d/` and `f/` files and the facets
 
     def changed(self, setting: tuple, keys: list[str], placed: list[tuple]) -> list[int] | None:
         """The ids to patch for a build with these keys and ids (None: build afresh)."""
@@ -178,9 +182,16 @@ class KeptIndex:
                 del self.lines[word]
         row = index.row_maker(site, lang)
         chunk = index.CHUNK
+        chunks, texts = self.parts.chunks, self.parts.texts
+        for number in sorted(changed):
+            text = index.text_of(changed[number][1])
+            if number < len(texts):
+                texts[number] = text
+            else:
+                texts.append(text)
         for start in sorted({number - number % chunk for number in changed}):
             at = start // chunk
-            rows = json.loads(self.chunks[at]) if at < len(self.chunks) else []
+            rows = json.loads(chunks[at]) if at < len(chunks) else []
             for number in range(start, min(start + chunk, len(keys))):
                 if number in changed:
                     doc = changed[number][1]
@@ -188,15 +199,17 @@ class KeptIndex:
                         rows[number - start] = row(doc)
                     else:
                         rows.append(row(doc))
-            if at < len(self.chunks):
-                self.chunks[at] = index.compact_json(rows)
+            if at < len(chunks):
+                chunks[at] = index.compact_json(rows)
             else:
-                self.chunks.append(index.compact_json(rows))
+                chunks.append(index.compact_json(rows))
+        if changed:
+            self.parts.facets = index.facets_of([row for data in chunks for row in json.loads(data)])
         self.keys, self.placed = list(keys), placed_digest(placed)
         return True
 
     def files(self, lang: str) -> Files:
-        return index.index_files(lang, index.shards_of(self.lines), self.chunks, len(self.keys))
+        return index.index_files(lang, index.shards_of(self.lines), self.parts, len(self.keys))
 
 
 def _moves(number: int, old: Doc | None, new: Doc) -> Iterator[tuple[str, int, bool]]:
