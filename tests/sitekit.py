@@ -63,7 +63,7 @@ BASE_CONFIG: dict[str, Any] = {
     "rules": {
         "types": {
             kind: {"approval_hash": "optional", "approver_roles": ["pr_department"], "four_eyes": True}
-            for kind in ("press-release", "rebuttal", "announcement", "media-plan")
+            for kind in ("press-release", "rebuttal", "announcement", "media-plan", "question")
         }
         | {
             "rebuttal": {

@@ -69,10 +69,15 @@ FIELDS = {
     "request outlet": 60,
     "request topic": 61,
     "request answer": 62,
+    "question title": 70,
+    "question": 71,
+    "asker": 72,
+    "answer": 73,
 }
 H = {name: hostile(n) for name, n in FIELDS.items()}
 # Markdown reads "&amp;" in a body as the entity it is: the reader sees "&".
 H["body"] = H["body"].replace("&amp;", "&")
+H["answer"] = H["answer"].replace("&amp;", "&")
 APPROVED = {"by": "aliev", "at": "2026-11-19T10:00:00+06:00"}
 DATE = "2026-11-20T10:00:00+06:00"
 
@@ -157,6 +162,16 @@ def _files() -> dict[str, str | bytes]:
             division="pr",
             period={"from": "2026-11-01", "to": "2026-11-30"},
             entries=[plan_entry],
+        ),
+        "content/questions/vopros.md": item(
+            H["question title"],
+            DATE,
+            approval=APPROVED,
+            body=f"{hostile(FIELDS['answer'])}\n".replace("&amp;", "&"),
+            question=H["question"],
+            asker={"name": H["asker"], "public": True},
+            asked="2026-11-15",
+            answered_by="aliev",
         ),
         "content/media-requests/zapros.md": (
             "---\nreceived: 2026-11-18\n"
@@ -257,6 +272,7 @@ HTML_SHOWN = {
     "announcements/otmena/index.html": ["cancel reason"],
     "media-plans/plan/index.html": ["plan outlet", "plan topic", "plan format"],
     "media-requests/index.html": ["request outlet", "request topic", "request answer"],
+    "questions/vopros/index.html": ["question title", "question", "asker", "answer"],
     "press-centre/index.html": ["person name", "person position", "press centre accreditation"],
 }
 
@@ -299,6 +315,7 @@ def _strings(value) -> list[str]:
         ("press-releases/vrazhdebnyi/index.html", ["title", "summary", "correction note", "site title"]),
         ("rebuttals/oproverzhenie/index.html", ["rebuttal title", "claim", "outlet"]),
         ("announcements/anons/index.html", ["announcement title", "place", "speaker"]),
+        ("questions/vopros/index.html", ["question title", "question"]),
     ],
 )
 def test_json_ld_gives_each_field_back(output: Path, page: str, fields: list[str]) -> None:
@@ -359,6 +376,8 @@ def test_rss_and_atom_parse_and_hold_no_markup_from_content(output: Path) -> Non
             ["correction note", "withdrawal reason", "event change note", "cancel reason"],
         ),
         ("feeds/changes.rss.xml", ["correction note", "withdrawal reason", "event change note"]),
+        ("feeds/questions.atom.xml", ["question title", "answer"]),
+        ("feeds/questions.rss.xml", ["question title"]),
     ],
 )
 def test_rss_and_atom_give_each_field_back(output: Path, feed: str, fields: list[str]) -> None:
@@ -393,14 +412,17 @@ def test_json_feed_gives_text_back_and_its_html_holds_no_markup(output: Path) ->
 
 def test_open_data_json_gives_text_back(output: Path) -> None:
     data = _strings([json.loads(p.read_bytes()) for p in _files_of(output, "data/*.json")])
-    for field in ("title", "summary", "tag", "place", "plan topic", "plan outlet", "request topic"):
+    for field in (
+        "title", "summary", "tag", "place", "plan topic", "plan outlet", "request topic",
+        "question title", "question", "asker",
+    ):  # fmt: skip
         assert any(H[field] in s for s in data), field
 
 
 def test_search_index_gives_titles_back(output: Path) -> None:
     docs = _strings([json.loads(p.read_bytes()) for p in _files_of(output, "search/ru/d/*.json")])
     texts = [p.read_text(encoding="utf-8") for p in _files_of(output, "search/ru/f/*.txt")]
-    for field in ("title", "withdrawn title", "rebuttal title", "announcement title"):
+    for field in ("title", "withdrawn title", "rebuttal title", "announcement title", "question title"):
         assert H[field] in docs, field
     assert any(H["summary"] in text for text in texts)  # the excerpts' text, as it was written
     docs += texts
@@ -461,5 +483,8 @@ def test_csv_parses_with_its_columns_and_gives_text_back(output: Path) -> None:
         "plan outlet",
         "request topic",
         "request answer",
+        "question title",
+        "question",
+        "asker",
     ):
         assert any(H[field] in cell for cell in cells), field
