@@ -279,6 +279,7 @@ def measure_plain(cmd: list, *, logfile: Path, timeout: float) -> Sample:
     with open(logfile, "ab") as out:
         out.write(f"\n$ {' '.join(map(str, cmd))}\n".encode())
         out.flush()
+        busy_before, mine_before = machine_busy(), time.process_time()  # /proc/stat, before and after only
         started = time.perf_counter()
         try:
             proc = subprocess.Popen([str(c) for c in cmd], stdin=subprocess.DEVNULL, stdout=out, stderr=out)
@@ -290,15 +291,21 @@ def measure_plain(cmd: list, *, logfile: Path, timeout: float) -> Sample:
         wall = time.perf_counter() - started
         timer.cancel()
         proc.returncode = os.waitstatus_to_exitcode(status)
+        busy_after, mine = machine_busy(), time.process_time() - mine_before
     rc: int | str = proc.returncode if proc.returncode != -signal.SIGKILL else "timeout"
+    cpu = usage.ru_utime + usage.ru_stime
+    others = None
+    if busy_before is not None and busy_after is not None and wall > 0:
+        others = max(0.0, (busy_after - busy_before - cpu - mine) / (wall * len(os.sched_getaffinity(0))))
     return Sample(
         wall=wall,
-        cpu=usage.ru_utime + usage.ru_stime,
+        cpu=cpu,
         peak_mib=usage.ru_maxrss / 1024,
         tree_mib=None,
         procs=0,
         rc=rc,
         tail="" if rc == 0 else f"exit {rc}: see {logfile}",
+        others=others,
         user=usage.ru_utime,
         system=usage.ru_stime,
     )
