@@ -124,6 +124,9 @@ class Sample:
     others: float | None = None  # share of the machine's CPU used by other processes meanwhile
     user: float | None = None  # user CPU (wait4), part of `cpu`; None where not measured
     system: float | None = None  # system CPU (wait4), the rest of `cpu`
+    # Plain runs: CPU s other processes of the harness's own session used meanwhile (they
+    # share its scheduler autogroup with the plain child; see `session_cpu`).
+    neighbours: float | None = None
 
     @property
     def ok(self) -> bool:
@@ -269,6 +272,33 @@ def measure(
     )
 
 
+def session_cpu(session: int, skip: set[int]) -> float:
+    """CPU seconds used so far by the live processes of `session`, but those in `skip`.
+
+    With the kernel's autogroup scheduling (sched_autogroup_enabled, on by default), a
+    session is one scheduling group: on a busy host each group gets an equal share of the
+    cores.  Every measured run starts a session (a group) of its own; the plain reference
+    does not, so it shares the harness's group with whatever else runs in the shell session
+    the harness was started from — another build there halves its share, and a Go program
+    that keeps losing its cores burns more CPU (issue 29).  Read before and after the plain
+    run only, never while it runs."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for name in os.listdir("/proc"):
+        if not name.isdigit() or int(name) in skip:
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as handle:
+                data = handle.read()
+        except OSError:
+            continue
+        fields = data[data.rfind(b")") + 2 :].split()
+        # fields[3] is the session id, fields[11] and [12] the user and system ticks
+        if len(fields) > 12 and int(fields[3]) == session:
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
 def measure_plain(cmd: list, *, logfile: Path, timeout: float) -> Sample:
     """Run cmd as a bare subprocess: no session of its own, no sampler, no /proc reading.
 
@@ -280,6 +310,8 @@ def measure_plain(cmd: list, *, logfile: Path, timeout: float) -> Sample:
         out.write(f"\n$ {' '.join(map(str, cmd))}\n".encode())
         out.flush()
         busy_before, mine_before = machine_busy(), time.process_time()  # /proc/stat, before and after only
+        session, me = os.getsid(0), os.getpid()
+        neighbours_before = session_cpu(session, {me})
         started = time.perf_counter()
         try:
             proc = subprocess.Popen([str(c) for c in cmd], stdin=subprocess.DEVNULL, stdout=out, stderr=out)
@@ -292,6 +324,7 @@ def measure_plain(cmd: list, *, logfile: Path, timeout: float) -> Sample:
         timer.cancel()
         proc.returncode = os.waitstatus_to_exitcode(status)
         busy_after, mine = machine_busy(), time.process_time() - mine_before
+        neighbours = max(0.0, session_cpu(session, {me, proc.pid}) - neighbours_before)
     rc: int | str = proc.returncode if proc.returncode != -signal.SIGKILL else "timeout"
     cpu = usage.ru_utime + usage.ru_stime
     others = None
@@ -306,6 +339,7 @@ def measure_plain(cmd: list, *, logfile: Path, timeout: float) -> Sample:
         rc=rc,
         tail="" if rc == 0 else f"exit {rc}: see {logfile}",
         others=others,
+        neighbours=neighbours,
         user=usage.ru_utime,
         system=usage.ru_stime,
     )
@@ -985,6 +1019,16 @@ def checks(bench: Bench, sizes: list[int], groups: set[str]) -> list[str]:
         stats = {key: medians(bench.samples.get((size, key), [])) for key in ("hugo-cold", "hugo-plain")}
         stats |= {key: medians(bench.samples.get((size, key), [])) for key in ("sb-cold", "sb-cold-3lang")}
         if "hugo" in groups:
+            plain = [
+                s for s in bench.samples.get((size, "hugo-plain"), []) if s.ok and s.neighbours is not None
+            ]
+            busy = [s.neighbours / s.wall for s in plain if s.wall > 0]
+            if busy and max(busy) > 0.05:
+                lines.append(
+                    f"- n={size} hugo plain shared the harness's session (its scheduler group) with other"
+                    f" work: up to {max(busy):.0%} of a core meanwhile — start nothing else from the"
+                    " harness's shell session, or the plain row is slowed (bench/README.md)"
+                )
             line = compare(
                 "hugo cold (harness)", stats["hugo-cold"], stats["hugo-plain"], "hugo plain", PLAIN_TOLERANCE
             )

@@ -328,3 +328,32 @@ def test_phases_give_a_stack_to_its_innermost_named_frame(monkeypatch):
     ]
     counts, processes, _other = phases.parse(lines)
     assert counts == {"feeds": 3, "templates (Jinja2)": 1} and processes == {"main": 3, "workers": 1}
+
+
+def test_work_beside_the_plain_run_in_the_harness_session_is_seen_and_reported(bench, tmp_path):
+    import os
+    import subprocess
+
+    busy = "import time\nend = time.process_time() + 0.4\nwhile time.process_time() < end: pass\n"
+    busy += "print(1, flush=True)\ntime.sleep(60)"
+    before = bench.session_cpu(os.getsid(0), {os.getpid()})
+    # In the same session, as a shell's other job; it says when it has burnt its 0.4 s.
+    child = subprocess.Popen([sys.executable, "-c", busy], stdout=subprocess.PIPE)
+    try:
+        assert child.stdout.readline() == b"1\n"
+        used = bench.session_cpu(os.getsid(0), {os.getpid()}) - before
+        assert used >= 0.3
+        assert bench.session_cpu(os.getsid(0), {os.getpid(), child.pid}) - before < 0.3
+    finally:
+        child.kill()
+        child.wait()
+    run = bench.Bench(_args(), bench.Tools(Path(sys.executable), ["sb"]), tmp_path, tmp_path)
+    plain = _sample(bench, 10.0, 10.0)
+    plain.neighbours = 5.0
+    run.samples[(5, "hugo-plain")] = [plain]
+    run.samples[(5, "hugo-cold")] = [_sample(bench, 10.0, 10.0)]
+    lines = bench.checks(run, [5], {"hugo"})
+    assert (
+        lines[0].startswith("- n=5 hugo plain shared the harness's session") and "50% of a core" in lines[0]
+    )
+    assert lines[1].endswith("agree within 5%")
