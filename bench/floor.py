@@ -1,11 +1,14 @@
 """The bare-stack floor: the least work any Python generator on this stack must do per item.
 
 Read every .md file under CONTENT, cut the YAML front matter, parse it with PyYAML's
-CSafeLoader, render the body with markdown-it-py (the same CommonMark + tables +
-strikethrough set-up as site_builder), pass both through a trivial jinja2 template and
-write one HTML file per item.  Nothing else: no validation, no lists, no feeds, no cache.
+CSafeLoader, render the body with the fastest Markdown renderer site_builder itself uses —
+markdown-it-pyrs (Rust) with site_builder's rules (CommonMark + tables + strikethrough, no
+raw HTML), markdown-it-py with the same set-up where pyrs is not installed — pass both
+through a trivial jinja2 template and write one HTML file per item.  Nothing else: no
+validation, no lists, no feeds, no cache, and none of the checks site_builder makes before
+it trusts pyrs with a body (speed/markdown_rs.py): the floor is the limit of the stack.
 
-    python bench/floor.py --content CONTENT --out OUT [--procs 2]
+    python bench/floor.py --content CONTENT --out OUT [--procs 2] [--markdown pyrs|py]
 
 --procs 1 runs in this process; --procs N>1 uses a multiprocessing Pool of N over chunks.
 Needs the project's venv (pyyaml, markdown-it-py, jinja2); bench/run.py runs it from there.
@@ -23,6 +26,18 @@ import yaml
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+try:
+    import markdown_it_pyrs
+except ImportError:  # the floor then renders with markdown-it-py, as site_builder would
+    markdown_it_pyrs = None
+
+# site_builder's rules as pyrs names them (site_builder/speed/markdown_rs.py).
+PYRS_RULES = [
+    *("blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference"),
+    *("autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline"),
+    *("table", "strikethrough"),
+]
+
 TEMPLATE = """<!doctype html>
 <html lang="ru"><head><meta charset="utf-8"><title>{{ meta.title }}</title></head>
 <body><article>
@@ -36,10 +51,18 @@ TEMPLATE = """<!doctype html>
 _state: dict = {}
 
 
-def _setup() -> None:
-    """Per-process parser and template (built once per worker, not per item)."""
+def make_markdown(which: str):
+    """The renderer: pyrs with site_builder's rules, or markdown-it-py's CommonMark set-up."""
+    if which == "pyrs" and markdown_it_pyrs is not None:
+        return markdown_it_pyrs.MarkdownIt("zero").enable_many(PYRS_RULES)
     md = MarkdownIt("commonmark", {"html": False})
     md.enable(["table", "strikethrough"])
+    return md
+
+
+def _setup(which: str = "pyrs") -> None:
+    """Per-process parser and template (built once per worker, not per item)."""
+    md = make_markdown(which)
     env = jinja2.Environment(autoescape=True)
     _state["md"] = md
     _state["template"] = env.from_string(TEMPLATE)
@@ -80,7 +103,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--content", required=True, type=Path)
     parser.add_argument("--out", required=True, type=Path)
     parser.add_argument("--procs", type=int, default=1)
+    parser.add_argument(
+        "--markdown",
+        choices=("pyrs", "py"),
+        default="pyrs",
+        help="pyrs (default, if installed) or markdown-it-py",
+    )
     args = parser.parse_args(argv)
+    if args.markdown == "pyrs" and markdown_it_pyrs is None:
+        print("floor: markdown-it-pyrs is not installed; rendering with markdown-it-py", file=sys.stderr)
 
     content = str(args.content)
     rels = sorted(
@@ -91,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     out = str(args.out)
     if args.procs <= 1:
-        _setup()
+        _setup(args.markdown)
         done = render_chunk((content, out, rels))
     else:
         import multiprocessing
@@ -99,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         # A few chunks per worker so an unlucky chunk of long items does not leave a core idle.
         count = max(1, min(len(rels), args.procs * 8))
         chunks = [(content, out, rels[i::count]) for i in range(count)]
-        with multiprocessing.Pool(args.procs, initializer=_setup) as pool:
+        with multiprocessing.Pool(args.procs, initializer=_setup, initargs=(args.markdown,)) as pool:
             done = sum(pool.map(render_chunk, chunks, chunksize=1))
     if done != len(rels):
         print(f"floor: wrote {done} of {len(rels)}", file=sys.stderr)

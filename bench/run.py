@@ -43,7 +43,9 @@ ROWS = [
     ("sb-edit", "site_builder one-edit", "site_builder", "floor-sb"),
     ("sb-edit-again", "site_builder one-edit, next", "site_builder", "floor-sb"),
     ("sb-serve-edit", "site_builder serve one-edit (warm)", "site_builder", "floor-sb"),
+    ("sb-cold-3lang", "site_builder cold, ru+ky+en (ru-only items)", "site_builder", "floor-sb"),
     ("hugo-cold", "hugo cold", "hugo", "floor-2p"),
+    ("hugo-plain", "hugo plain (bare subprocess)", "hugo", "floor-2p"),
     ("hugo-edit", "hugo one-edit (full re-render)", "hugo", "floor-2p"),
     ("hugo-serve-edit", "hugo server one-edit (fast render)", "hugo", "floor-2p"),
     ("pelican-cold", "pelican cold", "pelican", "floor-1p"),
@@ -72,6 +74,15 @@ site:
   timezone: Europe/Moscow
   items_per_page: 20
 """
+# The example's shape (issue 29): three languages, the items (an archive) in Russian only.
+LANGUAGES = """\
+  languages: [ru, ky, en]
+  titles:
+    ky: "Мэриянын басма сөз кызматы (бенчмарк)"
+    en: "City Hall Press Office (benchmark)"
+"""
+# Hugo's figure must agree with a plain run of the same command within this share.
+PLAIN_TOLERANCE = 0.05
 RULES = """\
 rules:
   restricted_markers: ["ДСП", "для служебного пользования"]
@@ -111,6 +122,11 @@ class Sample:
     rc: int | str  # exit code, or "timeout"
     tail: str = ""  # last lines of the output when the run failed
     others: float | None = None  # share of the machine's CPU used by other processes meanwhile
+    user: float | None = None  # user CPU (wait4), part of `cpu`; None where not measured
+    system: float | None = None  # system CPU (wait4), the rest of `cpu`
+    # Plain runs: CPU s other processes of the harness's own session used meanwhile (they
+    # share its scheduler autogroup with the plain child; see `session_cpu`).
+    neighbours: float | None = None
 
     @property
     def ok(self) -> bool:
@@ -251,6 +267,81 @@ def measure(
         rc=rc,
         tail=tail,
         others=others,
+        user=usage.ru_utime,
+        system=usage.ru_stime,
+    )
+
+
+def session_cpu(session: int, skip: set[int]) -> float:
+    """CPU seconds used so far by the live processes of `session`, but those in `skip`.
+
+    With the kernel's autogroup scheduling (sched_autogroup_enabled, on by default), a
+    session is one scheduling group: on a busy host each group gets an equal share of the
+    cores.  Every measured run starts a session (a group) of its own; the plain reference
+    does not, so it shares the harness's group with whatever else runs in the shell session
+    the harness was started from — another build there halves its share, and a Go program
+    that keeps losing its cores burns more CPU (issue 29).  Read before and after the plain
+    run only, never while it runs."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for name in os.listdir("/proc"):
+        if not name.isdigit() or int(name) in skip:
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as handle:
+                data = handle.read()
+        except OSError:
+            continue
+        fields = data[data.rfind(b")") + 2 :].split()
+        # fields[3] is the session id, fields[11] and [12] the user and system ticks
+        if len(fields) > 12 and int(fields[3]) == session:
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def measure_plain(cmd: list, *, logfile: Path, timeout: float) -> Sample:
+    """Run cmd as a bare subprocess: no session of its own, no sampler, no /proc reading.
+
+    The reference the harness's own figure for a peer is checked against (issue 29):
+    only `os.wait4` on the child, as a user's shell would run it.
+    """
+    logfile.parent.mkdir(parents=True, exist_ok=True)
+    with open(logfile, "ab") as out:
+        out.write(f"\n$ {' '.join(map(str, cmd))}\n".encode())
+        out.flush()
+        busy_before, mine_before = machine_busy(), time.process_time()  # /proc/stat, before and after only
+        session, me = os.getsid(0), os.getpid()
+        neighbours_before = session_cpu(session, {me})
+        started = time.perf_counter()
+        try:
+            proc = subprocess.Popen([str(c) for c in cmd], stdin=subprocess.DEVNULL, stdout=out, stderr=out)
+        except OSError as exc:
+            return Sample(0.0, 0.0, 0.0, None, 0, 127, f"cannot start: {exc}")
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        timer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        busy_after, mine = machine_busy(), time.process_time() - mine_before
+        neighbours = max(0.0, session_cpu(session, {me, proc.pid}) - neighbours_before)
+    rc: int | str = proc.returncode if proc.returncode != -signal.SIGKILL else "timeout"
+    cpu = usage.ru_utime + usage.ru_stime
+    others = None
+    if busy_before is not None and busy_after is not None and wall > 0:
+        others = max(0.0, (busy_after - busy_before - cpu - mine) / (wall * len(os.sched_getaffinity(0))))
+    return Sample(
+        wall=wall,
+        cpu=cpu,
+        peak_mib=usage.ru_maxrss / 1024,
+        tree_mib=None,
+        procs=0,
+        rc=rc,
+        tail="" if rc == 0 else f"exit {rc}: see {logfile}",
+        others=others,
+        neighbours=neighbours,
+        user=usage.ru_utime,
+        system=usage.ru_stime,
     )
 
 
@@ -434,13 +525,18 @@ def detect(tools: Tools) -> None:
         versions["site_builder"] += f" (git {text}{', uncommitted changes' if dirty else ''})"
     rc, text = quiet_run([tools.python, "--version"])
     versions["python (site_builder, floor)"] = text
+    if os.environ.get("PYTHONPATH"):  # the package came from there, not from REPO
+        versions["site_builder"] += f"; PYTHONPATH={os.environ['PYTHONPATH']}"
     rc, text = quiet_run(
         [
             tools.python,
             "-c",
-            "import importlib.metadata as m, yaml;"
-            "print(', '.join(f'{p} {m.version(p)}' for p in ('PyYAML','markdown-it-py','Jinja2','pydantic'))"
-            "+ f', libyaml {yaml.__with_libyaml__}')",
+            "import importlib.metadata as m, yaml\n"
+            "def v(p):\n"
+            "    try: return m.version(p)\n"
+            "    except m.PackageNotFoundError: return 'not installed'\n"
+            "names = ('PyYAML', 'markdown-it-py', 'markdown-it-pyrs', 'Jinja2', 'pydantic')\n"
+            "print(', '.join(f'{p} {v(p)}' for p in names) + f', libyaml {yaml.__with_libyaml__}')",
         ]
     )
     versions["floor stack"] = text if rc == 0 else "unknown"
@@ -500,19 +596,19 @@ def ensure_corpus(gen: Path, out: Path, size: int, seed: int | None, regen: bool
     marker.write_text(stamp)
 
 
-def site_config(roster: str, country: str) -> str:
-    header = SITE_HEADER + ("  country: RU\n" if country == "site" else "")
+def site_config(roster: str, country: str, languages: bool = False) -> str:
+    header = SITE_HEADER + (LANGUAGES if languages else "") + ("  country: RU\n" if country == "site" else "")
     text = header + "# divisions: and people: copied from roster.yaml\n" + roster.rstrip("\n") + "\n" + RULES
     if country == "calendar":
         text += "calendar:\n  country: RU\n"
     return text
 
 
-def assemble_site(corpus: Path, site: Path, country: str) -> None:
+def assemble_site(corpus: Path, site: Path, country: str, languages: bool = False) -> None:
     """site/config.yaml + a private copy of content/ (the one-edit run changes a file)."""
     site.mkdir(parents=True, exist_ok=True)
     roster = (corpus / "contract" / "roster.yaml").read_text(encoding="utf-8")
-    (site / "config.yaml").write_text(site_config(roster, country), encoding="utf-8")
+    (site / "config.yaml").write_text(site_config(roster, country, languages), encoding="utf-8")
     clear(site / "content")
     # site_builder follows no symlinks into content/, so copy (hard links would let the edit
     # reach the shared corpus).
@@ -549,6 +645,18 @@ class Edit:
 # ── the benchmark ─────────────────────────────────────────────────────────────────────────────
 
 
+def hugo_plain_command(hugo: Path, source: Path, dest: Path) -> list:
+    """What a user runs (the issue's plain reference)."""
+    return [hugo, "--source", source, "--destination", dest, "--quiet"]
+
+
+def hugo_command(hugo: Path, source: Path, dest: Path, cache: Path) -> list:
+    """The harness's cold Hugo build: the plain command with a fresh, empty cache folder
+    (so no run finds what an earlier one left).  No `--gc`: that is a clean-up users run
+    now and then, not on every build, and extra work for Hugo flatters us."""
+    return [*hugo_plain_command(hugo, source, dest), "--cacheDir", cache]
+
+
 class Bench:
     def __init__(self, args: argparse.Namespace, tools: Tools, work: Path, logs: Path) -> None:
         self.args, self.tools, self.work, self.logs = args, tools, work, logs
@@ -556,16 +664,18 @@ class Bench:
         self.skipped: dict[tuple[int, str], str] = {}
         self.failed: set[tuple[int, str]] = set()  # (size, key) runs not repeated after a failure
 
-    def run(self, size: int, key: str, cmd: list, *, cwd: Path | None = None, n: int = 0) -> Sample:
+    def run(
+        self, size: int, key: str, cmd: list, *, cwd: Path | None = None, n: int = 0, plain: bool = False
+    ) -> Sample:
         if self.args.settle > 0:
             settle(self.args.settle)
-        sample = measure(
-            cmd,
-            logfile=self.logs / f"n{size}-{key}.log",
-            timeout=self.args.timeout,
-            interval=self.args.sample_interval,
-            cwd=cwd,
-        )
+        logfile = self.logs / f"n{size}-{key}.log"
+        if plain:
+            sample = measure_plain(cmd, logfile=logfile, timeout=self.args.timeout)
+        else:
+            sample = measure(
+                cmd, logfile=logfile, timeout=self.args.timeout, interval=self.args.sample_interval, cwd=cwd
+            )
         self.samples.setdefault((size, key), []).append(sample)
         state = "ok" if sample.ok else f"FAILED ({sample.rc})"
         busy = f"others {sample.others:4.0%}" if sample.others is not None else ""
@@ -588,10 +698,13 @@ class Bench:
         if n == 0:
             assemble_site(corpus, site, self.tools.country)
         cmd = [*self.tools.site_builder, "build", "--root", site, "--now", NOW, "--quiet"]
+        # The example's shape on the same items, every other round first (issue 29).
+        if n % 2 == 1:
+            self.site_builder_languages(size, corpus, n)
         with Edit(edit_target(site / "content")) as edit:
             clear(site / "output", site / ".site-cache", *site.glob(".output*"))
             if not self.run(size, "sb-cold", cmd, n=n).ok:
-                keys = ["sb-nochange", "sb-edit", "sb-edit-again", "sb-serve-edit"]
+                keys = ["sb-nochange", "sb-edit", "sb-edit-again", "sb-serve-edit", "sb-cold-3lang"]
                 self.skip(size, keys, "not run: the cold build failed")
                 return False  # a broken generator fails the same way every time
             self.run(size, "sb-nochange", cmd, n=n)
@@ -599,7 +712,24 @@ class Bench:
             self.run(size, "sb-edit", cmd, n=n)
             edit.apply(n + 1000)  # the edit loop: a build before left a spare tree to stage into
             self.run(size, "sb-edit-again", cmd, n=n)
+        if n % 2 == 0:
+            self.site_builder_languages(size, corpus, n)
         return True
+
+    def site_builder_languages(self, size: int, corpus: Path, n: int) -> None:
+        """A cold build of the same items with `languages: [ru, ky, en]` (the example's shape)."""
+        if self.args.no_languages:
+            return
+        site = self.work / "site" / f"n{size}-3lang"
+        if n == 0 or not (site / "content").is_dir():
+            assemble_site(corpus, site, self.tools.country, languages=True)
+        clear(site / "output", site / ".site-cache", *site.glob(".output*"))
+        self.run(
+            size,
+            "sb-cold-3lang",
+            [*self.tools.site_builder, "build", "--root", site, "--now", NOW, "--quiet"],
+            n=n,
+        )
 
     def site_builder_after(self, size: int, corpus: Path) -> None:
         site = self.work / "site" / f"n{size}"
@@ -634,11 +764,21 @@ class Bench:
             keys = ["hugo-cold", "hugo-edit", "hugo-serve-edit"]
             self.skip(size, keys, f"hugo not available: {self.tools.peers_error}")
             return False
-        dest, cache = self.work / "out" / f"n{size}" / "hugo", self.work / "out" / f"n{size}" / "hugo-cache"
+        out = self.work / "out" / f"n{size}"
+        dest, cache, plain = out / "hugo", out / "hugo-cache", out / "hugo-plain"
+        # The plain reference: the command a user types, a bare child with no session of its
+        # own and no sampler; before the harness's run in even rounds, after it in odd ones.
+        plain_cmd = [*hugo_plain_command(self.tools.hugo, corpus / "hugo", plain)]
+        if n % 2 == 0:
+            clear(plain)
+            self.run(size, "hugo-plain", plain_cmd, n=n, plain=True)
         clear(dest, cache)
-        cmd = [self.tools.hugo, "--source", corpus / "hugo", "--destination", dest]
-        cmd += ["--cacheDir", cache, "--gc", "--quiet"]
-        if not self.run(size, "hugo-cold", cmd, n=n).ok:
+        cmd = hugo_command(self.tools.hugo, corpus / "hugo", dest, cache)
+        ok = self.run(size, "hugo-cold", cmd, n=n).ok
+        if n % 2 == 1:
+            clear(plain)
+            self.run(size, "hugo-plain", plain_cmd, n=n, plain=True)
+        if not ok:
             self.skip(size, ["hugo-edit", "hugo-serve-edit"], "not run: the cold build failed")
             return False
         # The command line's answer to an edit: Hugo has no incremental build outside its
@@ -775,9 +915,11 @@ def medians(samples: list[Sample]) -> dict | None:
         return None
     trees = [s.tree_mib for s in good if s.tree_mib is not None]
     others = [s.others for s in good if s.others is not None]
+    users = [s.user for s in good if s.user is not None]
     return {
         "wall": statistics.median(s.wall for s in good),
         "cpu": statistics.median(s.cpu for s in good),
+        "user": statistics.median(users) if users else None,
         "peak": statistics.median(s.peak_mib for s in good),
         "tree": statistics.median(trees) if trees else None,
         "procs": max(s.procs for s in good),
@@ -793,10 +935,10 @@ def secs(value: float) -> str:
 def table(bench: Bench, sizes: list[int], groups: set[str], sb_procs: int) -> tuple[str, list[str]]:
     """The Markdown table and the notes on failed rows."""
     head = (
-        "| items | tool | wall s | CPU s | peak MiB | tree MiB | procs "
+        "| items | tool | wall s | CPU s | user s | peak MiB | tree MiB | procs "
         "| vs Hugo | vs Hugo edit | vs Pelican | vs floor | runs | others |"
     )
-    lines = [head, "|---:|---|" + "---:|" * 11]
+    lines = [head, "|---:|---|" + "---:|" * 12]
     notes: list[str] = []
     for size in sizes:
         stats = {key: medians(bench.samples.get((size, key), [])) for key, *_ in ROWS}
@@ -819,7 +961,7 @@ def table(bench: Bench, sizes: list[int], groups: set[str], sb_procs: int) -> tu
                 if failed and failed.rc == "timeout":
                     cell = "timeout"
                 lines.append(
-                    f"| {size} | {label} | {cell} | — | — | — | — | — | — | — | — | 0/{len(runs)} | — |"
+                    f"| {size} | {label} | {cell} | — | — | — | — | — | — | — | — | — | 0/{len(runs)} | — |"
                 )
                 if failed:
                     notes.append(
@@ -830,8 +972,10 @@ def table(bench: Bench, sizes: list[int], groups: set[str], sb_procs: int) -> tu
                 continue
             tree = f"{got['tree']:.0f}" if got["tree"] is not None else "—"
             others = f"{got['others']:.0%}" if got["others"] is not None else "—"
+            user = secs(got["user"]) if got["user"] is not None else "—"
             lines.append(
-                f"| {size} | {label} | {secs(got['wall'])} | {secs(got['cpu'])} | {got['peak']:.0f} | {tree} "
+                f"| {size} | {label} | {secs(got['wall'])} | {secs(got['cpu'])} | {user} "
+                f"| {got['peak']:.0f} | {tree} "
                 f"| {got['procs'] or '—'} | {ratio(got['wall'], 'hugo-cold')} "
                 f"| {ratio(got['wall'], EDIT_PEERS[key]) if key in EDIT_PEERS else '—'} "
                 f"| {ratio(got['wall'], 'pelican-cold')} | {ratio(got['wall'], floor_key)} "
@@ -846,6 +990,66 @@ def table(bench: Bench, sizes: list[int], groups: set[str], sb_procs: int) -> tu
     return "\n".join(lines), notes
 
 
+def compare(
+    label: str,
+    got: dict | None,
+    ref: dict | None,
+    ref_label: str,
+    tolerance: float | None = None,
+    on: tuple[str, ...] = ("cpu", "wall"),
+) -> str | None:
+    """One line: `got`'s medians (CPU, user CPU, wall) against `ref`'s, as a change in %.
+
+    With a tolerance, the line says whether the figures named in `on` agree within it."""
+    if not got or not ref or ref["cpu"] <= 0 or ref["wall"] <= 0:
+        return None
+
+    def change(key: str) -> float:
+        return got[key] / ref[key] - 1
+
+    parts = [f"CPU {secs(got['cpu'])} vs {secs(ref['cpu'])} s ({change('cpu'):+.1%})"]
+    if got.get("user") is not None and ref.get("user"):
+        parts.append(f"user {secs(got['user'])} vs {secs(ref['user'])} s ({change('user'):+.1%})")
+    parts.append(f"wall {secs(got['wall'])} vs {secs(ref['wall'])} s ({change('wall'):+.1%})")
+    line = f"{label} against {ref_label}: " + ", ".join(parts)
+    if tolerance is not None:
+        worst = max(abs(change(key)) for key in on)
+        verdict = "agree within" if worst <= tolerance else "DO NOT agree within"
+        line += f" — {verdict} {tolerance:.0%}"
+    return line
+
+
+def checks(bench: Bench, sizes: list[int], groups: set[str]) -> list[str]:
+    """The harness's own checks: Hugo against its plain run, and the example's shape."""
+    lines = []
+    for size in sizes:
+        stats = {key: medians(bench.samples.get((size, key), [])) for key in ("hugo-cold", "hugo-plain")}
+        stats |= {key: medians(bench.samples.get((size, key), [])) for key in ("sb-cold", "sb-cold-3lang")}
+        if "hugo" in groups:
+            plain = [
+                s for s in bench.samples.get((size, "hugo-plain"), []) if s.ok and s.neighbours is not None
+            ]
+            busy = [s.neighbours / s.wall for s in plain if s.wall > 0]
+            if busy and max(busy) > 0.05:
+                lines.append(
+                    f"- n={size} hugo plain shared the harness's session (its scheduler group) with other"
+                    f" work: up to {max(busy):.0%} of a core meanwhile — start nothing else from the"
+                    " harness's shell session, or the plain row is slowed (bench/README.md)"
+                )
+            line = compare(
+                "hugo cold (harness)", stats["hugo-cold"], stats["hugo-plain"], "hugo plain", PLAIN_TOLERANCE
+            )
+            lines.append(f"- n={size} {line}" if line else f"- n={size} hugo cold vs plain: not measured")
+        if "site_builder" in groups:
+            # The cost of the languages is CPU; wall time on a shared host is noise.
+            line = compare(
+                "ru+ky+en", stats["sb-cold-3lang"], stats["sb-cold"], "ru only", PLAIN_TOLERANCE, on=("cpu",)
+            )
+            if line:
+                lines.append(f"- n={size} site_builder cold, {line}")
+    return lines
+
+
 def _indent(text: str) -> str:
     return "\n  ".join(text.splitlines()) or "(no output)"
 
@@ -853,7 +1057,8 @@ def _indent(text: str) -> str:
 LEGEND = """\
 Medians of {repeat} run(s). wall = elapsed time of the child process; CPU = user+sys of the
 child and every descendant it waited for (os.wait4), so Hugo's threads and site_builder's / the
-floor's pool workers are included; peak MiB = ru_maxrss from the same wait4 call — the largest
+floor's pool workers are included; user s = the user part of it (the rest is the kernel's: files,
+page faults); peak MiB = ru_maxrss from the same wait4 call — the largest
 *single* process among the child and its reaped descendants, not their sum; tree MiB = the peak
 of the summed RSS of every process in the child's session, sampled every {interval} s from /proc
 (shared copy-on-write pages count once per process; "—" when the run was shorter than one
@@ -877,7 +1082,12 @@ of the item's page, the same item edited: wall = Hugo's own "Total in" figure (t
 bench/serve_edit.py times for site_builder), CPU = the server's, peak MiB = the server's
 VmHWM (bench/hugo_serve_edit.py). vs Hugo edit divides `build`'s one-edit rows by hugo
 one-edit (the command line after the same edit; target ≤ 0.25×) and `serve`'s by hugo server
-one-edit (target ≤ 1.0×).
+one-edit (target ≤ 1.0×). hugo cold = `hugo --source --destination --quiet --cacheDir EMPTY` as
+every row is run (its own session, RSS sampler); hugo plain = the same without `--cacheDir`, a bare
+child with no session and no sampler, right before or after it (the reference the harness is
+checked against, below). site_builder cold, ru+ky+en = the same items with `languages: [ru, ky,
+en]` in config.yaml (the example's shape: the archive in Russian only), before or after the
+single-language builds.
 """
 
 
@@ -896,6 +1106,9 @@ def report(bench: Bench, tools: Tools, sizes: list[int], groups: set[str], argv:
             if tools.country == "calendar"
             else "site_builder config: `country:` left out (the generator accepts it nowhere).\n"
         )
+    found = checks(bench, sizes, groups)
+    if found:
+        parts += ["Checks (medians; tolerance 5 %):", "", *found, ""]
     if notes:
         parts += ["Failures:", "", *notes, ""]
     return "\n".join(parts)
@@ -955,6 +1168,9 @@ def main(argv: list[str] | None = None) -> int:
         choices=(1, 2),
         default=2,
         help="floor to compare site_builder with (default 2)",
+    )
+    parser.add_argument(
+        "--no-languages", action="store_true", help="skip the three-language cold build (the example's shape)"
     )
     parser.add_argument("--profile", action="store_true", help="also profile a cold site_builder build")
     parser.add_argument("--profile-size", type=int, help="size to profile at (default: the largest)")

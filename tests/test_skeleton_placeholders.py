@@ -142,3 +142,60 @@ def test_the_skeleton_writes_no_text_outside_the_list(tmp_path, capsys, kind):
     paragraphs = [line for line in body.split("\n") if line.strip()]
     assert paragraphs and all(line in listed for line in paragraphs)
     assert body.strip() == skeleton.body(kind).strip()
+
+
+# ── the body scan folds only the lines that may hold a sentence (issue 29) ──────────────────
+
+_PIECES = [
+    *(p.text for lines in skeleton.BODY.values() for p in lines),
+    *(p.text.upper() for lines in skeleton.BODY.values() for p in lines),
+    "подробности",
+    "ПОДРОБНОСТИ и",
+    "Далее —",
+    "\u00a0",
+    "  ",
+    "\t",
+    "\n",
+    "\n\n",
+    "текст",
+    "ẞ",
+    "ς",
+    "İ",
+]
+
+
+def _reference(text: str, body_line: int) -> list[tuple[str, int]]:
+    """The scan as it was before issue 29: every line blank-squeezed and folded."""
+    found = []
+    for number, line in enumerate(text.split("\n")):
+        shown = " ".join(line.split()).casefold()
+        found += [
+            (p.text, body_line + number) for p in PLACEHOLDERS if not p.key and p.text.casefold() in shown
+        ]
+    return found
+
+
+def test_the_body_scan_finds_what_the_full_scan_finds():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=5), max_size=12))
+    def check(parts):
+        text = " ".join(parts)
+        got = [(leftover.text, leftover.line) for leftover in skeleton.found({}, {}, text, 7)]
+        assert got == sorted(_reference(text, 7), key=lambda pair: pair[1])
+
+    check()
+
+
+def test_the_body_scan_folds_only_lines_holding_a_sentences_longest_word(monkeypatch):
+    folded = []
+    real = skeleton._same
+    monkeypatch.setattr(skeleton, "_same", lambda text: folded.append(text) or real(text))
+    body = "Текст новости.\n\nПодробности на сайте.\n\nДалее — подробности и цитаты.\n" + "Ещё строка.\n" * 50
+    leftovers = skeleton.found({}, {}, body, 10)
+    assert [(leftover.text, leftover.line) for leftover in leftovers] == [
+        ("Далее — подробности и цитаты.", 14)
+    ]
+    assert folded == ["Подробности на сайте.", "Далее — подробности и цитаты."]

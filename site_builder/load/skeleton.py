@@ -131,9 +131,15 @@ def found(data: dict[str, Any], lines: dict[tuple, int], text: str, body_line: i
             blank = placeholder.text == "" and value.strip() == ""
             if blank or (placeholder.text and _same(placeholder.text) in _same(value)):
                 out.append(Leftover(placeholder.text, placeholder.shown, _line(lines, at)))
+    # A line holds a sentence only if it holds the sentence's longest word (no blank in
+    # it, so blanks and case folded alike): only such lines are folded for the full test.
     folded = text.casefold()
-    if any(word in folded for word in _WORDS):
-        for number, line in enumerate(text.split("\n")):
-            shown = _same(line)
-            out += [Leftover(p.text, "", body_line + number) for p, same in _SENTENCES if same in shown]
+    sentences = zip(_SENTENCES, _WORDS, strict=True)
+    candidates = [(p, same, word) for (p, same), word in sentences if word in folded]
+    if candidates:
+        for number, (line, low) in enumerate(zip(text.split("\n"), folded.split("\n"), strict=True)):
+            maybe = [(p, same) for p, same, word in candidates if word in low]
+            if maybe:
+                shown = _same(line)
+                out += [Leftover(p.text, "", body_line + number) for p, same in maybe if same in shown]
     return tuple(sorted(out, key=lambda leftover: leftover.line))
