@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 
 from site_builder.errors import Problem, SiteError
-from site_builder.judge import attachments, gitverify, held, mediarequests, settings
+from site_builder.judge import attachments, gitverify, held, mediarequests, record, settings
 from site_builder.judge.history import History
 from site_builder.judge.rules import Judgement
 from site_builder.judge.whole import Judging
@@ -54,6 +54,7 @@ class Result:
     cleaned: dict[str, tuple[str, int]] = field(default_factory=dict)  # attachments without metadata
     held: dict[str, bool] = field(default_factory=dict)  # items in error: source → last version kept
     excused: frozenset[Problem] = frozenset()  # the errors of those items, which do not stop a build
+    history: History | None = None  # what git history says went out (read once, when first asked)
 
     @property
     def ok(self) -> bool:
@@ -106,11 +107,14 @@ def check(
     days = WorkingDays(config.calendar, session.store)
     ready = partial(days.prepare, now.astimezone(config.tz).year)  # while workers parse
     items, problems = content.load(root / "content", config, session, ready)
-    judging = Judging(root, config, now, History(root, config, now, session.store), session, days)
+    history = History(root, config, now, session.store)
+    history.adopt(items)  # its versions with these files' bytes are these items
+    judging = Judging(root, config, now, history, session, days)
     judged = judging(items)  # (git history is read only when asked)
     requests, found = mediarequests.load(root / "content", config)
     problems += judged.problems + names.unreadable(root) + linked + found + _beside(judging, items, requests)
     result = Result(problems, config, judged.judgement, items, requests, days, cleaned=judged.cleaned)
+    result.history = history
     if not strict and not result.ok:
         _hold(result, judging)
     if result.publishable:  # else no build gets this far; every path known before one is written
@@ -177,6 +181,9 @@ def view(
     )
     site = build_site(shown, verdicts, result.config, now, media, kept)
     site.cleaned = {source: digest for source, (digest, _) in result.cleaned.items()}
+    if result.history is not None:  # every published version, and the log (judge/record.py)
+        site.record = record.read(result.history, result.config)
+        result.problems += site.record.problems
     return site, drafts
 
 

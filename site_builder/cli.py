@@ -30,6 +30,7 @@ COMMANDS = {
     "schema": "schema",
     "verify": "verify",
     "init": "init",
+    "log": "log",
 }
 
 
@@ -295,6 +296,21 @@ def _parser(lang: str) -> argparse.ArgumentParser:
         "--keys",
         help=word("the site's keys/allowed_signers (address or file; default: the page's own site's)", lang),
     )
+    log = command(
+        "log",
+        [talk],
+        word(
+            "publication log: verify OLD NEW proves that NEW extends OLD, or names the first entry rewritten;"
+            " exit 0 it does, 1 it does not, 2 not a log",
+            lang,
+        ),
+    )
+    log.add_argument("action", choices=("verify",), help=word("what to do with the log", lang))
+    log.add_argument("old", help=word("the log saved earlier: a file or an address (https://…)", lang))
+    log.add_argument(
+        "new", help=word("the log now: a file or an address (https://…/transparency/log.jsonl)", lang)
+    )
+    log.set_defaults(root=Path("."), format="text")
     init = command(
         "init", [talk], word("create a new site in an empty folder: config.yaml, examples, CI", lang)
     )

@@ -18,6 +18,7 @@ from site_builder.diagnostics import (
     frontmatter,
     held,
     outputs,
+    record,
     references,
     rules,
     schedule,
@@ -47,6 +48,7 @@ GROUPS = (
     verify,
     values,
     held,
+    record,
 )
 
 
