@@ -54,7 +54,6 @@ class Result:
     cleaned: dict[str, tuple[str, int]] = field(default_factory=dict)  # attachments without metadata
     held: dict[str, bool] = field(default_factory=dict)  # items in error: source → last version kept
     excused: frozenset[Problem] = frozenset()  # the errors of those items, which do not stop a build
-    history: History | None = None  # what git history says went out (read once, when first asked)
 
     @property
     def ok(self) -> bool:
@@ -107,18 +106,15 @@ def check(
     days = WorkingDays(config.calendar, session.store)
     ready = partial(days.prepare, now.astimezone(config.tz).year)  # while workers parse
     items, problems = content.load(root / "content", config, session, ready)
-    history = History(root, config, now, session.store)
-    history.adopt(items)  # its versions with these files' bytes are these items
-    judging = Judging(root, config, now, history, session, days)
+    judging = Judging(root, config, now, History(root, config, now, session.store, items), session, days)
     judged = judging(items)  # (git history is read only when asked)
     requests, found = mediarequests.load(root / "content", config)
     problems += judged.problems + names.unreadable(root) + linked + found + _beside(judging, items, requests)
     result = Result(problems, config, judged.judgement, items, requests, days, cleaned=judged.cleaned)
-    result.history = history
     if not strict and not result.ok:
         _hold(result, judging)
     if result.publishable:  # else no build gets this far; every path known before one is written
-        result.site, result.drafts = view(result, now, session, preview)
+        result.site, result.drafts = view(result, now, session, preview, judging.history)
         result.problems += collisions(result.site, planned(result.site, root))
     result.problems.sort(key=_order)
     return result
@@ -165,9 +161,10 @@ def _render(site: Site, root: Path, session: Session, staging) -> dict[str, list
 
 
 def view(
-    result: Result, now: datetime, session: Session, preview: bool = False
+    result: Result, now: datetime, session: Session, preview: bool = False, history: History | None = None
 ) -> tuple[Site, dict[str, Preview]]:
-    """The published view of a judged site (`preview`: with what is not out, as if published)."""
+    """The published view of a judged site (`preview`: with what is not out, as if published),
+    with every published version of its items and the publication log when `history` is given."""
     assert result.config is not None and result.judgement is not None
     shown = attachments.published(result.items, result.cleaned)  # sizes of the copies without metadata
     verdicts, drafts = result.judgement, dict[str, Preview]()
@@ -181,8 +178,8 @@ def view(
     )
     site = build_site(shown, verdicts, result.config, now, media, kept)
     site.cleaned = {source: digest for source, (digest, _) in result.cleaned.items()}
-    if result.history is not None:  # every published version, and the log (judge/record.py)
-        site.record = record.read(result.history, result.config)
+    if history is not None:  # every published version, and the log (judge/record.py)
+        site.record = record.read(history, result.config)
         result.problems += site.record.problems
     return site, drafts
 

@@ -93,13 +93,16 @@ class _Log:
 class History:
     """The site's git history, read once and only when asked (see the module docstring)."""
 
-    def __init__(self, root: Path | None, config: Config, now: datetime, store: Cache | None = None):
+    def __init__(
+        self, root: Path | None, config: Config, now: datetime, store: Cache | None = None, items: Iterable[Item] = ()
+    ):
+        """`items`: the content files as loaded, which the versions with their bytes are (`adopt`)."""
         self.root, self.config, self.now = root, config, now
         self.store = store or Cache(None)
         self._log: _Log | None = None
         self._facts: dict[tuple[str, str], _Facts | None] = {}
         self._items: dict[tuple[str, str], Item | None] = {}  # each version parsed, by (source, blob)
-        self._adopted: list[Item] = []
+        self._adopted: list[Item] = list(items)
         self._broken: set[tuple[str, str]] = set()  # versions that say they are approved and do not parse
 
     @property

@@ -83,7 +83,7 @@ def read(history: History, config: Config) -> Record:
         if found:
             versions[source] = found
     unread = [
-        problem("content/" + source, 0, "warning", "VERSION_UNREADABLE", commit=blob[:12])
+        problem("content/" + source, 0, "warning", "VERSION_UNREADABLE", blob=blob[:12])
         for source, blob in history.unreadable()
     ]
     return Record(True, versions, _log(versions, config), tuple(unread))
