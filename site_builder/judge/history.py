@@ -94,7 +94,12 @@ class History:
     """The site's git history, read once and only when asked (see the module docstring)."""
 
     def __init__(
-        self, root: Path | None, config: Config, now: datetime, store: Cache | None = None, items: Iterable[Item] = ()
+        self,
+        root: Path | None,
+        config: Config,
+        now: datetime,
+        store: Cache | None = None,
+        items: Iterable[Item] = (),
     ):
         """`items`: the content files as loaded, which the versions with their bytes are (`adopt`)."""
         self.root, self.config, self.now = root, config, now
@@ -103,6 +108,7 @@ class History:
         self._facts: dict[tuple[str, str], _Facts | None] = {}
         self._items: dict[tuple[str, str], Item | None] = {}  # each version parsed, by (source, blob)
         self._adopted: list[Item] = list(items)
+        self.current: dict[str, Item] = {}  # the adopted items by source
         self._broken: set[tuple[str, str]] = set()  # versions that say they are approved and do not parse
 
     @property
@@ -189,7 +195,7 @@ class History:
                     raw = (content / item.source).read_bytes()
                 except OSError:
                     continue
-                self._items[(item.source, blob_name(raw))] = item
+                self._items[(item.source, blob_name(raw))] = self.current[item.source] = item
 
     def item(self, source: str, blob: str) -> Item | None:
         """One version of a file that went out (a `Went` of `outs`), as parsed."""

@@ -26,11 +26,14 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from site_builder.errors import Problem, problem
 from site_builder.judge.history import History, Went
+from site_builder.load import markdown
 from site_builder.load.config import Config
-from site_builder.load.content import item_url
+from site_builder.load.content import item_url, parse
+from site_builder.load.discover import INDEX_NAMES, Source
 from site_builder.load.model import SECTION_OF, Announcement, Item
 
 GENESIS = "sha256:" + "0" * 64  # the `prev` of the first entry
@@ -93,7 +96,7 @@ def _versions(history: History, source: str) -> tuple[Version, ...]:
     out: list[Version] = []
     last: Item | None = None
     for went in reversed(history.outs(source)):  # oldest first
-        item = history.item(source, went.blob)
+        item = _checked(history, source, went)
         if item is None:
             continue
         if last is not None and item.digest == last.digest and went.withdrawn == out[-1].withdrawn:
@@ -105,6 +108,32 @@ def _versions(history: History, source: str) -> tuple[Version, ...]:
         out.append(Version(len(out) + 1, item, at, event, note, went.blob))
         last = item
     return tuple(out)
+
+
+def _checked(history: History, source: str, went: Went) -> Item | None:
+    """The version as parsed, if its approval covers it.  History takes a bundle's hash on
+    trust (its attachments are not in the blob): here it is checked with the attachments
+    its folder holds now, and a version it does not cover (an edit never approved, or
+    one whose attachments have changed since) is no version: never a wrong one."""
+    item = history.item(source, went.blob)
+    approval = item.meta.approval if item is not None else None
+    if (
+        item is None
+        or approval is None
+        or approval.hash is None
+        or source.rsplit("/", 1)[-1] not in INDEX_NAMES
+    ):
+        return item
+    current = history.current.get(source)
+    if current is None:
+        return None  # (a bundle no longer in content/: its attachments are unknown)
+    if item is not current:
+        raw = history.read(went.blob) or b""
+        where = str((history.root or Path()) / "content" / source)
+        item, _ = parse(
+            Source(source, raw, current.attachments, where).hashed(), history.config, markdown.make_parser()
+        )
+    return item if item is not None and approval.hash == item.digest else None
 
 
 def _change(before: Item | None, item: Item, went: Went) -> tuple[str, str]:
