@@ -151,6 +151,7 @@ def test_versions_diffs_and_log_from_scripted_history(tmp_path: Path) -> None:
     assert re.search(r'<del><span class="visually-hidden">\[[^:]+: </span>2026-11-25', v2), v2
     assert re.search(r'<ins><span class="visually-hidden">\[[^:]+: </span>2026-11-26', v2), v2
     assert "Брифинг перенесён на день" in v2
+    assert "/v1/" not in (out / "sitemaps/ru.xml").read_text("utf-8")  # noindex pages are not listed
     log = log_of(out)
     events = [(e["event"], e["url"].removeprefix("https://press.example.kg"), e["version"]) for e in log]
     assert events == [
