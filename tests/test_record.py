@@ -17,6 +17,7 @@ from gitkit import commit, git, repository
 from sitekit import NOW, announcement_fields, item, make_site, run_cli
 
 from site_builder.build import build
+from site_builder.commands import links
 from site_builder.judge.record import entry_hash
 
 PR = "content/press-releases/most.md"
@@ -289,3 +290,14 @@ def test_an_unreadable_version_in_history_is_skipped_with_a_warning(tmp_path: Pa
     assert result.ok
     assert "осенью" in (root / "output/press-releases/embargo/index.html").read_text("utf-8")
     assert (root / "output/press-releases/embargo/v2/index.html").exists()
+
+
+def test_version_pages_have_no_broken_link(tmp_path: Path) -> None:
+    root = history(tmp_path)
+    checkout(root, "correction 2")  # the text and its diffs on the version pages
+    out = built(root, _at(8))
+    assert (out / "press-releases/most/v3/index.html").exists()
+    assert links.check(out, "output") == []
+    checkout(root)
+    out = built(root)  # withdrawn: its versions without their text
+    assert links.check(out, "output") == []
