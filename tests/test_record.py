@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -301,3 +303,22 @@ def test_version_pages_have_no_broken_link(tmp_path: Path) -> None:
     checkout(root)
     out = built(root)  # withdrawn: its versions without their text
     assert links.check(out, "output") == []
+
+
+def test_the_example_site_with_its_history_shows_the_versions_of_its_corrected_release(
+    tmp_path: Path, monkeypatch
+) -> None:
+    repo = Path(__file__).resolve().parents[1]
+    site = tmp_path / "example"
+    done = subprocess.run(
+        [sys.executable, str(repo / "examples/history.py"), str(site)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    monkeypatch.setenv("SITE_BUILDER_SETTINGS_KEYS", str(repo / "examples/keys/EXAMPLE-settings-admins"))
+    out = built(site)
+    release = out / "press-releases/granty-malomu-biznesu"
+    assert 'href="/press-releases/granty-malomu-biznesu/v1/"' in (release / "index.html").read_text("utf-8")
+    v2 = (release / "v2/index.html").read_text("utf-8")
+    assert re.search(r"<del>.*?</span>4<span.*?</del><ins>.*?</span>11<span", v2), v2
+    log = log_of(out)
+    assert [e["event"] for e in log].count("corrected") == 1 and len(log) > 20
