@@ -60,6 +60,10 @@ EXAMPLES = {
         "site-builder verify https://press.example.kg/press-releases/2026/budget/",
         "site-builder verify output/",
     ),
+    "log": (
+        "site-builder log verify saved.jsonl https://press.example.kg/transparency/log.jsonl",
+        "site-builder log verify old.jsonl new.jsonl",
+    ),
     "init": (
         'site-builder init press-site --name "Пресс-служба администрации района"',
         "site-builder init press-site --base-url https://press.example.kg/ --timezone Asia/Bishkek",

@@ -19,6 +19,7 @@ from site_builder.outputs.feeds import page_feeds
 from site_builder.outputs.render import render as template
 from site_builder.outputs.sitedata import SiteData
 from site_builder.view.site import Site
+from site_builder.view.versions import shown
 
 LOG = "transparency/log.jsonl"
 PAGE = "transparency/index.html"
@@ -52,7 +53,7 @@ def _page(site: Site, ctx: Context) -> bytes:
     for entry in reversed(site.record.log[-SHOWN:]):
         url = entry["url"].removeprefix(config.origin)
         version_url = f"{url}v{entry['version']}/"
-        has_versions = url in pages and len(site.record.of(pages[url].item.source)) > 1
+        has_versions = url in pages and entry["version"] <= len(shown(site, pages[url]))
         rows.append(
             {
                 "entry": entry,

@@ -31,6 +31,11 @@ class Shown:
 def shown(site: Site, entry: Entry) -> list[Shown]:
     """The versions of an entry that have pages (none when it has had only one), oldest first."""
     found = site.record.of(entry.item.source)
+    # They end at the version its page shows: an item held back for its errors shows the
+    # version it keeps (judge/held.py), and history's later ones are not shown as published.
+    shows = [index for index, v in enumerate(found) if v.item.digest == entry.item.digest]
+    if shows:
+        found = found[: shows[-1] + 1]
     if len(found) < 2:
         return []
     return [
