@@ -174,7 +174,8 @@ def test_versions_diffs_and_log_from_scripted_history(tmp_path: Path) -> None:
         prev = entry["hash"]
     head = log[-1]["hash"]
     assert head in page  # the footer
-    assert head in (out / "feeds/all.atom.xml").read_text("utf-8")
+    for feed in ("all.atom.xml", "all.rss.xml", "all.json", "changes.atom.xml", "changes.rss.xml"):
+        assert head in (out / "feeds" / feed).read_text("utf-8"), feed
     assert head in (out / "transparency/index.html").read_text("utf-8")
 
 
