@@ -107,7 +107,8 @@ def main() -> None:
         w = statistics.median(w for _, w in cold)
         print(f"{name}: cold build CPU {c:.2f} s (wall {w:.2f} s), no-change rebuild CPU {n:.2f} s")
     versions = sorted(site.glob("output/press-releases/**/v2/index.html"))
-    print(f"after: {len(versions)} press releases with a v2 page; log: {site / 'output/transparency/log.jsonl'}")
+    log = site / "output/transparency/log.jsonl"
+    print(f"after: {len(versions)} press releases with a v2 page; log: {log}")
 
 
 if __name__ == "__main__":
