@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 
 from site_builder.errors import Problem, SiteError
-from site_builder.judge import attachments, gitverify, held, mediarequests, monitoring, settings
+from site_builder.judge import attachments, gitverify, held, mediarequests, monitoring, record, settings
 from site_builder.judge.history import History
 from site_builder.judge.rules import Judgement
 from site_builder.judge.whole import Judged, Judging
@@ -136,14 +136,16 @@ def check(
     ready = partial(days.prepare, now.astimezone(config.tz).year)  # while workers parse
     items, problems = content.load(root / "content", config, session, ready)
     records = Records.load(root, config, items)  # media requests, monitoring
-    judging = Judging(root, config, now, History(root, config, now, session.store), session, days)
+    judging = Judging(
+        root, config, now, History(root, config, now, session.store, records.items), session, days
+    )
     judged = judging(records.items)  # (git history is read only when asked)
     problems += judged.problems + names.unreadable(root) + linked + _beside(judging, records, judged)
     result = records.result(problems, config, judged, days)
     if not strict and not result.ok:
         _hold(result, judging)
     if result.publishable:  # else no build gets this far; every path known before one is written
-        result.site, result.drafts = view(result, now, session, preview)
+        result.site, result.drafts = view(result, now, session, preview, judging.history)
         result.problems += collisions(result.site, planned(result.site, root))
     result.problems.sort(key=_order)
     return result
@@ -190,9 +192,10 @@ def _render(site: Site, root: Path, session: Session, staging) -> dict[str, list
 
 
 def view(
-    result: Result, now: datetime, session: Session, preview: bool = False
+    result: Result, now: datetime, session: Session, preview: bool = False, history: History | None = None
 ) -> tuple[Site, dict[str, Preview]]:
-    """The published view of a judged site (`preview`: with what is not out, as if published)."""
+    """The published view of a judged site (`preview`: with what is not out, as if published),
+    with every published version of its items and the publication log when `history` is given."""
     assert result.config is not None and result.judgement is not None
     shown = attachments.published(result.items, result.cleaned)  # sizes of the copies without metadata
     verdicts, drafts = result.judgement, dict[str, Preview]()
@@ -206,6 +209,9 @@ def view(
     )
     site = build_site(shown, verdicts, result.config, now, media, kept)
     site.cleaned = {source: digest for source, (digest, _) in result.cleaned.items()}
+    if history is not None:  # every published version, and the log (judge/record.py)
+        site.record = record.read(history, result.config)
+        result.problems += site.record.problems
     return site, drafts
 
 

@@ -31,6 +31,7 @@ COMMANDS = {
     "verify": "verify",
     "init": "init",
     "report": "monthly",
+    "log": "log",
 }
 
 
@@ -323,6 +324,21 @@ def _parser(lang: str) -> argparse.ArgumentParser:
         type=Path,
         help=word("folder to write YYYY-MM.FORMAT into (default: ROOT/reports; never inside output/)", lang),
     )
+    log = command(
+        "log",
+        [talk],
+        word(
+            "publication log: verify OLD NEW proves that NEW extends OLD, or names the first entry rewritten;"
+            " exit 0 it does, 1 it does not, 2 not a log",
+            lang,
+        ),
+    )
+    log.add_argument("action", choices=("verify",), help=word("what to do with the log", lang))
+    log.add_argument("old", help=word("the log saved earlier: a file or an address (https://…)", lang))
+    log.add_argument(
+        "new", help=word("the log now: a file or an address (https://…/transparency/log.jsonl)", lang)
+    )
+    log.set_defaults(root=Path("."), format="text")
     init = command(
         "init", [talk], word("create a new site in an empty folder: config.yaml, examples, CI", lang)
     )

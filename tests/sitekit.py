@@ -7,6 +7,7 @@ import copy
 import gzip
 import hashlib
 import os
+import re
 import subprocess
 import sys
 import zlib
@@ -292,17 +293,27 @@ def approve_records(
         path.write_bytes(text.encode("utf-8", "surrogateescape"))
 
 
-def tree(root: Path) -> dict[str, str]:
-    """Every file under root (symlinks as their target text) → SHA-256 of its bytes."""
+# The publication log's head (issue 26), in every page's footer and every feed's description:
+# it moves whenever anything is published, which `tree` leaves out (with the log's own files).
+_LOG_HEAD = re.compile(rb'<p class="log-head">.*?</p>| \xc2\xb7 [^<>\n:]{1,60}: sha256:[0-9a-f]{64}')
+
+
+def tree(root: Path, log: bool = False) -> dict[str, str]:
+    """Every file under root (symlinks as their target text) → SHA-256 of its bytes, but the
+    publication log's files and its head (which moves with any item published: issue 26),
+    unless `log`: then every byte."""
     out: dict[str, str] = {}
     if not root.exists():
         return out
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root).as_posix()
+        if not log and (rel.startswith("transparency/") or rel == "transparency"):
+            continue
         if path.is_symlink():
             out[rel] = "link:" + os.readlink(path)
         elif path.is_file():
-            out[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+            data = path.read_bytes()
+            out[rel] = hashlib.sha256(data if log else _LOG_HEAD.sub(b"", data)).hexdigest()
         elif path.is_dir():
             out[rel + "/"] = "dir"
     return out

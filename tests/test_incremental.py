@@ -18,13 +18,19 @@ from pathlib import Path
 
 import pytest
 from gitkit import commit_changes, repository
-from sitekit import tree
+from sitekit import tree as _tree
 
 from site_builder.build import build
 from site_builder.commands.livereload import Hub
 from site_builder.commands.serve import Preview
 from site_builder.speed import uptodate
 from site_builder.speed.session import Session, _recorded_problems
+
+
+def tree(root: Path) -> dict[str, str]:
+    """Every byte of a folder, the publication log and its head included (issue 26)."""
+    return _tree(root, log=True)
+
 
 NOW = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
 CONFIG = """\
@@ -294,6 +300,7 @@ def held(result) -> list[tuple[str, str]]:
 
 
 HELD_CODES: dict[int, set[int]] = {seed: set() for seed in range(8)}
+VERSION_PAGES: dict[int, int] = dict.fromkeys(range(8), 0)  # published versions' pages the steps made
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -342,6 +349,7 @@ def test_incremental_build_equals_clean_build(tmp_path: Path, seed: int) -> None
         assert said in (None, codes[1]), f"step {number}: {action} (said current, exit code {said})"
         HELD_CODES[seed] |= {codes[1]}
         if clean.publishable:
+            VERSION_PAGES[seed] += len(list((tmp_path / f"clean-{number}").glob("*/*/v[0-9]*/index.html")))
             expected = tree(tmp_path / f"clean-{number}")
             assert tree(site / "output") == expected, f"step {number}: {action}"
             assert tree(tmp_path / "preview") == expected, f"step {number}: {action} (in place)"
@@ -355,6 +363,13 @@ def test_the_incremental_runs_held_items_back() -> None:
     if not seen:
         pytest.skip("the incremental runs did not run")
     assert {0, 3} <= seen, HELD_CODES
+
+
+def test_the_incremental_runs_make_version_pages() -> None:
+    """The runs above (when they ran) published versions' pages, which they compared too."""
+    if not any(HELD_CODES.values()):
+        pytest.skip("the incremental runs did not run")
+    assert sum(VERSION_PAGES.values()) > 0, VERSION_PAGES
 
 
 @pytest.mark.parametrize(

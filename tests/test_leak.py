@@ -983,6 +983,16 @@ def held_fate(
     now_zone=timezone(timedelta(hours=6)),
     breaks=[("bad date", 0, 0)],
 )
+@example(  # found by this property: a bundle's unapproved edit is not a published version
+    items=[
+        dataclasses.replace(DRAFT_RELEASE, status="approved", attachment="AA{n}AA отчёт «итог» <b>&'\".pdf"),
+        DRAFT_RELEASE,
+    ],
+    hash_required=True,
+    now_shift=0,
+    now_zone=timezone(timedelta(hours=6)),
+    breaks=[("unapproved edit", 0, 60)],
+)
 def held_property(
     items: list[Spec],
     hash_required: bool,
@@ -1079,3 +1089,94 @@ def test_items_in_error_are_held_back_without_a_leak() -> None:
         f"held property: {examples} examples, {TALLY['breaks']} breaks, {TALLY['held builds']} builds "
         f"holding items back ({TALLY['held kept']} kept as they went out), {TALLY['held stops']} stopped"
     )
+
+
+# The published versions of an item (judge/record.py): one press release committed again
+# and again, each version with its own word in the body; some are drafts or under review,
+# some embargoed (dated after their commit) and replaced before their date.  A version
+# that never went out must appear in no output file (its version page, its diff, the log,
+# the feeds, the search index); each one that went out has its page when there are two.
+VERSION_STATES = ("approved", "approved", "draft", "review")
+VERSION_DATES = (-24, -1, 1, 30)  # hours from its commit to its date: positive is embargoed
+VERSION_GAPS = (1, 12, 48)  # hours to the next commit
+
+
+def version_token(number: int) -> str:
+    return f"верс{hashlib.sha256(str(number).encode()).hexdigest()[:10]}"
+
+
+def version_text(number: int, state: str, date: datetime) -> str:
+    lines = [
+        "---",
+        "title: Ремонт моста",
+        f"date: {date.isoformat()}",
+        "division: transport",
+        "author: petrov",
+    ]
+    lines.append(f"status: {state}")
+    if state == "approved":
+        lines += ["approval:", "  by: aliev", f"  at: {(date - timedelta(hours=1)).isoformat()}"]
+    return "\n".join(lines) + f"\n---\nТекст версии {version_token(number)}.\n"
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+@given(
+    steps=st.lists(
+        st.tuples(
+            st.sampled_from(VERSION_STATES), st.sampled_from(VERSION_DATES), st.sampled_from(VERSION_GAPS)
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    wait=st.sampled_from([1, 20, 100]),
+)
+@example(steps=[("approved", -1, 12), ("approved", 30, 12), ("approved", 30, 1)], wait=100)  # embargoed edit
+@example(steps=[("approved", -1, 12), ("draft", -1, 12), ("approved", -1, 1)], wait=1)  # a draft between
+def versions_property(steps: list[tuple[str, int, int]], wait: int) -> None:
+    start = BASE_NOW - timedelta(days=20)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = make_site(Path(tmp), {}, config_dict())
+        path = root / "content/press-releases/most.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        at, commits = start, []
+        for number, (state, date, gap) in enumerate(steps):
+            path.write_text(version_text(number, state, at + timedelta(hours=date)), encoding="utf-8")
+            if number == 0:
+                repository(root, at.isoformat())
+            else:
+                commit(root, at.isoformat(), f"version {number}")
+            commits.append(at)
+            at += timedelta(hours=gap)
+        now = commits[-1] + timedelta(hours=wait)
+        # Which went out, worked out here: approved, its date (and approval) passed while it
+        # was the committed version (or by now, for the last).
+        out = []
+        for number, (state, date, _gap) in enumerate(steps):
+            went = commits[number] + timedelta(hours=max(date, 0))
+            end = commits[number + 1] if number + 1 < len(steps) else None
+            if state == "approved" and went <= now and (end is None or went < end):
+                out.append(number)
+        result = build(root, now, root / "output")
+        event("published versions: " + str(len(out)))
+        if not result.publishable:
+            event("build stopped")
+            return
+        texts = output_bytes(root / "output")
+        for number in range(len(steps)):
+            token = version_token(number).encode()
+            found = sorted({rel for rel, data in texts if token in data or token.lower() in data})
+            if number not in out:
+                assert not found, f"version {number} ({steps[number]}) never went out, but is in {found[:5]}"
+        pages = sorted(
+            {rel for rel, _ in texts if re.fullmatch(r"press-releases/most/v\d+/index\.html", rel)}
+        )
+        if result.ok:
+            assert len(pages) == (len(out) if len(out) > 1 else 0), (out, pages)
+            for shown, number in enumerate(out, start=1):
+                if len(out) > 1:
+                    page = (root / f"output/press-releases/most/v{shown}/index.html").read_bytes()
+                    assert version_token(number).encode() in page, (shown, number)
+
+
+def test_no_embargoed_edit_or_draft_is_ever_a_version() -> None:
+    versions_property()

@@ -64,6 +64,10 @@ EXAMPLES = {
         "site-builder report --month 2026-11",
         "site-builder report --month 2026-11 --format csv --out ~/reports",
     ),
+    "log": (
+        "site-builder log verify saved.jsonl https://press.example.kg/transparency/log.jsonl",
+        "site-builder log verify old.jsonl new.jsonl",
+    ),
     "init": (
         'site-builder init press-site --name "Пресс-служба администрации района"',
         "site-builder init press-site --base-url https://press.example.kg/ --timezone Asia/Bishkek",

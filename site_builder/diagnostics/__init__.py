@@ -19,6 +19,7 @@ from site_builder.diagnostics import (
     held,
     outputs,
     questions,
+    record,
     references,
     registers,
     rules,
@@ -53,6 +54,7 @@ GROUPS = (
     terms,
     registers,
     questions,
+    record,
 )
 
 

@@ -42,7 +42,7 @@ CODES: dict[str, tuple[str, str]] = {
         "nor be another item's alias.",
     ),
     "HISTORY_UNKNOWN": (
-        "no git history (not a repository, a shallow clone, or content/ never committed): a published item that was deleted or renamed cannot be found, and an approved item whose date has passed counts as published",
+        "no git history (not a repository, a shallow clone, or content/ never committed): a published item that was deleted or renamed cannot be found, and an approved item whose date has passed counts as published; item pages show only their current version, and no publication log is published",
         "Build from a full clone of the site's repository (in GitHub Actions: actions/checkout with fetch-depth: 0).",
     ),
 }

@@ -29,6 +29,7 @@ a deleted file cannot be found at all.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 from collections.abc import Iterable, Iterator
@@ -41,7 +42,7 @@ from site_builder.load import markdown
 from site_builder.load.config import Config
 from site_builder.load.content import item_url, parse
 from site_builder.load.discover import INDEX_NAMES, Source
-from site_builder.load.model import REQUESTS_SECTION, SECTION_OF, SECTIONS
+from site_builder.load.model import REQUESTS_SECTION, SECTION_OF, SECTIONS, Item
 from site_builder.speed.cache import Cache
 
 UNKNOWN = "unknown"  # `History.went` for a file the history knows nothing of
@@ -92,11 +93,23 @@ class _Log:
 class History:
     """The site's git history, read once and only when asked (see the module docstring)."""
 
-    def __init__(self, root: Path | None, config: Config, now: datetime, store: Cache | None = None):
+    def __init__(
+        self,
+        root: Path | None,
+        config: Config,
+        now: datetime,
+        store: Cache | None = None,
+        items: Iterable[Item] = (),
+    ):
+        """`items`: the content files as loaded, which the versions with their bytes are (`adopt`)."""
         self.root, self.config, self.now = root, config, now
         self.store = store or Cache(None)
         self._log: _Log | None = None
         self._facts: dict[tuple[str, str], _Facts | None] = {}
+        self._items: dict[tuple[str, str], Item | None] = {}  # each version parsed, by (source, blob)
+        self._adopted: list[Item] = list(items)
+        self.current: dict[str, Item] = {}  # the adopted items by source
+        self._broken: set[tuple[str, str]] = set()  # versions that say they are approved and do not parse
 
     @property
     def log(self) -> _Log:
@@ -167,26 +180,66 @@ class History:
             return None
         return _blobs(self.root, [blob]).get(blob)
 
+    def adopt(self, items: Iterable[Item]) -> None:
+        """Take the items as loaded for the versions of their files the history holds
+        with the same bytes (the committed file, as a build from a clone has it), so that
+        those are not read from git and parsed again (done when versions are first read)."""
+        self._adopted = list(items)
+
+    def _adopt(self) -> None:
+        content, adopted = (self.root or Path()) / "content", self._adopted
+        self._adopted = []
+        for item in adopted:
+            if self.log.versions.get(item.source):
+                try:
+                    raw = (content / item.source).read_bytes()
+                except OSError:
+                    continue
+                self._items[(item.source, blob_name(raw))] = self.current[item.source] = item
+
+    def item(self, source: str, blob: str) -> Item | None:
+        """One version of a file that went out (a `Went` of `outs`), as parsed."""
+        return self._items.get((source, blob))
+
     def _read_facts(self, keys: list[tuple[str, str]]) -> None:
         if not keys:
             return
-        raws = _blobs(self.root, sorted({blob for _, blob in keys})) if self.root else {}
+        self._adopt()
+        unknown = sorted({blob for source, blob in keys if (source, blob) not in self._items})
+        raws = _blobs(self.root, unknown) if self.root and unknown else {}
         md = markdown.make_parser()
         settings = self.config.model_dump_json()
         for source, blob in keys:
-            raw = raws.get(blob, b"")
-            self._facts[(source, blob)] = self.store.memo(
-                "history", (settings, source, blob), lambda s=source, r=raw: self._facts_of(s, r, md)
+            raw, known = raws.get(blob, b""), self._items.get((source, blob))
+            facts, item = self.store.memo(
+                "history",
+                (settings, source, blob),
+                lambda s=source, r=raw, k=known: self._facts_of(s, r, md, k),
             )
+            self._facts[(source, blob)] = facts
+            self._items[(source, blob)] = item
+            if item is None and b"approval" in raw:
+                self._broken.add((source, blob))
 
-    def _facts_of(self, source: str, raw: bytes, md: markdown.MarkdownIt) -> _Facts | None:
-        """What one version says of its publication; None when it never could go out.
+    def unreadable(self) -> list[tuple[str, str]]:
+        """The versions read so far that name an approval and do not parse: (source, blob)."""
+        return sorted(self._broken)
+
+    def _facts_of(
+        self, source: str, raw: bytes, md: markdown.MarkdownIt, item: Item | None
+    ) -> tuple[_Facts | None, Item | None]:
+        """What one version says of its publication (None when it never could go out),
+        and the version parsed (`item` when it is known already).
 
         Its approver's role and window are not judged again (the settings may have changed
         since): a version the build refused for them counts as published, the cautious side."""
-        if b"approval" not in raw:  # no approval, no publication: most drafts are not parsed
-            return None
-        item, _ = parse(Source(source, raw), self.config, md)
+        if item is None:
+            if b"approval" not in raw:  # no approval, no publication: most drafts are not parsed
+                return None, None
+            item, _ = parse(Source(source, raw), self.config, md)
+        return self._facts_item(source, item), item
+
+    def _facts_item(self, source: str, item: Item | None) -> _Facts | None:
         if item is None:
             return None
         meta, approval = item.meta, item.meta.approval
@@ -203,6 +256,11 @@ class History:
             return None  # withdrawn before it went out
         url = item_url(self.config, item.lang, SECTION_OF[item.kind], item.slug)
         return _Facts(url, max(meta.date, approval.at), approval.by, approval.at, withdrawn)
+
+
+def blob_name(raw: bytes) -> str:
+    """git's object name of these bytes as a blob (what `git hash-object` says)."""
+    return hashlib.sha1(b"blob %d\x00" % len(raw) + raw, usedforsecurity=False).hexdigest()
 
 
 def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:

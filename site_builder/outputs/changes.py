@@ -16,9 +16,10 @@ from markupsafe import escape
 from site_builder.i18n import translations
 from site_builder.load.model import Announcement
 from site_builder.outputs import Context, Files, Planned, lang_prefix
-from site_builder.outputs.feeds import build_day, serialise
+from site_builder.outputs.feeds import build_day, serialise, with_head
 from site_builder.view.entries import Entry
 from site_builder.view.site import Site
+from site_builder.view.versions import diff_url
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,9 @@ def build_changes_feed(site: Site, lang: str) -> tuple[bytes, bytes]:
     atom_self = config.origin + changes_url(site, lang, "atom")
     fg.id(atom_self)
     fg.title(f"{title} — {gettext('Changes and corrections')}")
-    fg.subtitle(gettext("Corrections, withdrawals and event changes of published items"))
+    fg.subtitle(
+        with_head(site, gettext("Corrections, withdrawals and event changes of published items"), lang)
+    )
     page = config.origin + config.base_path + lang_prefix(site, lang)
     fg.link(href=page, rel="alternate")
     fg.link(href=atom_self, rel="self")
@@ -102,16 +105,18 @@ def build_changes_feed(site: Site, lang: str) -> tuple[bytes, bytes]:
     fg.author({"name": title})
     for change in reversed(found):  # feedgen prepends
         url = config.origin + change.entry.url
+        diff = diff_url(site, change.entry, change.anchor)  # its version's page: what changed
+        link = config.origin + diff if diff else url
         fe = fg.add_entry()
         fe.id(f"{url}#{change.anchor}")
         fe.guid(f"{url}#{change.anchor}", permalink=False)
         fe.title(f"[{gettext(LABELS[change.kind])}] {change.entry.title}")
-        fe.link(href=url, rel="alternate")
+        fe.link(href=link, rel="alternate")
         fe.published(change.at)
         fe.updated(change.at)
         fe.summary(str(escape(change.note or gettext(LABELS[change.kind]))), type="html")
         fe.content(
-            f'<p>{escape(change.note)}</p><p><a href="{escape(url)}">{escape(url)}</a></p>', type="html"
+            f'<p>{escape(change.note)}</p><p><a href="{escape(link)}">{escape(link)}</a></p>', type="html"
         )
         fe.category(term=change.kind, label=gettext(LABELS[change.kind]))
     return serialise(fg, page, config.origin + changes_url(site, lang, "rss"))

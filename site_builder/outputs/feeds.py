@@ -177,6 +177,13 @@ def _entry_html(site: Site, entry: Entry, lang: str) -> str:
     return absolutize(html, site.config.origin)
 
 
+def with_head(site: Site, text: str, lang: str) -> str:
+    """A feed's description with the publication log's head (outputs/transparency.py), if any."""
+    if not site.record.head:
+        return text
+    return f"{text} · {translations(lang, 'ui').gettext('Publication log')}: {site.record.head}"
+
+
 def build_feed(site: Site, spec: FeedSpec) -> tuple[bytes, bytes]:
     """RSS and Atom bytes of one feed; times come from content, never from the clock."""
     config = site.config
@@ -189,7 +196,7 @@ def build_feed(site: Site, spec: FeedSpec) -> tuple[bytes, bytes]:
     atom_self = config.origin + feed_url(site, spec, "atom")
     fg.id(atom_self)
     fg.title(f"{title} — {spec.title}")
-    fg.subtitle(config.site.description or title)
+    fg.subtitle(with_head(site, config.site.description or title, spec.lang))
     fg.link(href=page, rel="alternate")
     fg.link(href=atom_self, rel="self")
     fg.language(spec.lang)

@@ -7,7 +7,7 @@ from functools import partial
 from pathlib import Path
 
 from site_builder.outputs import Context, Files, Planned, lang_prefix
-from site_builder.outputs.feeds import FeedSpec, entry_html, feed_parts, feed_specs, listing_url
+from site_builder.outputs.feeds import FeedSpec, entry_html, feed_parts, feed_specs, listing_url, with_head
 from site_builder.view.site import Site
 
 VERSION = "https://jsonfeed.org/version/1.1"
@@ -68,7 +68,7 @@ def build_json_feed(site: Site, spec: FeedSpec) -> bytes:
         "title": f"{title} — {spec.title}",
         "home_page_url": listing_url(site, spec),
         "feed_url": config.origin + json_feed_url(site, spec),
-        "description": config.site.description or title,
+        "description": with_head(site, config.site.description or title, spec.lang),
         "language": spec.lang,
         "authors": [{"name": title, "url": home}],
         "items": items,

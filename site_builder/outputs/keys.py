@@ -45,7 +45,10 @@ def page_keys(site: Site, root: Path) -> dict[str, str]:
     Code, theme, templates, settings, today's date and the feeds every page links to
     (not their counts: those are on the subscribe pages, which are always rendered).
     """
-    base = cache.key(_static(site, root), site.now.astimezone(site.config.tz).date().isoformat())
+    # The publication log's head is in every page's footer (outputs/transparency.py).
+    base = cache.key(
+        _static(site, root), site.now.astimezone(site.config.tz).date().isoformat(), site.record.head
+    )
     return {lang: cache.key(base, lang, repr(page_feeds(site, lang))) for lang in site.config.languages}
 
 
@@ -59,7 +62,7 @@ def site_fingerprint(site: Site, root: Path, requests: list, digests: dict[str, 
     `uptodate.inputs_key`) or else by their stat (`uptodate.signature`).
     """
     today = site.now.astimezone(site.config.tz).date().isoformat()
-    parts: list[bytes | str] = [_static(site, root), repr(requests), today]
+    parts: list[bytes | str] = [_static(site, root), repr(requests), today, site.record.head]
     digests = digests or {}
     for entry in site.entries:
         parts.append(entry.key)

@@ -18,6 +18,8 @@ from site_builder.outputs import (
     search,
     signatures,
     sitemap,
+    transparency,
+    versions,
 )
 from site_builder.view.entries import Entry
 from site_builder.view.site import Site
@@ -34,4 +36,7 @@ def all_outputs() -> list:
     the render workers: the big single tasks first and the item pages, in many small
     chunks, last, so the workers finish together instead of one of them still writing
     the calendars alone at the end."""
-    return [calendars, feeds, opendata, jsonfeed, changes, newsroom, signatures, assets, redirects, pages]
+    return [
+        calendars, feeds, opendata, jsonfeed, changes, newsroom, signatures, assets, redirects, transparency,
+        versions, pages,
+    ]  # fmt: skip

@@ -18,6 +18,7 @@ from site_builder.outputs.sitedata import SiteData, subscriptions
 from site_builder.view.entries import Entry
 from site_builder.view.signed import commands, record, shown
 from site_builder.view.site import Site, plan_rows
+from site_builder.view.versions import shown as versions_of
 
 KIND_TITLES = {
     "press-release": "Press releases",
@@ -129,8 +130,7 @@ def item_pages(site: Site, ctx: Context, lang: str, entries: list[Entry]) -> Fil
     for entry in entries:
         rel = entry.url[base:]
         name = f"{entry.kind}.html"
-        extra: dict[str, object] = {}
-        parts = [name, entry.key]
+        extra, parts = {"versions": versions_of(site, entry)}, [name, entry.key]
         if entry.kind == "media-plan":  # a plan shows the state of the items it plans
             rows = extra["plan_rows"] = plan_rows(entry, site)
             parts += [f"{row['state']}:{row['target'].key if row['target'] else ''}" for row in rows]

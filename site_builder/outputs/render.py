@@ -106,6 +106,7 @@ def environment(
     )
     env.globals.update(config=config, site=config.site, lang=lang, url=lambda p="": config.base_path + p)
     env.globals["signing_keys"] = any(person.keys for person in config.people)  # a /keys/ page exists
+    env.globals["log_head"] = ""  # the publication log's head hash (outputs/transparency.py), set per site
     env.globals["card"] = _memo_card(env)
     env.globals["once"] = _once(env)
     return env

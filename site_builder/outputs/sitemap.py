@@ -17,6 +17,7 @@ from site_builder.outputs import Files, Planned, lang_prefix
 from site_builder.outputs.redirects import redirects
 from site_builder.view.entries import Entry
 from site_builder.view.site import Site
+from site_builder.view.versions import shown
 
 SKIPPED = {"404.html"}
 
@@ -49,6 +50,8 @@ def render(site: Site, files: Files, kept: dict | None = None) -> Files:
     main = folders[""]
     pages: dict[str, list[str]] = {lang: [] for lang in config.languages}
     moved = {path for path, _ in redirects(site)}
+    base = len(config.base_path)  # an item's archived versions are noindex: not listed (outputs/versions.py)
+    moved |= {v.url[base:] + "index.html" for entry in site.entries for v in shown(site, entry)}
     for rel in sorted(files):
         if not rel.endswith(".html") or rel in SKIPPED or rel in moved:
             continue

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from site_builder.errors import Problem, SiteError
 from site_builder.load.discover import readable_name
-from site_builder.outputs import Context, newsroom, pages, search, signatures, templating
+from site_builder.outputs import Context, newsroom, pages, search, signatures, templating, transparency
 from site_builder.outputs.render import THEME, environment
 from site_builder.speed import cache
 from site_builder.speed.cache import Cache
@@ -98,6 +98,7 @@ def run(
         last = {}
     bytecode = store.folder / "templates" if store is not None and store.folder else None
     envs = {lang: environment(site.config, root, lang, bytecode) for lang in site.config.languages}
+    transparency.head_in(envs, site)
     problems = compile_all(envs[site.config.languages[0]], root)
     ctx = _Picking(root, envs, keys or {}, set(last.get("pages", ())))
     for lang in site.config.languages:

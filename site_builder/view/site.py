@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from site_builder.judge import plan, questions
 from site_builder.judge.mediarequests import Register, Tally
+from site_builder.judge.record import Record
 from site_builder.load.config import Config
 from site_builder.load.model import Announcement, MediaPlan, Question
 from site_builder.speed import cache
@@ -35,6 +36,7 @@ class Site:
     # Attachments published without their metadata (judge/attachments.py): source → SHA-256
     # of the file's bytes, which names the copy the check made.
     cleaned: dict[str, str] = field(default_factory=dict)
+    record: Record = field(default_factory=Record)  # every published version, and the log (judge/record.py)
     _memo: dict = field(default_factory=dict, repr=False)
     _placed: dict = field(default_factory=dict, repr=False)  # see `placed`
 
@@ -78,10 +80,11 @@ class Site:
         how many of its public notes (corrections, event changes, the withdrawal; in order)
         are out, and for an announcement whether its event is still to come."""
         item, now = entry.item, self.now
+        versions = tuple(f"{v.blob}:{v.went.isoformat()}" for v in self.record.of(item.source))
         if isinstance(item.meta, Announcement):
             event = item.meta.event
-            return bisect_right(item.notes, now), (event.ends or event.starts) >= now
-        return (bisect_right(item.notes, now),)
+            return bisect_right(item.notes, now), (event.ends or event.starts) >= now, versions
+        return bisect_right(item.notes, now), versions
 
     def entry_state(self, entry: Entry) -> list[str]:
         """What an entry's pages and feed items show, `now` included only through its effects."""

@@ -7,7 +7,7 @@ from functools import partial
 from pathlib import Path
 
 from site_builder.load.content import PARALLEL_FROM
-from site_builder.outputs import Context, Files, search, sitemap
+from site_builder.outputs import Context, Files, search, sitemap, transparency
 from site_builder.outputs.keys import page_keys
 from site_builder.outputs.kinds import all_outputs
 from site_builder.outputs.render import environment
@@ -37,6 +37,7 @@ def render_site(
     store = session.store
     bytecode = store.folder / "templates" if store.folder else None
     envs = {lang: environment(site.config, root, lang, bytecode) for lang in site.config.languages}
+    transparency.head_in(envs, site)
     # Without the cache (--no-cache) nothing is taken from the previous build: no page keys.
     keys = page_keys(site, root) if store.folder else {}
     ctx = Context(root, envs, keys, store if store.folder else None)
