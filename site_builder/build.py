@@ -57,6 +57,11 @@ class Result:
     held: dict[str, bool] = field(default_factory=dict)  # items in error: source → last version kept
     excused: frozenset[Problem] = frozenset()  # the errors of those items, which do not stop a build
 
+    def took(self, done) -> None:
+        """What publishing left: output/'s manifest, how many files it wrote, its problems."""
+        self.manifest, self.written = done.manifest, done.written
+        self.problems += done.problems
+
     @property
     def ok(self) -> bool:
         return not any(p.is_error for p in self.problems)
@@ -136,10 +141,9 @@ def check(
     ready = partial(days.prepare, now.astimezone(config.tz).year)  # while workers parse
     items, problems = content.load(root / "content", config, session, ready)
     records = Records.load(root, config, items)  # media requests, monitoring
-    judging = Judging(
-        root, config, now, History(root, config, now, session.store, records.items), session, days
-    )
-    judged = judging(records.items)  # (git history is read only when asked)
+    history = History(root, config, now, session.store, records.items)  # read only when asked
+    judging = Judging(root, config, now, history, session, days)
+    judged = judging(records.items)
     problems += judged.problems + names.unreadable(root) + linked + _beside(judging, records, judged)
     result = records.result(problems, config, judged, days)
     if not strict and not result.ok:
@@ -180,9 +184,7 @@ def build(
     site = _sealed(result, session)
     result.fingerprint, recorded = _stamp(result, root, now, session)
     render = partial(_render, site, root, session)
-    done = publish(target, session, result.fingerprint, recorded, render, output)
-    result.manifest, result.written = done.manifest, done.written
-    result.problems += done.problems
+    result.took(publish(target, session, result.fingerprint, recorded, render, output))
     session.progress(STAGES, STAGES, "done")
     return result
 
