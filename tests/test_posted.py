@@ -97,13 +97,25 @@ def test_a_social_entry_is_done_only_with_proof(tmp_path):
     status_line = 1 + next(n for n, row in enumerate(lines) if row.strip() == "status: done")
     assert f"content/media-plans/p.md:{status_line}: warning PLAN_SOCIAL_NO_PROOF" in said, said
     assert _plan_state(root) == "overdue"
-    # The proof, added after the plan was approved: the approval still holds, the entry is done.
+    # The proof, added after the plan was approved, is approved with the plan (it makes the
+    # public entry "done"): approved again, the entry is done.
     text = (root / "content/media-plans/p.md").read_text()
     proof = "  posted:\n  - channel: telegram\n    url: https://t.me/press/10\n    at: 2026-11-20T12:00\n"
     assert "\n  status: done\n" in text
     (root / "content/media-plans/p.md").write_text(
         text.replace("\n  status: done\n", "\n  status: done\n" + proof)
     )
+    assert "APPROVAL_HASH" in _check(root)
+    text = (root / "content/media-plans/p.md").read_text()
+    (root / "content/media-plans/p.md").write_text(
+        text.replace(
+            "\nstatus: approved\n",
+            "\ncorrections:\n- at: 2026-11-20T13:00\n  note: Отмечена публикация в Telegram.\nstatus: review\n",
+        ).split("\napproval:")[0]
+        + "\n---\n"
+        + text.split("\n---\n", 2)[-1]
+    )
+    _approved(root, "content/media-plans/p.md", "2026-11-21T09:00:00+06:00")
     said = _check(root)
     assert "PLAN_SOCIAL_NO_PROOF" not in said and " error " not in said, said
     assert _plan_state(root) == "done"
@@ -226,3 +238,40 @@ def test_the_outbox_never_lands_on_the_output_sources_or_foreign_files(tmp_path,
     assert not (root / "output").exists()  # refused before a byte was written
     assert (root / "taken/notes.txt").read_text() == "my own notes"
     assert not (root / "content/outbox").exists() and not (root / "output/outbox").exists()
+
+
+def test_proof_on_a_plan_entry_is_approved_with_the_plan(tmp_path):
+    """A social entry's `posted:` turns it "done" on the public plan and in open data: a
+    claim of the office, so it is content — added after the approval, the plan's hash no
+    longer holds (as for `status: done`), and the plan's earlier approved version stays out."""
+    plan = item(
+        "План",
+        approval=False,
+        status="review",
+        division="pr",
+        period={"from": "2026-11-01", "to": "2026-11-30"},
+        entries=[
+            {
+                "date": "2026-11-15",
+                "channel": "social",
+                "outlet": "ВКонтакте",
+                "topic": "Тема",
+                "responsible": "transport",
+            }
+        ],
+    )
+    root = make_site(tmp_path, {"content/media-plans/plan.md": plan}, CONFIG)
+    _approved(root, "content/media-plans/plan.md")
+    assert "APPROVAL_HASH" not in _check(root)
+    path = root / "content/media-plans/plan.md"
+    text = path.read_text()
+    assert "  responsible: transport\n" in text
+    path.write_text(
+        text.replace(
+            "  responsible: transport\n",
+            "  responsible: transport\n  posted:\n  - channel: vk\n    url: https://vk.com/wall-1_2\n"
+            "    at: 2026-11-15T12:00\n",
+            1,
+        )
+    )
+    assert "APPROVAL_HASH" in _check(root)

@@ -8,17 +8,12 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-# Keys that are not content: who approved it, the workflow state, and where it was posted
-# (`posted:` is recorded after the item or plan entry went out: adding the proof must not
-# void the approval it went out with; it is shown nowhere but in a plan entry's state).
+# Keys that are not content: who approved it, the workflow state, and where the item was
+# posted (an item's `posted:` is recorded after it went out and is shown nowhere: adding the
+# proof must not void the approval it went out with).  A media-plan entry's `posted:` is
+# content: it makes a social entry "done" on the public plan, so it is approved as that
+# entry's `status: done` is.
 NOT_CONTENT = ("approval", "status", "posted")
-
-
-def _without_proof(key: str, value: Any) -> Any:
-    """A media plan's `entries` without each entry's `posted:` (see NOT_CONTENT)."""
-    if key != "entries" or not isinstance(value, list):
-        return value
-    return [{k: v for k, v in e.items() if k != "posted"} if isinstance(e, dict) else e for e in value]
 
 
 def _json(value: Any) -> bytes:
@@ -41,7 +36,7 @@ def canonical(
     replaced.  The head and the trailer are one line each, so the three parts never run
     into one another whatever the body holds.
     """
-    data = {k: _without_proof(k, v) for k, v in front_matter.items() if k not in NOT_CONTENT}
+    data = {k: v for k, v in front_matter.items() if k not in NOT_CONTENT}
     text = "\n".join(line.rstrip() for line in body.strip("\n").split("\n"))
     trailer = {"item": key, "lang": lang, "attachments": sorted([name, sha] for name, sha in attachments)}
     return _json(data) + b"\n---\n" + text.encode("utf-8") + b"\n---\n" + _json(trailer)
