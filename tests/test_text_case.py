@@ -322,7 +322,14 @@ PLACEHOLDER_SPELLINGS = [
 @pytest.mark.parametrize(
     ("where", "text"),
     PLACEHOLDER_SPELLINGS,
-    ids=["outlet-capitals", "outlet-lower", "outlet-spaced", "body-capitals", "body-spaced", "body-title-case"],
+    ids=[
+        "outlet-capitals",
+        "outlet-lower",
+        "outlet-spaced",
+        "body-capitals",
+        "body-spaced",
+        "body-title-case",
+    ],
 )
 def test_a_placeholder_in_another_case_or_spacing_is_still_one(tmp_path: Path, where: str, text: str) -> None:
     if where == "outlet":
