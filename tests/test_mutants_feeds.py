@@ -1,0 +1,349 @@
+"""RSS and Atom (outputs/feeds.py) checked directly on a checked site's view: which feeds a
+language has and in what order, each feed's own fields, each entry's fields and enclosures,
+a withdrawn entry's notice, corrections, and an empty feed's date.
+
+The feed tests build whole sites and look at a few fields; the mutation run
+(tests/MUTANTS.md) found the rest unchecked.  One `check` (no rendering) per module, then
+`build_feed` for each feed: fast and in-process, the module's mutation selection.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from xml.etree import ElementTree
+
+import attachkit
+import feedparser
+import pytest
+from sitekit import make_site
+
+from site_builder.build import check
+from site_builder.outputs import feeds
+from site_builder.speed.session import Session
+
+NOW = datetime.fromisoformat("2026-11-22T12:00:00+06:00")
+ATOM = "{http://www.w3.org/2005/Atom}"
+CONFIG = """\
+site:
+  title: Пресс-служба
+  base_url: https://press.example.kg/
+  timezone: Asia/Bishkek
+  language: ru
+  languages: [ru, ky]
+  titles: {ky: Басма сөз}
+  description: Новости мэрии
+  feed_size: 3
+divisions:
+  - {id: pr, name: Отдел, names: {ky: Бөлүм}}
+  - {id: empty, name: Пустой}
+  - {id: transport, name: Транспорт}
+people:
+  - {id: chief, name: Начальник, roles: [pr_department], division: pr}
+  - {id: writer, name: Автор, division: pr}
+rules:
+  kyrgyz_first: false
+  types:
+    press-release: {approval_hash: optional}
+    announcement: {approval_hash: optional}
+"""
+
+
+def release(title: str, day: int, extra: str = "", body: str = "Текст.\n") -> str:
+    return f"""---
+title: {title}
+date: 2026-11-{day:02d}T10:00:00+06:00
+author: writer
+{extra}status: approved
+approval: {{by: chief, at: "2026-11-{day:02d}T09:00:00+06:00"}}
+---
+{body}"""
+
+
+FILES = {
+    "config.yaml": CONFIG,
+    "content/press-releases/old.md": release("Старый", 1, "division: transport\n"),
+    "content/press-releases/a/index.md": release(
+        "Вода",
+        10,
+        "summary: Вода & <b>свет</b>\ntags: [вода, Город]\ndivision: pr\n"
+        "corrections:\n  - {at: 2026-11-11T09:30:00+06:00, note: Время <i>исправлено</i> & уточнено}\n",
+        "См. [отчёт](report.pdf) и [схему](/press-releases/old/).\n",
+    ),
+    "content/press-releases/a/report.pdf": attachkit.MINI_PDF,
+    "content/press-releases/a/plan.png": attachkit.png(),
+    "content/press-releases/gone.md": release(
+        "Отозван",
+        12,
+        "summary: Скрытое\ntags: [тайна]\ndivision: pr\n"
+        "withdrawn: {at: 2026-11-13T10:00:00+06:00, reason: Ошибка <script>x</script> & всё}\n",
+    ).replace("status: approved", "status: withdrawn"),
+    "content/press-releases/new.md": release("Новый", 14),
+    "content/press-releases/a/index.ky.md": release("Суу", 10, "lang: ky\n"),
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory):
+    root = make_site(tmp_path_factory.mktemp("feeds"), FILES)
+    (root / "config.yaml").write_text(CONFIG, encoding="utf-8")
+    result = check(root, NOW, Session.of(root, 1))
+    assert result.ok and result.site is not None, result.problems
+    return result.site
+
+
+def spec(site, lang: str, stem: str) -> feeds.FeedSpec:
+    [found] = [s for s in feeds.feed_specs(site, lang) if s.stem == stem]
+    return found
+
+
+def parsed(site, lang: str, stem: str) -> tuple[feedparser.FeedParserDict, feedparser.FeedParserDict]:
+    rss, atom = feeds.build_feed(site, spec(site, lang, stem))
+    return feedparser.parse(rss), feedparser.parse(atom)
+
+
+def test_each_language_has_its_feeds_in_order(site) -> None:
+    ru = [(s.stem, s.title, s.group, s.lang) for s in feeds.feed_specs(site, "ru")]
+    assert ru == [
+        ("all", "Все публикации", "all", "ru"),
+        ("press-releases", "Пресс-релизы", "type", "ru"),
+        ("rebuttals", "Опровержения", "type", "ru"),
+        ("announcements", "Анонсы", "type", "ru"),
+        ("media-plans", "Медиапланы", "type", "ru"),
+        ("divisions/pr", "Отдел", "division", "ru"),  # config order; no feed for a division without items
+        ("divisions/transport", "Транспорт", "division", "ru"),
+        ("tags/gorod", "#Город", "tag", "ru"),  # by slug; a withdrawn item's tags are gone
+        ("tags/voda", "#вода", "tag", "ru"),
+    ]
+    ky = [(s.stem, s.title, s.group) for s in feeds.feed_specs(site, "ky")]
+    assert ky[0] == ("all", "Бардык жарыялоолор", "all") and ky[1][0] == "press-releases"
+    assert [s.lang for s in feeds.feed_specs(site, "ky")] == ["ky"] * len(ky)
+    assert [s.stem for s in feeds.feed_specs(site, "ky")][5:] == []  # no division, no tags in ky
+
+
+def test_a_division_s_feed_is_named_in_the_language(site) -> None:
+    data = {s.stem: s for s in feeds.feed_specs(site, "ru")}
+    assert data["divisions/pr"].title == "Отдел"
+    assert [e.title for e in data["divisions/pr"].entries] == ["Вода"]  # a withdrawn item has none
+    assert [e.title for e in data["tags/voda"].entries] == ["Вода"]
+    assert [e.title for e in data["all"].entries] == ["Новый", "Отозван", "Вода", "Старый"]
+
+
+def test_listing_and_feed_urls(site) -> None:
+    assert feeds.listing_url(site, spec(site, "ru", "all")) == "https://press.example.kg/"
+    assert feeds.listing_url(site, spec(site, "ky", "all")) == "https://press.example.kg/ky/"
+    assert feeds.listing_url(site, spec(site, "ru", "tags/voda")) == "https://press.example.kg/tags/voda/"
+    assert (
+        feeds.listing_url(site, spec(site, "ky", "press-releases"))
+        == "https://press.example.kg/ky/press-releases/"
+    )
+    assert feeds.feed_url(site, spec(site, "ky", "all"), "atom") == "/ky/feeds/all.atom.xml"
+    assert feeds.feed_url(site, spec(site, "ru", "divisions/pr"), "rss") == "/feeds/divisions/pr.rss.xml"
+
+
+def test_feed_links_and_the_page_s_feeds(site) -> None:
+    links = feeds.feed_links(site, "ru")
+    assert links[0] == {
+        "title": "Все публикации",
+        "group": "all",
+        "stem": "all",
+        "count": 4,
+        "rss": "/feeds/all.rss.xml",
+        "atom": "/feeds/all.atom.xml",
+    }
+    assert [link["count"] for link in links] == [4, 4, 0, 0, 0, 1, 1, 1, 1]
+    head = feeds.page_feeds(site, "ru")
+    assert head == [{k: v for k, v in link.items() if k != "count"} for link in links[:5]]
+    assert feeds.HEAD_GROUPS == ("all", "type")
+
+
+def test_paths_are_every_feed_in_both_formats(site) -> None:
+    paths = list(feeds.paths(site, Path("/nowhere")))
+    assert ("feeds/all.rss.xml", None) in paths and ("feeds/all.atom.xml", None) in paths
+    assert ("ky/feeds/press-releases.atom.xml", None) in paths
+    assert ("feeds/tags/gorod.rss.xml", None) in paths
+    count = len(feeds.feed_specs(site, "ru")) + len(feeds.feed_specs(site, "ky"))
+    assert len(paths) == len(set(paths)) == 2 * count
+
+
+def test_a_feed_is_dated_by_its_newest_entry_among_those_it_carries(site) -> None:
+    assert feeds.feed_updated(site, spec(site, "ru", "all")) == datetime.fromisoformat(
+        "2026-11-14T10:00:00+06:00"
+    )
+    # the withdrawal (13th) is the newest change of the type's feed
+    assert feeds.feed_updated(site, spec(site, "ru", "divisions/transport")) == datetime.fromisoformat(
+        "2026-11-01T10:00:00+06:00"
+    )
+    # the correction (11th) of the tag's one entry
+    assert feeds.feed_updated(site, spec(site, "ru", "tags/voda")) == datetime.fromisoformat(
+        "2026-11-11T09:30:00+06:00"
+    )
+
+
+def test_only_the_first_entries_up_to_the_feed_size_count(site) -> None:
+    rss, atom = parsed(site, "ru", "all")
+    assert [e.title for e in rss.entries] == ["Новый", "[Отозвано] Отозван", "Вода"]  # feed_size: 3
+    assert [e.title for e in atom.entries] == ["Новый", "[Отозвано] Отозван", "Вода"]
+    older = feeds.FeedSpec("x", "X", list(reversed(spec(site, "ru", "all").entries)), "ru", "all")
+    assert feeds.feed_updated(site, older) == datetime.fromisoformat(
+        "2026-11-13T10:00:00+06:00"
+    )  # not the 14th
+    assert feeds.feed_parts(site, spec(site, "ru", "all")) == [
+        "all",
+        "Все публикации",
+        *(e.key for e in spec(site, "ru", "all").entries[:3]),
+    ]
+
+
+def test_an_empty_feed_is_dated_by_the_start_of_the_build_s_day(site) -> None:
+    empty = spec(site, "ru", "rebuttals")
+    day = datetime.fromisoformat("2026-11-22T00:00:00+06:00")
+    assert feeds.feed_updated(site, empty) == day == feeds.build_day(site)
+    assert feeds.build_day(site).utcoffset() == day.utcoffset()
+    rss, atom = parsed(site, "ru", "rebuttals")
+    assert not rss.entries and rss.feed.updated_parsed[:6] == (2026, 11, 21, 18, 0, 0)
+    assert atom.feed.updated_parsed[:6] == (2026, 11, 21, 18, 0, 0)
+
+
+def test_the_feed_s_own_fields(site) -> None:
+    for lang, home, title in (
+        ("ru", "https://press.example.kg/", "Пресс-служба"),
+        ("ky", "https://press.example.kg/ky/", "Басма сөз"),
+    ):
+        rss, atom = parsed(site, lang, "press-releases")
+        assert rss.bozo == 0 and atom.bozo == 0
+        name = spec(site, lang, "press-releases").title
+        for feed in (rss.feed, atom.feed):
+            assert feed.title == f"{title} — {name}"
+            assert feed.subtitle == "Новости мэрии"
+            assert feed.language == lang
+            assert feed.generator == "site_builder"
+        assert rss.feed.link == home + "press-releases/"
+        selves = [link.href for link in rss.feed.links if link.rel == "self"]
+        assert selves == [
+            f"https://press.example.kg{'/ky' if lang == 'ky' else ''}/feeds/press-releases.rss.xml"
+        ]
+        atom_links = {(link.rel, link.href) for link in atom.feed.links}
+        own = f"https://press.example.kg{'/ky' if lang == 'ky' else ''}/feeds/press-releases.atom.xml"
+        assert atom_links == {("alternate", home + "press-releases/"), ("self", own)}
+        assert atom.feed.id == own
+        assert atom.feed.author == title
+        assert rss.feed.updated_parsed[:6] == atom.feed.updated_parsed[:6]
+
+
+def test_a_site_without_a_description_is_described_by_its_title(site, monkeypatch) -> None:
+    settings = site.config.site.model_copy(update={"description": ""})
+    monkeypatch.setattr(site, "config", site.config.model_copy(update={"site": settings}))
+    rss, atom = parsed(site, "ru", "all")
+    assert rss.feed.subtitle == "Пресс-служба" == atom.feed.subtitle
+
+
+def test_each_entry_s_fields(site) -> None:
+    rss, atom = parsed(site, "ru", "press-releases")
+    url = "https://press.example.kg/press-releases/a/"
+    for feed in (rss, atom):
+        [entry] = [e for e in feed.entries if e.title == "Вода"]
+        assert entry.id == url and entry.link == url
+        assert entry.published_parsed[:6] == (2026, 11, 10, 4, 0, 0)
+        assert [t.term for t in entry.tags] == ["вода", "Город"]
+    [entry] = [e for e in atom.entries if e.title == "Вода"]
+    assert entry.author == "Отдел"
+    assert entry.updated_parsed[:6] == (2026, 11, 11, 3, 30, 0)  # the correction
+    items = list(
+        ElementTree.fromstring(feeds.build_feed(site, spec(site, "ru", "press-releases"))[0]).iter("item")
+    )
+    assert len(items) == 3
+    for item in items:
+        guid = item.find("guid")
+        assert guid is not None and guid.text == item.findtext("link") and guid.get("isPermaLink") == "true"
+
+
+def test_an_entry_without_a_division_is_the_site_s_and_without_a_summary_has_none(site) -> None:
+    rss, atom = parsed(site, "ru", "all")
+    for feed in (rss, atom):
+        [entry] = [e for e in feed.entries if e.title == "Новый"]
+        assert not entry.get("tags")
+    [entry] = [e for e in atom.entries if e.title == "Новый"]
+    assert entry.author == "Пресс-служба"
+    atom_bytes = feeds.build_feed(site, spec(site, "ru", "all"))[1]
+    [new] = [
+        e
+        for e in ElementTree.fromstring(atom_bytes).iter(f"{ATOM}entry")
+        if e.findtext(f"{ATOM}title") == "Новый"
+    ]
+    assert new.find(f"{ATOM}summary") is None
+
+
+def test_a_summary_is_escaped_once(site) -> None:
+    rss, _ = feeds.build_feed(site, spec(site, "ru", "press-releases"))
+    [description] = [
+        i.findtext("description")
+        for i in ElementTree.fromstring(rss).iter("item")
+        if i.findtext("title") == "Вода"
+    ]
+    assert description == "Вода &amp; &lt;b&gt;свет&lt;/b&gt;"
+
+
+def test_a_withdrawn_entry_is_its_notice(site) -> None:
+    rss, atom = parsed(site, "ru", "all")
+    for feed in (rss, atom):
+        [entry] = [e for e in feed.entries if "Отозван" in e.title]
+        assert entry.title == "[Отозвано] Отозван"
+    html = feeds.entry_html(site, site.by_source["press-releases/gone.md"], "ru")
+    assert html == "<p><strong>Отозвано.</strong> Ошибка &lt;script&gt;x&lt;/script&gt; &amp; всё</p>"
+    ky = feeds.entry_html(site, site.by_source["press-releases/gone.md"], "en")
+    assert ky.startswith("<p><strong>Withdrawn.</strong> Ошибка &lt;script&gt;")
+
+
+def test_corrections_follow_the_text_with_their_time_in_the_site_s_zone(site) -> None:
+    html = feeds.entry_html(site, site.by_source["press-releases/a/index.md"], "ru")
+    assert html.endswith(
+        "<h2>Исправления</h2><ul><li>2026-11-11 09:30: "
+        "Время &lt;i&gt;исправлено&lt;/i&gt; &amp; уточнено</li></ul>"
+    )
+    assert 'href="https://press.example.kg/press-releases/old/"' in html  # links made absolute
+    assert 'href="https://press.example.kg/press-releases/a/report.pdf"' in html
+    plain = feeds.entry_html(site, site.by_source["press-releases/new.md"], "ru")
+    assert "<h2>" not in plain and "<ul>" not in plain and "Текст." in plain
+
+
+def test_attachments_are_enclosures(site) -> None:
+    rss_bytes, atom_bytes = feeds.build_feed(site, spec(site, "ru", "press-releases"))
+    url = "https://press.example.kg/press-releases/a/"
+    [item] = [i for i in ElementTree.fromstring(rss_bytes).iter("item") if i.findtext("title") == "Вода"]
+    [enclosure] = item.findall("enclosure")  # RSS allows one per item: the first
+    first = sorted(["plan.png", "report.pdf"])[0]
+    entry_of = site.by_source["press-releases/a/index.md"]
+    files = [(url + a.href, a.mime, a.size) for a in entry_of.files]
+    assert (enclosure.get("url"), enclosure.get("type"), enclosure.get("length")) == (
+        files[0][0],
+        files[0][1],
+        str(files[0][2]),
+    )
+    assert {f[0].rsplit("/", 1)[1] for f in files} >= {"report.pdf"} and first
+    [entry] = [
+        e
+        for e in ElementTree.fromstring(atom_bytes).iter(f"{ATOM}entry")
+        if e.findtext(f"{ATOM}title") == "Вода"
+    ]
+    links = [
+        (link.get("rel"), link.get("href"), link.get("type"), link.get("length"))
+        for link in entry.iter(f"{ATOM}link")
+    ]
+    assert [link for link in links if link[0] != "enclosure"] == [(None, url, None, None)]  # alternate
+    assert [link[1:] for link in links if link[0] == "enclosure"] == [(u, m, str(s)) for u, m, s in files]
+    others = [
+        e
+        for e in ElementTree.fromstring(atom_bytes).iter(f"{ATOM}entry")
+        if e.findtext(f"{ATOM}title") != "Вода"
+    ]
+    assert others and all(link.get("rel") is None for e in others for link in e.iter(f"{ATOM}link"))
+
+
+def test_atom_without_enclosures_is_left_as_it_is() -> None:
+    atom = b"<feed xmlns='http://www.w3.org/2005/Atom'><entry><id>x</id></entry></feed>"
+    assert feeds.atom_enclosures(atom, {}) is atom
+    out = feeds.atom_enclosures(atom, {"y": [("u", "m", 1)]})
+    root = ElementTree.fromstring(out)
+    assert not list(root.iter(f"{ATOM}link"))
+    assert out.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
