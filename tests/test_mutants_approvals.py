@@ -347,3 +347,31 @@ def test_no_step_given_is_the_first_to_give() -> None:
 def test_the_element_s_own_line_when_the_key_is_missing(index: int) -> None:
     text = with_steps(ALL)
     assert Lines(parsed(text)).of(index, "hash") == lines_where(text, "  - step:")[index]
+
+
+def test_line_of_a_step_in_a_list() -> None:
+    text = with_steps(ALL)
+    found = parsed(text)
+    assert line_of(found, 1, "by") == lines_where(text, "    by:")[1]
+    assert line_of(found, 2, "at") == lines_where(text, "    at:")[2]
+
+
+def test_one_step_given_twice_is_said() -> None:
+    text = with_steps([row(None, "aliev", "08:00"), row(None, "sydykova", "09:00")])
+    found = parsed(text, CONFIG)
+    assert [p.code for p in order_problems(found, CONFIG, ("approval",))] == ["STEP_TWICE"]
+
+
+def test_two_steps_the_first_given_twice_is_said() -> None:
+    config = config_with(["press_secretary", "pr_department"])
+    rows = [row("press_secretary", "petrov", "08:00"), row("press_secretary", "head", "08:30")]
+    text = with_steps(rows)
+    found = parsed(text, config)
+    codes = [p.code for p in order_problems(found, config, ("press_secretary", "pr_department"))]
+    assert codes == ["STEP_TWICE", "STEP_MISSING"]
+
+
+def test_a_step_problem_is_said_at_its_step_key_wherever_it_is() -> None:
+    rows = [*ALL[:2], {"by": "old", "at": "2026-11-20T08:30:00+06:00", "step": "press_secretary"}, ALL[2]]
+    text, found = order_of(rows)
+    assert found == [(lines_where(text, "    step:")[0], "error", "STEP_TWICE", {"step": "press_secretary"})]

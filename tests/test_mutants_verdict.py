@@ -41,7 +41,8 @@ def line_of(text: str, start: str) -> int:
     return number
 
 
-def said(problems) -> list[tuple]:
+def said(problems, rel: str = REL) -> list[tuple]:
+    assert all(p.path == "content/" + rel for p in problems), problems  # every problem names its file
     return [(p.line, p.severity, p.code, dict(p.args)) for p in problems]
 
 
@@ -216,6 +217,13 @@ def test_fmt_shows_a_moment_in_the_site_s_zone_and_nothing_as_a_dash() -> None:
             False,
         ),
         (hashed(item("Т", approval={"by": "nobody", "at": "2026-11-20T09:00:00+06:00"}), REL), NOW, False),
+        # the date passed, approved (after it) only a second from now; approved, dated later
+        (hashed(item("Т", approval={"by": "aliev", "at": "2026-11-22T12:00:01+06:00"}), REL), NOW, False),
+        (
+            hashed(item("Т", "2026-11-22T12:00:01+06:00", approval={"by": "aliev", "at": DATE}), REL),
+            NOW,
+            False,
+        ),
         (hashed(item("Т", approval={"by": "petrov", "at": "2026-11-20T09:00:00+06:00"}), REL), NOW, False),
         # approved after its date: a timing problem, the approval still released the text
         (hashed(item("Т", approval={"by": "aliev", "at": "2026-11-21T09:00:00+06:00"}), REL), NOW, True),
@@ -322,7 +330,7 @@ def test_an_approval_of_an_event_after_its_date_needs_a_change_note() -> None:
     text = item("Т", **announcement_fields())
     rel = "announcements/a.md"
     found = said(
-        after_date(parsed(text, rel), CONFIG, datetime.fromisoformat("2026-11-21T09:00:00+06:00"), 5)
+        after_date(parsed(text, rel), CONFIG, datetime.fromisoformat("2026-11-21T09:00:00+06:00"), 5), rel
     )
     assert found == [
         (5, "error", "EVENT_CHANGE_NOTE", {"at": "2026-11-21 09:00", "date": "2026-11-20 10:00"})
@@ -377,3 +385,83 @@ def test_the_first_correction_dated_after_the_approval_is_named() -> None:
 )
 def test_a_note_is_named_by_its_first_words(text: str, cut: str) -> None:
     assert verdict._cut(text) == cut
+
+
+STEPS = ["press_secretary", "pr_department"]
+
+
+def stepped(approval_hash: str = "optional"):
+    rules = config_dict()["rules"]
+    rules["types"]["press-release"] = {"steps": STEPS, "four_eyes": True, "approval_hash": approval_hash}
+    return parse_config(config_text(config_dict(rules=rules)))
+
+
+def two_steps(first: dict, second: dict) -> str:
+    head = item("Т", approval=None, author="old").split("status: approved\n")[0]
+    rows = []
+    for row in (first, second):
+        keys = list(row.items())
+        rows.append(f"  - {keys[0][0]}: {keys[0][1]}")
+        rows += [f"    {k}: {v}" for k, v in keys[1:]]
+    return head + "status: approved\napproval:\n" + "\n".join(rows) + "\n---\nТекст.\n"
+
+
+FIRST = {"step": "press_secretary", "by": "petrov", "at": "2026-11-20T08:00:00+06:00"}
+SECOND = {"by": "aliev", "at": "2026-11-20T09:00:00+06:00"}
+
+
+def test_each_step_s_approver_problem_is_said_at_that_step_s_by() -> None:
+    config = stepped()
+    text = two_steps(FIRST | {"by": "nobody"}, SECOND | {"by": "ghost"})
+    found, problems = judge(parsed(text, config=config), config, NOW)
+    assert found == Verdict(State.INVALID)
+    bys = [n for n, line in enumerate(text.split("\n"), 1) if line.strip().startswith(("by:", "- by:"))]
+    unknown = [(p[0], p[3]["value"]) for p in said(problems) if p[2] == "UNKNOWN_PERSON"]
+    assert unknown == [(bys[0], "nobody"), (bys[1], "ghost")]
+
+
+def test_a_required_hash_missing_is_said_at_each_step() -> None:
+    config = stepped("required")
+    text = two_steps(FIRST, SECOND)
+    found, problems = judge(parsed(text, config=config), config, NOW)
+    assert found == Verdict(State.INVALID)
+    starts = [n for n, line in enumerate(text.split("\n"), 1) if line.startswith("  - ")]
+    missing = [(p[0], p[3]["by"]) for p in said(problems) if p[2] == "APPROVAL_HASH_MISSING"]
+    assert missing == [(starts[0], "petrov"), (starts[1], "aliev")]
+
+
+def test_steps_in_the_wrong_time_order_are_said_in_the_site_s_zone() -> None:
+    config = stepped()
+    text = two_steps(FIRST | {"at": "2026-11-20T03:30:00+00:00"}, SECOND)  # 09:30 in Bishkek
+    found, problems = judge(parsed(text, config=config), config, NOW)
+    assert found == Verdict(State.INVALID)
+    [(_, _, code, args)] = said(problems)
+    assert code == "STEP_TIME_ORDER" and args["before"] == "2026-11-20 09:30", args
+
+
+def test_a_note_cut_at_a_space_loses_the_space() -> None:
+    assert verdict._cut("а" * 58 + " " + "б" * 10) == "а" * 58 + "…"
+
+
+def test_an_approval_after_the_date_is_said_at_its_time() -> None:
+    text = item("Т", approval={"by": "aliev", "at": "2026-11-21T09:00:00+06:00"})
+    found, problems = verdict_of(text)
+    assert found == Verdict(State.INVALID)
+    args = {"at": "2026-11-21 09:00", "date": "2026-11-20 10:00"}
+    assert problems == [(line_of(text, "  at:"), "error", "APPROVAL_AFTER_DATE", args)]
+
+
+def test_a_missing_final_step_is_said_once_not_as_a_missing_date() -> None:
+    config = stepped()
+    text = two_steps(FIRST, SECOND).replace("date: 2026-11-20T10:00:00+06:00\n", "")
+    text = text.split("  - by: aliev")[0] + "---\nТекст.\n"  # the first step only, no date
+    found, problems = judge(parsed(text, config=config), config, NOW)
+    assert found == Verdict(State.INVALID)
+    assert [p[2] for p in said(problems)] == ["STEP_MISSING"]
+
+
+def test_a_correction_after_the_approval_is_said_at_its_time_key() -> None:
+    corrections = "corrections:\n  - note: Поздняя правка.\n    at: 2026-11-21T10:00:00+06:00\n"
+    text = item("Т").replace("status: approved\n", corrections + "status: approved\n")
+    [(line, _, code, _)] = _after(text, "2026-11-21T09:00:00+06:00")
+    assert code == "CORRECTION_AFTER_APPROVAL" and line == line_of(text, "    at:")
