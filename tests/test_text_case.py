@@ -231,6 +231,10 @@ HEAD = "---\ntitle: Заголовок\ndate: 2026-11-20T10:00:00+06:00\nstatus:
         ("Aproved_By: aliev\n", "Aproved_By", "approval.by"),
         ("APPROVED_BY: aliev\n", "APPROVED_BY", "approval.by"),
         ("Confidentiality: public\n", "Confidentiality", "confidentiality"),
+        # look-alikes: a Cyrillic Т, а and о in Latin keys
+        ("\u0422itle: Другой\n", "\u0422itle", "title"),
+        ("summ\u0430ry: Кратко\n", "summ\u0430ry", "summary"),
+        ("c\u043enfidentiality: public\n", "c\u043enfidentiality", "confidentiality"),
         ("approval:\n  BY: aliev\n  at: 2026-11-20T09:00:00+06:00\n", "approval.BY", "by"),
         ("withdrawn:\n  at: 2026-11-20T09:00:00+06:00\n  REASON: x\n", "withdrawn.REASON", "reason"),
     ],
