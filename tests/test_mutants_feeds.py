@@ -9,6 +9,7 @@ The feed tests build whole sites and look at a few fields; the mutation run
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from pathlib import Path
 from xml.etree import ElementTree
@@ -79,7 +80,12 @@ FILES = {
         "withdrawn: {at: 2026-11-13T10:00:00+06:00, reason: Ошибка <script>x</script> & всё}\n",
     ).replace("status: approved", "status: withdrawn"),
     "content/press-releases/new.md": release("Новый", 14),
-    "content/press-releases/a/index.ky.md": release("Суу", 10, "lang: ky\n"),
+    "content/press-releases/a/index.ky.md": release(
+        "Суу",
+        10,
+        "lang: ky\ndivision: pr\ncorrections:\n  - {at: 2026-11-11T09:00:00+06:00, note: Биринчи}\n"
+        "  - {at: 2026-11-11T09:30:00+06:00, note: Экинчи}\n",
+    ),
 }
 
 
@@ -118,7 +124,7 @@ def test_each_language_has_its_feeds_in_order(site) -> None:
     ky = [(s.stem, s.title, s.group) for s in feeds.feed_specs(site, "ky")]
     assert ky[0] == ("all", "Бардык жарыялоолор", "all") and ky[1][0] == "press-releases"
     assert [s.lang for s in feeds.feed_specs(site, "ky")] == ["ky"] * len(ky)
-    assert [s.stem for s in feeds.feed_specs(site, "ky")][5:] == []  # no division, no tags in ky
+    assert ky[5:] == [("divisions/pr", "Бөлүм", "division")]  # its name in Kyrgyz; no tags in ky
 
 
 def test_a_division_s_feed_is_named_in_the_language(site) -> None:
@@ -347,3 +353,58 @@ def test_atom_without_enclosures_is_left_as_it_is() -> None:
     root = ElementTree.fromstring(out)
     assert not list(root.iter(f"{ATOM}link"))
     assert out.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
+
+
+def test_each_language_has_its_own_links(site) -> None:
+    assert feeds.feed_links(site, "ru")[0]["rss"] == "/feeds/all.rss.xml"
+    assert feeds.feed_links(site, "ky")[0]["rss"] == "/ky/feeds/all.rss.xml"
+    assert feeds.page_feeds(site, "ru")[0]["atom"] == "/feeds/all.atom.xml"
+    assert feeds.page_feeds(site, "ky")[0]["atom"] == "/ky/feeds/all.atom.xml"
+
+
+def test_the_build_s_day_is_the_site_s_not_the_machine_s(site, monkeypatch) -> None:
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        # 21 Nov 20:00 UTC is already the 22nd in Bishkek
+        monkeypatch.setattr(site, "now", datetime.fromisoformat("2026-11-21T20:00:00+00:00"))
+        assert feeds.build_day(site) == datetime.fromisoformat("2026-11-22T00:00:00+06:00")
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+
+def test_each_correction_is_its_own_line(site) -> None:
+    html = feeds.entry_html(site, site.by_source["press-releases/a/index.ky.md"], "ky")
+    assert "<ul><li>2026-11-11 09:00: Биринчи</li><li>2026-11-11 09:30: Экинчи</li></ul>" in html
+
+
+def test_the_entry_s_content_summary_and_categories_are_html_and_labelled(site) -> None:
+    rss_bytes, atom_bytes = feeds.build_feed(site, spec(site, "ru", "press-releases"))
+    entries = {e.findtext(f"{ATOM}title"): e for e in ElementTree.fromstring(atom_bytes).iter(f"{ATOM}entry")}
+    for title, source in (("Вода", "press-releases/a/index.md"), ("Новый", "press-releases/new.md")):
+        content = entries[title].find(f"{ATOM}content")
+        assert content is not None and content.get("type") == "html"
+        assert content.text == feeds.entry_html(site, site.by_source[source], "ru")
+    summary = entries["Вода"].find(f"{ATOM}summary")
+    assert summary is not None and summary.get("type") == "html"
+    assert summary.text == "Вода &amp; &lt;b&gt;свет&lt;/b&gt;"
+    labels = [(c.get("term"), c.get("label")) for c in entries["Вода"].iter(f"{ATOM}category")]
+    assert labels == [("вода", "вода"), ("Город", "Город")]
+    items = {i.findtext("title"): i for i in ElementTree.fromstring(rss_bytes).iter("item")}
+    encoded = "{http://purl.org/rss/1.0/modules/content/}encoded"
+    assert items["Вода"].findtext(encoded) == feeds.entry_html(
+        site, site.by_source["press-releases/a/index.md"], "ru"
+    )
+    assert items["Новый"].findtext("description") == feeds.entry_html(
+        site, site.by_source["press-releases/new.md"], "ru"
+    )
+
+
+def test_the_rss_self_link_names_its_type(site) -> None:
+    rss_bytes, _ = feeds.build_feed(site, spec(site, "ru", "all"))
+    [own] = [
+        link for link in ElementTree.fromstring(rss_bytes).iter(f"{ATOM}link") if link.get("rel") == "self"
+    ]
+    assert own.get("type") == "application/rss+xml"
+    assert own.get("href") == "https://press.example.kg/feeds/all.rss.xml"
