@@ -75,6 +75,7 @@ def lines_where(text: str, start: str) -> list[int]:
 
 
 def said(problems) -> list[tuple]:
+    assert all(p.path == PATH for p in problems), problems  # every problem names its file
     return [(p.line, p.severity, p.code, dict(p.args)) for p in problems]
 
 
@@ -375,3 +376,23 @@ def test_a_step_problem_is_said_at_its_step_key_wherever_it_is() -> None:
     rows = [*ALL[:2], {"by": "old", "at": "2026-11-20T08:30:00+06:00", "step": "press_secretary"}, ALL[2]]
     text, found = order_of(rows)
     assert found == [(lines_where(text, "    step:")[0], "error", "STEP_TWICE", {"step": "press_secretary"})]
+
+
+def test_steps_out_of_order_are_said_at_the_step_key_wherever_it_is() -> None:
+    rows = [{"by": "petrov", "at": "2026-11-20T08:00:00+06:00", "step": "press_secretary"}, ALL[0], ALL[2]]
+    text, found = order_of(rows)
+    args = {"step": "press_secretary", "first": "division_head", "steps": ", ".join(STEPS)}
+    assert found == [(lines_where(text, "    step:")[0], "error", "STEP_ORDER", args)]
+
+
+def test_a_person_s_roles_are_all_named() -> None:
+    data = config_dict()
+    data["rules"]["types"]["rebuttal"]["approver_roles"] = ["head_of_office"]
+    data["people"][2]["roles"] = ["press_secretary", "head_of_office"]
+    config = parse_config(config_text(data))
+    [(_, _, code, args)] = roles_of(item("Т"), config, "petrov", None)
+    assert code == "APPROVER_ROLE" and args["roles"] == "press_secretary, head_of_office"
+    data["rules"]["types"]["press-release"] = {"steps": ["press_secretary", "pr_department"], "four_eyes": True}
+    stepped = parse_config(config_text(data))
+    [(_, _, code, args)] = roles_of(item("Т", approval=None), stepped, "petrov", None)
+    assert code == "STEP_ROLE" and args["roles"] == "press_secretary, head_of_office"
