@@ -20,7 +20,7 @@ import pytest
 from sitekit import make_site
 
 from site_builder.build import check
-from site_builder.outputs import feeds
+from site_builder.outputs import Context, feeds
 from site_builder.speed.session import Session
 
 NOW = datetime.fromisoformat("2026-11-22T12:00:00+06:00")
@@ -408,3 +408,22 @@ def test_the_rss_self_link_names_its_type(site) -> None:
     ]
     assert own.get("type") == "application/rss+xml"
     assert own.get("href") == "https://press.example.kg/feeds/all.rss.xml"
+
+
+def test_render_writes_every_feed_in_both_formats_each_keyed_apart(site) -> None:
+    out = feeds.render(site, Context(Path("/nowhere"), {}))
+    assert sorted(out) == sorted(path for path, _ in feeds.paths(site, Path("/nowhere")))
+    for lang in ("ru", "ky"):
+        prefix = "" if lang == "ru" else "ky/"
+        for each in feeds.feed_specs(site, lang):
+            rss, atom = feeds.build_feed(site, each)
+            assert out[f"{prefix}feeds/{each.stem}.rss.xml"] == rss
+            assert out[f"{prefix}feeds/{each.stem}.atom.xml"] == atom
+    keyed = feeds.render(site, Context(Path("/nowhere"), {}, keys={"ru": "k-ru", "ky": "k-ky"}))
+    keys = {path: page.key for path, page in keyed.items()}
+    assert len(set(keys.values())) == len(keys)  # every file its own key
+    assert keyed["feeds/all.atom.xml"].render() == out["feeds/all.atom.xml"]
+    assert keyed["ky/feeds/all.rss.xml"].render() == out["ky/feeds/all.rss.xml"]
+    again = feeds.render(site, Context(Path("/nowhere"), {}, keys={"ru": "k-ru", "ky": "other"}))
+    assert again["feeds/all.rss.xml"].key == keys["feeds/all.rss.xml"]  # the language's own key
+    assert again["ky/feeds/all.rss.xml"].key != keys["ky/feeds/all.rss.xml"]
