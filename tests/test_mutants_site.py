@@ -367,3 +367,15 @@ def test_an_edit_of_a_translated_item_renders_its_page_again(tmp_path):
     (root / "content/press-releases/p.md").write_text(release("Релиз").replace("Текст.", "Новый текст."))
     assert build(root, NOW, session=Session.of(root, 1)).ok
     assert "Новый текст." in (root / "output/press-releases/p/index.html").read_text(encoding="utf-8")
+
+
+def test_as_of_leaves_out_the_one_note_after_now(tmp_path):
+    """Two notes, one at `now` and one a second later: the later one is left out (the
+    check must look at the last note, not any earlier one)."""
+    at = "2026-11-21T10:00:0{}+06:00"
+    text = sitekit_item(
+        "Новость", corrections=[{"at": at.format(0), "note": "П1"}, {"at": at.format(1), "note": "П2"}]
+    )
+    parsed = parse_one(tmp_path, "press-releases/a.md", text)
+    shown = as_of(parsed, datetime.fromisoformat(at.format(0))).meta
+    assert [c.note for c in shown.corrections] == ["П1"]
