@@ -17,7 +17,7 @@ import pytest
 from sitekit import announcement_fields, config_text, make_site
 from sitekit import item as sitekit_item
 
-from site_builder.build import build
+from site_builder.build import build, check
 from site_builder.load import markdown
 from site_builder.load.config import parse_config
 from site_builder.load.content import parse
@@ -379,3 +379,30 @@ def test_as_of_leaves_out_the_one_note_after_now(tmp_path):
     parsed = parse_one(tmp_path, "press-releases/a.md", text)
     shown = as_of(parsed, datetime.fromisoformat(at.format(0))).meta
     assert [c.note for c in shown.corrections] == ["П1"]
+
+
+def test_the_view_keeps_tag_slugs_translation_order_and_the_media_register(tmp_path):
+    """A tag with no letters for a slug is `tag`; an entry's translations follow the site's
+    language order, not the files' order; the media requests' register reaches the site."""
+    config = PLAN_CONFIG.replace("  languages: [ru, ky]\n", "  languages: [ru, ky, en]\n")
+    root = tmp_path / "site"
+    files = {
+        "config.yaml": config,
+        "content/press-releases/p/index.md": release("Релиз").replace(
+            "status: approved", "tags: ['!!!', вода]\nstatus: approved"
+        ),
+        "content/press-releases/p/index.ky.md": release("Релиз ky"),
+        "content/press-releases/p/index.en.md": release("Release"),
+        "content/media-requests/r.md": "---\nreceived: 2026-11-20\noutlet: Газета\ntopic: Тема\n---\n",
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    result = check(root, NOW, Session.of(root, 1))
+    assert result.ok and result.site is not None, result.problems
+    site = result.site
+    ru = site.by_source["press-releases/p/index.md"]
+    assert [(t.slug, t.name) for t in ru.tags] == [("tag", "!!!"), ("voda", "вода")]
+    assert [e.lang for e in ru.translations] == ["ky", "en"]
+    assert [e.lang for e in site.by_source["press-releases/p/index.en.md"].translations] == ["ru", "ky"]
+    assert site.media_requests.total.received == 1
