@@ -25,7 +25,7 @@ from site_builder.load.discover import read_source
 from site_builder.load.model import Announcement, MediaPlan, Period, Rebuttal
 from site_builder.speed.session import Session
 from site_builder.view.collisions import collisions
-from site_builder.view.publish import as_of, public_face
+from site_builder.view.publish import as_of, build_site, public_face
 from site_builder.view.site import Site, plan_completion
 
 CONFIG = parse_config(config_text())
@@ -406,3 +406,38 @@ def test_the_view_keeps_tag_slugs_translation_order_and_the_media_register(tmp_p
     assert [e.lang for e in ru.translations] == ["ky", "en"]
     assert [e.lang for e in site.by_source["press-releases/p/index.en.md"].translations] == ["ru", "ky"]
     assert site.media_requests.total.received == 1
+
+
+def test_a_site_where_nothing_moved_reuses_the_last_site_s_entries(tmp_path):
+    """The preview server's rebuild (`build_site(…, last=…)`): when no entry moved, the last
+    site's entries, tags and groupings are taken over with this build's time and media
+    register; a change of settings makes new ones."""
+    root = tmp_path / "site"
+    files = {
+        "config.yaml": PLAN_CONFIG,
+        "content/press-releases/p/index.md": release("Релиз").replace(
+            "status: approved", "tags: [вода]\nstatus: approved"
+        ),
+        "content/press-releases/q.md": release("Второй"),
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    result = check(root, NOW, Session.of(root, 1))
+    assert result.ok and result.site is not None, result.problems
+    last = result.site
+    items = [entry.item for entry in last.entries]
+    later = datetime.fromisoformat("2026-11-22T13:00:00+06:00")
+    media = last.media_requests
+    again = build_site(items, result.judgement, result.config, later, media, last)
+    assert again.entries is last.entries and again.by_source is last.by_source
+    assert again.tags is last.tags and again._placed is last._placed
+    assert again.config is result.config and again.now == later and again.media_requests is media
+    other = result.config.model_copy(
+        update={"site": result.config.site.model_copy(update={"title": "Другой"})}
+    )
+    moved = build_site(items, result.judgement, other, later, media, last)
+    assert moved.entries is not last.entries and [e.title for e in moved.entries] == [
+        e.title for e in last.entries
+    ]
+    assert moved.config is other
