@@ -392,7 +392,8 @@ def test_a_person_s_roles_are_all_named() -> None:
     config = parse_config(config_text(data))
     [(_, _, code, args)] = roles_of(item("Т"), config, "petrov", None)
     assert code == "APPROVER_ROLE" and args["roles"] == "press_secretary, head_of_office"
-    data["rules"]["types"]["press-release"] = {"steps": ["press_secretary", "pr_department"], "four_eyes": True}
+    two = {"steps": ["press_secretary", "pr_department"], "four_eyes": True}
+    data["rules"]["types"]["press-release"] = two
     stepped = parse_config(config_text(data))
     [(_, _, code, args)] = roles_of(item("Т", approval=None), stepped, "petrov", None)
     assert code == "STEP_ROLE" and args["roles"] == "press_secretary, head_of_office"
