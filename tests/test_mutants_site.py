@@ -9,6 +9,7 @@ rows the score tells apart, so these check them directly.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
@@ -18,6 +19,7 @@ from sitekit import announcement_fields, config_text, make_site
 from sitekit import item as sitekit_item
 
 from site_builder.build import build, check
+from site_builder.judge.verdict import State, Verdict
 from site_builder.load import markdown
 from site_builder.load.config import parse_config
 from site_builder.load.content import parse
@@ -441,3 +443,62 @@ def test_a_site_where_nothing_moved_reuses_the_last_site_s_entries(tmp_path):
         e.title for e in last.entries
     ]
     assert moved.config is other
+
+
+def test_a_rebuild_takes_an_edit_in_and_rebuilds_what_moved(tmp_path):
+    """`_moved`: an edit that changes no place (the text) keeps the last site's entries, the
+    entry given its new item and forgetting what it showed; a withdrawal, or an edit of
+    the date, tags or division, makes new entries.  The entries' keys and preview marks
+    are set again by the build."""
+    root = tmp_path / "site"
+    q = release("Второй")
+    files = {
+        "config.yaml": PLAN_CONFIG,
+        "content/press-releases/p.md": release("Релиз").replace(
+            "status: approved", "tags: [вода]\nstatus: approved"
+        ),
+        "content/press-releases/q.md": q,
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    result = check(root, NOW, Session.of(root, 1))
+    assert result.ok and result.site is not None, result.problems
+    config, judgement = result.config, result.judgement
+
+    def fresh():
+        site = build_site(result.items, judgement, config, NOW)
+        for entry in site.entries:
+            entry.key, entry.preview = "k", "p"
+        return site
+
+    def edited(text: str):
+        (root / "content/press-releases/q.md").write_text(text, encoding="utf-8")
+        source, problems = read_source(root / "content", "press-releases/q.md")
+        assert source is not None, problems
+        item, problems = parse(source, config, markdown.make_parser())
+        assert item is not None, problems
+        return [item if i.source == "press-releases/q.md" else i for i in result.items], item
+
+    last = fresh()
+    entry = last.by_source["press-releases/q.md"]
+    assert "Текст." in entry.html  # worked out once, kept by the entry
+    items, item = edited(q.replace("Текст.", "Новый текст."))
+    again = build_site(items, judgement, config, NOW, None, last)
+    assert again.entries is last.entries and entry.item is item and entry.updated == item.updated
+    assert "Новый текст." in entry.html  # forgotten, worked out again
+    assert all((e.key, e.preview) == ("", None) for e in last.entries)
+
+    for change in (
+        q.replace("date: 2026-11-03T10:00:00+06:00", "date: 2026-11-03T10:00:01+06:00"),
+        q.replace("status: approved", "tags: [новое]\nstatus: approved"),
+        q.replace("author: writer", "author: writer\ndivision: pr"),
+    ):
+        last = fresh()
+        items, _ = edited(change)
+        assert build_site(items, judgement, config, NOW, None, last).entries is not last.entries, change
+    last = fresh()
+    withdrawn = dataclasses.replace(
+        judgement, verdicts={**judgement.verdicts, "press-releases/q.md": Verdict(State.WITHDRAWN)}
+    )
+    assert build_site(result.items, withdrawn, config, NOW, None, last).entries is not last.entries
