@@ -486,13 +486,21 @@ def test_a_rebuild_takes_an_edit_in_and_rebuilds_what_moved(tmp_path):
     items, item = edited(q.replace("Текст.", "Новый текст."))
     again = build_site(items, judgement, config, NOW, None, last)
     assert again.entries is last.entries and entry.item is item and entry.updated == item.updated
-    assert "Новый текст." in entry.html  # forgotten, worked out again
+    assert "Новый текст." in entry.html
+    last = fresh()
+    entry = last.by_source["press-releases/q.md"]
+    assert entry.title == "Второй"  # worked out once, kept by the entry
+    items, item = edited(q.replace("title: Второй", "title: Третий"))
+    assert build_site(items, judgement, config, NOW, None, last).entries is last.entries
+    assert entry.title == "Третий"  # forgotten, worked out again
     assert all((e.key, e.preview) == ("", None) for e in last.entries)
 
     for change in (
         q.replace("date: 2026-11-03T10:00:00+06:00", "date: 2026-11-03T10:00:01+06:00"),
         q.replace("status: approved", "tags: [новое]\nstatus: approved"),
         q.replace("author: writer", "author: writer\ndivision: pr"),
+        q.replace("author: writer", "author: writer\nslug: drugoi"),
+        q.replace("author: writer", "author: writer\nlang: ky"),
     ):
         last = fresh()
         items, _ = edited(change)
