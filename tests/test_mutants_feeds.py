@@ -9,6 +9,7 @@ The feed tests build whole sites and look at a few fields; the mutation run
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +21,7 @@ import pytest
 from sitekit import make_site
 
 from site_builder.build import check
-from site_builder.outputs import Context, feeds
+from site_builder.outputs import Context, feeds, jsonfeed
 from site_builder.speed.session import Session
 
 NOW = datetime.fromisoformat("2026-11-22T12:00:00+06:00")
@@ -427,3 +428,15 @@ def test_render_writes_every_feed_in_both_formats_each_keyed_apart(site) -> None
     again = feeds.render(site, Context(Path("/nowhere"), {}, keys={"ru": "k-ru", "ky": "other"}))
     assert again["feeds/all.rss.xml"].key == keys["feeds/all.rss.xml"]  # the language's own key
     assert again["ky/feeds/all.rss.xml"].key != keys["ky/feeds/all.rss.xml"]
+
+
+def test_the_json_feed_of_each_language(site) -> None:
+    paths = [path for path, _ in jsonfeed.paths(site, Path("/nowhere"))]
+    assert "feeds/all.json" in paths and "ky/feeds/all.json" in paths and len(paths) == len(set(paths))
+    ky = json.loads(jsonfeed.build_json_feed(site, spec(site, "ky", "all")))
+    assert ky["version"] == jsonfeed.VERSION == "https://jsonfeed.org/version/1.1"
+    [item] = ky["items"]
+    assert item["authors"] == [{"name": "Бөлүм"}]  # the division's name in Kyrgyz
+    assert item["content_html"] == feeds.entry_html(
+        site, site.by_source["press-releases/a/index.ky.md"], "ky"
+    )
