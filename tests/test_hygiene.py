@@ -8,6 +8,7 @@ back: servers bind port 0 themselves and report the port they got.
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,32 @@ def test_a_timed_command_without_now_is_refused(args: tuple[str, ...]) -> None:
 def test_untimed_commands_need_no_now() -> None:
     require_now(("schema", "--root", "site"))
     require_now(("--version",))
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["sitekit", "test_cli_workflow", "test_init", "test_publish_on_approval", "test_skeleton_placeholders"],
+)
+def test_every_cli_runner_refuses_a_timed_command_without_now(module: str, tmp_path: Path, capsys) -> None:
+    """The runners the tests call the CLI through check their arguments before running it."""
+    runner = importlib.import_module(module)
+    with pytest.raises(AssertionError, match="--now"):
+        if module == "sitekit":
+            runner.run_cli(
+                "approve", "content/a.md", "--by", "aliev", "--at", "2026-11-20T09:00", cwd=tmp_path
+            )
+        else:
+            runner.run(
+                capsys,
+                "approve",
+                "content/a.md",
+                "--by",
+                "aliev",
+                "--at",
+                "2026-11-20T09:00",
+                "--root",
+                str(tmp_path),
+            )
 
 
 def _binds_port_zero(call: ast.Call) -> bool:

@@ -9,6 +9,7 @@ rows the score tells apart, so these check them directly.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
@@ -17,7 +18,8 @@ import pytest
 from sitekit import announcement_fields, config_text, make_site
 from sitekit import item as sitekit_item
 
-from site_builder.build import build
+from site_builder.build import build, check
+from site_builder.judge.verdict import State, Verdict
 from site_builder.load import markdown
 from site_builder.load.config import parse_config
 from site_builder.load.content import parse
@@ -25,7 +27,7 @@ from site_builder.load.discover import read_source
 from site_builder.load.model import Announcement, MediaPlan, Period, Rebuttal
 from site_builder.speed.session import Session
 from site_builder.view.collisions import collisions
-from site_builder.view.publish import as_of, public_face
+from site_builder.view.publish import as_of, build_site, public_face
 from site_builder.view.site import Site, plan_completion
 
 CONFIG = parse_config(config_text())
@@ -367,3 +369,144 @@ def test_an_edit_of_a_translated_item_renders_its_page_again(tmp_path):
     (root / "content/press-releases/p.md").write_text(release("Релиз").replace("Текст.", "Новый текст."))
     assert build(root, NOW, session=Session.of(root, 1)).ok
     assert "Новый текст." in (root / "output/press-releases/p/index.html").read_text(encoding="utf-8")
+
+
+def test_as_of_leaves_out_the_one_note_after_now(tmp_path):
+    """Two notes, one at `now` and one a second later: the later one is left out (the
+    check must look at the last note, not any earlier one)."""
+    at = "2026-11-21T10:00:0{}+06:00"
+    text = sitekit_item(
+        "Новость", corrections=[{"at": at.format(0), "note": "П1"}, {"at": at.format(1), "note": "П2"}]
+    )
+    parsed = parse_one(tmp_path, "press-releases/a.md", text)
+    shown = as_of(parsed, datetime.fromisoformat(at.format(0))).meta
+    assert [c.note for c in shown.corrections] == ["П1"]
+
+
+def test_the_view_keeps_tag_slugs_translation_order_and_the_media_register(tmp_path):
+    """A tag with no letters for a slug is `tag`; an entry's translations follow the site's
+    language order, not the files' order; the media requests' register reaches the site."""
+    config = PLAN_CONFIG.replace("  languages: [ru, ky]\n", "  languages: [ru, ky, en]\n")
+    root = tmp_path / "site"
+    files = {
+        "config.yaml": config,
+        "content/press-releases/p/index.md": release("Релиз").replace(
+            "status: approved", "tags: ['!!!', вода]\nstatus: approved"
+        ),
+        "content/press-releases/p/index.ky.md": release("Релиз ky"),
+        "content/press-releases/p/index.en.md": release("Release"),
+        "content/media-requests/r.md": "---\nreceived: 2026-11-20\noutlet: Газета\ntopic: Тема\n---\n",
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    result = check(root, NOW, Session.of(root, 1))
+    assert result.ok and result.site is not None, result.problems
+    site = result.site
+    ru = site.by_source["press-releases/p/index.md"]
+    assert [(t.slug, t.name) for t in ru.tags] == [("tag", "!!!"), ("voda", "вода")]
+    assert [e.lang for e in ru.translations] == ["ky", "en"]
+    assert [e.lang for e in site.by_source["press-releases/p/index.en.md"].translations] == ["ru", "ky"]
+    assert site.media_requests.total.received == 1
+
+
+def test_a_site_where_nothing_moved_reuses_the_last_site_s_entries(tmp_path):
+    """The preview server's rebuild (`build_site(…, last=…)`): when no entry moved, the last
+    site's entries, tags and groupings are taken over with this build's time and media
+    register; a change of settings makes new ones."""
+    root = tmp_path / "site"
+    files = {
+        "config.yaml": PLAN_CONFIG,
+        "content/press-releases/p/index.md": release("Релиз").replace(
+            "status: approved", "tags: [вода]\nstatus: approved"
+        ),
+        "content/press-releases/q.md": release("Второй"),
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    result = check(root, NOW, Session.of(root, 1))
+    assert result.ok and result.site is not None, result.problems
+    last = result.site
+    items = [entry.item for entry in last.entries]
+    later = datetime.fromisoformat("2026-11-22T13:00:00+06:00")
+    media = last.media_requests
+    again = build_site(items, result.judgement, result.config, later, media, last)
+    assert again.entries is last.entries and again.by_source is last.by_source
+    assert again.tags is last.tags and again._placed is last._placed
+    assert again.config is result.config and again.now == later and again.media_requests is media
+    other = result.config.model_copy(
+        update={"site": result.config.site.model_copy(update={"title": "Другой"})}
+    )
+    moved = build_site(items, result.judgement, other, later, media, last)
+    assert moved.entries is not last.entries and [e.title for e in moved.entries] == [
+        e.title for e in last.entries
+    ]
+    assert moved.config is other
+
+
+def test_a_rebuild_takes_an_edit_in_and_rebuilds_what_moved(tmp_path):
+    """`_moved`: an edit that changes no place (the text) keeps the last site's entries, the
+    entry given its new item and forgetting what it showed; a withdrawal, or an edit of
+    the date, tags or division, makes new entries.  The entries' keys and preview marks
+    are set again by the build."""
+    root = tmp_path / "site"
+    q = release("Второй")
+    files = {
+        "config.yaml": PLAN_CONFIG,
+        "content/press-releases/p.md": release("Релиз").replace(
+            "status: approved", "tags: [вода]\nstatus: approved"
+        ),
+        "content/press-releases/q.md": q,
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    result = check(root, NOW, Session.of(root, 1))
+    assert result.ok and result.site is not None, result.problems
+    config, judgement = result.config, result.judgement
+
+    def fresh():
+        site = build_site(result.items, judgement, config, NOW)
+        for entry in site.entries:
+            entry.key, entry.preview = "k", "p"
+        return site
+
+    def edited(text: str):
+        (root / "content/press-releases/q.md").write_text(text, encoding="utf-8")
+        source, problems = read_source(root / "content", "press-releases/q.md")
+        assert source is not None, problems
+        item, problems = parse(source, config, markdown.make_parser())
+        assert item is not None, problems
+        return [item if i.source == "press-releases/q.md" else i for i in result.items], item
+
+    last = fresh()
+    entry = last.by_source["press-releases/q.md"]
+    assert "Текст." in entry.html  # worked out once, kept by the entry
+    items, item = edited(q.replace("Текст.", "Новый текст."))
+    again = build_site(items, judgement, config, NOW, None, last)
+    assert again.entries is last.entries and entry.item is item and entry.updated == item.updated
+    assert "Новый текст." in entry.html
+    last = fresh()
+    entry = last.by_source["press-releases/q.md"]
+    assert entry.title == "Второй"  # worked out once, kept by the entry
+    items, item = edited(q.replace("title: Второй", "title: Третий"))
+    assert build_site(items, judgement, config, NOW, None, last).entries is last.entries
+    assert entry.title == "Третий"  # forgotten, worked out again
+    assert all((e.key, e.preview) == ("", None) for e in last.entries)
+
+    for change in (
+        q.replace("date: 2026-11-03T10:00:00+06:00", "date: 2026-11-03T10:00:01+06:00"),
+        q.replace("status: approved", "tags: [новое]\nstatus: approved"),
+        q.replace("author: writer", "author: writer\ndivision: pr"),
+        q.replace("author: writer", "author: writer\nslug: drugoi"),
+        q.replace("author: writer", "author: writer\nlang: ky"),
+    ):
+        last = fresh()
+        items, _ = edited(change)
+        assert build_site(items, judgement, config, NOW, None, last).entries is not last.entries, change
+    last = fresh()
+    withdrawn = dataclasses.replace(
+        judgement, verdicts={**judgement.verdicts, "press-releases/q.md": Verdict(State.WITHDRAWN)}
+    )
+    assert build_site(result.items, withdrawn, config, NOW, None, last).entries is not last.entries
