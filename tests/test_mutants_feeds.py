@@ -117,6 +117,7 @@ def test_each_language_has_its_feeds_in_order(site) -> None:
         ("rebuttals", "Опровержения", "type", "ru"),
         ("announcements", "Анонсы", "type", "ru"),
         ("media-plans", "Медиапланы", "type", "ru"),
+        ("questions", "Вопросы и ответы", "type", "ru"),
         ("divisions/pr", "Отдел", "division", "ru"),  # config order; no feed for a division without items
         ("divisions/transport", "Транспорт", "division", "ru"),
         ("tags/gorod", "#Город", "tag", "ru"),  # by slug; a withdrawn item's tags are gone
@@ -125,7 +126,7 @@ def test_each_language_has_its_feeds_in_order(site) -> None:
     ky = [(s.stem, s.title, s.group) for s in feeds.feed_specs(site, "ky")]
     assert ky[0] == ("all", "Бардык жарыялоолор", "all") and ky[1][0] == "press-releases"
     assert [s.lang for s in feeds.feed_specs(site, "ky")] == ["ky"] * len(ky)
-    assert ky[5:] == [("divisions/pr", "Бөлүм", "division")]  # its name in Kyrgyz; no tags in ky
+    assert ky[6:] == [("divisions/pr", "Бөлүм", "division")]  # its name in Kyrgyz; no tags in ky
 
 
 def test_a_division_s_feed_is_named_in_the_language(site) -> None:
@@ -158,9 +159,9 @@ def test_feed_links_and_the_page_s_feeds(site) -> None:
         "rss": "/feeds/all.rss.xml",
         "atom": "/feeds/all.atom.xml",
     }
-    assert [link["count"] for link in links] == [4, 4, 0, 0, 0, 1, 1, 1, 1]
+    assert [link["count"] for link in links] == [4, 4, 0, 0, 0, 0, 1, 1, 1, 1]
     head = feeds.page_feeds(site, "ru")
-    assert head == [{k: v for k, v in link.items() if k != "count"} for link in links[:5]]
+    assert head == [{k: v for k, v in link.items() if k != "count"} for link in links[:6]]
     assert feeds.HEAD_GROUPS == ("all", "type")
 
 
