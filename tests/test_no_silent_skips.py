@@ -75,9 +75,15 @@ def assert_all_fail(result: dict, reason: str, modules: set[str], at_least: int 
     assert reason in result["output"], tail
 
 
-BROWSER_MODULES = {"test_site", "test_infra", "test_gate"}
+BROWSER_MODULES = {"test_site", "test_infra", "test_gate", "test_search_page", "test_record_pages"}
 # How many tests each has at least (so a module that loses its tests is noticed).
-BROWSER_TESTS = {"test_site": 5, "test_infra": 5, "test_gate": 2}
+BROWSER_TESTS = {
+    "test_site": 5,
+    "test_infra": 5,
+    "test_gate": 2,
+    "test_search_page": 20,
+    "test_record_pages": 1,
+}
 
 
 def test_browser_tests_fail_without_chromium(tmp_path: Path) -> None:
@@ -99,6 +105,8 @@ def test_browser_tests_skip_only_when_asked(tmp_path: Path) -> None:
         SITE_BUILDER_CHROMIUM=str(tmp_path / "no-chromium"),
     )
     assert result["code"] == 0, result["output"][-3000:]
+    # Every module of tests/browser/ is one of these: a new one is counted here too.
+    assert {p.stem for p in BROWSER.glob("test_*.py")} == BROWSER_MODULES
     assert set(result["modules"]) == BROWSER_MODULES, result["modules"]
     for module, outcomes in result["modules"].items():
         assert outcomes["skipped"] >= BROWSER_TESTS[module], (module, outcomes)

@@ -110,7 +110,8 @@ def test_a_social_entry_is_done_only_with_proof(tmp_path):
     (root / "content/media-plans/p.md").write_text(
         text.replace(
             "\nstatus: approved\n",
-            "\ncorrections:\n- at: 2026-11-20T13:00\n  note: Отмечена публикация в Telegram.\nstatus: review\n",
+            "\ncorrections:\n- at: 2026-11-20T13:00\n  note: Отмечена публикация в Telegram."
+            "\nstatus: review\n",
         ).split("\napproval:")[0]
         + "\n---\n"
         + text.split("\n---\n", 2)[-1]
