@@ -90,14 +90,7 @@ def released(request: Request) -> bool:
 
 def load(content_dir: Path, config: Config) -> tuple[list[Request], list[Problem]]:
     """Every content/media-requests/**/*.md, in file order."""
-    found, problems = records.files(content_dir, REQUESTS_SECTION)
-    requests: list[Request] = []
-    for rel, raw in found:
-        request, more = parse(rel, raw, config)
-        problems += more
-        if request is not None:
-            requests.append(request)
-    return requests, problems
+    return records.load(content_dir, REQUESTS_SECTION, lambda rel, raw: parse(rel, raw, config))
 
 
 def deadline(request: Request, days: WorkingDays, config: Config) -> date:

@@ -72,14 +72,7 @@ def parse(rel: str, raw: bytes, config: Config) -> tuple[Entry | None, list[Prob
 
 def load(content_dir: Path, config: Config) -> tuple[list[Entry], list[Problem]]:
     """Every content/monitoring/**/*.md, in file order."""
-    found, problems = records.files(content_dir, MONITORING_SECTION)
-    entries: list[Entry] = []
-    for rel, raw in found:
-        entry, more = parse(rel, raw, config)
-        problems += more
-        if entry is not None:
-            entries.append(entry)
-    return entries, problems
+    return records.load(content_dir, MONITORING_SECTION, lambda rel, raw: parse(rel, raw, config))
 
 
 def detected(items: list[Item], entries: list[Entry]) -> tuple[list[Item], list[Problem]]:

@@ -8,11 +8,15 @@ each problem is reported with the file's path.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from site_builder.errors import Problem, problem
 from site_builder.load import frontmatter, links
 from site_builder.load.discover import readable_name, shown_name
+
+Record = TypeVar("Record")
 
 
 def files(content_dir: Path, section: str) -> tuple[list[tuple[str, bytes]], list[Problem]]:
@@ -37,6 +41,21 @@ def files(content_dir: Path, section: str) -> tuple[list[tuple[str, bytes]], lis
             continue
         found.append((rel, links.read(path)))
     return found, problems
+
+
+def load(
+    content_dir: Path, section: str, parse: Callable[[str, bytes], tuple[Record | None, list[Problem]]]
+) -> tuple[list[Record], list[Problem]]:
+    """Every content/<section>/**/*.md parsed by `parse(rel, raw)`, in file order, with the
+    problems of the listing and of each record (one that does not parse is left out)."""
+    found, problems = files(content_dir, section)
+    out: list[Record] = []
+    for rel, raw in found:
+        record, more = parse(rel, raw)
+        problems += more
+        if record is not None:
+            out.append(record)
+    return out, problems
 
 
 def _unreadable_names(folder: Path, content_dir: Path) -> list[Problem]:
