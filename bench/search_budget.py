@@ -15,7 +15,6 @@ goes over the budget.
 from __future__ import annotations
 
 import argparse
-import gzip
 import importlib.util
 import statistics
 import subprocess
@@ -60,19 +59,6 @@ def reader_class():
     return module.Reader
 
 
-def first_query(reader, query: str) -> tuple[int, int, int]:
-    """(gzipped bytes, files, results) a browser fetches for a first query."""
-    reader.loaded.clear()
-    reader.loaded.add("index.json")
-    ids = reader.ids(query)
-    size = reader.meta["chunk"]
-    for doc in ids[:10]:
-        reader.read(f"d/{doc // size}.json")
-        reader.text(doc)
-    total = sum(len(gzip.compress((reader.folder / rel).read_bytes(), 6)) for rel in reader.loaded)
-    return total, len(reader.loaded), len(ids)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=2000)
@@ -96,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     reader = reader_class()(output, "ru")
     rows = []
     for query in QUERIES:
-        total, count, found = first_query(reader, query)
+        total, count, found = reader.first_query(query)
         rows.append((query, total, count, found))
     count = reader.meta["count"]
     print(f"First-query download, {count} items (search/ru), budget {BUDGET // 1024} KB gzipped\n")

@@ -11,6 +11,7 @@ imports it, and the browser tests load it by path to compare it with the script.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import unicodedata
@@ -186,3 +187,17 @@ class Reader:
     def text(self, doc: int) -> str:
         self.loaded.add(f"f/{doc}.txt")
         return (self.folder / f"f/{doc}.txt").read_text(encoding="utf-8")
+
+    def first_query(self, query: str) -> tuple[int, int, int]:
+        """What a browser downloads for a first query — index.json, the shards it reads, and
+        the first ten results' metadata chunks and texts — as (gzipped bytes file by file,
+        files, results)."""
+        self.loaded.clear()
+        self.loaded.add("index.json")
+        ids = self.ids(query)
+        size = self.meta["chunk"]
+        for doc in ids[:10]:
+            self.read(f"d/{doc // size}.json")
+            self.text(doc)
+        total = sum(len(gzip.compress((self.folder / rel).read_bytes(), 6)) for rel in self.loaded)
+        return total, len(self.loaded), len(ids)
